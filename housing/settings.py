@@ -1,0 +1,60 @@
+"""Every setting of the product, declared once as data with its default and help text.
+
+Values come, in order of precedence, from the environment (``RESETTLE_<KEY>`` upper-cased), then
+``.streamlit/secrets.toml`` (read by the app), then the default below.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value with its default and bilingual help text."""
+
+    key: str
+    default: float | int | str
+    help_zh: str
+    help_en: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("max_upload_mb", 20, "上传文件大小上限（MB）", "Largest accepted workbook, in MB"),
+    Setting(
+        "max_unzipped_mb",
+        300,
+        "xlsx 解压后总大小上限（MB），防止压缩炸弹",
+        "Largest total unzipped size of an xlsx, in MB (zip-bomb guard)",
+    ),
+    Setting(
+        "max_cells",
+        6_000_000,
+        "一个工作表可读取的最大单元格区域（行×列）",
+        "Largest cell area (rows x columns) read from one sheet",
+    ),
+    Setting(
+        "due_soon_days",
+        30,
+        "距计划交付日期多少天内未交付即为“有风险”",
+        "Days before the deadline that make an undelivered project at risk",
+    ),
+    Setting(
+        "annual_target_projects",
+        0,
+        "年度交付目标（项目数，0 表示按计划交付日期在当年的项目计算）",
+        "Projects to hand over this year (0: those whose deadline falls in the year)",
+    ),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def get_setting(key: str, overrides: dict | None = None):
+    """Return a setting's value: an explicit override, then the environment, then the default."""
+    spec = _BY_KEY[key]
+    if overrides and key in overrides:
+        return type(spec.default)(overrides[key])
+    raw = os.environ.get(f"RESETTLE_{key.upper()}")
+    return type(spec.default)(raw) if raw not in (None, "") else spec.default

@@ -1,0 +1,169 @@
+"""Safety checks on xlsx/xlsm files before calamine sees them.
+
+calamine allocates a dense grid for a sheet's whole used range, so one stray value in XFD1048576 makes
+it ask for hundreds of GB and abort the process. We look at the cell references in the sheet XML first
+(a regex over the bytes, a fraction of calamine's own time) and, when the range is absurd, drop the
+cells far from the table before handing calamine a rewritten copy of the workbook.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from loaders.issues import Issue
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_ROW_REF = re.compile(rb'<row r="(\d+)"')
+_WIDE_COL = re.compile(rb'<c r="[A-Z]{3}')
+_TWO_LETTER_COL = re.compile(rb'<c r="[A-Z]{2}\d')
+_CELL_ELEMENT = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+ROW_GAP, COL_GAP = 1000, 30  # blank rows / columns that separate a stray cell from the table
+
+
+class GuardError(Exception):
+    """The workbook must not be read; carries the issue to report."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+@dataclass
+class Guarded:
+    """The bytes to hand calamine (possibly rewritten) and the warnings found on the way."""
+
+    data: bytes
+    issues: list[Issue] = field(default_factory=list)
+
+
+def col_number(letters: bytes | str) -> int:
+    """``A`` -> 1, ``XFD`` -> 16384."""
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def col_letters(n: int) -> str:
+    """16384 -> ``XFD``."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet XML member -> the sheet's name as the user sees it (falls back to the file name)."""
+    members = {n: n.rsplit("/", 1)[-1] for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+        for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{{{_MAIN_NS}}}sheet"):
+            member = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
+            if member in members:
+                members[member] = sheet.get("name", members[member])
+    except (KeyError, ElementTree.ParseError):
+        pass  # names are only for messages; a workbook without them still loads
+    return members
+
+
+def _check_unzipped_size(zf: zipfile.ZipFile, limit_mb: float) -> None:
+    total = sum(info.file_size for info in zf.infolist())
+    if total > limit_mb * 1024 * 1024:
+        raise GuardError(Issue("zip_bomb", params={"size_mb": total / 1048576, "limit_mb": limit_mb}))
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit_mb: float) -> bytes:
+    # Declared sizes can lie; read at most the limit and refuse if there is more.
+    with zf.open(name) as fh:
+        data = fh.read(int(limit_mb * 1048576) + 1)
+    if len(data) > limit_mb * 1048576:
+        raise GuardError(Issue("zip_bomb", params={"size_mb": len(data) / 1048576, "limit_mb": limit_mb}))
+    return data
+
+
+def _max_width(xml: bytes) -> int:
+    """The widest column used, cheaply: most sheets never reach column AA."""
+    if _WIDE_COL.search(xml):
+        return max(col_number(c) for c in set(re.findall(rb'<c r="([A-Z]+)', xml)))
+    if _TWO_LETTER_COL.search(xml):
+        return max(col_number(c) for c in set(re.findall(rb'<c r="([A-Z]{1,2})\d', xml)))
+    return 26
+
+
+def _max_row(xml: bytes) -> int:
+    rows = _ROW_REF.findall(xml)
+    return max(map(int, rows)) if rows else 0
+
+
+def _cut(positions: list[int], gap: int) -> int:
+    """The last position before the first gap wider than ``gap``."""
+    last = positions[0]
+    for p in positions[1:]:
+        if p - last > gap:
+            break
+        last = p
+    return last
+
+
+def _sanitize(xml: bytes, sheet: str, max_cells: int) -> tuple[bytes, Issue | None]:
+    refs = [(col_number(c), int(r)) for c, r in _CELL_REF.findall(xml)]
+    if not refs:
+        return xml, None
+    last_col = _cut(sorted({c for c, _ in refs}), COL_GAP)
+    last_row = _cut(sorted({r for _, r in refs}), ROW_GAP)
+    if last_col * last_row > max_cells:
+        raise GuardError(Issue("range_too_large", sheet=sheet, params={"rows": last_row, "cols": last_col}))
+    dropped: list[str] = []
+
+    def keep(match: re.Match) -> bytes:
+        if col_number(match.group(1)) <= last_col and int(match.group(2)) <= last_row:
+            return match.group(0)
+        dropped.append(match.group(1).decode() + match.group(2).decode())
+        return b""
+
+    cleaned = _CELL_ELEMENT.sub(keep, xml)
+    cleaned = _DIMENSION.sub(f'<dimension ref="A1:{col_letters(last_col)}{last_row}"/>'.encode(), cleaned)
+    if not dropped:
+        return cleaned, None
+    letters, row = re.match(r"([A-Z]+)(\d+)", dropped[0]).groups()
+    params = {"count": len(dropped), "cell": dropped[0]}
+    return cleaned, Issue("stray_cells", sheet=sheet, row=int(row), column=letters, value=dropped[0], params=params)
+
+
+def _rewrite(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in zf.infolist():
+            target.writestr(info.filename, replaced.get(info.filename) or zf.read(info.filename))
+    return out.getvalue()
+
+
+def guard_xlsx(data: bytes, max_unzipped_mb: float, max_cells: int) -> Guarded:
+    """Check an xlsx/xlsm for zip bombs and absurd used ranges; rewrite it without stray cells."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        _check_unzipped_size(zf, max_unzipped_mb)
+        replaced: dict[str, bytes] = {}
+        issues: list[Issue] = []
+        for member, sheet in _sheet_members(zf).items():
+            xml = _read_member(zf, member, max_unzipped_mb)
+            if _max_width(xml) * _max_row(xml) <= max_cells and not _dimension_too_big(xml, max_cells):
+                continue
+            replaced[member], issue = _sanitize(xml, sheet, max_cells)
+            issues += [issue] if issue else []
+        return Guarded(_rewrite(zf, replaced) if replaced else data, issues)
+
+
+def _dimension_too_big(xml: bytes, max_cells: int) -> bool:
+    """A stale ``<dimension>`` can also make readers pre-allocate; treat an absurd one as a stray."""
+    match = re.search(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', xml[:4096])
+    return bool(match) and col_number(match.group(1)) * int(match.group(2)) > max_cells

@@ -1,0 +1,163 @@
+"""Problems found in a workbook: one entry per problem, collected rather than raised.
+
+Each entry carries severity, sheet, Excel row number, the column header as written in the file, the
+offending value, and a message in Chinese and English (templates below, one per problem code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> (severity, Chinese template, English template)
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    "unreadable": (ERROR, "无法读取该文件（{detail}）", "The file cannot be read ({detail})"),
+    "damaged": (ERROR, "文件已损坏，无法作为工作簿打开", "The file is damaged and cannot be opened as a workbook"),
+    "not_spreadsheet": (
+        ERROR,
+        "这不是电子表格文件，请上传 xlsx、xlsm、xls、ods 或 csv 文件",
+        "This is not a spreadsheet; upload an xlsx, xlsm, xls, ods or csv file",
+    ),
+    "html_file": (
+        ERROR,
+        "这是一个以表格扩展名保存的网页文件，请用 Excel 打开后另存为 .xlsx",
+        "This is a web page saved under a spreadsheet name; open it in Excel and save it as .xlsx",
+    ),
+    "password": (
+        ERROR,
+        "文件有密码保护，请取消密码后再上传",
+        "The file is password protected; remove the password first",
+    ),
+    "unknown_encoding": (
+        ERROR,
+        "无法识别 CSV 文件的文字编码（支持 UTF-8 和 GBK）",
+        "The CSV file's text encoding is not recognised (UTF-8 and GBK are supported)",
+    ),
+    "empty_file": (ERROR, "文件是空的", "The file is empty"),
+    "too_large": (
+        ERROR,
+        "文件过大（{size_mb:.1f} MB），上限为 {limit_mb} MB",
+        "The file is too large ({size_mb:.1f} MB); the limit is {limit_mb} MB",
+    ),
+    "zip_bomb": (
+        ERROR,
+        "工作簿解压后过大（{size_mb:.0f} MB），上限为 {limit_mb} MB",
+        "The workbook unzips to {size_mb:.0f} MB; the limit is {limit_mb} MB",
+    ),
+    "range_too_large": (
+        ERROR,
+        "工作表数据区域过大（{rows} 行 × {cols} 列），请删除多余内容后再上传",
+        "The sheet's data area is too large ({rows} rows x {cols} columns); remove the excess and upload again",
+    ),
+    "stray_cells": (
+        WARNING,
+        "忽略了表格区域以外的 {count} 个零散单元格（如 {cell}）",
+        "Ignored {count} stray cell(s) far outside the table (e.g. {cell})",
+    ),
+    "no_table": (
+        ERROR,
+        "没有找到项目表：未识别到包含“项目名称”等列名的表头行",
+        "No project table found: no header row with columns such as 项目名称 / Project",
+    ),
+    "missing_name": (
+        ERROR,
+        "该行有数据但缺少项目名称",
+        "This row has data but no project name",
+    ),
+    "not_a_number": (ERROR, "不是有效的数字", "Not a valid number"),
+    "negative": (ERROR, "不能为负数", "Must not be negative"),
+    "not_integer": (ERROR, "户数应为整数", "Households must be a whole number"),
+    "percent_range": (ERROR, "进度应在 0% 到 100% 之间", "Progress must be between 0% and 100%"),
+    "not_a_date": (ERROR, "无法识别的日期", "Not a recognisable date"),
+    "impossible_date": (ERROR, "日期不存在", "This date does not exist"),
+    "date_out_of_range": (
+        ERROR,
+        "日期超出合理范围（{low}—{high}年）",
+        "Date outside the plausible range ({low}–{high})",
+    ),
+    "month_only": (
+        WARNING,
+        "只填写了月份，按该月最后一天（{date}）处理",
+        "Only a month was given; read as its last day ({date})",
+    ),
+    "area_unit_guessed": (
+        WARNING,
+        "列名未注明面积单位，按数值大小推断为{unit_zh}",
+        "The header gives no area unit; read as {unit_en} from the size of the values",
+    ),
+    "total_mismatch": (
+        WARNING,
+        "文件中的{label_zh}为 {file_value}，但各行合计为 {sum_value}",
+        "The file's {label_en} says {file_value}, but the rows add up to {sum_value}",
+    ),
+    "duplicate_name": (
+        WARNING,
+        "项目名称重复（第 {first_row} 行已有同名项目）",
+        "Duplicate project name (already on row {first_row})",
+    ),
+    "missing_deadline": (
+        WARNING,
+        "缺少计划交付日期，无法判断是否逾期",
+        "No deadline given, so lateness cannot be judged",
+    ),
+    "handover_before_start": (
+        WARNING,
+        "交付日期早于开工日期",
+        "Handover date is before the start date",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a workbook, located as a user would find it in Excel."""
+
+    code: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+    params: dict = field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        """``error`` blocks the upload; ``warning`` is shown but allowed."""
+        return MESSAGES[self.code][0]
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``zh`` or ``en``."""
+        _, zh, en = MESSAGES[self.code]
+        return (zh if lang == "zh" else en).format(**self.params)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        """The JSON shape used by the CLI and the app."""
+        return {
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+def display_value(value) -> str:
+    """A cell value as the user typed it, for an issue entry."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def count(issues: list[Issue], severity: str) -> int:
+    """How many issues have the given severity."""
+    return sum(1 for i in issues if i.severity == severity)
+
+
+def issues_dicts(issues: list[Issue], lang: str) -> list[dict]:
+    """All issues as dicts, for JSON and tables."""
+    return [asdict(i) | i.as_dict(lang) for i in issues]

@@ -1,0 +1,126 @@
+"""From file bytes to raw sheets: format detection by content, CSV encodings, calamine, safety limits.
+
+Nothing here interprets the table; ``loaders.table`` does that. Every failure becomes an ``Issue``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+import python_calamine as calamine
+
+from housing.settings import get_setting
+from loaders.guard import GuardError, guard_xlsx
+from loaders.issues import Issue
+
+log = logging.getLogger(__name__)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of the GBK that Chinese Excel writes
+
+
+@dataclass
+class RawSheet:
+    """A sheet's cells as rows from A1 (row index + 1 is the Excel row) and its merged ranges."""
+
+    name: str
+    rows: list[list]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; carries the issue to report."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.message("en"))
+        self.issue = issue
+
+
+def sniff_format(data: bytes, filename: str = "") -> str:
+    """``xlsx``, ``ods``, ``xls`` or ``csv``, from the content rather than the file name."""
+    if data.startswith(ZIP_MAGIC):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile as exc:
+            raise ReadError(Issue("damaged")) from exc
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            return "ods"
+        raise ReadError(Issue("not_spreadsheet"))
+    if data.startswith(OLE2_MAGIC):
+        return "xls"
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
+        raise ReadError(Issue("html_file"))
+    if b"\x00" in data[:4096]:
+        raise ReadError(Issue("not_spreadsheet"))
+    return "csv"
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM) first, then GB18030/GBK."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(Issue("unknown_encoding"))
+
+
+def read_csv(data: bytes, name: str) -> list[RawSheet]:
+    """One sheet from CSV text, with the delimiter sniffed (comma, tab, semicolon)."""
+    text = decode_text(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return [RawSheet(name.rsplit(".", 1)[0] or "CSV", rows)]
+
+
+def read_calamine(data: bytes) -> list[RawSheet]:
+    """Every visible worksheet through calamine, as rows from A1."""
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet or meta.visible != calamine.SheetVisibleEnum.Visible:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            sheets.append(RawSheet(meta.name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []))
+        return sheets
+    except calamine.PasswordError as exc:
+        raise ReadError(Issue("password")) from exc
+    except Exception as exc:  # calamine raises many types; all mean the same thing to the user
+        log.warning("calamine could not read the workbook: %s: %s", type(exc).__name__, exc)
+        raise ReadError(Issue("damaged")) from exc
+
+
+def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) -> tuple[list[RawSheet], list[Issue]]:
+    """All sheets of a workbook file, after the size and used-range checks; raises ``ReadError``."""
+    limit_mb = get_setting("max_upload_mb", overrides)
+    if len(data) > limit_mb * 1048576:
+        raise ReadError(Issue("too_large", params={"size_mb": len(data) / 1048576, "limit_mb": limit_mb}))
+    if not data:
+        raise ReadError(Issue("empty_file"))
+    kind = sniff_format(data, filename)
+    if kind == "csv":
+        return read_csv(data, filename or "CSV"), []
+    issues: list[Issue] = []
+    if kind == "xlsx":
+        try:
+            guarded = guard_xlsx(data, get_setting("max_unzipped_mb", overrides), get_setting("max_cells", overrides))
+        except GuardError as exc:
+            raise ReadError(exc.issue) from exc
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise ReadError(Issue("damaged")) from exc
+        data, issues = guarded.data, guarded.issues
+    return read_calamine(data), issues

@@ -1,0 +1,120 @@
+"""The canonical project table, declared as data: one entry per column with the header names staff use.
+
+Header matching ignores case, spaces, line breaks and full-/half-width differences, and reads a unit
+from brackets (``总建筑面积（万平方米）``, ``Floor area (10,000 m²)``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from loaders.values import normalize_text
+
+TEXT, COUNT, AREA, DATE, PERCENT, IGNORE = "text", "count", "area", "date", "percent", "ignore"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its field name, kind of value and the headers that mean it."""
+
+    field: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("seq", IGNORE, ("序号", "编号", "no", "no.", "#", "number")),
+    Column("name", TEXT, ("项目名称", "项目", "项目名", "安置房项目", "安置区名称", "project", "project name", "name")),
+    Column("district", TEXT, ("所属区县", "区县", "区", "县", "所属区", "区(县)", "区/县", "district", "county")),
+    Column(
+        "street",
+        TEXT,
+        (
+            "街道",
+            "镇",
+            "片区",
+            "街道(镇)",
+            "镇(街道)",
+            "镇街",
+            "街镇",
+            "所属街道",
+            "街道/镇",
+            "镇/街道",
+            "subdistrict",
+            "street",
+            "town",
+            "area/town",
+        ),
+    ),
+    Column("households", COUNT, ("安置户数", "户数", "安置户", "安置总户数", "households", "number of households")),
+    Column(
+        "floor_area", AREA, ("总建筑面积", "建筑面积", "面积", "floor area", "gross floor area", "total floor area")
+    ),
+    Column("start", DATE, ("开工日期", "开工时间", "实际开工日期", "实际开工时间", "start", "start date")),
+    Column(
+        "deadline",
+        DATE,
+        (
+            "计划交付日期",
+            "交付期限",
+            "具备交付条件时间",
+            "具备交付条件日期",
+            "计划交付时间",
+            "计划具备交付条件时间",
+            "deadline",
+            "planned handover",
+            "due date",
+            "handover deadline",
+        ),
+    ),
+    Column(
+        "handed_over",
+        DATE,
+        (
+            "实际交付日期",
+            "交房日期",
+            "实际交房日期",
+            "实际交付时间",
+            "交付日期",
+            "handover date",
+            "handed over",
+            "actual handover",
+        ),
+    ),
+    Column(
+        "stage", TEXT, ("形象进度", "当前阶段", "工程进度", "目前进度", "stage", "current stage", "visible progress")
+    ),
+    Column("progress", PERCENT, ("进度", "完成比例", "完成率", "完成进度", "进度(%)", "progress", "completion")),
+    Column("unit", TEXT, ("责任单位", "责任部门", "responsible unit", "unit")),
+    Column("notes", TEXT, ("备注", "notes", "remarks", "note")),
+)
+
+FIELDS = [c.field for c in COLUMNS if c.kind != IGNORE]
+_ALIASES = {alias.replace(" ", ""): col for col in COLUMNS for alias in col.aliases}
+_BRACKET = re.compile(r"[(\[](.*?)[)\]]")
+
+
+def split_header(header: str) -> tuple[str, str]:
+    """``总建筑面积（万平方米）`` -> (``总建筑面积``, ``万平方米``), normalised for matching."""
+    text = normalize_text(header).lower().replace("\n", "").replace("\r", "")
+    units = " ".join(_BRACKET.findall(text))
+    base = _BRACKET.sub("", text).strip().replace(" ", "")
+    return base, units.replace(" ", "")
+
+
+def match_header(header) -> tuple[Column | None, str]:
+    """The canonical column a header names, and the unit written in it (empty when none)."""
+    if not isinstance(header, str) or not header.strip():
+        return None, ""
+    base, unit = split_header(header)
+    return _ALIASES.get(base.rstrip(":：*")), unit
+
+
+def area_factor(unit: str) -> float | None:
+    """Square metres per unit written in an area header; ``None`` when the header gives no unit."""
+    if "万" in unit or "10,000" in unit or "10000" in unit:
+        return 10_000.0
+    if any(u in unit for u in ("平方米", "m2", "m²", "平米", "sqm")):
+        return 1.0
+    return None

@@ -1,0 +1,367 @@
+"""From raw sheet rows to the canonical project table, collecting every problem on the way.
+
+The header row is found by its names (title rows above it are skipped); merged cells are filled; blank
+rows, footnotes and totals rows (合计/小计/总计/Total) are set aside, and totals are used as a
+cross-check. Values are parsed column by column, with a fast path for cells that are already typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from loaders import values
+from loaders.issues import Issue, display_value
+from loaders.reading import RawSheet
+from loaders.schema import AREA, COUNT, DATE, IGNORE, PERCENT, TEXT, Column, area_factor, match_header
+
+HEADER_SCAN_ROWS = 30
+TOTAL_WORDS = re.compile(r"^(合计|总计|小计|total|grandtotal|subtotal|sum)[:：]?$", re.I)
+OUTPUT_COLUMNS = [
+    "name",
+    "district",
+    "street",
+    "households",
+    "floor_area_m2",
+    "start",
+    "deadline",
+    "handed_over",
+    "stage",
+    "progress",
+    "unit",
+    "notes",
+    "sheet",
+    "row",
+]
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """Where a canonical column sits in the sheet and how the file wrote its header."""
+
+    column: Column
+    index: int
+    text: str
+    unit: str
+
+
+def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
+    """The header row (0-based) and its recognised columns: the row naming the most known columns."""
+    best: tuple[int, dict[str, HeaderCell]] | None = None
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, HeaderCell] = {}
+        for c, cell in enumerate(row):
+            col, unit = match_header(cell)
+            if col and col.field not in found:
+                found[col.field] = HeaderCell(col, c, str(cell).strip(), unit)
+        score = len([f for f in found if f != "seq"])
+        if "name" in found and score >= 2 and (best is None or score > len(best[1]) - ("seq" in best[1])):
+            best = (r, found)
+    return best
+
+
+def fill_merged(rows: list[list], merged, first_row: int) -> None:
+    """Copy each merged range's value into all its cells below the header (district merged down rows)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r1 < first_row or r0 >= len(rows):
+            continue
+        value = rows[r0][c0]
+        for r in range(max(r0, first_row), min(r1 + 1, len(rows))):
+            row = rows[r]
+            for c in range(c0, min(c1 + 1, len(row))):
+                if row[c] in ("", None):
+                    row[c] = value
+
+
+def _text(value) -> str:
+    return values.normalize_text(value).replace(" ", "") if isinstance(value, str) else ""
+
+
+def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
+    """``data``, ``total``, ``subtotal``, ``blank`` or ``note`` (a lone line of text such as 填报人：)."""
+    name = row[name_idx] if name_idx < len(row) else ""
+    if type(name) is str and name.strip() and (len(name) > 16 or not TOTAL_WORDS.match(_text(name))):
+        return "data"
+    filled = [v for v in row if not values.is_blank(v)]
+    if not filled:
+        return "blank"
+    for cell in ([row[seq_idx]] if seq_idx is not None and seq_idx < len(row) else []) + [name] + filled[:2]:
+        match = TOTAL_WORDS.match(_text(cell))
+        if match:
+            return "subtotal" if match.group(1).lower() in ("小计", "subtotal") else "total"
+    if len(filled) == 1 and isinstance(filled[0], str) and not name:
+        return "note"
+    return "data"
+
+
+def _is_number(raw) -> bool:
+    return type(raw) in (int, float) and raw >= 0
+
+
+def _is_date(raw) -> bool:
+    return type(raw) is dt.date and values.YEAR_LOW <= raw.year <= values.YEAR_HIGH
+
+
+class ColumnParser:
+    """Parses one column's cells, recording issues located at their Excel rows."""
+
+    def __init__(self, sheet: str, header: HeaderCell, excel_rows: list[int], issues: list[Issue]):
+        self.sheet, self.header, self.excel_rows, self.issues = sheet, header, excel_rows, issues
+        self.factor = 1.0
+
+    def report(self, i: int, code: str, raw, params: dict | None = None) -> None:
+        """Record an issue for the i-th data row of this column."""
+        self.issues.append(
+            Issue(code, self.sheet, self.excel_rows[i], self.header.text, display_value(raw), params or {})
+        )
+
+    def parse(self, cells: list, parser, fast) -> list:
+        """Cells that ``fast`` accepts as already typed pass through; others go through ``parser``."""
+        out: list = []
+        memo: dict = {}
+        for i, raw in enumerate(cells):
+            if fast(raw):
+                out.append(raw)
+                continue
+            if raw is None or raw == "" or values.is_blank(raw):
+                out.append(None)
+                continue
+            key = (type(raw), raw)
+            if key not in memo:
+                memo[key] = parser(raw)
+            value, code, params = memo[key]
+            if code:
+                self.report(i, code, raw, params)
+            out.append(value)
+        return out
+
+    def numbers(self, cells: list) -> list:
+        """Non-negative numbers; text such as ``1,623`` or ``1623户`` is parsed."""
+        return self.parse(cells, values.parse_number, _is_number)
+
+    def dates(self, cells: list) -> list:
+        """Dates from date cells, Excel serials and text; month-only text is its last day."""
+        return self.parse(cells, values.parse_date, _is_date)
+
+    def texts(self, cells: list) -> list:
+        """Trimmed text with inner whitespace collapsed, ``None`` for blanks; numbers become their text."""
+        out: list = []
+        append = out.append
+        for raw in cells:
+            text = raw.strip() if type(raw) is str else display_value(raw)
+            if len(text) <= 4 and text.lower() in values.BLANKS:
+                append(None)
+            elif "\n" in text or "  " in text or "\t" in text:
+                append(" ".join(text.split()))
+            else:
+                append(text)
+        return out
+
+    def counts(self, cells: list) -> list:
+        """Whole, non-negative numbers (households)."""
+        out = self.numbers(cells)
+        for i, value in enumerate(out):
+            if value is not None and not float(value).is_integer():
+                self.report(i, "not_integer", cells[i])
+                out[i] = None
+        return out
+
+    def percents(self, cells: list) -> list:
+        """Progress in percent; a column of fractions (0.65 from a % cell) is scaled to 0–100."""
+        out = self.numbers(cells)
+        typed_fractions = [v for v, raw in zip(out, cells) if v is not None and not isinstance(raw, str)]
+        if typed_fractions and max(typed_fractions) <= 1:
+            out = [v * 100 if v is not None and not isinstance(raw, str) else v for v, raw in zip(out, cells)]
+        for i, value in enumerate(out):
+            if value is not None and value > 100:
+                self.report(i, "percent_range", cells[i])
+                out[i] = None
+        return out
+
+    def areas(self, cells: list) -> list:
+        """Floor area in m², converted from the unit written in the header (or guessed, with a warning)."""
+        out = self.numbers(cells)
+        factor = area_factor(self.header.unit)
+        if factor is None:
+            known = sorted(v for v in out if v)
+            factor = 10_000.0 if known and known[len(known) // 2] < 1000 else 1.0
+            unit_zh, unit_en = ("万平方米", "10,000 m²") if factor > 1 else ("平方米", "m²")
+            self.issues.append(
+                Issue(
+                    "area_unit_guessed",
+                    self.sheet,
+                    None,
+                    self.header.text,
+                    "",
+                    {"unit_zh": unit_zh, "unit_en": unit_en},
+                )
+            )
+        self.factor = factor
+        return [round(v * factor, 2) if v is not None else None for v in out]
+
+
+@dataclass
+class SheetTable:
+    """The projects found on one sheet, the totals rows the file wrote, and the issues."""
+
+    frame: pd.DataFrame
+    issues: list[Issue]
+
+
+def _classify_rows(rows: list[list], start: int, header: dict[str, HeaderCell]):
+    """Indices of data rows, and totals rows as (index, kind, data rows since the last subtotal)."""
+    name_idx = header["name"].index
+    seq_idx = header["seq"].index if "seq" in header else None
+    data: list[int] = []
+    totals: list[tuple[int, str, list[int]]] = []
+    group_start = 0
+    for r in range(start, len(rows)):
+        kind = row_kind(rows[r], name_idx, seq_idx)
+        if kind == "data":
+            data.append(r)
+        elif kind in ("total", "subtotal"):
+            totals.append((r, kind, data[group_start:] if kind == "subtotal" else list(data)))
+            group_start = len(data) if kind == "subtotal" else group_start
+    return data, totals
+
+
+def _columns(rows: list[list], data: list[int]) -> list[tuple]:
+    """The data rows transposed into columns (one C-level pass; rows are padded to equal width)."""
+    return list(zip(*[rows[r] for r in data])) if data else []
+
+
+def _cells(columns: list[tuple], index: int, n: int) -> list:
+    return list(columns[index]) if index < len(columns) else [""] * n
+
+
+def _parse_columns(sheet: str, columns, data, header, issues) -> tuple[dict[str, list], float]:
+    """Each recognised column parsed by its kind; also the m² per unit the area column used."""
+    excel_rows = [r + 1 for r in data]
+    parsed: dict[str, list] = {}
+    area_unit = 1.0
+    for field, cell in header.items():
+        if cell.column.kind == IGNORE:
+            continue
+        parser = ColumnParser(sheet, cell, excel_rows, issues)
+        method = {
+            TEXT: parser.texts,
+            COUNT: parser.counts,
+            AREA: parser.areas,
+            DATE: parser.dates,
+            PERCENT: parser.percents,
+        }[cell.column.kind]
+        parsed[field] = method(_cells(columns, cell.index, len(data)))
+        area_unit = parser.factor if cell.column.kind == AREA else area_unit
+    return parsed, area_unit
+
+
+def _dates(cells: list) -> pd.Series:
+    return pd.to_datetime(pd.Series(cells, dtype=object)).astype("datetime64[ns]")
+
+
+def _frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.DataFrame:
+    n = len(data)
+    none = [None] * n
+    frame = pd.DataFrame(
+        {
+            "name": pd.array(parsed.get("name", none), dtype="string"),
+            "district": pd.array(parsed.get("district", none), dtype="string"),
+            "street": pd.array(parsed.get("street", none), dtype="string"),
+            "households": pd.array(parsed.get("households", none), dtype="Float64").astype("Int64"),
+            "floor_area_m2": pd.array(parsed.get("floor_area", none), dtype="Float64"),
+            "start": _dates(parsed.get("start", none)),
+            "deadline": _dates(parsed.get("deadline", none)),
+            "handed_over": _dates(parsed.get("handed_over", none)),
+            "stage": pd.array(parsed.get("stage", none), dtype="string"),
+            "progress": pd.array(parsed.get("progress", none), dtype="Float64"),
+            "unit": pd.array(parsed.get("unit", none), dtype="string"),
+            "notes": pd.array(parsed.get("notes", none), dtype="string"),
+            "sheet": sheet,
+            "row": [r + 1 for r in data],
+        }
+    )
+    return frame[OUTPUT_COLUMNS]
+
+
+def _row_checks(sheet: str, frame: pd.DataFrame, columns, header, issues: list[Issue]) -> None:
+    """Checks that need the whole row: a missing name, duplicates, a missing deadline, odd dates."""
+    name_header = header["name"].text
+    for row in frame.loc[frame["name"].isna(), "row"]:
+        issues.append(Issue("missing_name", sheet, int(row), name_header, ""))
+    named = frame[frame["name"].notna()]
+    twins = named[named.duplicated(["district", "name"], keep=False)]
+    first = twins.groupby(["district", "name"], dropna=False)["row"].transform("first")
+    for row, name, first_row in zip(twins["row"], twins["name"], first):
+        if row != first_row:
+            issues.append(Issue("duplicate_name", sheet, int(row), name_header, name, {"first_row": int(first_row)}))
+    if "deadline" in header:
+        raw = columns[header["deadline"].index] if columns else ()
+        open_rows = frame.index[frame["name"].notna() & frame["deadline"].isna() & frame["handed_over"].isna()]
+        for i in open_rows:
+            if values.is_blank(raw[i]):
+                issues.append(Issue("missing_deadline", sheet, int(frame.at[i, "row"]), header["deadline"].text, ""))
+    early = frame["handed_over"] < frame["start"]
+    for row, value in zip(frame.loc[early, "row"], frame.loc[early, "handed_over"]):
+        issues.append(
+            Issue("handover_before_start", sheet, int(row), header["handed_over"].text, value.date().isoformat())
+        )
+
+
+def _fmt_figure(value: float, field: str) -> str:
+    return f"{value:,.0f}" if field == "households" else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _check_totals(sheet: str, frame, rows, totals, header, area_unit: float, issues: list[Issue]) -> None:
+    """Compare each 合计/小计 row with the sum of the rows it covers; a difference is a warning."""
+    position = {excel_row - 1: i for i, excel_row in enumerate(frame["row"])}
+    for field, column in (("households", "households"), ("floor_area", "floor_area_m2")):
+        if field not in header:
+            continue
+        cell = header[field]
+        factor = area_unit if field == "floor_area" else 1.0
+        for r, kind, group in totals:
+            raw = rows[r][cell.index] if cell.index < len(rows[r]) else ""
+            file_value, code, _ = values.parse_number(raw) if not values.is_blank(raw) else (None, "blank", {})
+            if code:
+                continue
+            picked = frame[column].iloc[[position[g] for g in group]].dropna()
+            row_sum = float(picked.sum()) / factor
+            tolerance = 0.5 if field == "households" else 0.01 + 0.005 * len(picked)
+            if abs(row_sum - file_value) > tolerance:
+                word_zh, word_en = ("小计", "subtotal") if kind == "subtotal" else ("合计", "total")
+                issues.append(
+                    Issue(
+                        "total_mismatch",
+                        sheet,
+                        r + 1,
+                        cell.text,
+                        display_value(raw),
+                        {
+                            "label_zh": f"{word_zh}行的“{cell.text}”",
+                            "label_en": f"{word_en} row's “{cell.text}”",
+                            "file_value": _fmt_figure(file_value, field),
+                            "sum_value": _fmt_figure(row_sum, field),
+                        },
+                    )
+                )
+
+
+def read_table(sheet: RawSheet) -> SheetTable | None:
+    """The project table on one sheet, or ``None`` when the sheet has no recognisable header."""
+    found = find_header(sheet.rows)
+    if found is None:
+        return None
+    header_row, header = found
+    fill_merged(sheet.rows, sheet.merged, header_row + 1)
+    data, totals = _classify_rows(sheet.rows, header_row + 1, header)
+    columns = _columns(sheet.rows, data)
+    issues: list[Issue] = []
+    parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues)
+    frame = _frame(sheet.name, data, parsed)
+    _row_checks(sheet.name, frame, columns, header, issues)
+    _check_totals(sheet.name, frame, sheet.rows, totals, header, area_unit, issues)
+    issues.sort(key=lambda i: (i.row or 0, i.column))
+    return SheetTable(frame[frame["name"].notna()].reset_index(drop=True), issues)
