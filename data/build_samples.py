@@ -92,29 +92,44 @@ class ZhangqiuProject:
 
 ZHANGQIU_PROJECTS = [
     ZhangqiuProject(
-        "西琅沟", 656, 21.26, dt.date(2021, 3, 31),
+        "西琅沟",
+        656,
+        21.26,
+        dt.date(2021, 3, 31),
         progress_text="电力户表安装完成，正在组织分配",
         note="电力户表提前5天安装完成",
         deadline_cell="2021年3月31日前",
     ),
     ZhangqiuProject(
-        "老四中周边沿街（汇泉路商业）", None, 13.96, dt.date(2021, 5, 31),
+        "老四中周边沿街（汇泉路商业）",
+        None,
+        13.96,
+        dt.date(2021, 5, 31),
         note="商业项目，无安置户",
     ),
     ZhangqiuProject(
-        "老四中周边ABC", 1623, 57.68, dt.date(2021, 4, 30),
+        "老四中周边ABC",
+        1623,
+        57.68,
+        dt.date(2021, 4, 30),
         street="明水街道",
         note="安置明水街道明一、明二、明三及辛庄小区等群众",
         households_cell="1,623",
         deadline_cell="2021.4.30",
     ),
     ZhangqiuProject(
-        "经十东路北侧", 2187, 73.68, dt.date(2021, 4, 30),
+        "经十东路北侧",
+        2187,
+        73.68,
+        dt.date(2021, 4, 30),
         note="安置大雷、小雷、闫家坞等村群众",
         households_cell="2187户",
     ),
     ZhangqiuProject(
-        "白泉", 1555, 52.06, dt.date(2021, 4, 30),
+        "白泉",
+        1555,
+        52.06,
+        dt.date(2021, 4, 30),
         note="安置原白泉村及横沟村一部分群众",
     ),
     ZhangqiuProject("月官", 803, 26.42, dt.date(2021, 3, 31), deadline_cell="2021年3月31日前"),
@@ -148,34 +163,64 @@ PORTFOLIO_HEADER = [
 
 # district, number of projects, company, {street: [old villages]}
 DISTRICTS = [
-    ("历城区", 12, "历城区城投集团", {
-        "王舍人街道": ["王舍人", "沙河", "宋刘", "冷水沟"],
-        "港沟街道": ["港沟", "神武", "芦南", "东坞"],
-        "华山街道": ["华山", "卧牛山", "小许家", "大辛"],
-    }),
-    ("章丘区", 11, "章丘区城发集团", {
-        "明水街道": ["东岭", "辛庄", "眼明泉", "浅井"],
-        "双山街道": ["三涧溪", "龙湾", "山头", "北胡"],
-        "圣井街道": ["寨子", "圣井", "唐王山", "范家庄"],
-    }),
-    ("历下区", 7, "历下区城投集团", {
-        "姚家街道": ["姚家庄", "燕翅山", "转山"],
-        "龙洞街道": ["龙洞", "孟家", "窑头", "马家庄"],
-    }),
-    ("槐荫区", 9, "槐荫区城发集团", {
-        "张庄路街道": ["张庄", "营市"],
-        "段店北路街道": ["段店", "大杨庄", "小杨庄"],
-        "吴家堡街道": ["吴家堡", "前屯", "后屯", "田家庄"],
-    }),
-    ("天桥区", 9, "天桥区城投集团", {
-        "北园街道": ["水屯", "徐家庄", "还乡店"],
-        "药山街道": ["药山", "前王", "赵家庄"],
-        "桑梓店街道": ["桑梓店", "梁府庄", "鹊山"],
-    }),
-    ("济阳区", 8, "济阳区城发集团", {
-        "济阳街道": ["城关", "张家", "崔家", "西关"],
-        "济北街道": ["开河", "纪家", "王家桥", "孙家"],
-    }),
+    (
+        "历城区",
+        12,
+        "历城区城投集团",
+        {
+            "王舍人街道": ["王舍人", "沙河", "宋刘", "冷水沟"],
+            "港沟街道": ["港沟", "神武", "芦南", "东坞"],
+            "华山街道": ["华山", "卧牛山", "小许家", "大辛"],
+        },
+    ),
+    (
+        "章丘区",
+        11,
+        "章丘区城发集团",
+        {
+            "明水街道": ["东岭", "辛庄", "眼明泉", "浅井"],
+            "双山街道": ["三涧溪", "龙湾", "山头", "北胡"],
+            "圣井街道": ["寨子", "圣井", "唐王山", "范家庄"],
+        },
+    ),
+    (
+        "历下区",
+        7,
+        "历下区城投集团",
+        {
+            "姚家街道": ["姚家庄", "燕翅山", "转山"],
+            "龙洞街道": ["龙洞", "孟家", "窑头", "马家庄"],
+        },
+    ),
+    (
+        "槐荫区",
+        9,
+        "槐荫区城发集团",
+        {
+            "张庄路街道": ["张庄", "营市"],
+            "段店北路街道": ["段店", "大杨庄", "小杨庄"],
+            "吴家堡街道": ["吴家堡", "前屯", "后屯", "田家庄"],
+        },
+    ),
+    (
+        "天桥区",
+        9,
+        "天桥区城投集团",
+        {
+            "北园街道": ["水屯", "徐家庄", "还乡店"],
+            "药山街道": ["药山", "前王", "赵家庄"],
+            "桑梓店街道": ["桑梓店", "梁府庄", "鹊山"],
+        },
+    ),
+    (
+        "济阳区",
+        8,
+        "济阳区城发集团",
+        {
+            "济阳街道": ["城关", "张家", "崔家", "西关"],
+            "济北街道": ["开河", "纪家", "王家桥", "孙家"],
+        },
+    ),
 ]
 
 NAME_PATTERNS = [
@@ -200,10 +245,30 @@ def _dates(*texts: str) -> list[dt.date]:
 
 # status, current stage, progress range (%), planned deadlines (one project per deadline)
 PLAN = [
-    ("handed", "已交房入住", (100, 100), _dates(
-        "2024-06-30", "2024-08-31", "2024-09-30", "2024-10-31", "2024-12-31", "2025-01-31",
-        "2025-03-31", "2025-04-30", "2025-06-30", "2025-06-30", "2025-08-31", "2025-09-30",
-        "2025-10-31", "2025-12-31", "2026-03-31", "2026-06-30", "2026-08-31")),
+    (
+        "handed",
+        "已交房入住",
+        (100, 100),
+        _dates(
+            "2024-06-30",
+            "2024-08-31",
+            "2024-09-30",
+            "2024-10-31",
+            "2024-12-31",
+            "2025-01-31",
+            "2025-03-31",
+            "2025-04-30",
+            "2025-06-30",
+            "2025-06-30",
+            "2025-08-31",
+            "2025-09-30",
+            "2025-10-31",
+            "2025-12-31",
+            "2026-03-31",
+            "2026-06-30",
+            "2026-08-31",
+        ),
+    ),
     ("overdue", "停工整改", (40, 45), _dates("2025-06-30")),
     ("overdue", "主体封顶", (60, 65), _dates("2025-12-31")),
     ("overdue", "正在进行配套工程", (75, 85), _dates("2026-03-31", "2026-06-30")),
@@ -214,13 +279,19 @@ PLAN = [
     ("soon", "具备交付条件", (92, 95), _dates("2026-12-10")),
     ("soon", "联合验收完成", (88, 90), _dates("2026-12-15")),
     ("soon", "正在进行配套工程", (80, 85), _dates("2026-12-20")),
-    ("later", "正在进行配套工程", (72, 82), _dates(
-        "2026-12-31", "2026-12-31", "2027-01-31", "2027-03-31", "2027-03-31")),
-    ("later", "主体封顶", (58, 68), _dates(
-        "2027-04-30", "2027-05-31", "2027-06-30", "2027-06-30", "2027-06-30")),
-    ("later", "主体施工至{floors}层", (35, 55), _dates(
-        "2027-07-31", "2027-08-31", "2027-09-30", "2027-09-30", "2027-10-31", "2027-11-30",
-        "2027-12-31")),
+    (
+        "later",
+        "正在进行配套工程",
+        (72, 82),
+        _dates("2026-12-31", "2026-12-31", "2027-01-31", "2027-03-31", "2027-03-31"),
+    ),
+    ("later", "主体封顶", (58, 68), _dates("2027-04-30", "2027-05-31", "2027-06-30", "2027-06-30", "2027-06-30")),
+    (
+        "later",
+        "主体施工至{floors}层",
+        (35, 55),
+        _dates("2027-07-31", "2027-08-31", "2027-09-30", "2027-09-30", "2027-10-31", "2027-11-30", "2027-12-31"),
+    ),
     ("later", "基础施工", (10, 20), _dates("2027-12-31", "2028-03-31", "2028-03-31", "2028-04-30")),
     ("later", "已取得施工许可证", (3, 5), _dates("2028-04-30", "2028-05-31", "2028-06-30")),
     ("later", "土地手续办理中", (0, 0), _dates("2028-06-30", "2028-06-30", "2028-06-30")),
@@ -357,8 +428,18 @@ def zhangqiu_row(index: int, project: ZhangqiuProject) -> list:
     households = project.households if project.households_cell is None else project.households_cell
     deadline = project.deadline if project.deadline_cell is None else project.deadline_cell
     return [
-        index, project.name, "章丘区", project.street or None, households, project.area_wan_m2,
-        None, deadline, None, project.progress_text or None, None, ZHANGQIU_UNIT,
+        index,
+        project.name,
+        "章丘区",
+        project.street or None,
+        households,
+        project.area_wan_m2,
+        None,
+        deadline,
+        None,
+        project.progress_text or None,
+        None,
+        ZHANGQIU_UNIT,
         project.note or None,
     ]
 
@@ -395,9 +476,7 @@ def build_zhangqiu(path: Path) -> None:
 def plan_slots(rng: random.Random) -> list[tuple[str, str, tuple[int, int], dt.date]]:
     """One (status, stage, progress range, deadline) slot per project, shuffled."""
     slots = [
-        (status, stage, progress, deadline)
-        for status, stage, progress, deadlines in PLAN
-        for deadline in deadlines
+        (status, stage, progress, deadline) for status, stage, progress, deadlines in PLAN for deadline in deadlines
     ]
     rng.shuffle(slots)
     return slots
@@ -439,11 +518,19 @@ def make_project(rng, district, unit, street, name, slot, late_days) -> Project:
     handed = status == "handed"
     note = OVERDUE_NOTES.get(stage, "") if status == "overdue" else EARLY_NOTES.get(stage, "")
     return Project(
-        district=district, street=street, name=name, status=status, stage=stage,
-        progress=rng.randint(low, high), households=households,
-        area_m2=area_for(rng, households), start=start_date(rng, stage, deadline),
-        deadline=deadline, handover=handover_date(rng, deadline, late_days) if handed else None,
-        unit=f"{street}办事处" if rng.random() < 0.5 else unit, note=note,
+        district=district,
+        street=street,
+        name=name,
+        status=status,
+        stage=stage,
+        progress=rng.randint(low, high),
+        households=households,
+        area_m2=area_for(rng, households),
+        start=start_date(rng, stage, deadline),
+        deadline=deadline,
+        handover=handover_date(rng, deadline, late_days) if handed else None,
+        unit=f"{street}办事处" if rng.random() < 0.5 else unit,
+        note=note,
     )
 
 
@@ -465,9 +552,7 @@ def build_projects(rng: random.Random) -> list[Project]:
     projects, position = [], 0
     for district, count, unit, streets in DISTRICTS:
         for street, name in project_names(rng, streets, count):
-            project = make_project(
-                rng, district, unit, street, name, slots[position], late.get(position)
-            )
+            project = make_project(rng, district, unit, street, name, slots[position], late.get(position))
             if position in late:
                 project.note = "延期交付：配套管网迁改"
             projects.append(project)
@@ -559,11 +644,19 @@ def portfolio_row(index: int, project: Project) -> list:
         return value if cell is None else cell
 
     return [
-        index, project.name, project.district, project.street,
-        typed(project.households_cell, project.households), project.area_m2,
-        typed(project.start_cell, project.start), typed(project.deadline_cell, project.deadline),
-        typed(project.handover_cell, project.handover), project.stage,
-        typed(project.progress_cell, project.progress), project.unit, project.note or None,
+        index,
+        project.name,
+        project.district,
+        project.street,
+        typed(project.households_cell, project.households),
+        project.area_m2,
+        typed(project.start_cell, project.start),
+        typed(project.deadline_cell, project.deadline),
+        typed(project.handover_cell, project.handover),
+        project.stage,
+        typed(project.progress_cell, project.progress),
+        project.unit,
+        project.note or None,
     ]
 
 
@@ -617,9 +710,7 @@ def summarize(projects: list[Project]) -> dict[str, int]:
         "area_m2": sum(p.area_m2 for p in projects),
         "handed_over": sum(p.handover is not None and p.handover <= AS_OF for p in projects),
         "overdue": sum(p.deadline < AS_OF for p in pending),
-        "due_within_30_days": sum(
-            AS_OF <= p.deadline <= AS_OF + dt.timedelta(days=30) for p in pending
-        ),
+        "due_within_30_days": sum(AS_OF <= p.deadline <= AS_OF + dt.timedelta(days=30) for p in pending),
     }
 
 

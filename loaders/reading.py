@@ -55,11 +55,13 @@ def sniff_format(data: bytes, filename: str = "") -> str:
         raise ReadError(Issue("not_spreadsheet"))
     if data.startswith(OLE2_MAGIC):
         return "xls"
-    head = data[:512].lstrip().lower()
+    head = data[:512].removeprefix(b"\xef\xbb\xbf").lstrip().lower()  # a web page saved with a UTF-8 BOM
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
         raise ReadError(Issue("html_file"))
     if b"\x00" in data[:4096]:
         raise ReadError(Issue("not_spreadsheet"))
+    if filename.lower().endswith((".xlsx", ".xlsm", ".ods")):
+        raise ReadError(Issue("damaged"))  # text under a workbook's name; .xls is often exported TSV
     return "csv"
 
 
@@ -80,7 +82,10 @@ def read_csv(data: bytes, name: str) -> list[RawSheet]:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a NUL past the sniffed head, a "field" over csv's 128 KB limit: not a table
+        raise ReadError(Issue("not_spreadsheet")) from exc
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     return [RawSheet(name.rsplit(".", 1)[0] or "CSV", rows)]

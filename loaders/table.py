@@ -19,7 +19,13 @@ from loaders.reading import RawSheet
 from loaders.schema import AREA, COUNT, DATE, IGNORE, PERCENT, TEXT, Column, area_factor, match_header
 
 HEADER_SCAN_ROWS = 30
-TOTAL_WORDS = re.compile(r"^(合计|总计|小计|total|grandtotal|subtotal|sum)[:：]?$", re.I)
+# A totals label, with an optional place or scope before it (全区合计, 历城区小计) and a note after it (合计(户)).
+TOTAL_WORDS = re.compile(
+    r"^([\u4e00-\u9fff]{0,8}?)(合计|总计|小计|total|grandtotal|subtotal|sum)(?:\(.*\))?[:：]?$", re.I
+)
+GRAND_SCOPES = ("全", "总", "以上", "本表")  # prefixes that still mean the whole table (全区合计, 总计)
+# A footnote typed in the name column: 注：…, 说明：…, 填报人：…, 制表日期：…
+NOTE_WORDS = re.compile(r"^(注|说明|备注|填报|制表|审核|联系人|数据来源)[^:：]{0,6}[:：]")
 OUTPUT_COLUMNS = [
     "name",
     "district",
@@ -64,16 +70,19 @@ def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
 
 
 def fill_merged(rows: list[list], merged, first_row: int) -> None:
-    """Copy each merged range's value into all its cells below the header (district merged down rows)."""
-    for (r0, c0), (r1, c1) in merged:
+    """Copy each merged range's value down its first column below the header (district merged down rows).
+
+    Only down, never across: a footnote merged across the row must stay one cell, or it would land in every
+    column and read as a project with a number error in each numeric column.
+    """
+    for (r0, c0), (r1, _c1) in merged:
         if r1 < first_row or r0 >= len(rows):
             continue
         value = rows[r0][c0]
         for r in range(max(r0, first_row), min(r1 + 1, len(rows))):
             row = rows[r]
-            for c in range(c0, min(c1 + 1, len(row))):
-                if row[c] in ("", None):
-                    row[c] = value
+            if c0 < len(row) and row[c0] in ("", None):
+                row[c0] = value
 
 
 def _text(value) -> str:
@@ -84,6 +93,8 @@ def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
     """``data``, ``total``, ``subtotal``, ``blank`` or ``note`` (a lone line of text such as 填报人：)."""
     name = row[name_idx] if name_idx < len(row) else ""
     if type(name) is str and name.strip() and (len(name) > 16 or not TOTAL_WORDS.match(_text(name))):
+        if NOTE_WORDS.match(_text(name)) and sum(not values.is_blank(v) for v in row) == 1:
+            return "note"
         return "data"
     filled = [v for v in row if not values.is_blank(v)]
     if not filled:
@@ -91,7 +102,9 @@ def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
     for cell in ([row[seq_idx]] if seq_idx is not None and seq_idx < len(row) else []) + [name] + filled[:2]:
         match = TOTAL_WORDS.match(_text(cell))
         if match:
-            return "subtotal" if match.group(1).lower() in ("小计", "subtotal") else "total"
+            scope, word = match.group(1), match.group(2).lower()
+            partial = word in ("小计", "subtotal") or (scope and not scope.startswith(GRAND_SCOPES))
+            return "subtotal" if partial else "total"
     if len(filled) == 1 and isinstance(filled[0], str) and not name:
         return "note"
     return "data"

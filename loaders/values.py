@@ -40,7 +40,9 @@ def is_blank(value) -> bool:
 
 
 def parse_number(value):
-    """A non-negative number from a cell: ``1,623``, ``1623户``, ``８６０``, ``65%`` all work."""
+    """A non-negative number from a cell: ``1,623``, ``1623户``, ``８６０``, ``65%`` all work; blanks are ``None``."""
+    if is_blank(value):
+        return None, None, {}
     if isinstance(value, bool):
         return None, "not_a_number", {}
     if isinstance(value, (int, float)):
@@ -85,7 +87,9 @@ def _from_serial(number: float):
 
 
 def parse_date(value):
-    """A date from a real date cell, an Excel serial, or text such as ``2021年3月31日前``."""
+    """A date from a real date cell, an Excel serial, or text such as ``2021年3月31日前``; blanks are ``None``."""
+    if is_blank(value):
+        return None, None, {}
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):

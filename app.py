@@ -1,0 +1,106 @@
+"""安置房交付看板 — entrypoint: navigation, the sidebar (language, data, as-of date, filters), shared state.
+
+Language, dataset and as-of date live in the URL (``?lang=en&as_of=2021-05-01&data=zhangqiu_2021``), so
+a link opens the same view on the meeting-room projector.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import streamlit as st
+
+from housing.datasets import DEFAULT_SAMPLE, SAMPLES
+from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
+from housing.rollup import UNNAMED, filter_projects
+from housing.settings import get_setting
+from housing.status import STATUSES, classify
+from ui.context import VIEW_KEY, View
+from ui.data import load_sample
+
+log = logging.getLogger("resettle")
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+st.set_page_config(page_title="安置房交付看板 · Resettlement Housing", page_icon="🏘️", layout="wide")
+
+
+def _url_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def init_state() -> None:
+    """First run of a session: take language, as-of date and dataset from the URL."""
+    params = st.query_params
+    st.session_state.setdefault("lang", params.get("lang") if params.get("lang") in LANGS else DEFAULT_LANG)
+    st.session_state.setdefault("as_of", _url_date(params.get("as_of")) or dt.date.today())
+    st.session_state.setdefault("dataset", params.get("data") if params.get("data") in SAMPLES else DEFAULT_SAMPLE)
+
+
+def sync_url() -> None:
+    """Write the shared choices back to the URL so the view can be linked and reloaded."""
+    st.query_params.update(
+        lang=st.session_state["lang"], as_of=st.session_state["as_of"].isoformat(), data=st.session_state["dataset"]
+    )
+
+
+def sidebar_choices(lang: str) -> None:
+    """Language, dataset and as-of date (their values stay in session state under their keys)."""
+    with st.sidebar:
+        st.radio(t("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
+        lang = st.session_state["lang"]
+        st.selectbox(
+            t("dataset", lang), list(SAMPLES), key="dataset", format_func=lambda d: t(SAMPLES[d].title_key, lang)
+        )
+        st.date_input(
+            t("as_of", lang),
+            key="as_of",
+            help=t("as_of_help", lang),
+            format="YYYY/MM/DD" if lang == "zh" else "YYYY-MM-DD",
+        )
+
+
+def sidebar_filters(classified, lang: str) -> tuple[list[str], list[str]]:
+    """District and status filters; choices no longer offered (another dataset) are dropped."""
+    options = sorted(classified["district"].fillna(UNNAMED).unique())
+    kept = [d for d in st.session_state.get("ov_filter_districts", []) if d in options]
+    st.session_state["ov_filter_districts"] = kept
+    with st.sidebar:
+        districts = st.multiselect(
+            t("filter_districts", lang), options, key="ov_filter_districts", placeholder=t("filter_all", lang)
+        )
+        statuses = st.multiselect(
+            t("filter_statuses", lang),
+            STATUSES,
+            key="ov_filter_statuses",
+            format_func=lambda s: status_label(s, lang),
+            placeholder=t("filter_all", lang),
+        )
+    return districts, statuses
+
+
+def build_view() -> View:
+    """Load the chosen data, judge statuses as of the chosen date and apply the filters."""
+    lang, as_of = st.session_state["lang"], st.session_state["as_of"]
+    sample = SAMPLES[st.session_state["dataset"]]
+    result = load_sample(sample.id)
+    classified = classify(result.projects, as_of, get_setting("due_soon_days"))
+    districts, statuses = sidebar_filters(classified, lang)
+    projects = filter_projects(classified, districts, statuses)
+    return View(lang, as_of, sample, result, classified, projects, tuple(districts))
+
+
+init_state()
+sidebar_choices(st.session_state["lang"])
+sync_url()
+LANG = st.session_state["lang"]
+page = st.navigation([st.Page("pages/overview.py", title=t("page_overview", LANG), icon="📊", default=True)])
+try:
+    st.session_state[VIEW_KEY] = build_view()
+    page.run()
+except Exception:  # a user never sees a traceback; the log keeps it for us
+    log.exception("page failed")
+    st.error(t("unexpected_error", LANG))

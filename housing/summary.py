@@ -1,0 +1,62 @@
+"""The figures of one loaded workbook as plain data: what the CLI prints and scripts read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from housing.fmt import as_date
+from housing.rollup import by_district
+from housing.settings import get_setting
+from housing.status import classify, render
+from loaders.load import LoadResult
+
+
+def _iso(value) -> str | None:
+    day = as_date(value)
+    return day.isoformat() if day else None
+
+
+def _num(value, digits: int | None = None):
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if digits is None else round(float(value), digits)
+
+
+def project_detail(row, lang: str) -> dict:
+    """One classified project as JSON-ready data."""
+    return {
+        "name": row.name,
+        "district": None if pd.isna(row.district) else row.district,
+        "households": _num(row.households),
+        "floor_area_m2": _num(row.floor_area_m2, 2),
+        "deadline": _iso(row.deadline),
+        "handed_over": _iso(row.handed_over),
+        "status": row.status,
+        "reasons": [render(r, lang) for r in row.reasons],
+    }
+
+
+def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
+    """Totals, per-district figures, each project's status and reasons, and every issue."""
+    classified = classify(result.projects, as_of, get_setting("due_soon_days"))
+    districts = by_district(classified) if len(classified) else pd.DataFrame()
+    return {
+        "file": result.filename,
+        "as_of": as_of.isoformat(),
+        "projects": len(classified),
+        "households": int(classified["households"].fillna(0).sum()),
+        "floor_area_m2": round(float(classified["floor_area_m2"].fillna(0).sum()), 2),
+        "districts": [
+            {
+                "district": d.district,
+                "projects": int(d.projects),
+                "households": int(d.households),
+                "floor_area_m2": round(float(d.floor_area_m2), 2),
+            }
+            for d in districts.itertuples()
+        ],
+        "projects_detail": [project_detail(r, lang) for r in classified.itertuples()],
+        "issues": [i.as_dict(lang) for i in result.issues],
+    }

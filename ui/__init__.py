@@ -1,0 +1,1 @@
+"""Streamlit-facing helpers: chart builders, display tables and the cached data access used by pages."""

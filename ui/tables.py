@@ -1,0 +1,95 @@
+"""Display tables: the domain frames with headers, labels and formats in the user's language."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from housing.fmt import fmt_date
+from housing.i18n import status_label, t
+from housing.status import STATUS_COLORS, STATUS_ICONS, render
+from loaders.issues import Issue
+
+
+def status_text(status: str, lang: str) -> str:
+    """``■ 已逾期``: icon and label, so the status never rests on colour alone."""
+    return f"{STATUS_ICONS[status]} {status_label(status, lang)}"
+
+
+def rollup_table(rollup: pd.DataFrame, lang: str, by: list[str]) -> pd.DataFrame:
+    """A district or street roll-up with translated headers; floor area in 万㎡."""
+    names = {
+        "district": "col_district",
+        "street": "col_street",
+        "projects": "col_projects",
+        "households": "col_households",
+        "floor_area_m2": "col_area",
+        "done_households": "col_done_households",
+        "waiting_households": "col_waiting_households",
+        "overdue": "col_overdue",
+        "at_risk": "col_at_risk",
+    }
+    frame = rollup[
+        [*by, "projects", "households", "floor_area_m2", "done_households", "waiting_households", "overdue", "at_risk"]
+    ].copy()
+    frame["floor_area_m2"] = (frame["floor_area_m2"] / 10_000).round(2)
+    return frame.rename(columns={c: t(names[c], lang) for c in frame.columns})
+
+
+def number_columns(lang: str) -> dict:
+    """Column formats: thousands separators for counts, two decimals for 万㎡."""
+    counts = (
+        "col_projects",
+        "col_households",
+        "col_done_households",
+        "col_waiting_households",
+        "col_overdue",
+        "col_at_risk",
+    )
+    config = {t(k, lang): st.column_config.NumberColumn(format="localized") for k in counts}
+    config[t("col_area", lang)] = st.column_config.NumberColumn(format="%.2f")
+    return config
+
+
+def risk_table(flagged: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Overdue and at-risk projects, most urgent first, with every reason in words."""
+    return pd.DataFrame(
+        {
+            t("col_status", lang): [status_text(s, lang) for s in flagged["status"]],
+            t("col_name", lang): flagged["name"].tolist(),
+            t("col_district", lang): flagged["district"].fillna("—").tolist(),
+            t("col_households", lang): flagged["households"].tolist(),
+            t("col_deadline", lang): [fmt_date(d, lang) for d in flagged["deadline"]],
+            t("col_reasons", lang): [
+                "；".join(render(r, lang) for r in rs) if lang == "zh" else "; ".join(render(r, lang) for r in rs)
+                for rs in flagged["reasons"]
+            ],
+            t("col_unit", lang): flagged["unit"].fillna("").tolist(),
+        }
+    )
+
+
+def _joined(reasons, lang: str) -> str:
+    """Every reason but the stage (which has its own column), as one sentence."""
+    return ("；" if lang == "zh" else "; ").join(render(r, lang) for r in reasons if r[0] != "reason_stage")
+
+
+def style_status(frame: pd.DataFrame, lang: str):
+    """Colour the status column with the status colours (white text on the fill)."""
+    column = t("col_status", lang)
+    by_label = {status_text(s, lang): c for s, c in STATUS_COLORS.items()}
+    return frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: white", subset=[column])
+
+
+def issues_table(issues: list[Issue], lang: str) -> pd.DataFrame:
+    """Problems found in a workbook, one row each, in the user's language."""
+    return pd.DataFrame(
+        {
+            t("col_severity", lang): [t(f"severity_{i.severity}", lang) for i in issues],
+            t("col_sheet", lang): [i.sheet for i in issues],
+            t("col_row", lang): [i.row for i in issues],
+            t("col_column", lang): [i.column for i in issues],
+            t("col_value", lang): [i.value for i in issues],
+            t("col_message", lang): [i.message(lang) for i in issues],
+        }
+    )
