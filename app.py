@@ -66,8 +66,9 @@ def sidebar_choices(lang: str) -> None:
 def sidebar_filters(classified, lang: str) -> tuple[list[str], list[str]]:
     """District and status filters; choices no longer offered (another dataset) are dropped."""
     options = sorted(classified["district"].fillna(UNNAMED).unique())
-    kept = [d for d in st.session_state.get("ov_filter_districts", []) if d in options]
-    st.session_state["ov_filter_districts"] = kept
+    chosen = st.session_state.get("ov_filter_districts") or []
+    if any(d not in options for d in chosen):  # another dataset: keep only districts it has
+        st.session_state["ov_filter_districts"] = [d for d in chosen if d in options]
     with st.sidebar:
         districts = st.multiselect(
             t("filter_districts", lang), options, key="ov_filter_districts", placeholder=t("filter_all", lang)
@@ -97,7 +98,10 @@ init_state()
 sidebar_choices(st.session_state["lang"])
 sync_url()
 LANG = st.session_state["lang"]
-page = st.navigation([st.Page("pages/overview.py", title=t("page_overview", LANG), icon="📊", default=True)])
+# The url_path differs from the file name: AppTest also scans pages/ (multipage v1) and would otherwise
+# re-run the page file alone, without this entrypoint, after the first interaction.
+PAGES = [st.Page("pages/overview.py", title=t("page_overview", LANG), icon="📊", default=True, url_path="home")]
+page = st.navigation(PAGES)
 try:
     st.session_state[VIEW_KEY] = build_view()
     page.run()

@@ -1,0 +1,85 @@
+"""AppTest runs of the app through its entrypoint: no exception, the key figures right for the samples."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_portfolio_in_chinese():
+    at = run_app()
+    assert at.title[0].value == "济南市安置房交付情况"
+    assert at.caption[0].value == "截至2026年11月21日"
+    assert "内置示例数据" in at.info[0].value
+    assert metrics(at) == {
+        "项目": "56个", "安置户数": "67,650", "总建筑面积（万㎡）": "959.95", "已交付": "17个",
+        "2026年交付 / 目标": "3 / 14个", "已逾期": "7", "有风险": "4",
+    }
+    assert [m.delta for m in at.metric if m.label == "安置户数"] == ["尚待交付 46,267 户"]
+    risk = at.dataframe[0].value
+    assert len(risk) == 11 and risk["状态"].str.contains("已逾期").sum() == 7
+    districts = at.dataframe[1].value
+    assert districts["安置户数"].sum() == 67650 and len(districts) == 6
+
+
+def test_overview_in_english_from_the_url():
+    at = run_app(lang="en")
+    assert at.title[0].value == "Jinan: resettlement housing delivery"
+    assert at.caption[0].value == "As of 2026-11-21"
+    assert metrics(at)["Households"] == "67,650"
+    assert metrics(at)["Overdue"] == "7"
+
+
+def test_language_switch_updates_page_and_url():
+    at = run_app()
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Jinan: resettlement housing delivery"
+    assert at.query_params["lang"] == "en"
+
+
+def test_zhangqiu_2021_list_as_of_may_2021():
+    at = run_app(data="zhangqiu_2021", as_of="2021-05-01")
+    assert at.title[0].value == "章丘区安置房交付情况"
+    figures = metrics(at)
+    assert figures["项目"] == "8个" and figures["安置户数"] == "7,253" and figures["总建筑面积（万㎡）"] == "264.83"
+    assert figures["已逾期"] == "5" and figures["有风险"] == "1"
+    assert figures["2021年交付 / 目标"] == "0 / 15个"  # the published target: 15 projects in 2021
+
+
+def test_district_filter_narrows_figures_and_title():
+    at = run_app()
+    at.multiselect(key="ov_filter_districts").set_value(["历城区"]).run()
+    assert at.title[0].value == "历城区安置房交付情况"
+    assert metrics(at)["项目"] == "12个" and metrics(at)["安置户数"] == "13,304"
+
+
+def test_street_drill_down():
+    at = run_app()
+    at.selectbox(key="ov_street_district").set_value("历城区").run()
+    streets = at.dataframe[2].value
+    assert streets["安置户数"].sum() == 13304 and len(streets) >= 2
+
+
+@pytest.mark.parametrize("status", ["done", "overdue"])
+def test_status_filter_and_empty_state(status):
+    at = run_app(data="zhangqiu_2021", as_of="2021-05-01")
+    at.multiselect(key="ov_filter_statuses").set_value([status]).run()
+    if status == "done":  # nothing in the 2021 list had been handed over by 1 May 2021
+        assert "没有项目" in at.warning[0].value and not at.metric
+    else:
+        assert metrics(at)["项目"] == "5个"

@@ -1,0 +1,77 @@
+"""Status rules at and around each threshold, and the reasons they give."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, assess, classify, render, urgent_first
+
+AS_OF = dt.date(2021, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "handed_over", "expected", "days"),
+    [
+        ("2021-04-30", None, OVERDUE, -1),  # one day past the deadline
+        ("2021-05-01", None, AT_RISK, 0),  # due today: not yet late
+        ("2021-05-31", None, AT_RISK, 30),  # the last day of the 30-day window
+        ("2021-06-01", None, ON_TRACK, 31),  # just outside it
+        ("2021-03-31", "2021-03-28", DONE, -31),  # handed over early
+        ("2021-03-31", "2021-05-01", DONE, -31),  # handed over late, on the as-of date
+        ("2021-03-31", "2021-05-02", OVERDUE, -31),  # a handover after the as-of date has not happened yet
+        (None, None, ON_TRACK, None),  # no deadline: nothing to be late against
+        (None, "2021-01-10", DONE, None),
+    ],
+)
+def test_assess_thresholds(deadline, handed_over, expected, days):
+    found = assess(deadline, handed_over, None, AS_OF)
+    assert (found.status, found.days_to_deadline) == (expected, days)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "handed_over", "stage", "zh", "en"),
+    [
+        ("2021-03-31", None, "主体封顶", ["计划2021年3月31日具备交付条件，已逾期31天，尚未交付", "当前形象进度：主体封顶"],
+         ["Deadline 2021-03-31 passed 31 days ago; not handed over", "Current stage: 主体封顶"]),
+        ("2021-05-13", None, None, ["距计划交付日期2021年5月13日仅剩12天，尚未交付"],
+         ["Deadline 2021-05-13 is 12 days away; not handed over"]),
+        ("2021-03-31", "2021-03-26", None, ["已于2021年3月26日交付（提前5天）"], ["Handed over on 2021-03-26 (5 days early)"]),
+        ("2021-03-31", "2021-04-10", None, ["已于2021年4月10日交付（晚于计划10天）"],
+         ["Handed over on 2021-04-10 (10 days late)"]),
+        (None, None, None, ["未填写计划交付日期"], ["No deadline given"]),
+    ],
+)
+def test_reasons_in_both_languages(deadline, handed_over, stage, zh, en):
+    reasons = assess(deadline, handed_over, stage, AS_OF).reasons
+    assert [render(r, "zh") for r in reasons] == zh
+    assert [render(r, "en") for r in reasons] == en
+
+
+def test_custom_due_soon_window():
+    assert assess("2021-05-20", None, None, AS_OF, due_soon_days=10).status == ON_TRACK
+    assert assess("2021-05-11", None, None, AS_OF, due_soon_days=10).status == AT_RISK
+
+
+def _frame(rows):
+    frame = pd.DataFrame(rows, columns=["name", "deadline", "handed_over", "households"])
+    frame["stage"] = None
+    for column in ("deadline", "handed_over"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def test_classify_and_urgency_order():
+    frame = _frame([
+        ["soon", "2021-05-20", None, 100],
+        ["late-a-bit", "2021-04-25", None, 50],
+        ["done", "2021-04-01", "2021-03-30", 10],
+        ["very-late", "2021-01-31", None, 5],
+        ["later", "2022-01-01", None, 7],
+        ["sooner", "2021-05-05", None, 1],
+    ])
+    classified = classify(frame, AS_OF)
+    assert classified.set_index("name")["status"].to_dict() == {
+        "soon": AT_RISK, "late-a-bit": OVERDUE, "done": DONE, "very-late": OVERDUE, "later": ON_TRACK, "sooner": AT_RISK,
+    }
+    assert urgent_first(classified)["name"].tolist() == ["very-late", "late-a-bit", "sooner", "soon"]
