@@ -47,14 +47,33 @@ def sync_url() -> None:
     )
 
 
+def per_language(key: str, lang: str) -> str:
+    """The widget key for ``key`` in ``lang``, seeded from the language-neutral value under ``key``.
+
+    Widgets whose option labels are translated get one key per language: a keyed widget keeps its old
+    labels in the browser when only ``format_func`` changes.
+    """
+    widget_key = f"{key}__{lang}"
+    if widget_key not in st.session_state or st.session_state.get("_lang_seen") != lang:
+        st.session_state[widget_key] = st.session_state.get(key)
+    return widget_key
+
+
+def keep(key: str, widget_key: str) -> None:
+    """Copy a per-language widget's value back under its language-neutral key."""
+    st.session_state[key] = st.session_state[widget_key]
+
+
 def sidebar_choices(lang: str) -> None:
     """Language, dataset and as-of date (their values stay in session state under their keys)."""
     with st.sidebar:
         st.radio(t("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
         lang = st.session_state["lang"]
+        dataset_key = per_language("dataset", lang)
         st.selectbox(
-            t("dataset", lang), list(SAMPLES), key="dataset", format_func=lambda d: t(SAMPLES[d].title_key, lang)
+            t("dataset", lang), list(SAMPLES), key=dataset_key, format_func=lambda d: t(SAMPLES[d].title_key, lang)
         )
+        keep("dataset", dataset_key)
         st.date_input(
             t("as_of", lang),
             key="as_of",
@@ -73,14 +92,17 @@ def sidebar_filters(classified, lang: str) -> tuple[list[str], list[str]]:
         districts = st.multiselect(
             t("filter_districts", lang), options, key="ov_filter_districts", placeholder=t("filter_all", lang)
         )
-        statuses = st.multiselect(
+        st.session_state.setdefault("ov_statuses", [])
+        statuses_key = per_language("ov_statuses", lang)
+        st.multiselect(
             t("filter_statuses", lang),
             STATUSES,
-            key="ov_filter_statuses",
-            format_func=lambda s: status_label(s, lang),
+            key=statuses_key,
             placeholder=t("filter_all", lang),
+            format_func=lambda s: status_label(s, lang),
         )
-    return districts, statuses
+        keep("ov_statuses", statuses_key)
+    return districts, st.session_state["ov_statuses"]
 
 
 def build_view() -> View:
@@ -104,6 +126,7 @@ PAGES = [st.Page("pages/overview.py", title=t("page_overview", LANG), icon="📊
 page = st.navigation(PAGES)
 try:
     st.session_state[VIEW_KEY] = build_view()
+    st.session_state["_lang_seen"] = LANG
     page.run()
 except Exception:  # a user never sees a traceback; the log keeps it for us
     log.exception("page failed")

@@ -27,8 +27,13 @@ def test_overview_portfolio_in_chinese():
     assert at.caption[0].value == "截至2026年11月21日"
     assert "内置示例数据" in at.info[0].value
     assert metrics(at) == {
-        "项目": "56个", "安置户数": "67,650", "总建筑面积（万㎡）": "959.95", "已交付": "17个",
-        "2026年交付 / 目标": "3 / 14个", "已逾期": "7", "有风险": "4",
+        "项目": "56个",
+        "安置户数": "67,650",
+        "总建筑面积（万㎡）": "959.95",
+        "已交付": "17个",
+        "2026年交付 / 目标": "3 / 14个",
+        "已逾期": "7",
+        "有风险": "4",
     }
     assert [m.delta for m in at.metric if m.label == "安置户数"] == ["尚待交付 46,267 户"]
     risk = at.dataframe[0].value
@@ -78,7 +83,7 @@ def test_street_drill_down():
 @pytest.mark.parametrize("status", ["done", "overdue"])
 def test_status_filter_and_empty_state(status):
     at = run_app(data="zhangqiu_2021", as_of="2021-05-01")
-    at.multiselect(key="ov_filter_statuses").set_value([status]).run()
+    at.multiselect(key="ov_statuses__zh").set_value([status]).run()
     if status == "done":  # nothing in the 2021 list had been handed over by 1 May 2021
         assert "没有项目" in at.warning[0].value and not at.metric
     else:

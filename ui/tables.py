@@ -60,10 +60,8 @@ def risk_table(flagged: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_district", lang): flagged["district"].fillna("—").tolist(),
             t("col_households", lang): flagged["households"].tolist(),
             t("col_deadline", lang): [fmt_date(d, lang) for d in flagged["deadline"]],
-            t("col_reasons", lang): [
-                "；".join(render(r, lang) for r in rs) if lang == "zh" else "; ".join(render(r, lang) for r in rs)
-                for rs in flagged["reasons"]
-            ],
+            t("col_reasons", lang): [_joined(rs, lang) for rs in flagged["reasons"]],
+            t("col_stage", lang): flagged["stage"].fillna("").tolist(),
             t("col_unit", lang): flagged["unit"].fillna("").tolist(),
         }
     )
