@@ -92,8 +92,9 @@ def _text(value) -> str:
 def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
     """``data``, ``total``, ``subtotal``, ``blank`` or ``note`` (a lone line of text such as 填报人：)."""
     name = row[name_idx] if name_idx < len(row) else ""
-    if type(name) is str and name.strip() and (len(name) > 16 or not TOTAL_WORDS.match(_text(name))):
-        if NOTE_WORDS.match(_text(name)) and sum(not values.is_blank(v) for v in row) == 1:
+    text = _text(name)  # one normalisation per row: this runs for every row of a 100,000-row sheet
+    if text and text.lower() not in values.BLANKS and (len(name) > 16 or not TOTAL_WORDS.match(text)):
+        if NOTE_WORDS.match(text) and sum(not values.is_blank(v) for v in row) == 1:
             return "note"
         return "data"
     filled = [v for v in row if not values.is_blank(v)]

@@ -1,0 +1,514 @@
+"""From raw sheet rows to the project table: ``loaders.table`` (header, row kinds, totals, merges, units)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from loaders.reading import RawSheet
+from loaders.table import OUTPUT_COLUMNS, fill_merged, find_header, read_table, row_kind
+
+D = dt.date
+HEADER = ["序号", "项目名称", "区县", "安置户数", "总建筑面积（万㎡）", "计划交付日期"]
+
+
+def table(rows, merged=(), sheet="项目"):
+    """read_table on rows padded to one width, as calamine and the CSV reader deliver them."""
+    width = max(len(r) for r in rows)
+    padded = [list(r) + [""] * (width - len(r)) for r in rows]
+    return read_table(RawSheet(sheet, padded, list(merged)))
+
+
+def issues(result):
+    return [(i.code, i.row, i.column, i.value) for i in result.issues]
+
+
+DUE = D(2026, 6, 30)
+
+
+def project(seq, name, households=100, area=1.0, deadline=DUE, district="历城区"):
+    return [seq, name, district, households, area, deadline]
+
+
+# --- find_header -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "header_row", "fields"),
+    [
+        ([["项目名称", "户数"]], 0, {"name", "households"}),
+        ([["标题"], [""], ["项目名称", "区县", "户数"]], 2, {"name", "district", "households"}),
+        (
+            [["章丘区2021年安置房项目交付计划表", "", ""], ["填报单位：章丘区房屋征收服务中心", "", ""], HEADER],
+            2,
+            {"seq", "name", "district", "households", "floor_area", "deadline"},
+        ),
+        ([["No.", "Project", "District", "Households"]], 0, {"seq", "name", "district", "households"}),
+        # the row naming the most columns wins over an earlier row that names a few
+        ([["项目", "区"], HEADER], 1, {"seq", "name", "district", "households", "floor_area", "deadline"}),
+        # header cells with line breaks and full-width brackets
+        ([["项目\n名称", "安置户数\n（户）", "总建筑面积\n（万平方米）"]], 0, {"name", "households", "floor_area"}),
+        ([[""]] * 29 + [["项目名称", "户数"]], 29, {"name", "households"}),  # the last row scanned
+    ],
+)
+def test_find_header(rows, header_row, fields):
+    found = find_header(rows)
+    assert found is not None
+    assert found[0] == header_row
+    assert set(found[1]) == fields
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [["安置房项目交付计划表"]],
+        [["区县", "户数", "建筑面积"]],  # no name column
+        [["项目名称", "说明"]],  # a name alone is not enough
+        [["序号", "项目名称"]],  # the row-number column does not count
+        [[""]] * 30 + [["项目名称", "户数"]],  # below the rows scanned
+    ],
+)
+def test_find_header_none(rows):
+    assert find_header(rows) is None
+
+
+def test_find_header_keeps_the_text_as_written_its_index_and_unit():
+    _, header = find_header([["序号", "项目名称", "安置户数（户）", " 总建筑面积（万平方米） ", "备注", "备注"]])
+    assert (header["households"].index, header["households"].text, header["households"].unit) == (
+        2,
+        "安置户数（户）",
+        "户",
+    )
+    assert (header["floor_area"].index, header["floor_area"].text) == (3, "总建筑面积（万平方米）")
+    assert header["floor_area"].unit == "万平方米"
+    assert header["notes"].index == 4  # the first of two columns with the same header
+
+
+# --- row_kind ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "kind"),
+    [
+        ([1, "西琅沟", "章丘区", 656], "data"),
+        (["", "西琅沟", "", ""], "data"),  # a project with no figures yet
+        (["", "", "历城区", 120], "data"),  # data without a name: kept, reported as missing_name
+        (["", "", "", ""], "blank"),
+        ([None, None, None, None], "blank"),
+        (["", "—", "/", "无"], "blank"),
+        (["合计", "", "", 7253], "total"),  # in the 序号 column
+        (["", "合计", "", 7253], "total"),
+        (["", "合 计", "", 7253], "total"),
+        (["", "合　计", "", 7253], "total"),  # ideographic space
+        (["", "合计：", "", 7253], "total"),
+        (["", "总计", "", 7253], "total"),
+        (["", "Total", "", 7253], "total"),
+        (["", "TOTAL", "", 7253], "total"),
+        (["", "Grand Total", "", 7253], "total"),
+        (["", "Sum", "", 7253], "total"),
+        (["", "全区合计", "", 7253], "total"),
+        (["", "总合计", "", 7253], "total"),
+        (["", "以上合计", "", 7253], "total"),
+        (["", "合计（户）", "", 7253], "total"),
+        (["", "小计", "历城区", 500], "subtotal"),
+        (["", "Subtotal", "", 500], "subtotal"),
+        (["", "历城区小计", "", 500], "subtotal"),
+        (["", "历城区合计", "", 500], "subtotal"),  # a place before 合计: the total of a part
+        (["", "本页合计", "", 500], "subtotal"),
+        (["", "", "合计", 7253], "total"),  # label in the first filled cell when name and 序号 are empty
+        (["填报人：张三", "", "", ""], "note"),
+        (["注：数据截至2021年3月10日", "", "", ""], "note"),
+        (["", "注：数据截至2021年3月10日", "", ""], "note"),  # a footnote in the name column
+        (["", "说明：以上为计划数", "", ""], "note"),
+        (["", "填报单位：章丘区房屋征收服务中心", "", ""], "note"),
+        (["", "合计村安置区", "", 100], "data"),  # a name that merely contains a total word
+        (["", "注册村安置区", "", ""], "data"),
+        (["", "说明村安置区", "历城区", 100], "data"),
+        (["", "注：数据截至2021年3月", "历城区", 100], "data"),  # not alone on its row: a (strange) project
+        (["", "合计" + "x" * 15, "", 1], "data"),  # long text is a name even if it starts like a total
+    ],
+)
+def test_row_kind(row, kind):
+    assert row_kind(row, name_idx=1, seq_idx=0) == kind
+
+
+def test_row_kind_without_a_seq_column():
+    assert row_kind(["合计", "", 10], name_idx=0, seq_idx=None) == "total"
+    assert row_kind(["", "小计", 10], name_idx=0, seq_idx=None) == "subtotal"
+
+
+# --- fill_merged -------------------------------------------------------------------------------------------
+
+
+def test_fill_merged_fills_down_a_column_below_the_header_only():
+    rows = [
+        ["标题", "", ""],
+        ["项目名称", "区县", "户数"],
+        ["A", "历城区", 1],
+        ["B", "", 2],
+        ["C", "", 3],
+        ["D", "章丘区", 4],
+    ]
+    fill_merged(rows, [((0, 0), (0, 2)), ((2, 1), (4, 1))], first_row=2)
+    assert [r[1] for r in rows] == ["", "区县", "历城区", "历城区", "历城区", "章丘区"]
+    assert rows[0] == ["标题", "", ""]  # the title above the header is left alone
+
+
+def test_fill_merged_does_not_spread_across_columns():
+    rows = [["项目名称", "区县", "户数"], ["A", "历城区", 1], ["注：数据截至3月", "", ""]]
+    fill_merged(rows, [((2, 0), (2, 2))], first_row=1)
+    assert rows[2] == ["注：数据截至3月", "", ""]
+
+
+def test_fill_merged_keeps_values_already_there():
+    rows = [["项目名称", "区县"], ["A", "历城区"], ["B", "章丘区"]]
+    fill_merged(rows, [((1, 1), (2, 1))], first_row=1)
+    assert [r[1] for r in rows] == ["区县", "历城区", "章丘区"]
+
+
+def test_district_merged_across_three_data_rows_fills_every_row(load_rows):
+    rows = [
+        ["安置房项目台账"],
+        HEADER,
+        project(1, "甲村", 100),
+        project(2, "乙村", 200, district=None),
+        project(3, "丙村", 300, district=None),
+        project(4, "丁村", 400, district="章丘区"),
+        project(5, "戊村", 500, district=None),
+    ]
+    result = load_rows(rows, merges=["A1:F1", "C3:C5", "C6:C7"])
+    assert result.issues == []
+    assert list(result.projects["district"]) == ["历城区", "历城区", "历城区", "章丘区", "章丘区"]
+    assert list(result.projects["row"]) == [3, 4, 5, 6, 7]
+
+
+def test_a_footnote_merged_across_the_row_is_not_a_project(load_rows):
+    rows = [HEADER, project(1, "甲村", 100), project(2, "乙村", 200), ["注：数据截至2021年3月10日"]]
+    result = load_rows(rows, merges=["A4:F4"])
+    assert result.issues == []
+    assert list(result.projects["name"]) == ["甲村", "乙村"]
+
+
+def test_a_footnote_merged_down_several_rows_from_the_name_column_is_not_a_project(load_rows):
+    rows = [
+        ["项目名称", "户数", "计划交付日期"],
+        ["甲村", 100, D(2026, 6, 30)],
+        ["注：1. 户数为安置户数；2. 日期为计划"],
+    ]
+    result = load_rows(rows, merges=["A3:C5"])
+    assert result.issues == []
+    assert list(result.projects["name"]) == ["甲村"]
+
+
+def test_a_total_label_merged_over_the_seq_and_name_columns(load_rows):
+    rows = [HEADER, project(1, "甲村", 100), project(2, "乙村", 200), ["合计", None, None, 300, 2]]
+    result = load_rows(rows, merges=["A4:B4"])
+    assert result.issues == []
+    assert list(result.projects["name"]) == ["甲村", "乙村"]
+
+
+# --- totals ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label", ["合计", "小计", "总计", "Total", "合 计", "合计：", "全区合计", "合计（户）", "TOTAL"]
+)
+def test_totals_rows_are_not_projects(label):
+    result = table([HEADER, project(1, "甲村", 100), project(2, "乙村", 200), ["", label, "", 300, 2]])
+    assert list(result.frame["name"]) == ["甲村", "乙村"]
+    assert result.issues == []  # the total agrees with the rows
+
+
+@pytest.mark.parametrize("label", ["合计", "总计", "Total"])
+def test_total_label_in_the_seq_column(label):
+    result = table([HEADER, project(1, "甲村", 100), [label, "", "", 101, ""]])
+    assert list(result.frame["name"]) == ["甲村"]
+    assert issues(result) == [("total_mismatch", 3, "安置户数", "101")]
+
+
+def test_total_mismatch_names_both_figures():
+    rows = [["标题"], HEADER, project(1, "甲村", 1200), project(2, "乙村", 850), ["合计", "", "", 2100, 2]]
+    result = table(rows)
+    assert len(result.frame) == 2
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.row, issue.column, issue.value) == (
+        "total_mismatch",
+        "warning",
+        "项目",
+        5,
+        "安置户数",
+        "2100",
+    )
+    assert issue.params["file_value"] == "2,100"
+    assert issue.params["sum_value"] == "2,050"
+    assert issue.message("zh") == "文件中的合计行的“安置户数”为 2,100，但各行合计为 2,050"
+    assert issue.message("en") == "The file's total row's “安置户数” says 2,100, but the rows add up to 2,050"
+
+
+def test_total_mismatch_on_floor_area_is_in_the_files_unit():
+    rows = [HEADER, project(1, "甲村", 100, 1.25), project(2, "乙村", 100, 1.25), ["合计", "", "", 200, 2.6]]
+    result = table(rows)
+    assert issues(result) == [("total_mismatch", 4, "总建筑面积（万㎡）", "2.6")]
+    assert (result.issues[0].params["file_value"], result.issues[0].params["sum_value"]) == ("2.6", "2.5")
+    assert list(result.frame["floor_area_m2"]) == [12_500.0, 12_500.0]
+
+
+def test_total_within_rounding_is_not_a_mismatch():
+    rows = [HEADER, project(1, "甲村", 1, 21.26), project(2, "乙村", 1, 13.96), project(3, "丙", 1, 57.68)]
+    result = table(rows + [["合计", "", "", 3, 92.9]])
+    assert result.issues == []
+
+
+def test_subtotals_are_checked_against_their_own_group_and_the_total_against_all():
+    rows = [
+        HEADER,
+        project(1, "甲村", 100),
+        project(2, "乙村", 200),
+        ["", "小计", "历城区", 300, 2],
+        project(3, "丙村", 50, district="章丘区"),
+        ["", "小计", "章丘区", 60, 1],  # wrong: 50
+        ["", "合计", "", 360, 3],  # wrong: 350
+    ]
+    result = table(rows)
+    assert list(result.frame["name"]) == ["甲村", "乙村", "丙村"]
+    assert issues(result) == [("total_mismatch", 6, "安置户数", "60"), ("total_mismatch", 7, "安置户数", "360")]
+    sub, total = result.issues
+    assert (sub.params["label_en"], sub.params["file_value"], sub.params["sum_value"]) == (
+        "subtotal row's “安置户数”",
+        "60",
+        "50",
+    )
+    assert (total.params["label_en"], total.params["file_value"], total.params["sum_value"]) == (
+        "total row's “安置户数”",
+        "360",
+        "350",
+    )
+
+
+def test_a_place_subtotal_followed_by_a_district_wide_total():
+    rows = [
+        HEADER,
+        project(1, "甲村", 100),
+        ["", "历城区合计", "", 100, 1],
+        project(2, "丙村", 50, district="章丘区"),
+        ["", "章丘区合计", "", 50, 1],
+        ["", "全区合计", "", 150, 2],
+    ]
+    result = table(rows)
+    assert list(result.frame["name"]) == ["甲村", "丙村"]
+    assert result.issues == []
+
+
+@pytest.mark.parametrize("cell", ["", "—", "见附表"])
+def test_total_row_without_a_usable_figure_is_not_checked(cell):
+    result = table([HEADER, project(1, "甲村", 100), ["合计", "", "", cell, ""]])
+    assert result.issues == []
+
+
+def test_total_written_as_text_is_compared():
+    result = table([HEADER, project(1, "甲村", 1623), ["合计", "", "", "1,623户", ""]])
+    assert result.issues == []
+
+
+# --- values by column ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "found"),
+    [
+        ([0.65, 1, 0.5, ""], [65.0, 100.0, 50.0, None], []),  # a % formatted column holds fractions
+        ([0.65, "82%", 0.4, 0], [65.0, 82.0, 40.0, 0.0], []),  # text is already in percent
+        ([65, 100, 50, 0], [65.0, 100.0, 50.0, 0.0], []),
+        ([40, "82%", 0.5, 3], [40.0, 82.0, 0.5, 3.0], []),  # a percent column: 0.5 stays 0.5 %
+        (["65%", "100%", "0%", "5"], [65.0, 100.0, 0.0, 5.0], []),
+        ([65, 150, "120%", 50], [65.0, None, None, 50.0], [("percent_range", 3, "150"), ("percent_range", 4, "120%")]),
+        ([65, -5, "约一半", 50], [65.0, None, None, 50.0], [("negative", 3, "-5"), ("not_a_number", 4, "约一半")]),
+    ],
+)
+def test_progress_percent_and_fractions(cells, expected, found):
+    rows = [["项目名称", "完成比例"]] + [[f"P{i}", c] for i, c in enumerate(cells)]
+    result = table(rows)
+    progress = [None if pd.isna(v) else v for v in result.frame["progress"]]
+    assert progress == expected
+    assert [(i.code, i.row, i.value) for i in result.issues] == found
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "expected"),
+    [
+        ("总建筑面积（万平方米）", [21.26, "13.96", 3.91], [212_600.0, 139_600.0, 39_100.0]),
+        ("总建筑面积（万㎡）", [21.26, 0.5, 1], [212_600.0, 5_000.0, 10_000.0]),
+        ("Floor area (10,000 m²)", [6.05, 16.35, 10.74], [60_500.0, 163_500.0, 107_400.0]),
+        ("建筑面积（㎡）", [56990, "42,870", 300790.5], [56_990.0, 42_870.0, 300_790.5]),
+        ("建筑面积（平方米）", [56990, 42870, 300790], [56_990.0, 42_870.0, 300_790.0]),
+        ("建筑面积(m²)", [21.26, 13.96, 3.91], [21.26, 13.96, 3.91]),  # the header says m²: believed
+    ],
+)
+def test_floor_area_is_stored_in_square_metres(header, cells, expected):
+    result = table([["项目名称", header]] + [[f"P{i}", c] for i, c in enumerate(cells)])
+    assert list(result.frame["floor_area_m2"]) == expected
+    assert result.issues == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "unit_zh", "unit_en"),
+    [
+        ([21.26, 13.96, 3.91], [212_600.0, 139_600.0, 39_100.0], "万平方米", "10,000 m²"),
+        ([56990, 42870, 300790], [56_990.0, 42_870.0, 300_790.0], "平方米", "m²"),
+    ],
+)
+def test_floor_area_without_a_unit_is_guessed_with_a_warning(cells, expected, unit_zh, unit_en):
+    result = table([["项目名称", "建筑面积"]] + [[f"P{i}", c] for i, c in enumerate(cells)])
+    assert list(result.frame["floor_area_m2"]) == expected
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.row, issue.column) == ("area_unit_guessed", "warning", None, "建筑面积")
+    assert issue.params == {"unit_zh": unit_zh, "unit_en": unit_en}
+    assert issue.message("zh") == f"列名未注明面积单位，按数值大小推断为{unit_zh}"
+
+
+@pytest.mark.parametrize(
+    ("cell", "households", "found"),
+    [
+        (1623, 1623, []),
+        (1623.0, 1623, []),
+        ("1,623", 1623, []),
+        ("1623户", 1623, []),
+        ("１６２３", 1623, []),
+        ("—", None, []),
+        ("", None, []),
+        (12.5, None, [("not_integer", 2, "12.5")]),
+        (-12, None, [("negative", 2, "-12")]),
+        ("约三百户", None, [("not_a_number", 2, "约三百户")]),
+    ],
+)
+def test_households(cell, households, found):
+    result = table([["项目名称", "安置户数（户）", "计划交付日期"], ["甲村", cell, D(2026, 6, 30)]])
+    value = result.frame["households"].iloc[0]
+    assert (None if pd.isna(value) else value) == households
+    assert [(i.code, i.row, i.value) for i in result.issues] == found
+    assert all(i.column == "安置户数（户）" for i in result.issues)
+
+
+@pytest.mark.parametrize(
+    ("cell", "deadline", "found"),
+    [
+        (D(2021, 3, 31), "2021-03-31", []),
+        (dt.datetime(2021, 3, 31, 9, 0), "2021-03-31", []),
+        (44286, "2021-03-31", []),  # an Excel serial in a cell formatted as a number
+        ("2021年3月31日前", "2021-03-31", []),
+        ("2021.3.31", "2021-03-31", []),
+        ("2021/3/31", "2021-03-31", []),
+        ("20210331", "2021-03-31", []),
+        ("2021年3月", "2021-03-31", [("month_only", "warning", "2021年3月")]),
+        ("2021年13月5日", None, [("impossible_date", "error", "2021年13月5日")]),
+        ("2021-02-30", None, [("impossible_date", "error", "2021-02-30")]),
+        (D(1900, 1, 1), None, [("date_out_of_range", "error", "1900-01-01")]),
+        ("下半年", None, [("not_a_date", "error", "下半年")]),
+    ],
+)
+def test_deadline_cells(cell, deadline, found):
+    result = table([["项目名称", "具备交付条件时间"], ["甲村", cell]])
+    value = result.frame["deadline"].iloc[0]
+    assert (None if pd.isna(value) else value.date().isoformat()) == deadline
+    assert [(i.code, i.severity, i.value) for i in result.issues] == found
+    assert all((i.row, i.column) == (2, "具备交付条件时间") for i in result.issues)
+
+
+def test_text_cells_are_trimmed_and_blank_placeholders_are_empty():
+    rows = [
+        ["项目名称", "街道", "形象进度", "备注"],
+        ["  西琅沟 ", "—", "主体\n封顶", "  "],
+        [123, "无", "配套  工程", "/"],
+    ]
+    result = table(rows)
+    assert list(result.frame["name"]) == ["西琅沟", "123"]
+    assert result.frame["street"].isna().all()
+    assert list(result.frame["stage"]) == ["主体 封顶", "配套 工程"]
+    assert result.frame["notes"].isna().all()
+
+
+# --- row checks ----------------------------------------------------------------------------------------------
+
+
+def test_missing_name_where_the_row_has_data():
+    result = table([HEADER, project(1, "甲村"), project(2, "", 120), project(3, "丙村")])
+    assert issues(result) == [("missing_name", 3, "项目名称", "")]
+    assert result.issues[0].severity == "error"
+    assert list(result.frame["name"]) == ["甲村", "丙村"]
+
+
+def test_blank_rows_between_projects_are_skipped():
+    result = table(
+        [HEADER, project(1, "甲村"), ["", "", "", "", "", ""], ["—", "", "/", "", "", ""], project(2, "乙村")]
+    )
+    assert result.issues == []
+    assert list(result.frame["row"]) == [2, 5]
+
+
+def test_duplicate_name_in_the_same_district():
+    rows = [HEADER, project(1, "甲村"), project(2, "甲村", district="章丘区"), project(3, "甲村")]
+    result = table(rows)
+    assert issues(result) == [("duplicate_name", 4, "项目名称", "甲村")]
+    assert result.issues[0].params == {"first_row": 2}
+    assert result.issues[0].message("en") == "Duplicate project name (already on row 2)"
+
+
+def test_missing_deadline_is_a_warning_unless_handed_over():
+    rows = [
+        ["项目名称", "计划交付日期", "实际交付日期"],
+        ["甲村", "", ""],
+        ["乙村", "", D(2024, 5, 1)],
+        ["丙村", "2021年13月5日", ""],  # an unreadable date is its own error, not also "missing"
+    ]
+    result = table(rows)
+    assert [(i.code, i.row) for i in result.issues] == [("missing_deadline", 2), ("impossible_date", 4)]
+    assert result.issues[0].severity == "warning"
+
+
+def test_handover_before_start():
+    rows = [
+        ["项目名称", "开工日期", "交房日期"],
+        ["甲村", D(2024, 5, 1), D(2023, 1, 1)],
+        ["乙村", D(2022, 1, 1), D(2024, 1, 1)],
+    ]
+    result = table(rows)
+    assert issues(result) == [("handover_before_start", 2, "交房日期", "2023-01-01")]
+
+
+def test_issues_are_sorted_by_row_then_column():
+    rows = [["项目名称", "户数", "建筑面积（㎡）"], ["甲村", -1, -1], ["", 5, 5], ["丙村", "x", 5]]
+    result = table(rows)
+    assert [(i.row, i.column, i.code) for i in result.issues] == [
+        (2, "建筑面积（㎡）", "negative"),
+        (2, "户数", "negative"),
+        (3, "项目名称", "missing_name"),
+        (4, "户数", "not_a_number"),
+    ]
+
+
+# --- the frame -----------------------------------------------------------------------------------------------
+
+
+def test_frame_columns_types_and_excel_rows():
+    rows = [["标题"], [""], HEADER, project(1, "甲村", 656, 21.26, "2021年3月31日前"), project(2, "乙村", "", 13.96)]
+    result = table(rows, sheet="交付项目")
+    frame = result.frame
+    assert list(frame.columns) == OUTPUT_COLUMNS
+    assert str(frame["households"].dtype) == "Int64"
+    assert str(frame["floor_area_m2"].dtype) == "Float64"
+    assert str(frame["progress"].dtype) == "Float64"
+    for column in ("start", "deadline", "handed_over"):
+        assert str(frame[column].dtype) == "datetime64[ns]"
+    assert list(frame["sheet"]) == ["交付项目", "交付项目"]
+    assert list(frame["row"]) == [4, 5]
+    assert frame["households"].tolist() == [656, pd.NA]
+    assert frame["floor_area_m2"].tolist() == [212_600.0, 139_600.0]
+    assert frame["deadline"].tolist() == [pd.Timestamp("2021-03-31"), pd.Timestamp("2026-06-30")]
+    assert frame["street"].isna().all()  # no such column in the sheet
+
+
+def test_a_sheet_without_a_header_is_no_table():
+    assert read_table(RawSheet("说明", [["本工作簿说明"], ["第一页为项目表"]])) is None
