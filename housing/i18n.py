@@ -101,18 +101,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status_overdue": ("已逾期", "Overdue"),
     "reason_overdue": (
         "计划{deadline}具备交付条件，已逾期{days}天，尚未交付",
-        "Deadline {deadline} passed {days} days ago; not handed over",
+        "Deadline {deadline} passed {days} ago; not handed over",
     ),
     "reason_due_soon": (
         "距计划交付日期{deadline}仅剩{days}天，尚未交付",
-        "Deadline {deadline} is {days} days away; not handed over",
+        "Deadline {deadline} is {days} away; not handed over",
     ),
-    "reason_on_track": ("距计划交付日期{deadline}还有{days}天", "{days} days to the deadline {deadline}"),
+    "reason_on_track": ("距计划交付日期{deadline}还有{days}天", "{days} to the deadline {deadline}"),
     "reason_no_deadline": ("未填写计划交付日期", "No deadline given"),
     "reason_stage": ("当前形象进度：{stage}", "Current stage: {stage}"),
     "reason_done": ("已于{date}交付", "Handed over on {date}"),
-    "reason_done_on_time": ("已于{date}交付（提前{days}天）", "Handed over on {date} ({days} days early)"),
-    "reason_done_late": ("已于{date}交付（晚于计划{days}天）", "Handed over on {date} ({days} days late)"),
+    "reason_done_on_time": ("已于{date}交付（提前{days}天）", "Handed over on {date} ({days} early)"),
+    "reason_done_late": ("已于{date}交付（晚于计划{days}天）", "Handed over on {date} ({days} late)"),
     # charts
     "chart_households": ("户数", "Households"),
     "chart_done": ("已交付", "Handed over"),

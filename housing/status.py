@@ -59,11 +59,18 @@ def _done_reason(deadline: dt.date | None, handed_over: dt.date) -> Reason:
     return ("reason_done_on_time", {"date": handed_over, "days": -late})
 
 
+def _shown(name: str, value, lang: str):
+    if isinstance(value, dt.date):
+        return fmt_date(value, lang)
+    if name == "days" and lang == "en":  # the Chinese templates carry 天 themselves
+        return f"{value} day" if value == 1 else f"{value} days"
+    return value
+
+
 def render(reason: Reason, lang: str) -> str:
-    """One reason as a sentence in ``lang``; dates inside it formatted for that language."""
+    """One reason as a sentence in ``lang``; dates and day counts formatted for that language."""
     key, params = reason
-    shown = {k: fmt_date(v, lang) if isinstance(v, dt.date) else v for k, v in params.items()}
-    return t(key, lang, **shown)
+    return t(key, lang, **{k: _shown(k, v, lang) for k, v in params.items()})
 
 
 def classify(projects: pd.DataFrame, as_of: dt.date, due_soon_days: int = 30) -> pd.DataFrame:

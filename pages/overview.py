@@ -1,4 +1,4 @@
-"""Overview: headline figures, households per district (and street), the timeline, at-risk projects."""
+"""Overview: headline figures, overdue and at-risk projects, households per district and street, timeline."""
 
 from __future__ import annotations
 
@@ -6,108 +6,123 @@ import streamlit as st
 
 from housing.fmt import fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
-from housing.rollup import by_district, by_street, kpis
+from housing.rollup import UNNAMED, by_district, by_street, kpis
 from housing.settings import get_setting
 from housing.status import urgent_first
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
-from ui.context import current_view
-from ui.tables import issues_table, number_columns, risk_table, rollup_table, style_status
+from ui.context import View, current_view
+from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
+
+PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def headline(view: View) -> None:
+    """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk."""
+    lang = view.lang
+    k = kpis(view.projects, view.as_of, view.sample.target_for(view.as_of.year))
+    quiet = {"delta_color": "off", "delta_arrow": "off"}
+    cols = st.columns(7)
+    cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
+    cols[1].metric(
+        t("kpi_households", lang),
+        fmt_int(k.households),
+        t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
+        **quiet,
+    )
+    cols[2].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
+    cols[3].metric(
+        t("kpi_done", lang),
+        t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
+        t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
+        **quiet,
+    )
+    cols[4].metric(
+        t("kpi_year", lang, year=k.year),
+        t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
+        t("kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)),
+        **quiet,
+    )
+    cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
+    cols[6].metric(
+        t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=get_setting("due_soon_days"))
+    )
+
+
+def at_risk(view: View) -> None:
+    """Every overdue or at-risk project with its reasons, most urgent first."""
+    st.subheader(t("sec_risk", view.lang))
+    flagged = urgent_first(view.projects)
+    if flagged.empty:
+        st.success(t("empty_risk", view.lang, date=fmt_date(view.as_of, view.lang)))
+        return
+    table = risk_table(flagged, view.lang)
+    st.dataframe(
+        style_status(table, view.lang),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
+        column_config=risk_columns(view.lang),
+    )
+
+
+def districts_section(view: View) -> None:
+    """Households per district as bars and a table; pick a district to see its streets and towns."""
+    lang = view.lang
+    st.subheader(t("sec_districts", lang))
+    districts = by_district(view.projects)
+    st.plotly_chart(district_bars(districts, lang), width="stretch", config=PLOTLY_CONFIG)
+    st.dataframe(
+        rollup_table(districts, lang, ["district"]),
+        hide_index=True,
+        width="stretch",
+        column_config=number_columns(lang),
+    )
+    picked = st.selectbox(
+        t("pick_district", lang),
+        districts["district"],
+        index=None,
+        key="ov_street_district",
+        placeholder=t("street_hint", lang),
+    )
+    if picked is None:
+        return
+    streets = by_street(view.projects, picked)
+    if streets["street"].eq(UNNAMED).all():
+        st.info(t("empty_streets", lang))
+        return
+    st.dataframe(
+        rollup_table(streets, lang, ["street"]), hide_index=True, width="stretch", column_config=number_columns(lang)
+    )
+
+
+def timeline_section(view: View) -> None:
+    """One bar per project from start to deadline, coloured by status, with the as-of line."""
+    lang = view.lang
+    st.subheader(t("sec_timeline", lang))
+    if timeline_frame(view.projects).empty:
+        st.info(t("empty_timeline", lang))
+        return
+    grouped = " " + t("timeline_grouped", lang) if len(view.projects) > GROUPED_ABOVE else ""
+    st.caption(t("timeline_caption", lang) + grouped)
+    st.plotly_chart(timeline(view.projects, view.as_of, lang), width="stretch", config=PLOTLY_CONFIG)
+
+
+def load_notes(view: View) -> None:
+    """What the loader noticed in the data file, folded away."""
+    if view.result.issues:
+        with st.expander(t("load_notes", view.lang, count=len(view.result.issues))):
+            st.dataframe(issues_table(view.result.issues, view.lang), hide_index=True, width="stretch")
+
 
 view = current_view()
-lang = view.lang
-
-st.title(t("page_title", lang, region=view.region()))
-st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
-st.info(t("sample_banner", lang, title=t(view.sample.title_key, lang)), icon="ℹ️")
-
+st.title(t("page_title", view.lang, region=view.region()))
+st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
+st.info(t("sample_banner", view.lang, title=t(view.sample.title_key, view.lang)), icon="ℹ️")
 if view.projects.empty:
-    st.warning(t("empty_filtered", lang))
-    st.stop()
-
-# Headline figures first.
-k = kpis(view.projects, view.as_of, view.sample.target_for(view.as_of.year))
-cols = st.columns(7)
-cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
-cols[1].metric(
-    t("kpi_households", lang),
-    fmt_int(k.households),
-    t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
-    delta_color="off",
-    delta_arrow="off",
-)
-cols[2].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
-cols[3].metric(
-    t("kpi_done", lang),
-    t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
-    t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
-    delta_color="off",
-    delta_arrow="off",
-)
-cols[4].metric(
-    t("kpi_year", lang, year=k.year),
-    t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
-    t("kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)),
-    delta_color="off",
-    delta_arrow="off",
-)
-cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-cols[6].metric(
-    t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=get_setting("due_soon_days"))
-)
-
-# At-risk projects, most urgent first: what the meeting opens with.
-st.subheader(t("sec_risk", lang))
-flagged = urgent_first(view.projects)
-if flagged.empty:
-    st.success(t("empty_risk", lang, date=fmt_date(view.as_of, lang)))
+    st.warning(t("empty_filtered", view.lang))
 else:
-    table = risk_table(flagged, lang)
-    st.dataframe(
-        style_status(table, lang),
-        hide_index=True,
-        width="stretch",
-        column_config=number_columns(lang),
-        key="ov_risk_table",
-    )
-
-# Households per district, and one click further per street/town.
-st.subheader(t("sec_districts", lang))
-districts = by_district(view.projects)
-chart_col, table_col = st.columns([2, 3])
-chart_col.plotly_chart(district_bars(districts, lang), width="stretch", config={"displaylogo": False})
-table_col.dataframe(
-    rollup_table(districts, lang, ["district"]),
-    hide_index=True,
-    width="stretch",
-    column_config=number_columns(lang),
-    key="ov_district_table",
-)
-picked = table_col.selectbox(
-    t("pick_district", lang),
-    districts["district"],
-    key="ov_street_district",
-    index=None,
-    placeholder=t("street_hint", lang),
-)
-if picked:
-    streets = by_street(view.projects, picked)
-    table_col.dataframe(
-        rollup_table(streets, lang, ["street"]),
-        hide_index=True,
-        width="stretch",
-        column_config=number_columns(lang),
-        key="ov_street_table",
-    )
-
-# Progress timeline.
-st.subheader(t("sec_timeline", lang))
-caption = t("timeline_caption", lang)
-st.caption(caption + (" " + t("timeline_grouped", lang) if len(view.projects) > GROUPED_ABOVE else ""))
-if timeline_frame(view.projects).empty:
-    st.info(t("empty_timeline", lang))
-else:
-    st.plotly_chart(timeline(view.projects, view.as_of, lang), width="stretch", config={"displaylogo": False})
-
-if view.result.issues:
-    with st.expander(t("load_notes", lang, count=len(view.result.issues))):
-        st.dataframe(issues_table(view.result.issues, lang), hide_index=True, width="stretch")
+    headline(view)
+    at_risk(view)
+    districts_section(view)
+    timeline_section(view)
+load_notes(view)

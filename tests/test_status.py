@@ -32,14 +32,42 @@ def test_assess_thresholds(deadline, handed_over, expected, days):
 @pytest.mark.parametrize(
     ("deadline", "handed_over", "stage", "zh", "en"),
     [
-        ("2021-03-31", None, "主体封顶", ["计划2021年3月31日具备交付条件，已逾期31天，尚未交付", "当前形象进度：主体封顶"],
-         ["Deadline 2021-03-31 passed 31 days ago; not handed over", "Current stage: 主体封顶"]),
-        ("2021-05-13", None, None, ["距计划交付日期2021年5月13日仅剩12天，尚未交付"],
-         ["Deadline 2021-05-13 is 12 days away; not handed over"]),
-        ("2021-03-31", "2021-03-26", None, ["已于2021年3月26日交付（提前5天）"], ["Handed over on 2021-03-26 (5 days early)"]),
-        ("2021-03-31", "2021-04-10", None, ["已于2021年4月10日交付（晚于计划10天）"],
-         ["Handed over on 2021-04-10 (10 days late)"]),
+        (
+            "2021-03-31",
+            None,
+            "主体封顶",
+            ["计划2021年3月31日具备交付条件，已逾期31天，尚未交付", "当前形象进度：主体封顶"],
+            ["Deadline 2021-03-31 passed 31 days ago; not handed over", "Current stage: 主体封顶"],
+        ),
+        (
+            "2021-05-13",
+            None,
+            None,
+            ["距计划交付日期2021年5月13日仅剩12天，尚未交付"],
+            ["Deadline 2021-05-13 is 12 days away; not handed over"],
+        ),
+        (
+            "2021-03-31",
+            "2021-03-26",
+            None,
+            ["已于2021年3月26日交付（提前5天）"],
+            ["Handed over on 2021-03-26 (5 days early)"],
+        ),
+        (
+            "2021-03-31",
+            "2021-04-10",
+            None,
+            ["已于2021年4月10日交付（晚于计划10天）"],
+            ["Handed over on 2021-04-10 (10 days late)"],
+        ),
         (None, None, None, ["未填写计划交付日期"], ["No deadline given"]),
+        (
+            "2021-04-30",
+            None,
+            None,
+            ["计划2021年4月30日具备交付条件，已逾期1天，尚未交付"],
+            ["Deadline 2021-04-30 passed 1 day ago; not handed over"],
+        ),
     ],
 )
 def test_reasons_in_both_languages(deadline, handed_over, stage, zh, en):
@@ -62,16 +90,23 @@ def _frame(rows):
 
 
 def test_classify_and_urgency_order():
-    frame = _frame([
-        ["soon", "2021-05-20", None, 100],
-        ["late-a-bit", "2021-04-25", None, 50],
-        ["done", "2021-04-01", "2021-03-30", 10],
-        ["very-late", "2021-01-31", None, 5],
-        ["later", "2022-01-01", None, 7],
-        ["sooner", "2021-05-05", None, 1],
-    ])
+    frame = _frame(
+        [
+            ["soon", "2021-05-20", None, 100],
+            ["late-a-bit", "2021-04-25", None, 50],
+            ["done", "2021-04-01", "2021-03-30", 10],
+            ["very-late", "2021-01-31", None, 5],
+            ["later", "2022-01-01", None, 7],
+            ["sooner", "2021-05-05", None, 1],
+        ]
+    )
     classified = classify(frame, AS_OF)
     assert classified.set_index("name")["status"].to_dict() == {
-        "soon": AT_RISK, "late-a-bit": OVERDUE, "done": DONE, "very-late": OVERDUE, "later": ON_TRACK, "sooner": AT_RISK,
+        "soon": AT_RISK,
+        "late-a-bit": OVERDUE,
+        "done": DONE,
+        "very-late": OVERDUE,
+        "later": ON_TRACK,
+        "sooner": AT_RISK,
     }
     assert urgent_first(classified)["name"].tolist() == ["very-late", "late-a-bit", "sooner", "soon"]

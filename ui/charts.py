@@ -168,9 +168,9 @@ def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": "#333333", "dash": "dash"})
     fig.add_annotation(
         x=x,
-        y=1,
+        y=0,
         yref="paper",
-        yanchor="bottom",
+        yanchor="top",
         showarrow=False,
         text=f"{t('chart_as_of', lang)} {fmt_date(as_of, lang)}",
         font={"size": 12},

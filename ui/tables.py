@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from housing.fmt import fmt_date
+from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
+from housing.rollup import UNNAMED
 from housing.status import STATUS_COLORS, STATUS_ICONS, render
 from loaders.issues import Issue
 
@@ -57,14 +58,22 @@ def risk_table(flagged: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             t("col_status", lang): [status_text(s, lang) for s in flagged["status"]],
             t("col_name", lang): flagged["name"].tolist(),
-            t("col_district", lang): flagged["district"].fillna("—").tolist(),
-            t("col_households", lang): flagged["households"].tolist(),
+            t("col_district", lang): flagged["district"].fillna(UNNAMED).tolist(),
+            t("col_households", lang): [fmt_int(h) or UNNAMED for h in flagged["households"]],
             t("col_deadline", lang): [fmt_date(d, lang) for d in flagged["deadline"]],
-            t("col_reasons", lang): [_joined(rs, lang) for rs in flagged["reasons"]],
             t("col_stage", lang): flagged["stage"].fillna("").tolist(),
+            t("col_reasons", lang): [_joined(rs, lang) for rs in flagged["reasons"]],
             t("col_unit", lang): flagged["unit"].fillna("").tolist(),
         }
     )
+
+
+def risk_columns(lang: str) -> dict:
+    """Column widths for the at-risk table: the reasons get the room."""
+    return {
+        t("col_reasons", lang): st.column_config.TextColumn(width="large"),
+        t("col_households", lang): st.column_config.TextColumn(width="small"),
+    }
 
 
 def _joined(reasons, lang: str) -> str:
