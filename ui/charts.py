@@ -109,6 +109,16 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     frame = timeline_frame(classified)
     grouped = len(frame) > GROUPED_ABOVE
     fig = go.Figure()
+    # An invisible first trace fixes the row order (deadline, or district then deadline): plotly orders
+    # categories by first appearance, and the status traces below would otherwise group rows by status.
+    fig.add_scatter(
+        y=_axis_y(frame, grouped),
+        x=frame["begin"],
+        mode="markers",
+        marker={"opacity": 0},
+        showlegend=False,
+        hoverinfo="skip",
+    )
     for status in STATUSES:
         part = frame[frame["status"] == status]
         bars = part[part["start"].notna() & part["deadline"].notna()]
@@ -148,7 +158,7 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     _as_of_line(fig, as_of, lang)
     order = _axis_y(frame, grouped)
     fig.update_yaxes(
-        autorange="reversed",
+        range=[len(frame) - 0.5, -0.5],  # first row on top, no padding rows
         categoryorder="array",
         categoryarray=order if not grouped else None,
         automargin=True,
