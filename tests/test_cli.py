@@ -13,8 +13,13 @@ BAD = ROOT / "tests" / "fixtures" / "bad_values.xlsx"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", "summary", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", "summary", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_json_for_the_zhangqiu_list():
@@ -22,16 +27,28 @@ def test_json_for_the_zhangqiu_list():
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)  # exactly one JSON object, nothing else on stdout
     assert {k: summary[k] for k in ("file", "as_of", "projects", "households", "floor_area_m2")} == {
-        "file": "sample_zhangqiu_2021.xlsx", "as_of": "2021-05-01", "projects": 8, "households": 7253,
+        "file": "sample_zhangqiu_2021.xlsx",
+        "as_of": "2021-05-01",
+        "projects": 8,
+        "households": 7253,
         "floor_area_m2": 2648300.0,
     }
-    assert summary["districts"] == [{"district": "章丘区", "projects": 8, "households": 7253,
-                                     "floor_area_m2": 2648300.0}]
+    assert summary["districts"] == [
+        {"district": "章丘区", "projects": 8, "households": 7253, "floor_area_m2": 2648300.0}
+    ]
     first = summary["projects_detail"][0]
     assert first == {
-        "name": "西琅沟", "district": "章丘区", "households": 656, "floor_area_m2": 212600.0,
-        "deadline": "2021-03-31", "handed_over": None, "status": "overdue",
-        "reasons": ["计划2021年3月31日具备交付条件，已逾期31天，尚未交付", "当前形象进度：电力户表安装完成，正在组织分配"],
+        "name": "西琅沟",
+        "district": "章丘区",
+        "households": 656,
+        "floor_area_m2": 212600.0,
+        "deadline": "2021-03-31",
+        "handed_over": None,
+        "status": "overdue",
+        "reasons": [
+            "计划2021年3月31日具备交付条件，已逾期31天，尚未交付",
+            "当前形象进度：电力户表安装完成，正在组织分配",
+        ],
     }
     statuses = {p["name"]: p["status"] for p in summary["projects_detail"]}
     assert statuses["老四中周边沿街（汇泉路商业）"] == "at_risk" and statuses["北皋埠"] == "on_track"
@@ -43,13 +60,20 @@ def test_errors_exit_1_and_are_all_listed_in_english():
     assert done.returncode == 1
     issues = json.loads(done.stdout)["issues"]
     errors = [(i["row"], i["column"], i["value"]) for i in issues if i["severity"] == "error"]
-    assert errors == [(4, "安置户数", "-12"), (5, "安置户数", "约三百户"), (6, "总建筑面积（万㎡）", "-1.2"),
-                      (7, "计划交付日期", "2021年13月5日"), (8, "项目名称", "")]
+    assert errors == [
+        (4, "安置户数", "-12"),
+        (5, "安置户数", "约三百户"),
+        (6, "总建筑面积（万㎡）", "-1.2"),
+        (7, "计划交付日期", "2021年13月5日"),
+        (8, "项目名称", ""),
+    ]
     assert issues[0]["message"] == "Must not be negative" and issues[0]["sheet"] == "项目"
 
 
-@pytest.mark.parametrize(("content", "name"), [(b"\x00\x01garbage" * 50, "x.xlsx"), (b"", "empty.xlsx"),
-                                               (b"PK\x03\x04broken", "broken.xlsx")])
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"\x00\x01garbage" * 50, "x.xlsx"), (b"", "empty.xlsx"), (b"PK\x03\x04broken", "broken.xlsx")],
+)
 def test_unreadable_file_exits_2_with_message_on_stderr(tmp_path, content, name):
     path = tmp_path / name
     path.write_bytes(content)

@@ -23,13 +23,15 @@ def test_fmt_date(value, lang, expected):
     assert fmt_date(value, lang) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(7253, "7,253"), (0, "0"), (1234567.0, "1,234,567"), (None, ""),
-                                                 (pd.NA, "")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(7253, "7,253"), (0, "0"), (1234567.0, "1,234,567"), (None, ""), (pd.NA, "")]
+)
 def test_fmt_int(value, expected):
     assert fmt_int(value) == expected
 
 
-@pytest.mark.parametrize(("m2", "expected"), [(2_648_300, "264.83"), (39_100, "3.91"), (0, "0.00"),
-                                              (95_995_200, "9,599.52"), (None, "")])
+@pytest.mark.parametrize(
+    ("m2", "expected"), [(2_648_300, "264.83"), (39_100, "3.91"), (0, "0.00"), (95_995_200, "9,599.52"), (None, "")]
+)
 def test_fmt_wan(m2, expected):
     assert fmt_wan(m2) == expected

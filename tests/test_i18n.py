@@ -9,8 +9,11 @@ import pytest
 from housing.i18n import CATALOGUE, LANGS, t
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [p for d in ("app.py", "pages", "ui", "housing", "loaders") for p in
-           ([ROOT / d] if d.endswith(".py") else (ROOT / d).rglob("*.py"))]
+SOURCES = [
+    p
+    for d in ("app.py", "pages", "ui", "housing", "loaders")
+    for p in ([ROOT / d] if d.endswith(".py") else (ROOT / d).rglob("*.py"))
+]
 
 
 def _fields(text: str) -> set[str]:

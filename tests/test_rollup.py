@@ -20,8 +20,9 @@ def _portfolio():
         ("E", None, None, 1234, 148_080.5, "2025-06-30", "2025-07-15"),
         ("F", "章丘区", "明水街道", None, 13_960.0, "2026-12-31", None),
     ]
-    frame = pd.DataFrame(rows, columns=["name", "district", "street", "households", "floor_area_m2", "deadline",
-                                        "handed_over"])
+    frame = pd.DataFrame(
+        rows, columns=["name", "district", "street", "households", "floor_area_m2", "deadline", "handed_over"]
+    )
     frame["households"] = frame["households"].astype("Int64")
     frame["stage"] = None
     for column in ("deadline", "handed_over"):
@@ -45,8 +46,9 @@ def test_published_target_wins():
 
 def test_by_district():
     table = by_district(_portfolio()).set_index("district")
-    assert table.loc["历城区", ["projects", "households", "done_households", "waiting_households", "overdue",
-                               "at_risk"]].tolist() == [3, 1800, 1000, 800, 1, 1]
+    assert table.loc[
+        "历城区", ["projects", "households", "done_households", "waiting_households", "overdue", "at_risk"]
+    ].tolist() == [3, 1800, 1000, 800, 1, 1]
     assert table.loc["章丘区", "households"] == 1200
     assert table.loc["—", "households"] == 1234  # a blank district is kept, not dropped
     assert table.index.tolist() == ["历城区", "—", "章丘区"]  # largest first
