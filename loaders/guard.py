@@ -20,10 +20,10 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_COL_REF = re.compile(rb'<c r="([A-Z]+)')
 _ROW_REF = re.compile(rb'<row r="(\d+)"')
 _WIDE_COL = re.compile(rb'<c r="[A-Z]{3}')
 _TWO_LETTER_COL = re.compile(rb'<c r="[A-Z]{2}\d')
-_CELL_ELEMENT = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 ROW_GAP, COL_GAP = 1000, 30  # blank rows / columns that separate a stray cell from the table
 
@@ -115,29 +115,51 @@ def _cut(positions: list[int], gap: int) -> int:
     return last
 
 
+def _occupied(xml: bytes) -> tuple[set[bytes], list[int]]:
+    """Column letters and row numbers in use, without building a list of every cell."""
+    cols = {m.group(1) for m in _COL_REF.finditer(xml)}
+    rows = {int(r) for r in _ROW_REF.findall(xml)} or {int(m.group(2)) for m in _CELL_REF.finditer(xml)}
+    return cols, sorted(rows)
+
+
+def _drop(xml: bytes, pattern: re.Pattern, dropped: list[str]) -> bytes:
+    """Remove what ``pattern`` matches, noting the cell references removed."""
+
+    def gone(match: re.Match) -> bytes:
+        dropped.extend(c.decode() + r.decode() for c, r in _CELL_REF.findall(match.group(0)))
+        return b""
+
+    return pattern.sub(gone, xml)
+
+
+def _alternatives(items) -> bytes:
+    return b"|".join(re.escape(i) for i in sorted(items))
+
+
 def _sanitize(xml: bytes, sheet: str, max_cells: int) -> tuple[bytes, Issue | None]:
-    refs = [(col_number(c), int(r)) for c, r in _CELL_REF.findall(xml)]
-    if not refs:
+    """Drop cells and rows far from the table; only those few elements are matched and rewritten."""
+    cols, rows = _occupied(xml)
+    if not cols or not rows:
         return xml, None
-    last_col = _cut(sorted({c for c, _ in refs}), COL_GAP)
-    last_row = _cut(sorted({r for _, r in refs}), ROW_GAP)
+    last_col = _cut(sorted(col_number(c) for c in cols), COL_GAP)
+    last_row = _cut(rows, ROW_GAP)
     if last_col * last_row > max_cells:
         raise GuardError(Issue("range_too_large", sheet=sheet, params={"rows": last_row, "cols": last_col}))
     dropped: list[str] = []
-
-    def keep(match: re.Match) -> bytes:
-        if col_number(match.group(1)) <= last_col and int(match.group(2)) <= last_row:
-            return match.group(0)
-        dropped.append(match.group(1).decode() + match.group(2).decode())
-        return b""
-
-    cleaned = _CELL_ELEMENT.sub(keep, xml)
-    cleaned = _DIMENSION.sub(f'<dimension ref="A1:{col_letters(last_col)}{last_row}"/>'.encode(), cleaned)
+    far_rows = [str(r).encode() for r in rows if r > last_row]
+    if far_rows:
+        pattern = rb'<row r="(?:' + _alternatives(far_rows) + rb')"[^>]*?(?:/>|>.*?</row>)'
+        xml = _drop(xml, re.compile(pattern, re.S), dropped)
+    far_cols = [c for c in cols if col_number(c) > last_col]
+    if far_cols:
+        pattern = rb'<c r="(?:' + _alternatives(far_cols) + rb')\d+"[^>]*?(?:/>|>.*?</c>)'
+        xml = _drop(xml, re.compile(pattern, re.S), dropped)
+    xml = _DIMENSION.sub(f'<dimension ref="A1:{col_letters(last_col)}{last_row}"/>'.encode(), xml)
     if not dropped:
-        return cleaned, None
+        return xml, None
     letters, row = re.match(r"([A-Z]+)(\d+)", dropped[0]).groups()
     params = {"count": len(dropped), "cell": dropped[0]}
-    return cleaned, Issue("stray_cells", sheet=sheet, row=int(row), column=letters, value=dropped[0], params=params)
+    return xml, Issue("stray_cells", sheet=sheet, row=int(row), column=letters, value=dropped[0], params=params)
 
 
 def _rewrite(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
