@@ -9,21 +9,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-HEADER = [
-    "序号",
-    "项目名称",
-    "所属区县",
-    "街道",
-    "安置户数（户）",
-    "总建筑面积（万平方米）",
-    "开工日期",
-    "具备交付条件时间",
-    "实际交付日期",
-    "形象进度",
-    "完成比例",
-    "责任单位",
-    "备注",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from data.build_samples import ZHANGQIU_HEADER  # noqa: E402
+
+HEADER = ZHANGQIU_HEADER  # the same header a real district workbook has
 DISTRICTS = ["历城区", "章丘区", "历下区", "槐荫区", "天桥区", "济阳区", "长清区", "莱芜区"]
 STAGES = ["主体施工", "主体封顶", "正在进行配套工程", "联合验收完成", "具备交付条件", "已交房入住"]
 
