@@ -164,13 +164,22 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
         automargin=True,
         tickfont={"size": 12},
     )
-    fig.update_xaxes(type="date", gridcolor="#EEEEEE", side="top", showline=True)
+    fig.update_xaxes(type="date", gridcolor="#EEEEEE", side="top", showline=True, tickformat=_tick_format(frame, lang))
     fig.update_layout(barmode="overlay", bargap=0.35)
     height = 150 + ROW_PX * max(len(frame), 3)
     _layout(fig, height)
     # The date axis sits on top of a tall chart; lift the legend above its tick labels.
     fig.update_layout(margin={"t": 90, "b": 40}, legend={"y": 1 + 40 / (height - 130)})
     return fig
+
+
+def _tick_format(frame: pd.DataFrame, lang: str) -> str:
+    """Date ticks in the reader's convention: months over long spans, days over a few months."""
+    dates = pd.concat([frame["begin"], frame["deadline"], frame["handed_over"]]).dropna()
+    short = dates.empty or (dates.max() - dates.min()).days < 200
+    if lang == "zh":
+        return "%-m月%-d日" if short else "%Y年%-m月"
+    return "%m-%d" if short else "%Y-%m"
 
 
 def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
