@@ -34,8 +34,3 @@ def fmt_int(value) -> str:
 def fmt_wan(m2) -> str:
     """Square metres shown in 万㎡ (units of 10,000 m²) with two decimals: ``264.83``."""
     return "" if m2 is None or pd.isna(m2) else f"{float(m2) / 10_000:,.2f}"
-
-
-def fmt_pct(value) -> str:
-    """A percentage with no decimals (``71%``)."""
-    return "" if value is None or pd.isna(value) else f"{float(value):.0f}%"

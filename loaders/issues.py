@@ -6,7 +6,7 @@ offending value, and a message in Chinese and English (templates below, one per 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -151,13 +151,3 @@ def display_value(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def count(issues: list[Issue], severity: str) -> int:
-    """How many issues have the given severity."""
-    return sum(1 for i in issues if i.severity == severity)
-
-
-def issues_dicts(issues: list[Issue], lang: str) -> list[dict]:
-    """All issues as dicts, for JSON and tables."""
-    return [asdict(i) | i.as_dict(lang) for i in issues]
