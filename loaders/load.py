@@ -9,7 +9,7 @@ import pandas as pd
 
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import ReadError, read_sheets
-from loaders.table import OUTPUT_COLUMNS, read_table
+from loaders.table import project_frame, read_table
 
 
 @dataclass
@@ -38,16 +38,8 @@ class LoadResult:
 
 
 def empty_projects() -> pd.DataFrame:
-    """A project table with the canonical columns and no rows."""
-    return read_table_columns(pd.DataFrame(columns=OUTPUT_COLUMNS))
-
-
-def read_table_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Give an (empty) frame the canonical dtypes."""
-    types = {"households": "Int64", "floor_area_m2": "Float64", "progress": "Float64", "row": "int64"}
-    types |= {c: "datetime64[ns]" for c in ("start", "deadline", "handed_over")}
-    types |= {c: "string" for c in ("name", "district", "street", "stage", "unit", "notes", "sheet")}
-    return frame.astype(types)
+    """A project table with the canonical columns and dtypes, and no rows."""
+    return project_frame("", [], {})
 
 
 def load_bytes(data: bytes, filename: str = "", overrides: dict | None = None) -> LoadResult:

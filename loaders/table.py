@@ -57,15 +57,16 @@ class HeaderCell:
 def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
     """The header row (0-based) and its recognised columns: the row naming the most known columns."""
     best: tuple[int, dict[str, HeaderCell]] | None = None
+    best_score = 1  # a header names the project column and at least one more
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found: dict[str, HeaderCell] = {}
         for c, cell in enumerate(row):
             col, unit = match_header(cell)
             if col and col.field not in found:
                 found[col.field] = HeaderCell(col, c, str(cell).strip(), unit)
-        score = len([f for f in found if f != "seq"])
-        if "name" in found and score >= 2 and (best is None or score > len(best[1]) - ("seq" in best[1])):
-            best = (r, found)
+        score = len(found) - ("seq" in found)
+        if "name" in found and score > best_score:
+            best, best_score = (r, found), score
     return best
 
 
@@ -276,7 +277,8 @@ def _dates(cells: list) -> pd.Series:
     return pd.to_datetime(pd.Series(cells, dtype=object)).astype("datetime64[ns]")
 
 
-def _frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.DataFrame:
+def project_frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.DataFrame:
+    """The canonical project table (the one place its dtypes are declared) from parsed columns."""
     n = len(data)
     none = [None] * n
     frame = pd.DataFrame(
@@ -293,8 +295,8 @@ def _frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.DataFrame
             "progress": pd.array(parsed.get("progress", none), dtype="Float64"),
             "unit": pd.array(parsed.get("unit", none), dtype="string"),
             "notes": pd.array(parsed.get("notes", none), dtype="string"),
-            "sheet": sheet,
-            "row": [r + 1 for r in data],
+            "sheet": pd.array([sheet] * n, dtype="string"),
+            "row": pd.array([r + 1 for r in data], dtype="int64"),
         }
     )
     return frame[OUTPUT_COLUMNS]
@@ -374,7 +376,7 @@ def read_table(sheet: RawSheet) -> SheetTable | None:
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
     parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues)
-    frame = _frame(sheet.name, data, parsed)
+    frame = project_frame(sheet.name, data, parsed)
     _row_checks(sheet.name, frame, columns, header, issues)
     _check_totals(sheet.name, frame, sheet.rows, totals, header, area_unit, issues)
     issues.sort(key=lambda i: (i.row or 0, i.column))
