@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from housing.fmt import as_date
-from housing.rollup import by_district
+from housing.rollup import by_district, kpis
 from housing.settings import get_setting
 from housing.status import classify, render
 from loaders.load import LoadResult
@@ -42,12 +42,13 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
     """Totals, per-district figures, each project's status and reasons, and every issue."""
     classified = classify(result.projects, as_of, get_setting("due_soon_days"))
     districts = by_district(classified) if len(classified) else pd.DataFrame()
+    totals = kpis(classified, as_of)  # the same figures the overview's headline shows
     return {
         "file": result.filename,
         "as_of": as_of.isoformat(),
-        "projects": len(classified),
-        "households": int(classified["households"].fillna(0).sum()),
-        "floor_area_m2": round(float(classified["floor_area_m2"].fillna(0).sum()), 2),
+        "projects": totals.projects,
+        "households": totals.households,
+        "floor_area_m2": round(totals.floor_area_m2, 2),
         "districts": [
             {
                 "district": d.district,
