@@ -66,3 +66,63 @@ def load_rows(make_xlsx):
         return load_workbook(make_xlsx(rows, sheet, merges, **kw), overrides)
 
     return load
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty the test database (it is created for the tests by .ci/postgres.sh)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database URL: SQLite in ``tmp_path`` always; PostgreSQL when TEST_DATABASE_URL is set."""
+    import os
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("TEST_DATABASE_URL must be set in CI (.ci/run starts PostgreSQL and sets it)")
+        pytest.skip("TEST_DATABASE_URL is not set (.ci/run sets it)")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated engine on a fresh database (see ``db_url``)."""
+    from store.db import make_engine, migrate
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def project_table():
+    """``project_table([{"name": ..., "households": ...}, ...])`` -> a frame with the loader's columns and types."""
+    import pandas as pd
+
+    from loaders.load import empty_projects
+
+    def build(rows: list[dict]) -> pd.DataFrame:
+        template = empty_projects()
+        frame = pd.DataFrame([{c: row.get(c) for c in template.columns} for row in rows], columns=template.columns)
+        for name in ("start", "deadline", "handed_over"):
+            frame[name] = pd.to_datetime(frame[name])
+        frame["sheet"] = frame["sheet"].fillna("项目")
+        frame["row"] = range(2, len(frame) + 2)
+        return frame.astype(template.dtypes.to_dict())
+
+    return build

@@ -1,0 +1,92 @@
+"""The database tables, declared once with SQLAlchemy Core (the migrations create exactly these).
+
+A version is immutable: its rows, its file and its issues are written once, in the transaction that
+publishes it. The single-row ``current_version`` table is the pointer the dashboard follows.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+versions = Table(
+    "versions",
+    metadata,
+    # Assigned as max + 1 under the pointer lock, so numbers have no gaps even when a publish fails.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("uploader", String(100), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("file_id", Integer, ForeignKey("files.id"), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("comment", Text, nullable=False, default=""),
+    Column("source", String(16), nullable=False),  # upload | rollback | sample
+    Column("parent_id", Integer, nullable=True),  # the version that was current when this one was published
+    Column("restored_from", Integer, nullable=True),  # for a rollback: the version whose rows it republished
+    Column("projects", Integer, nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("floor_area_m2", Float, nullable=False),
+    Column("issues", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),
+)
+
+project_rows = Table(
+    "project_rows",
+    metadata,
+    Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("district", Text),
+    Column("street", Text),
+    Column("households", Integer),
+    Column("floor_area_m2", Float),
+    Column("start", Date),
+    Column("deadline", Date),
+    Column("handed_over", Date),
+    Column("stage", Text),
+    Column("stage_id", String(32)),
+    Column("progress", Float),
+    Column("unit", Text),
+    Column("notes", Text),
+    Column("sheet", Text),
+    Column("row", Integer),
+)
+
+current_version = Table(
+    "current_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("id = 1", name="ck_current_version_single_row"),
+)
+
+# Columns of project_rows that carry a project field (the rest locate the row in its version).
+PROJECT_FIELDS: tuple[str, ...] = tuple(
+    c.name for c in project_rows.columns if c.name not in ("version_id", "position")
+)
+DATE_FIELDS: tuple[str, ...] = ("start", "deadline", "handed_over")

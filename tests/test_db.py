@@ -1,0 +1,61 @@
+"""Opening the database: the configured URL, the SQLite settings, and migrations matching the tables."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from store import db
+from store.schema import metadata
+
+
+def test_url_from_environment_then_secrets_then_sqlite_default(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(db, "SECRETS", tmp_path / "secrets.toml")
+    assert db.database_url() == f"sqlite:///{db.DEFAULT_SQLITE}"
+    (tmp_path / "secrets.toml").write_text('DATABASE_URL = "postgresql+psycopg://u:p@h/d"\n')
+    assert db.database_url() == "postgresql+psycopg://u:p@h/d"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.db")
+    assert db.database_url() == "sqlite:///elsewhere.db"
+
+
+def test_migrations_bring_an_empty_database_to_head(engine):
+    assert db.schema_revision(engine) == db.head_revision()
+
+
+def test_migrated_schema_matches_the_declared_tables(engine):
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_migrating_twice_is_harmless(engine):
+    db.migrate(engine)
+    assert db.schema_revision(engine) == db.head_revision()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    engine = db.open_database(f"sqlite:///{tmp_path / 'x' / 'new.db'}")  # creates the folder too
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_S * 1000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_open_database_migrates_once_and_reuses_the_engine(tmp_path):
+    url = f"sqlite:///{tmp_path / 'once.db'}"
+    assert db.open_database(url) is db.open_database(url)
+
+
+def test_sqlite_writes_begin_immediate_and_reads_do_not(tmp_path):
+    from sqlalchemy import event
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'begin.db'}")
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    with db.writing(engine) as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1")).scalar()
+    assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
