@@ -18,7 +18,13 @@ Run ``python data/build_samples.py`` from the repository root. The script is det
     merged title rows, header on row 3, a 小计 row after each district, a 合计 row, one blank row,
     some dates typed as text (one month only, "2028年6月"), two start dates as Excel serial numbers,
     households as "1,234", "560户" or full-width digits, and some progress values as "65%".
-    All values are valid; the mess is only in how they are written.
+    All values are valid; the mess is only in how they are written. Every 当前阶段 text names a
+    stage that ``housing.stages.match_stage`` recognises.
+    A second sheet, 节点计划, lists the planned and actual dates of five main stages (开工, 主体封顶,
+    联合验收, 具备交付条件, 交房入住) for all but every seventh project, one row per project and stage,
+    the project's cells merged down its rows: many steps were done late, and some planned dates have
+    passed with nothing done (both counted against AS_OF). It comes from a second seeded generator,
+    so the project sheet is the same with or without it.
 
 The facts behind the portfolio are printed at the end (totals, handed over, overdue, due soon).
 """
@@ -269,7 +275,7 @@ PLAN = [
             "2026-08-31",
         ),
     ),
-    ("overdue", "停工整改", (40, 45), _dates("2025-06-30")),
+    ("overdue", "主体施工（停工整改）", (40, 45), _dates("2025-06-30")),
     ("overdue", "主体封顶", (60, 65), _dates("2025-12-31")),
     ("overdue", "正在进行配套工程", (75, 85), _dates("2026-03-31", "2026-06-30")),
     ("overdue", "联合验收完成", (88, 90), _dates("2026-08-31")),
@@ -295,14 +301,34 @@ PLAN = [
     ("later", "基础施工", (10, 20), _dates("2027-12-31", "2028-03-31", "2028-03-31", "2028-04-30")),
     ("later", "已取得施工许可证", (3, 5), _dates("2028-04-30", "2028-05-31", "2028-06-30")),
     ("later", "土地手续办理中", (0, 0), _dates("2028-06-30", "2028-06-30", "2028-06-30")),
-    ("later", "等待上级批复", (0, 0), _dates("2028-06-30")),
+    ("later", "立项审批中", (0, 0), _dates("2028-06-30")),
 ]
-NOT_STARTED = {"已取得施工许可证", "土地手续办理中", "等待上级批复"}
+NOT_STARTED = {"已取得施工许可证", "土地手续办理中", "立项审批中"}
 LATE_HANDOVER_DAYS = (95, 121, 148)
+
+# The 节点计划 sheet: the main stages, each planned this many days from the deadline (开工: see planned_dates).
+MILESTONE_SHEET = "节点计划"
+MILESTONE_TITLE = "安置房项目关键节点计划表（示例数据）"
+MILESTONE_HEADER = ["序号", "项目名称", "区县", "节点", "计划完成日期", "实际完成日期", "备注"]
+MILESTONES = [("开工", 0), ("主体封顶", -300), ("联合验收", -45), ("具备交付条件", 0), ("交房入住", 30)]
+# How many MILESTONES each 当前阶段 has done (主体施工至N层 is handled in milestones_reached).
+REACHED = {
+    "已交房入住": 5,
+    "主体施工（停工整改）": 1,
+    "主体封顶": 2,
+    "正在进行配套工程": 2,
+    "联合验收完成": 3,
+    "具备交付条件": 4,
+    "正在组织分配选房": 4,
+    "基础施工": 1,
+    "已取得施工许可证": 0,
+    "土地手续办理中": 0,
+    "立项审批中": 0,
+}
 
 # 备注 of overdue projects (reason for the delay) and of early-stage ones
 OVERDUE_NOTES = {
-    "停工整改": "延期：2025年5月质量检查后停工整改",
+    "主体施工（停工整改）": "延期：2025年5月质量检查后停工整改",
     "主体封顶": "延期：资金未到位",
     "正在进行配套工程": "延期：配套管网迁改",
     "联合验收完成": "延期：消防验收整改",
@@ -311,7 +337,7 @@ OVERDUE_NOTES = {
 }
 EARLY_NOTES = {
     "基础施工": "2025年暂缓施工，2026年8月复工",
-    "等待上级批复": "规划方案调整，待区政府常务会研究",
+    "立项审批中": "规划方案调整，待区政府常务会研究",
     "土地手续办理中": "土地征收报批中",
 }
 
@@ -606,7 +632,7 @@ def mess_dates(projects: list[Project]) -> None:
     deadline(_d("2027-06-30"), "later").deadline_cell = slashed(_d("2027-06-30"))
     deadline(_d("2027-09-30"), "later").deadline_cell = "2027-09-30"
     deadline(_d("2024-10-31"), "handed").deadline_cell = cn_date(_d("2024-10-31"))
-    waiting = first(projects, lambda p: p.stage == "等待上级批复", taken)
+    waiting = first(projects, lambda p: p.stage == "立项审批中", taken)
     waiting.deadline_cell = "2028年6月"
     taken = set()
     for form in (cn_date, slashed):
@@ -675,8 +701,8 @@ def write_project(ws, row: int, index: int, project: Project) -> None:
         put(ws, row, column, value, "#,##0" if column == 6 else None)
 
 
-def build_portfolio(path: Path, projects: list[Project]) -> None:
-    """Write sample_portfolio.xlsx: title rows 1–2, header row 3, data from row 4."""
+def build_portfolio(path: Path, projects: list[Project], milestones: dict[int, list[tuple]]) -> None:
+    """Write sample_portfolio.xlsx: title rows 1–2, header row 3, data from row 4; then the 节点计划 sheet."""
     wb = Workbook()
     ws = wb.active
     ws.title = "项目台账"
@@ -698,7 +724,84 @@ def build_portfolio(path: Path, projects: list[Project]) -> None:
     write_total(ws, row, "合计", None, projects)
     set_widths(ws, [6, 28, 9, 14, 9, 13, 12, 14, 12, 18, 9, 20, 34])
     ws.freeze_panes = "C4"
+    build_milestone_sheet(wb.create_sheet(MILESTONE_SHEET), projects, milestones)
     save_stable(wb, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# 节点计划: planned and actual dates of the main stages (second sheet of the portfolio)
+# ---------------------------------------------------------------------------------------------
+
+
+def milestones_reached(stage: str) -> int:
+    """How many of MILESTONES a project at this 当前阶段 has done (主体施工至N层: started only)."""
+    if stage.startswith("主体施工") and stage not in REACHED:
+        return 1
+    return REACHED[stage]
+
+
+def planned_dates(project: Project) -> list[dt.date]:
+    """The planned date of each milestone: start as planned (or 30 months ahead of an unstarted project's
+    deadline), the others at fixed distances from the deadline (具备交付条件 is the deadline itself)."""
+    start = project.start or months_before(project.deadline, 30, 1)
+    return [start] + [project.deadline + dt.timedelta(days=d) for _, d in MILESTONES[1:]]
+
+
+def actual_dates(rng: random.Random, project: Project, planned: list[dt.date]) -> list[dt.date | None]:
+    """Actual dates of the milestones done: planned −15…+75 days (late ones make the delays), in order, never
+    after AS_OF; a handed-over project's last steps lead up to its handover date. Not done: ``None``."""
+    done = milestones_reached(project.stage)
+    actual: list[dt.date | None] = [project.start] if done else []
+    for step, when in enumerate(planned[1:done], start=2):
+        room = 25 * (done - step)  # leave time for the steps still to come before AS_OF
+        latest = AS_OF - dt.timedelta(days=rng.randint(5, 20) + room)
+        day = min(when + dt.timedelta(days=rng.randint(-15, 75)), latest)
+        actual.append(max(day, actual[-1] + dt.timedelta(days=20)))
+    if project.handover is not None:
+        ready = project.handover - dt.timedelta(days=rng.randint(10, 30))
+        actual[2:] = [ready - dt.timedelta(days=rng.randint(20, 40)), ready, project.handover]
+    assert all(a < b for a, b in zip(actual, actual[1:])) and max(actual, default=AS_OF) <= AS_OF, project.name
+    return actual + [None] * (len(MILESTONES) - len(actual))
+
+
+def milestone_plans(projects: list[Project], rng: random.Random) -> dict[int, list[tuple]]:
+    """Project index -> (milestone, planned, actual) rows, for all but every seventh project (no plan filed)."""
+    plans = {}
+    for index, project in enumerate(projects):
+        if index % 7 == 6:
+            continue
+        planned = planned_dates(project)
+        names = [name for name, _ in MILESTONES]
+        plans[index] = list(zip(names, planned, actual_dates(rng, project, planned)))
+    return plans
+
+
+def milestone_note(planned: dt.date, actual: dt.date | None) -> str | None:
+    """备注 for a step done more than a month late, or overdue and not done."""
+    if actual is not None:
+        late = (actual - planned).days
+        return f"滞后{late}天" if late > 30 else None
+    return "逾期未完成" if planned < AS_OF else None
+
+
+def build_milestone_sheet(ws, projects: list[Project], plans: dict[int, list[tuple]]) -> None:
+    """The 节点计划 sheet: title row 1, header row 2, one row per project and milestone, the project's 序号,
+    name and district merged down its rows."""
+    write_title(ws, 1, MILESTONE_TITLE, len(MILESTONE_HEADER))
+    write_header(ws, 2, MILESTONE_HEADER)
+    row = 3
+    for index, steps in plans.items():
+        project = projects[index]
+        for offset, (name, planned, actual) in enumerate(steps):
+            cells = [index + 1, project.name, project.district] if offset == 0 else [None] * 3
+            cells += [name, planned, actual, milestone_note(planned, actual)]
+            for column, value in enumerate(cells, start=1):
+                put(ws, row + offset, column, value, CN_DATE_FORMAT if isinstance(value, dt.date) else None)
+        for column in (1, 2, 3):
+            ws.merge_cells(start_row=row, start_column=column, end_row=row + len(steps) - 1, end_column=column)
+        row += len(steps)
+    set_widths(ws, [6, 28, 9, 14, 16, 16, 14])
+    ws.freeze_panes = "D3"
 
 
 def summarize(projects: list[Project]) -> dict[str, int]:
@@ -721,7 +824,9 @@ def main() -> None:
     projects = build_projects(rng)
     mess_dates(projects)
     mess_numbers(projects, rng)
-    build_portfolio(HERE / "sample_portfolio.xlsx", projects)
+    # A second generator, so the milestone dates leave the projects (and the figures tests pin) as they were.
+    milestones = milestone_plans(projects, random.Random(SEED + 1))
+    build_portfolio(HERE / "sample_portfolio.xlsx", projects, milestones)
     for key, value in summarize(projects).items():
         print(f"{key}: {value}")
 

@@ -96,7 +96,6 @@ STAGES: tuple[Stage, ...] = (
             "groundbreaking",
             "foundation works",
             "foundation",
-            "foundations",
             "piling",
         ),
     ),
@@ -186,7 +185,6 @@ STAGES: tuple[Stage, ...] = (
             "回迁入住",
             "入住",
             "handover",
-            "handed over",
             "moved in",
             "move in",
             "keys handed over",
@@ -246,9 +244,8 @@ def mentions(text: str) -> list[tuple[str, bool]]:
     ]
 
 
-@lru_cache(maxsize=4096)
 def _match(text: str) -> str | None:
-    """``match_stage`` on normalised text (cached: a sheet repeats the same few texts)."""
+    """``match_stage`` on normalised text."""
     found = mentions(text)
     reached = [stage_index(s) for s, negated in found if not negated]
     if reached:
@@ -257,6 +254,7 @@ def _match(text: str) -> str | None:
     return STAGE_IDS[max(min(missed) - 1, 0)] if missed else None
 
 
+@lru_cache(maxsize=4096)  # a sheet repeats the same few texts down 100,000 rows
 def match_stage(text: str | None) -> str | None:
     """The stage id a 形象进度 text names (the most advanced one reached), or ``None`` (rules: module doc)."""
     if not isinstance(text, str) or not text.strip():
@@ -264,6 +262,7 @@ def match_stage(text: str | None) -> str | None:
     return _match(normalize(text))
 
 
+@lru_cache(maxsize=1024)
 def is_progress_figure(text: str | None) -> bool:
     """True for a bare progress figure (``65%``, ``0.65``, ``完成65%``): progress, not an unknown stage."""
     return isinstance(text, str) and bool(_FIGURE.fullmatch(normalize(text)))

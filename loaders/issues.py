@@ -107,6 +107,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "交付日期早于开工日期",
         "Handover date is before the start date",
     ),
+    "unknown_stage": (
+        WARNING,
+        "无法识别的形象进度“{text}”，请使用标准阶段名称（立项 … 交房入住）",
+        "Stage “{text}” is not recognised; use a standard stage name (Approval … Handed over)",
+    ),
+    "unknown_project": (
+        WARNING,
+        "项目表中没有项目“{name}”，其节点日期无法对应到项目",
+        "Project “{name}” is not in the project table, so its stage dates match no project",
+    ),
 }
 
 
@@ -120,6 +130,9 @@ class Issue:
     column: str = ""
     value: str = ""
     params: dict = field(default_factory=dict)
+    # 0-based sheet column of the problem cell, for marking it (``loaders.annotate``); last, so positional
+    # constructions keep working, and left out of ``as_dict``, whose shape the CLI's JSON fixes.
+    col: int | None = None
 
     @property
     def severity(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from housing.stages import stage_for_term
 from loaders.values import normalize_text
 
 TEXT, COUNT, AREA, DATE, PERCENT, IGNORE = "text", "count", "area", "date", "percent", "ignore"
@@ -118,3 +119,62 @@ def area_factor(unit: str) -> float | None:
     if any(u in unit for u in ("平方米", "m2", "m²", "平米", "sqm")):
         return 1.0
     return None
+
+
+# --- per-stage planned and actual dates ------------------------------------------------------------------------
+
+PLANNED, ACTUAL = "planned", "actual"
+# A sheet of stage dates, one row per project and stage: these columns, besides the project's name and district.
+STAGE_SHEET_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "stage",
+        TEXT,
+        ("阶段", "节点", "形象进度节点", "工程节点", "节点名称", "阶段名称", "关键节点", "里程碑", "形象进度")
+        + ("stage", "milestone", "node"),
+    ),
+    Column(
+        PLANNED,
+        DATE,
+        ("计划完成日期", "计划完成时间", "计划时间", "计划日期", "计划节点时间", "计划", "预计完成时间")
+        + ("planned", "planned date", "plan", "planned completion", "target date"),
+    ),
+    Column(
+        ACTUAL,
+        DATE,
+        ("实际完成日期", "实际完成时间", "完成时间", "完成日期", "实际时间", "实际日期", "实际")
+        + ("actual", "actual date", "completed", "completion date"),
+    ),
+)
+_STAGE_SHEET_ALIASES = {alias.replace(" ", ""): col for col in STAGE_SHEET_COLUMNS for alias in col.aliases}
+# A stage-date column in the project sheet: the stage's name with a planned/actual word before or after it and
+# an optional date word (主体封顶计划, 主体封顶（实际）, 主体封顶完成时间, 计划开工时间, Topped out planned).
+_DATE_WORD = "(?:完成时间|完成日期|时间|日期|节点|date)?"
+_KIND = "(?P<{}>计划|预计|planned|plan|target)|(?P<{}>实际|完成|actual|completed|done)"
+_STAGE_DATE_HEADER = re.compile(
+    rf"^(?:(?P<stage>.+?){_DATE_WORD}(?:{_KIND.format('plan_after', 'actual_after')}){_DATE_WORD}"
+    rf"|(?:{_KIND.format('plan_before', 'actual_before')})(?P<stage2>.+?){_DATE_WORD})$"
+)
+
+
+def match_stage_sheet_header(header) -> Column | None:
+    """A stage sheet's column (stage, planned, actual), else the project column the header names."""
+    if not isinstance(header, str) or not header.strip():
+        return None
+    base, _ = split_header(header)
+    return _STAGE_SHEET_ALIASES.get(base.rstrip(":：*")) or match_header(header)[0]
+
+
+def match_stage_date_header(header) -> tuple[str, str] | None:
+    """(stage id, ``planned``/``actual``) for a per-stage date column; ``None`` for a project column or else.
+
+    Project columns win: 计划交付日期 stays the deadline and 实际开工日期 the start.
+    """
+    if not isinstance(header, str) or match_header(header)[0] is not None:
+        return None
+    base, bracket = split_header(header)
+    match = _STAGE_DATE_HEADER.match((base + bracket).rstrip(":：*"))
+    if not match:
+        return None
+    stage = stage_for_term(match.group("stage") or match.group("stage2"))
+    planned = match.group("plan_after") or match.group("plan_before")
+    return (stage, PLANNED if planned else ACTUAL) if stage else None

@@ -3,20 +3,40 @@
 The header row is found by its names (title rows above it are skipped); merged cells are filled; blank
 rows, footnotes and totals rows (合计/小计/总计/Total) are set aside, and totals are used as a
 cross-check. Values are parsed column by column, with a fast path for cells that are already typed.
+
+The 形象进度 text is mapped to a stage id (``housing.stages.match_stage``). Per-stage planned and actual
+dates come either from columns of the project sheet (主体封顶计划, 主体封顶实际) or from a stage sheet, one
+row per project and stage, recognised by its header (project, stage, planned/actual, no project figures).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from housing.stages import STAGE_IDS, is_progress_figure, match_stage
 from loaders import values
 from loaders.issues import Issue, display_value
 from loaders.reading import RawSheet
-from loaders.schema import AREA, COUNT, DATE, IGNORE, PERCENT, TEXT, Column, area_factor, match_header
+from loaders.schema import (
+    ACTUAL,
+    AREA,
+    COUNT,
+    DATE,
+    IGNORE,
+    PERCENT,
+    PLANNED,
+    TEXT,
+    Column,
+    area_factor,
+    match_header,
+    match_stage_date_header,
+    match_stage_sheet_header,
+)
 
 HEADER_SCAN_ROWS = 30
 # A totals label, with an optional place or scope before it (全区合计, 历城区小计) and a note after it (合计(户)).
@@ -36,12 +56,17 @@ OUTPUT_COLUMNS = [
     "deadline",
     "handed_over",
     "stage",
+    "stage_id",
     "progress",
     "unit",
     "notes",
     "sheet",
     "row",
 ]
+# The long table of per-stage dates: one row per project and stage (from a stage sheet or stage columns).
+STAGE_DATE_COLUMNS = ["name", "district", "stage_id", "planned", "actual", "sheet", "row"]
+# Project figures a stage-dates sheet does not have: a header naming one of them is a project table.
+PROJECT_FIGURES = {"households", "floor_area", "start", "deadline", "handed_over", "progress"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +155,15 @@ class ColumnParser:
     def report(self, i: int, code: str, raw, params: dict | None = None) -> None:
         """Record an issue for the i-th data row of this column."""
         self.issues.append(
-            Issue(code, self.sheet, self.excel_rows[i], self.header.text, display_value(raw), params or {})
+            Issue(
+                code,
+                self.sheet,
+                self.excel_rows[i],
+                self.header.text,
+                display_value(raw),
+                params or {},
+                col=self.header.index,
+            )
         )
 
     def parse(self, cells: list, parser, fast) -> list:
@@ -175,6 +208,16 @@ class ColumnParser:
                 append(text)
         return out
 
+    def stage_ids(self, texts: list, figures_ok: bool = True) -> list:
+        """The stage id each text names; text naming none is reported (a bare 65% only if not ``figures_ok``)."""
+        out: list = []
+        for i, text in enumerate(texts):
+            stage = match_stage(text) if text else None
+            if text and stage is None and not (figures_ok and is_progress_figure(text)):
+                self.report(i, "unknown_stage", text, {"text": text})
+            out.append(stage)
+        return out
+
     def counts(self, cells: list) -> list:
         """Whole, non-negative numbers (households)."""
         out = self.numbers(cells)
@@ -212,6 +255,7 @@ class ColumnParser:
                     self.header.text,
                     "",
                     {"unit_zh": unit_zh, "unit_en": unit_en},
+                    col=self.header.index,
                 )
             )
         self.factor = factor
@@ -220,10 +264,11 @@ class ColumnParser:
 
 @dataclass
 class SheetTable:
-    """The projects found on one sheet, the totals rows the file wrote, and the issues."""
+    """The projects found on one sheet, the issues, and the per-stage dates the sheet gives."""
 
     frame: pd.DataFrame
     issues: list[Issue]
+    stage_dates: pd.DataFrame = dataclasses.field(default_factory=lambda: stage_date_frame([]))
 
 
 def _classify_rows(rows: list[list], start: int, header: dict[str, HeaderCell]):
@@ -269,6 +314,8 @@ def _parse_columns(sheet: str, columns, data, header, issues) -> tuple[dict[str,
             PERCENT: parser.percents,
         }[cell.column.kind]
         parsed[field] = method(_cells(columns, cell.index, len(data)))
+        if field == "stage":
+            parsed["stage_id"] = parser.stage_ids(parsed["stage"])
         area_unit = parser.factor if cell.column.kind == AREA else area_unit
     return parsed, area_unit
 
@@ -292,6 +339,7 @@ def project_frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.Da
             "deadline": _dates(parsed.get("deadline", none)),
             "handed_over": _dates(parsed.get("handed_over", none)),
             "stage": pd.array(parsed.get("stage", none), dtype="string"),
+            "stage_id": pd.array(parsed.get("stage_id", none), dtype="string"),
             "progress": pd.array(parsed.get("progress", none), dtype="Float64"),
             "unit": pd.array(parsed.get("unit", none), dtype="string"),
             "notes": pd.array(parsed.get("notes", none), dtype="string"),
@@ -302,27 +350,51 @@ def project_frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.Da
     return frame[OUTPUT_COLUMNS]
 
 
+def stage_date_frame(records: list[tuple]) -> pd.DataFrame:
+    """The long stage-dates table (the one place its dtypes are declared) from (name, district, stage_id,
+    planned, actual, sheet, row) tuples."""
+    columns = dict(zip(STAGE_DATE_COLUMNS, map(list, zip(*records)))) if records else {}
+    none: list = [None] * len(records)
+    return pd.DataFrame(
+        {
+            "name": pd.array(columns.get("name", none), dtype="string"),
+            "district": pd.array(columns.get("district", none), dtype="string"),
+            "stage_id": pd.array(columns.get("stage_id", none), dtype="string"),
+            "planned": _dates(columns.get("planned", none)),
+            "actual": _dates(columns.get("actual", none)),
+            "sheet": pd.array(columns.get("sheet", none), dtype="string"),
+            "row": pd.array(columns.get("row", []), dtype="int64"),
+        }
+    )[STAGE_DATE_COLUMNS]
+
+
 def _row_checks(sheet: str, frame: pd.DataFrame, columns, header, issues: list[Issue]) -> None:
     """Checks that need the whole row: a missing name, duplicates, a missing deadline, odd dates."""
-    name_header = header["name"].text
+    name_header, name_col = header["name"].text, header["name"].index
     for row in frame.loc[frame["name"].isna(), "row"]:
-        issues.append(Issue("missing_name", sheet, int(row), name_header, ""))
+        issues.append(Issue("missing_name", sheet, int(row), name_header, "", col=name_col))
     named = frame[frame["name"].notna()]
     twins = named[named.duplicated(["district", "name"], keep=False)]
     first = twins.groupby(["district", "name"], dropna=False)["row"].transform("first")
     for row, name, first_row in zip(twins["row"], twins["name"], first):
         if row != first_row:
-            issues.append(Issue("duplicate_name", sheet, int(row), name_header, name, {"first_row": int(first_row)}))
+            issues.append(
+                Issue("duplicate_name", sheet, int(row), name_header, name, {"first_row": int(first_row)}, name_col)
+            )
     if "deadline" in header:
-        raw = columns[header["deadline"].index] if columns else ()
+        deadline = header["deadline"]
+        raw = columns[deadline.index] if columns else ()
         open_rows = frame.index[frame["name"].notna() & frame["deadline"].isna() & frame["handed_over"].isna()]
         for i in open_rows:
             if values.is_blank(raw[i]):
-                issues.append(Issue("missing_deadline", sheet, int(frame.at[i, "row"]), header["deadline"].text, ""))
+                issues.append(
+                    Issue("missing_deadline", sheet, int(frame.at[i, "row"]), deadline.text, "", col=deadline.index)
+                )
     early = frame["handed_over"] < frame["start"]
+    handed = header.get("handed_over")  # present whenever a row has a handover date
     for row, value in zip(frame.loc[early, "row"], frame.loc[early, "handed_over"]):
         issues.append(
-            Issue("handover_before_start", sheet, int(row), header["handed_over"].text, value.date().isoformat())
+            Issue("handover_before_start", sheet, int(row), handed.text, value.date().isoformat(), col=handed.index)
         )
 
 
@@ -361,6 +433,7 @@ def _check_totals(sheet: str, frame, rows, totals, header, area_unit: float, iss
                             "file_value": _fmt_figure(file_value, field),
                             "sum_value": _fmt_figure(row_sum, field),
                         },
+                        col=cell.index,
                     )
                 )
 
@@ -377,7 +450,124 @@ def read_table(sheet: RawSheet) -> SheetTable | None:
     issues: list[Issue] = []
     parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues)
     frame = project_frame(sheet.name, data, parsed)
+    stage_dates = _stage_columns(sheet.name, sheet.rows[header_row], columns, data, frame, issues)
     _row_checks(sheet.name, frame, columns, header, issues)
     _check_totals(sheet.name, frame, sheet.rows, totals, header, area_unit, issues)
     issues.sort(key=lambda i: (i.row or 0, i.column))
-    return SheetTable(frame[frame["name"].notna()].reset_index(drop=True), issues)
+    return SheetTable(frame[frame["name"].notna()].reset_index(drop=True), issues, stage_dates)
+
+
+# --- per-stage planned and actual dates ------------------------------------------------------------------------
+
+
+def find_stage_date_columns(header_cells: list) -> dict[tuple[str, str], HeaderCell]:
+    """A project sheet's per-stage date columns (主体封顶计划, Topped out actual): (stage id, planned/actual) ->
+    where it sits. Project columns are not among them (计划交付日期 is the deadline)."""
+    found: dict[tuple[str, str], HeaderCell] = {}
+    for c, cell in enumerate(header_cells):
+        key = match_stage_date_header(cell)
+        if key and key not in found:
+            found[key] = HeaderCell(Column("_".join(key), DATE, ()), c, str(cell).strip(), "")
+    return found
+
+
+def _stage_columns(sheet: str, header_cells: list, columns, data, frame, issues: list[Issue]) -> pd.DataFrame:
+    """The per-stage date columns of a project sheet as stage-date rows: one per project and dated stage."""
+    excel_rows = [r + 1 for r in data]
+    dates = {
+        key: ColumnParser(sheet, cell, excel_rows, issues).dates(_cells(columns, cell.index, len(data)))
+        for key, cell in find_stage_date_columns(header_cells).items()
+    }
+    stages = [s for s in STAGE_IDS if (s, PLANNED) in dates or (s, ACTUAL) in dates]
+    none = [None] * len(data)
+    records = []
+    for i in frame.index[frame["name"].notna()] if stages else ():
+        name, district, row = frame.at[i, "name"], frame.at[i, "district"], int(frame.at[i, "row"])
+        for stage_id in stages:
+            planned, actual = dates.get((stage_id, PLANNED), none)[i], dates.get((stage_id, ACTUAL), none)[i]
+            if planned is not None or actual is not None:
+                records.append((name, district, stage_id, planned, actual, sheet, row))
+    return stage_date_frame(records)
+
+
+def find_stage_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
+    """The header row of a stage-dates sheet: a project, a stage and a planned or actual date column, and none
+    of a project table's figures (households, area, deadline …); ``None`` when the sheet is not one."""
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, HeaderCell] = {}
+        for c, cell in enumerate(row):
+            col = match_stage_sheet_header(cell)
+            if col and col.field not in found:
+                found[col.field] = HeaderCell(col, c, str(cell).strip(), "")
+        fields = found.keys()
+        if {"name", "stage"} <= fields and fields & {PLANNED, ACTUAL} and not fields & PROJECT_FIGURES:
+            return r, found
+    return None
+
+
+def _carry_down(names: list) -> list:
+    """A blank project name continues the project above: a stage sheet lists several stages per project."""
+    out, last = [], None
+    for name in names:
+        last = name or last
+        out.append(last)
+    return out
+
+
+def _parse_stage_sheet(parsers: dict[str, ColumnParser], columns, n: int) -> dict[str, list]:
+    """A stage sheet's columns: project names (carried down), districts, stage texts and ids, and the dates."""
+
+    def cells(field: str) -> list:
+        return _cells(columns, parsers[field].header.index, n) if field in parsers else [None] * n
+
+    parsed = {f: parsers[f].texts(cells(f)) if f in parsers else [None] * n for f in ("name", "district", "stage")}
+    parsed["name"] = _carry_down(parsed["name"])
+    parsed["stage_id"] = parsers["stage"].stage_ids(parsed["stage"], figures_ok=False)
+    for f in (PLANNED, ACTUAL):
+        parsed[f] = parsers[f].dates(cells(f)) if f in parsers else [None] * n
+    return parsed
+
+
+def _check_stage_names(parser: ColumnParser, names: list, projects: pd.DataFrame) -> None:
+    """A row without a project name is an error; a name the project table lacks a warning, once per name."""
+    known, reported = set(projects["name"].dropna()), set()
+    for i, name in enumerate(names):
+        if name is None:
+            parser.report(i, "missing_name", "")
+        elif name not in known and name not in reported:
+            reported.add(name)
+            parser.report(i, "unknown_project", name, {"name": name})
+
+
+def _stage_sheet_records(sheet: str, data: list[int], parsed: dict[str, list], projects) -> list[tuple]:
+    """One record per row naming a project, a known stage and a date; the district, when blank, the project's."""
+    districts: dict = {}
+    for name, district in zip(projects["name"], projects["district"]):
+        districts.setdefault(name, district)
+    records = []
+    for i, r in enumerate(data):
+        name, stage_id, planned, actual = (parsed[f][i] for f in ("name", "stage_id", PLANNED, ACTUAL))
+        if name and stage_id and (planned is not None or actual is not None):
+            district = parsed["district"][i] or districts.get(name)
+            records.append((name, district, stage_id, planned, actual, sheet, r + 1))
+    return records
+
+
+def read_stage_sheet(sheet: RawSheet, projects: pd.DataFrame) -> SheetTable | None:
+    """A stage-dates sheet (one row per project and stage) checked against the project table; ``None`` when
+    the sheet is not one. Its projects frame is empty: the rows are in ``stage_dates``."""
+    found = find_stage_header(sheet.rows)
+    if found is None:
+        return None
+    header_row, header = found
+    fill_merged(sheet.rows, sheet.merged, header_row + 1)
+    data, _ = _classify_rows(sheet.rows, header_row + 1, header)
+    columns = _columns(sheet.rows, data)
+    issues: list[Issue] = []
+    excel_rows = [r + 1 for r in data]
+    parsers = {f: ColumnParser(sheet.name, cell, excel_rows, issues) for f, cell in header.items()}
+    parsed = _parse_stage_sheet(parsers, columns, len(data))
+    _check_stage_names(parsers["name"], parsed["name"], projects)
+    stage_dates = stage_date_frame(_stage_sheet_records(sheet.name, data, parsed, projects))
+    issues.sort(key=lambda i: (i.row or 0, i.column))
+    return SheetTable(project_frame(sheet.name, [], {}), issues, stage_dates)

@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from housing.stages import STAGE_IDS
 from loaders import Issue, LoadResult, empty_projects, load_bytes, load_workbook
-from loaders.table import OUTPUT_COLUMNS
+from loaders.load import empty_stage_dates
+from loaders.table import OUTPUT_COLUMNS, STAGE_DATE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -591,3 +593,133 @@ def test_empty_projects_has_the_canonical_columns_and_types():
         "deadline": "datetime64[ns]",
         "row": "int64",
     }
+
+
+# --- stages ---------------------------------------------------------------------------------------------------
+
+
+def test_stage_ids_of_the_samples_and_fixtures():
+    zhangqiu = load_workbook(DATA / "sample_zhangqiu_2021.xlsx").projects
+    assert nullable(zhangqiu["stage_id"]) == ["allocation"] + [None] * 7  # 电力户表安装完成，正在组织分配
+    english = load_workbook(FIXTURES / "english_headers.xlsx").projects
+    assert list(english["stage_id"]) == ["handover", "supporting", "topped_out", "start", "acceptance"]
+    portfolio = load_workbook(DATA / "sample_portfolio.xlsx").projects
+    assert portfolio["stage"].notna().all() and portfolio["stage_id"].notna().all()  # every text maps
+    assert portfolio["stage_id"].isin(STAGE_IDS).all()
+    assert (portfolio["stage_id"] == "handover").sum() == portfolio["handed_over"].notna().sum() == 17
+
+
+def test_sample_portfolio_stage_dates():
+    result = load_workbook(DATA / "sample_portfolio.xlsx")
+    dates = result.stage_dates
+    assert list(dates.columns) == STAGE_DATE_COLUMNS
+    assert set(dates["sheet"]) == {"节点计划"}
+    assert set(dates["stage_id"]) == {"start", "topped_out", "acceptance", "ready", "handover"}
+    listed = set(dates["name"])
+    assert 40 <= len(listed) < 56 and listed <= set(result.projects["name"])  # most projects, all known
+    districts = result.projects.set_index("name")["district"]
+    assert all(districts[n] == d for n, d in zip(dates["name"], dates["district"]))
+    as_of = pd.Timestamp("2026-11-21")
+    assert (dates["actual"] > dates["planned"]).sum() >= 10  # done late
+    assert (dates["actual"].isna() & (dates["planned"] < as_of)).sum() >= 5  # planned date passed, not done
+    assert (dates["actual"].dropna() <= as_of).all()
+
+
+def test_a_stage_sheet_is_read_as_stage_dates_not_as_projects(make_xlsx):
+    path = make_xlsx(
+        sheets=[
+            (
+                "项目",
+                [
+                    ["项目名称", "所属区县", "户数", "形象进度"],
+                    ["甲村", "历城区", 10, "主体封顶"],
+                    ["乙村", "章丘区", 20, "停工"],
+                ],
+                [],
+            ),
+            (
+                "节点",
+                [
+                    ["项目名称", "所属区县", "形象进度节点", "计划完成日期", "实际完成日期"],
+                    ["甲村", "历城区", "主体封顶", D(2025, 3, 31), D(2025, 4, 20)],
+                    ["甲村", "历城区", "联合验收", D(2026, 5, 31), None],
+                    ["丙村", "天桥区", "主体封顶", D(2025, 3, 31), None],
+                    ["乙村", "章丘区", "完成了一半", D(2025, 3, 31), None],
+                    ["乙村", "章丘区", "开工", "2024年13月1日", None],
+                ],
+                [],
+            ),
+        ]
+    )
+    result = load_workbook(path)
+    assert list(result.projects["name"]) == ["甲村", "乙村"]  # the stage sheet adds no projects
+    assert nullable(result.projects["stage_id"]) == ["topped_out", None]
+    assert issue_rows(result) == [
+        ("unknown_stage", "warning", "项目", 3, "形象进度", "停工"),
+        ("unknown_project", "warning", "节点", 4, "项目名称", "丙村"),
+        ("unknown_stage", "warning", "节点", 5, "形象进度节点", "完成了一半"),
+        ("impossible_date", "error", "节点", 6, "计划完成日期", "2024年13月1日"),
+    ]
+    assert [i.message("en") for i in result.warnings] == [
+        "Stage “停工” is not recognised; use a standard stage name (Approval … Handed over)",
+        "Project “丙村” is not in the project table, so its stage dates match no project",
+        "Stage “完成了一半” is not recognised; use a standard stage name (Approval … Handed over)",
+    ]
+    dates = result.stage_dates
+    assert list(zip(dates["sheet"], dates["row"], dates["name"], dates["stage_id"])) == [
+        ("节点", 2, "甲村", "topped_out"),
+        ("节点", 3, "甲村", "acceptance"),
+        ("节点", 4, "丙村", "topped_out"),
+    ]
+    assert dates["actual"].iloc[0] == pd.Timestamp("2025-04-20") and dates["actual"].iloc[1:].isna().all()
+
+
+def test_an_english_stage_sheet_is_not_a_second_project_table(make_xlsx):
+    # "Stage" alone is a project-table column, so without the stage-sheet check these rows would be projects.
+    path = make_xlsx(
+        sheets=[
+            ("Projects", [["Project", "Households", "Stage"], ["Dongwu", 420, "Topped out"]], []),
+            (
+                "Milestones",
+                [["Project", "Stage", "Planned", "Actual"], ["Dongwu", "Topped out", D(2025, 3, 31), D(2025, 5, 2)]],
+                [],
+            ),
+        ]
+    )
+    result = load_workbook(path)
+    assert result.issues == []
+    assert list(result.projects["name"]) == ["Dongwu"]
+    assert list(zip(result.stage_dates["name"], result.stage_dates["stage_id"])) == [("Dongwu", "topped_out")]
+
+
+def test_stage_dates_from_the_stage_columns_and_a_stage_sheet_together(make_xlsx):
+    path = make_xlsx(
+        sheets=[
+            (
+                "项目",
+                [["项目名称", "户数", "主体封顶计划", "主体封顶实际"], ["甲村", 10, D(2025, 3, 31), D(2025, 4, 2)]],
+                [],
+            ),
+            ("节点", [["项目名称", "节点", "计划时间"], ["甲村", "联合验收", D(2026, 5, 31)]], []),
+        ]
+    )
+    result = load_workbook(path)
+    assert result.issues == []
+    assert list(zip(result.stage_dates["sheet"], result.stage_dates["stage_id"])) == [
+        ("项目", "topped_out"),
+        ("节点", "acceptance"),
+    ]
+
+
+def test_stage_dates_are_empty_and_typed_when_there_are_none():
+    for result in (
+        load_workbook(DATA / "sample_zhangqiu_2021.xlsx"),
+        load_bytes(b"", "empty.xlsx"),
+        load_bytes(b"hello\r\n", "note.csv"),
+        LoadResult("a.xlsx", empty_projects()),
+    ):
+        dates = result.stage_dates
+        assert dates.empty and list(dates.columns) == STAGE_DATE_COLUMNS
+        assert dates.dtypes.equals(empty_stage_dates().dtypes)
+    assert str(empty_stage_dates()["planned"].dtype) == "datetime64[ns]"
+    assert str(empty_projects()["stage_id"].dtype) == "string"

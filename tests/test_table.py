@@ -8,7 +8,17 @@ import pandas as pd
 import pytest
 
 from loaders.reading import RawSheet
-from loaders.table import OUTPUT_COLUMNS, fill_merged, find_header, read_table, row_kind
+from loaders.schema import match_stage_date_header
+from loaders.table import (
+    OUTPUT_COLUMNS,
+    STAGE_DATE_COLUMNS,
+    fill_merged,
+    find_header,
+    find_stage_header,
+    read_stage_sheet,
+    read_table,
+    row_kind,
+)
 
 D = dt.date
 HEADER = ["序号", "项目名称", "区县", "安置户数", "总建筑面积（万㎡）", "计划交付日期"]
@@ -512,3 +522,280 @@ def test_frame_columns_types_and_excel_rows():
 
 def test_a_sheet_without_a_header_is_no_table():
     assert read_table(RawSheet("说明", [["本工作簿说明"], ["第一页为项目表"]])) is None
+
+
+# --- stage ids ---------------------------------------------------------------------------------------------
+
+
+def test_stage_id_follows_stage_as_a_string_column():
+    assert OUTPUT_COLUMNS[OUTPUT_COLUMNS.index("stage") + 1] == "stage_id"
+    rows = [
+        ["项目名称", "形象进度", "交房日期"],
+        ["甲村", "主体封顶", ""],
+        ["乙村", "5#楼主体封顶，3#楼二次结构", ""],
+        ["丙村", "正在进行配套工程", ""],
+        ["丁村", "", D(2025, 6, 1)],  # handed over, no stage written: none is invented
+        ["戊村", "65%", ""],  # a progress figure in the stage column: no stage, no warning
+        ["己村", "Topped out", ""],
+    ]
+    result = table(rows)
+    assert result.issues == []
+    frame = result.frame
+    assert str(frame["stage_id"].dtype) == "string"
+    assert [None if pd.isna(v) else v for v in frame["stage_id"]] == [
+        "topped_out",
+        "topped_out",
+        "supporting",
+        None,
+        None,
+        "topped_out",
+    ]
+    assert list(frame["stage"])[:3] == ["主体封顶", "5#楼主体封顶，3#楼二次结构", "正在进行配套工程"]
+
+
+def test_a_sheet_without_a_stage_column_has_no_stage_ids():
+    frame = table([HEADER, project(1, "甲村")]).frame
+    assert frame["stage_id"].isna().all() and str(frame["stage_id"].dtype) == "string"
+
+
+def test_unknown_stage_text_is_a_located_warning():
+    rows = [["标题"], ["项目名称", "户数", "当前阶段"], ["甲村", 10, "主体封顶"], ["乙村", 20, " 停工 整改 "]]
+    result = table(rows, sheet="台账")
+    (issue,) = result.issues
+    assert (issue.code, issue.severity, issue.sheet, issue.row, issue.column, issue.value) == (
+        "unknown_stage",
+        "warning",
+        "台账",
+        4,
+        "当前阶段",
+        "停工 整改",
+    )
+    assert issue.params == {"text": "停工 整改"}
+    assert issue.message("zh") == "无法识别的形象进度“停工 整改”，请使用标准阶段名称（立项 … 交房入住）"
+    assert (
+        issue.message("en") == "Stage “停工 整改” is not recognised; use a standard stage name (Approval … Handed over)"
+    )
+    assert pd.isna(result.frame["stage_id"].iloc[1]) and result.frame["stage"].iloc[1] == "停工 整改"
+
+
+# --- per-stage date columns in the project sheet ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("主体封顶计划", ("topped_out", "planned")),
+        ("主体封顶(计划)", ("topped_out", "planned")),
+        ("主体封顶（计划）", ("topped_out", "planned")),
+        ("主体封顶计划时间", ("topped_out", "planned")),
+        ("主体封顶时间（计划）", ("topped_out", "planned")),
+        ("联合验收计划完成时间", ("acceptance", "planned")),
+        ("计划开工时间", ("start", "planned")),
+        ("主体封顶实际", ("topped_out", "actual")),
+        ("主体封顶(实际)", ("topped_out", "actual")),
+        ("主体封顶完成时间", ("topped_out", "actual")),
+        ("实际封顶日期", ("topped_out", "actual")),
+        ("Topped out planned", ("topped_out", "planned")),
+        ("Topped out (planned)", ("topped_out", "planned")),
+        ("Topped out actual", ("topped_out", "actual")),
+        ("Handover actual date", ("handover", "actual")),
+        # project columns stay project columns
+        ("计划交付日期", None),
+        ("具备交付条件时间", None),
+        ("实际交付日期", None),
+        ("交房日期", None),
+        ("实际开工日期", None),
+        ("开工时间", None),
+        ("完成比例", None),
+        ("形象进度", None),
+        # no stage named
+        ("计划", None),
+        ("进度计划", None),
+        ("资金计划", None),
+        ("主体封顶", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_stage_date_headers(header, expected):
+    assert match_stage_date_header(header) == expected
+
+
+STAGE_COLUMNS_HEADER = [
+    "项目名称",
+    "区县",
+    "户数",
+    "计划交付日期",
+    "交房日期",
+    "主体封顶计划",
+    "主体封顶(实际)",
+    "联合验收计划时间",
+    "联合验收完成时间",
+]
+
+
+def test_per_stage_columns_become_stage_dates_and_leave_the_project_columns_alone():
+    rows = [
+        ["台账"],
+        STAGE_COLUMNS_HEADER,
+        ["甲村", "历城区", 100, D(2026, 6, 30), D(2026, 7, 20), D(2025, 3, 31), "2025年5月10日", D(2026, 5, 1), ""],
+        ["乙村", "章丘区", 200, D(2027, 6, 30), "", D(2026, 3, 31), "", "", ""],
+        ["丙村", "章丘区", 300, D(2028, 6, 30), "", "", "", "", ""],
+    ]
+    header_row, fields = find_header(rows)
+    assert header_row == 1 and set(fields) == {"name", "district", "households", "deadline", "handed_over"}
+    result = table(rows, sheet="台账")
+    assert result.issues == []
+    assert [str(d.date()) for d in result.frame["deadline"]] == ["2026-06-30", "2027-06-30", "2028-06-30"]
+    assert str(result.frame["handed_over"].iloc[0].date()) == "2026-07-20"
+    dates = result.stage_dates
+    assert list(dates.columns) == STAGE_DATE_COLUMNS
+    got = [
+        (n, d, s, None if pd.isna(p) else str(p.date()), None if pd.isna(a) else str(a.date()), sh, r)
+        for n, d, s, p, a, sh, r in dates.itertuples(index=False)
+    ]
+    assert got == [
+        ("甲村", "历城区", "topped_out", "2025-03-31", "2025-05-10", "台账", 3),
+        ("甲村", "历城区", "acceptance", "2026-05-01", None, "台账", 3),
+        ("乙村", "章丘区", "topped_out", "2026-03-31", None, "台账", 4),
+    ]
+
+
+def test_per_stage_columns_in_english():
+    rows = [
+        ["Project", "Households", "Deadline", "Topped out planned", "Topped out actual"],
+        ["Dongwu", 420, D(2026, 6, 30), D(2025, 3, 31), D(2025, 4, 2)],
+    ]
+    result = table(rows)
+    assert result.issues == []
+    assert list(result.stage_dates["stage_id"]) == ["topped_out"]
+    assert result.stage_dates["actual"].iloc[0] == pd.Timestamp("2025-04-02")
+
+
+def test_a_bad_date_in_a_stage_column_is_an_error_located_there():
+    rows = [["项目名称", "户数", "主体封顶计划"], ["甲村", 10, "明年"], ["乙村", 10, "2026年3月"]]
+    result = table(rows)
+    assert [(i.code, i.severity, i.row, i.column, i.value) for i in result.issues] == [
+        ("not_a_date", "error", 2, "主体封顶计划", "明年"),
+        ("month_only", "warning", 3, "主体封顶计划", "2026年3月"),
+    ]
+    assert list(result.stage_dates["name"]) == ["乙村"]
+
+
+def test_no_stage_columns_give_an_empty_typed_table():
+    dates = table([HEADER, project(1, "甲村")]).stage_dates
+    assert dates.empty and list(dates.columns) == STAGE_DATE_COLUMNS
+    assert {c: str(dates[c].dtype) for c in STAGE_DATE_COLUMNS} == {
+        "name": "string",
+        "district": "string",
+        "stage_id": "string",
+        "planned": "datetime64[ns]",
+        "actual": "datetime64[ns]",
+        "sheet": "string",
+        "row": "int64",
+    }
+
+
+# --- stage sheets --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["项目名称", "阶段", "计划完成日期", "实际完成日期"],
+        ["序号", "项目名称", "所属区县", "节点", "计划时间", "完成时间", "备注"],
+        ["项目名称", "形象进度节点", "计划完成日期"],
+        ["Project", "Stage", "Planned", "Actual"],
+        ["Project", "District", "Milestone", "Actual date"],
+    ],
+)
+def test_find_stage_header(header):
+    found = find_stage_header([["节点计划表"], header])
+    assert found is not None and found[0] == 1
+    assert {"name", "stage"} <= set(found[1]) and {"planned", "actual"} & set(found[1])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["项目名称", "户数", "形象进度", "计划", "实际"],  # households: a project table
+        ["项目名称", "形象进度", "计划交付日期", "实际交付日期"],  # deadline and handover: a project table
+        ["项目名称", "区县", "形象进度"],  # no dates
+        ["阶段", "计划完成日期", "实际完成日期"],  # no project
+        HEADER,
+    ],
+)
+def test_find_stage_header_none(header):
+    assert find_stage_header([header]) is None
+
+
+PROJECTS = pd.DataFrame({"name": ["甲村", "乙村"], "district": ["历城区", "章丘区"]}, dtype="string")
+
+
+def stage_sheet(rows, merged=(), sheet="节点"):
+    width = max(len(r) for r in rows)
+    padded = [list(r) + [""] * (width - len(r)) for r in rows]
+    return read_stage_sheet(RawSheet(sheet, padded, list(merged)), PROJECTS)
+
+
+def test_a_stage_sheet_reads_one_row_per_project_and_stage():
+    rows = [
+        ["关键节点计划"],
+        ["序号", "项目名称", "节点", "计划完成日期", "实际完成日期"],
+        [1, "甲村", "开工", D(2023, 3, 1), D(2023, 3, 15)],  # 3
+        ["", "", "主体封顶", D(2024, 6, 30), "2024年8月1日"],  # 4: 甲村 merged down B3:B5
+        ["", "", "联合验收", D(2025, 12, 31), ""],  # 5
+        [2, "乙村", "Topped out", D(2026, 3, 31), ""],  # 6
+        ["", "", "具备交付条件", "", ""],  # 7: no dates, left out
+        ["合计", "", "", "", ""],  # 8
+    ]
+    result = stage_sheet(rows, merged=[((2, 1), (4, 1)), ((2, 0), (4, 0))])
+    assert result.issues == [] and result.frame.empty
+    dates = result.stage_dates
+    assert list(dates["row"]) == [3, 4, 5, 6]
+    assert list(dates["name"]) == ["甲村", "甲村", "甲村", "乙村"]
+    assert list(dates["district"]) == ["历城区", "历城区", "历城区", "章丘区"]  # from the project table
+    assert list(dates["stage_id"]) == ["start", "topped_out", "acceptance", "topped_out"]
+    assert dates["planned"].iloc[1] == pd.Timestamp("2024-06-30")
+    assert dates["actual"].iloc[1] == pd.Timestamp("2024-08-01")
+    assert dates["actual"].iloc[2:].isna().all()
+    assert set(dates["sheet"]) == {"节点"}
+
+
+def test_a_blank_name_continues_the_project_above():
+    rows = [["项目名称", "节点", "计划完成日期"], ["甲村", "开工", D(2023, 3, 1)], ["", "主体封顶", D(2024, 6, 30)]]
+    assert list(stage_sheet(rows).stage_dates["name"]) == ["甲村", "甲村"]
+
+
+def test_stage_sheet_problems_are_located():
+    rows = [
+        ["项目名称", "所属区县", "节点", "计划完成日期", "实际完成日期"],
+        ["甲村", "历城区", "主体封顶", "明年", ""],  # 2: bad date
+        ["甲村", "历城区", "停工整改", D(2025, 1, 1), ""],  # 3: unknown stage
+        ["丁村", "天桥区", "主体封顶", D(2025, 1, 1), ""],  # 4: unknown project
+        ["丁村", "天桥区", "联合验收", D(2025, 6, 1), ""],  # 5: same project, reported once
+        ["乙村", "", "65%", D(2025, 1, 1), ""],  # 6: a figure is no stage here
+    ]
+    result = stage_sheet(rows)
+    assert [(i.code, i.severity, i.sheet, i.row, i.column, i.value) for i in result.issues] == [
+        ("not_a_date", "error", "节点", 2, "计划完成日期", "明年"),
+        ("unknown_stage", "warning", "节点", 3, "节点", "停工整改"),
+        ("unknown_project", "warning", "节点", 4, "项目名称", "丁村"),
+        ("unknown_stage", "warning", "节点", 6, "节点", "65%"),
+    ]
+    unknown = result.issues[2]
+    assert unknown.message("zh") == "项目表中没有项目“丁村”，其节点日期无法对应到项目"
+    assert unknown.message("en") == "Project “丁村” is not in the project table, so its stage dates match no project"
+    dates = result.stage_dates
+    assert list(zip(dates["row"], dates["name"], dates["district"])) == [(4, "丁村", "天桥区"), (5, "丁村", "天桥区")]
+
+
+def test_a_stage_sheet_row_without_any_name_is_an_error():
+    rows = [["项目名称", "节点", "计划完成日期"], ["", "开工", D(2023, 3, 1)], ["甲村", "开工", D(2023, 3, 1)]]
+    result = stage_sheet(rows)
+    assert [(i.code, i.row, i.column) for i in result.issues] == [("missing_name", 2, "项目名称")]
+    assert list(result.stage_dates["row"]) == [3]
+
+
+def test_a_project_sheet_is_not_read_as_a_stage_sheet():
+    assert read_stage_sheet(RawSheet("项目", [HEADER, project(1, "甲村")]), PROJECTS) is None
