@@ -35,17 +35,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest cell area (rows x columns) read from one sheet",
     ),
     Setting(
-        "due_soon_days",
-        30,
-        "距计划交付日期多少天内未交付即为“有风险”",
-        "Days before the deadline that make an undelivered project at risk",
-    ),
-    Setting(
         "annual_target_projects",
         0,
         "年度交付目标（项目数，0 表示按计划交付日期在当年的项目计算）",
         "Projects to hand over this year (0: those whose deadline falls in the year)",
     ),
+    Setting("region_zh", "济南市", "看板标题中的地区名称（中文）", "The area named in the dashboard title, in Chinese"),
+    Setting("region_en", "Jinan", "看板标题中的地区名称（英文）", "The area named in the dashboard title, in English"),
+    Setting(
+        "seed_sample",
+        "portfolio",
+        "数据库为空时首次启动发布的示例数据集（留空则不发布）",
+        "Sample dataset published on first start when the database is empty (blank: none)",
+    ),
+    Setting("timezone", "Asia/Shanghai", "显示上传时间所用的时区", "Time zone in which upload times are shown"),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -8,7 +8,7 @@ import pandas as pd
 
 from housing.fmt import as_date
 from housing.rollup import by_district, kpis
-from housing.settings import get_setting
+from housing.rules import Evidence
 from housing.status import classify, render
 from loaders.load import LoadResult
 
@@ -34,13 +34,17 @@ def project_detail(row, lang: str) -> dict:
         "deadline": _iso(row.deadline),
         "handed_over": _iso(row.handed_over),
         "status": row.status,
+        "level": None if pd.isna(row.level) else row.level,
         "reasons": [render(r, lang) for r in row.reasons],
     }
 
 
 def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
-    """Totals, per-district figures, each project's status and reasons, and every issue."""
-    classified = classify(result.projects, as_of, get_setting("due_soon_days"))
+    """Totals, per-district figures, each project's status, warning level and reasons, and every issue.
+
+    Statuses come from the warning rules (``housing.rules``) with the workbook's stage dates as evidence.
+    """
+    classified = classify(result.projects, as_of, evidence=Evidence(stage_dates=result.stage_dates))
     districts = by_district(classified) if len(classified) else pd.DataFrame()
     totals = kpis(classified, as_of)  # the same figures the overview's headline shows
     return {

@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ZHANGQIU = ROOT / "data" / "sample_zhangqiu_2021.xlsx"
+PORTFOLIO = ROOT / "data" / "sample_portfolio.xlsx"
 BAD = ROOT / "tests" / "fixtures" / "bad_values.xlsx"
 
 
@@ -45,10 +46,8 @@ def test_json_for_the_zhangqiu_list():
         "deadline": "2021-03-31",
         "handed_over": None,
         "status": "overdue",
-        "reasons": [
-            "计划2021年3月31日具备交付条件，已逾期31天，尚未交付",
-            "当前形象进度：电力户表安装完成，正在组织分配",
-        ],
+        "level": "red",
+        "reasons": ["已逾期 31 天（计划 2021年3月31日）", "当前形象进度：电力户表安装完成，正在组织分配"],
     }
     statuses = {p["name"]: p["status"] for p in summary["projects_detail"]}
     assert statuses["老四中周边沿街（汇泉路商业）"] == "at_risk" and statuses["北皋埠"] == "on_track"
@@ -92,5 +91,16 @@ def test_readable_tables_without_json():
     done = run_cli(ZHANGQIU, "--as-of", "2021-05-01", "--lang", "en")
     assert done.returncode == 0
     assert "7,253" in done.stdout and "264.83" in done.stdout
-    assert "Deadline 2021-03-31 passed 31 days ago; not handed over" in done.stdout
+    assert "31 days overdue (deadline 2021-03-31)" in done.stdout
     assert "0 errors, 0 warnings" in done.stdout
+
+
+def test_stage_dates_of_the_workbook_are_evidence():
+    """The portfolio's 节点计划 sheet reaches the rules: a missed planned start is flagged in the CLI."""
+    done = run_cli(PORTFOLIO, "--as-of", "2026-11-21", "--json", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    projects = {p["name"]: p for p in json.loads(done.stdout)["projects_detail"]}
+    late_start = projects["转山村安置区"]
+    assert (late_start["status"], late_start["level"]) == ("at_risk", "red")
+    assert late_start["reasons"][0] == "Start of works planned 2025-12-01, not done, 355 days late"
+    assert projects["小许家片区回迁房二期"]["level"] is None  # handed over: no rule fires

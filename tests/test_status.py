@@ -1,13 +1,22 @@
-"""Status rules at and around each threshold, and the reasons they give."""
+"""Statuses at and around each threshold, the reasons they give, and the urgency order (rules: test_rules)."""
 
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, assess, classify, render, urgent_first
+from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, classify, render, urgent_first
 
 AS_OF = dt.date(2021, 5, 1)
+
+
+def assess(deadline, handed_over, stage, as_of, thresholds=None):
+    """One project classified on its own: its row of ``classify``."""
+    frame = pd.DataFrame({"name": ["p"], "deadline": [deadline], "handed_over": [handed_over], "stage": [stage]})
+    for column in ("deadline", "handed_over"):
+        frame[column] = pd.to_datetime(frame[column])
+    row = classify(frame, as_of, thresholds).iloc[0]
+    return row.status, tuple(row.reasons), None if pd.isna(row.days_to_deadline) else row.days_to_deadline
 
 
 @pytest.mark.parametrize(
@@ -15,7 +24,7 @@ AS_OF = dt.date(2021, 5, 1)
     [
         ("2021-04-30", None, OVERDUE, -1),  # one day past the deadline
         ("2021-05-01", None, AT_RISK, 0),  # due today: not yet late
-        ("2021-05-31", None, AT_RISK, 30),  # the last day of the 30-day window
+        ("2021-05-31", None, AT_RISK, 30),  # the last day of the 30-day window (stage unknown: yellow)
         ("2021-06-01", None, ON_TRACK, 31),  # just outside it
         ("2021-03-31", "2021-03-28", DONE, -31),  # handed over early
         ("2021-03-31", "2021-05-01", DONE, -31),  # handed over late, on the as-of date
@@ -25,8 +34,8 @@ AS_OF = dt.date(2021, 5, 1)
     ],
 )
 def test_assess_thresholds(deadline, handed_over, expected, days):
-    found = assess(deadline, handed_over, None, AS_OF)
-    assert (found.status, found.days_to_deadline) == (expected, days)
+    status, _, days_to_deadline = assess(deadline, handed_over, None, AS_OF)
+    assert (status, days_to_deadline) == (expected, days)
 
 
 @pytest.mark.parametrize(
@@ -36,15 +45,15 @@ def test_assess_thresholds(deadline, handed_over, expected, days):
             "2021-03-31",
             None,
             "主体封顶",
-            ["计划2021年3月31日具备交付条件，已逾期31天，尚未交付", "当前形象进度：主体封顶"],
-            ["Deadline 2021-03-31 passed 31 days ago; not handed over", "Current stage: 主体封顶"],
+            ["已逾期 31 天（计划 2021年3月31日）", "当前形象进度：主体封顶"],
+            ["31 days overdue (deadline 2021-03-31)", "Current stage: 主体封顶"],
         ),
         (
             "2021-05-13",
             None,
             None,
-            ["距计划交付日期2021年5月13日仅剩12天，尚未交付"],
-            ["Deadline 2021-05-13 is 12 days away; not handed over"],
+            ["距计划交付日期2021年5月13日仅剩 12 天，当前阶段：不详"],
+            ["Deadline 2021-05-13 is 12 days away; current stage: unknown"],
         ),
         (
             "2021-03-31",
@@ -65,20 +74,28 @@ def test_assess_thresholds(deadline, handed_over, expected, days):
             "2021-04-30",
             None,
             None,
-            ["计划2021年4月30日具备交付条件，已逾期1天，尚未交付"],
-            ["Deadline 2021-04-30 passed 1 day ago; not handed over"],
+            ["已逾期 1 天（计划 2021年4月30日）"],
+            ["1 day overdue (deadline 2021-04-30)"],
+        ),
+        (
+            "2021-06-30",
+            None,
+            None,
+            ["距计划交付日期2021年6月30日还有60天"],
+            ["60 days to the deadline 2021-06-30"],
         ),
     ],
 )
 def test_reasons_in_both_languages(deadline, handed_over, stage, zh, en):
-    reasons = assess(deadline, handed_over, stage, AS_OF).reasons
+    _, reasons, _ = assess(deadline, handed_over, stage, AS_OF)
     assert [render(r, "zh") for r in reasons] == zh
     assert [render(r, "en") for r in reasons] == en
 
 
 def test_custom_due_soon_window():
-    assert assess("2021-05-20", None, None, AS_OF, due_soon_days=10).status == ON_TRACK
-    assert assess("2021-05-11", None, None, AS_OF, due_soon_days=10).status == AT_RISK
+    window = {"due_soon": {"days": 10}}
+    assert assess("2021-05-20", None, None, AS_OF, window)[0] == ON_TRACK
+    assert assess("2021-05-11", None, None, AS_OF, window)[0] == AT_RISK
 
 
 def _frame(rows):
