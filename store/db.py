@@ -31,12 +31,17 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
+def secret(name: str) -> str:
+    """A secret from the environment, else from the gitignored ``.streamlit/secrets.toml``; empty if unset."""
+    value = os.environ.get(name, "").strip()
+    if not value and SECRETS.is_file():
+        value = str(tomllib.loads(SECRETS.read_text("utf-8")).get(name, "")).strip()
+    return value
+
+
 def database_url() -> str:
     """The configured database: environment, then secrets.toml, then the bundled SQLite file."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url and SECRETS.is_file():
-        url = str(tomllib.loads(SECRETS.read_text("utf-8")).get("DATABASE_URL", "")).strip()
-    return url or f"sqlite:///{DEFAULT_SQLITE}"
+    return secret("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
 
 
 def _sqlite_setup(engine: Engine) -> None:

@@ -85,8 +85,34 @@ current_version = Table(
     CheckConstraint("id = 1", name="ck_current_version_single_row"),
 )
 
+stage_dates = Table(
+    "stage_dates",
+    metadata,
+    Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("district", Text),
+    Column("stage_id", String(32), nullable=False),
+    Column("planned", Date),
+    Column("actual", Date),
+    Column("sheet", Text),
+    Column("row", Integer),
+)
+
+# Settings changed in the app (rule thresholds): appended, never updated, so who changed what stays known.
+settings_log = Table(
+    "settings_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, index=True),
+    Column("value", JSON, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+)
+
 # Columns of project_rows that carry a project field (the rest locate the row in its version).
 PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")
 )
 DATE_FIELDS: tuple[str, ...] = ("start", "deadline", "handed_over")
+STAGE_DATE_FIELDS: tuple[str, ...] = ("name", "district", "stage_id", "planned", "actual", "sheet", "row")

@@ -15,9 +15,18 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from loaders.issues import Issue
-from loaders.load import empty_projects
+from loaders.load import empty_projects, empty_stage_dates
 from store.db import writing
-from store.schema import DATE_FIELDS, PROJECT_FIELDS, current_version, files, project_rows, versions
+from store.schema import (
+    DATE_FIELDS,
+    PROJECT_FIELDS,
+    STAGE_DATE_FIELDS,
+    current_version,
+    files,
+    project_rows,
+    stage_dates,
+    versions,
+)
 
 UPLOAD, ROLLBACK, SAMPLE = "upload", "rollback", "sample"
 _ISSUE_FIELDS = {f.name for f in dataclasses.fields(Issue)}
@@ -75,25 +84,31 @@ def _summary(projects: pd.DataFrame, issues: list[Issue]) -> dict:
     }
 
 
-def _records(projects: pd.DataFrame, version_id: int) -> list[dict]:
-    """Project rows as plain Python values for an executemany insert."""
-    frame = projects.reindex(columns=list(PROJECT_FIELDS))
+STAGE_DATES = ("planned", "actual")
+
+
+def _records(frame: pd.DataFrame, fields: tuple[str, ...], dates: tuple[str, ...], version_id: int) -> list[dict]:
+    """Rows as plain Python values for an executemany insert (dates as ``datetime.date``, NA as ``None``)."""
+    frame = frame.reindex(columns=list(fields))
     columns: dict[str, list] = {}
-    for name in PROJECT_FIELDS:
+    for name in fields:
         series = frame[name]
-        if name in DATE_FIELDS:
+        if name in dates:
             series = pd.to_datetime(series).dt.date
         columns[name] = series.astype(object).where(series.notna(), None).tolist()
-    rows = [dict(zip(PROJECT_FIELDS, values)) for values in zip(*columns.values())]
+    rows = [dict(zip(fields, values)) for values in zip(*columns.values())]
     for position, row in enumerate(rows):
         row["version_id"], row["position"] = version_id, position
     return rows
 
 
-def _insert_rows(conn: Connection, projects: pd.DataFrame, version_id: int) -> None:
-    records = _records(projects, version_id)
+def _insert_rows(conn: Connection, projects: pd.DataFrame, version_id: int, stages: pd.DataFrame | None) -> None:
+    """The version's project rows and, when the workbook had them, its per-stage dates."""
+    records = _records(projects, PROJECT_FIELDS, DATE_FIELDS, version_id)
     if records:
         conn.execute(insert(project_rows), records)
+    if stages is not None and len(stages):
+        conn.execute(insert(stage_dates), _records(stages, STAGE_DATE_FIELDS, STAGE_DATES, version_id))
 
 
 def _lock_pointer(conn: Connection) -> int | None:
@@ -103,16 +118,20 @@ def _lock_pointer(conn: Connection) -> int | None:
 
 
 def _publish_in(conn: Connection, projects: pd.DataFrame, meta: dict, file_id: int | None, content: bytes) -> int:
-    """Inside one write transaction: file, version row, project rows, then the pointer."""
+    """Inside one write transaction: file, version row, project rows, then the pointer.
+
+    ``meta`` holds the version row's fields, plus ``stage_dates`` (a frame or ``None``) and ``at``.
+    """
+    meta = dict(meta)
+    stages, now = meta.pop("stage_dates", None), meta.pop("at", None) or dt.datetime.now(dt.UTC)
     parent = _lock_pointer(conn)
     version_id = (conn.scalar(select(func.max(versions.c.id))) or 0) + 1
     if file_id is None:
         file_id = conn.execute(
             insert(files).values(sha256=meta["sha256"], size=len(content), content=content).returning(files.c.id)
         ).scalar_one()
-    now = dt.datetime.now(dt.UTC)
     conn.execute(insert(versions).values(id=version_id, created_at=now, file_id=file_id, parent_id=parent, **meta))
-    _insert_rows(conn, projects, version_id)
+    _insert_rows(conn, projects, version_id, stages)
     conn.execute(update(current_version).where(current_version.c.id == 1).values(version_id=version_id, updated_at=now))
     return version_id
 
@@ -139,10 +158,13 @@ def publish(
     comment: str = "",
     issues: list[Issue] | None = None,
     source: str = UPLOAD,
+    stage_dates: pd.DataFrame | None = None,
+    at: dt.datetime | None = None,
 ) -> Version:
-    """Publish a validated project table as the new current version; returns it.
+    """Publish a validated project table (and its stage dates) as the new current version; returns it.
 
     The caller has checked there are no errors (the upload page does); warnings are kept with the version.
+    ``at`` is the publication time (default now; importing past weekly workbooks sets it).
     """
     issues = list(issues or [])
     meta = _meta(
@@ -154,12 +176,15 @@ def publish(
         comment=comment.strip(),
         source=source,
     )
+    meta.update(stage_dates=stage_dates, at=at)
     with writing(engine) as conn:
         version_id = _publish_in(conn, projects, meta, None, content)
     return get_version(engine, version_id)
 
 
-def publish_if_empty(engine: Engine, projects: pd.DataFrame, *, content: bytes, filename: str, issues, uploader: str):
+def publish_if_empty(
+    engine: Engine, projects: pd.DataFrame, *, content: bytes, filename: str, issues, uploader: str, stage_dates=None
+):
     """Publish the first version only if nothing is published yet (first start on the bundled sample).
 
     The emptiness check runs inside the write transaction, so two sessions starting at once seed once.
@@ -167,6 +192,7 @@ def publish_if_empty(engine: Engine, projects: pd.DataFrame, *, content: bytes, 
     meta = _meta(
         projects, list(issues), uploader=uploader, filename=filename, sha256=sha256(content), comment="", source=SAMPLE
     )
+    meta["stage_dates"] = stage_dates
     with writing(engine) as conn:
         if conn.scalar(select(func.count()).select_from(versions)):
             return None
@@ -188,6 +214,7 @@ def rollback(engine: Engine, version_id: int, uploader: str, comment: str = "") 
         source=ROLLBACK,
         restored_from=version_id,
     )
+    meta["stage_dates"] = version_stage_dates(engine, version_id)
     with writing(engine) as conn:
         file_id = conn.execute(select(versions.c.file_id).where(versions.c.id == version_id)).scalar_one()
         new_id = _publish_in(conn, projects, meta, file_id, b"")
@@ -270,3 +297,14 @@ def version_file(engine: Engine, version_id: int) -> tuple[str, bytes]:
     if row is None:
         raise KeyError(version_id)
     return row.filename, bytes(row.content)
+
+
+def version_stage_dates(engine: Engine, version_id: int) -> pd.DataFrame:
+    """A version's per-stage planned and actual dates, with the loader's column types."""
+    query = select(*[stage_dates.c[n] for n in STAGE_DATE_FIELDS]).where(stage_dates.c.version_id == version_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(stage_dates.c.position)).all()
+    frame = pd.DataFrame.from_records(rows, columns=list(STAGE_DATE_FIELDS))
+    for name in STAGE_DATES:
+        frame[name] = pd.to_datetime(frame[name])
+    return frame.astype(empty_stage_dates().dtypes.to_dict())

@@ -68,6 +68,14 @@ def load_rows(make_xlsx):
     return load
 
 
+@pytest.fixture(autouse=True)
+def app_database(tmp_path, monkeypatch) -> str:
+    """Every test gets its own empty SQLite database for the app (never data/resettle.db)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
 def _reset_postgres(url: str) -> None:
     """Empty the test database (it is created for the tests by .ci/postgres.sh)."""
     from sqlalchemy import create_engine, text

@@ -37,7 +37,13 @@ def test_publish_round_trips_the_sample_exactly(engine):
     result = load_workbook(SAMPLE)
     content = SAMPLE.read_bytes()
     version = V.publish(
-        engine, result.projects, content=content, filename=SAMPLE.name, uploader="张三", issues=result.issues
+        engine,
+        result.projects,
+        content=content,
+        filename=SAMPLE.name,
+        uploader="张三",
+        issues=result.issues,
+        stage_dates=result.stage_dates,
     )
     assert (version.id, version.projects, version.households) == (1, 56, 67_650)
     assert version.floor_area_m2 == pytest.approx(9_599_520)
@@ -47,6 +53,9 @@ def test_publish_round_trips_the_sample_exactly(engine):
     back = V.version_projects(engine, 1)
     pd.testing.assert_frame_equal(back, result.projects[back.columns])
     assert V.version_file(engine, 1) == (SAMPLE.name, content)
+    stages = V.version_stage_dates(engine, 1)
+    assert len(stages) == len(result.stage_dates) > 0
+    pd.testing.assert_frame_equal(stages, result.stage_dates)
 
 
 @pytest.mark.parametrize(
@@ -92,6 +101,7 @@ def test_rollback_republishes_old_rows_as_a_new_version(engine, project_table):
     assert restored.uploader == "李四" and restored.comment == "第二周数据有误"
     assert V.version_projects(engine, 3)["households"].tolist() == [1555]
     assert V.version_file(engine, 3)[1] == b"week 1"
+    assert V.version_stage_dates(engine, 3).empty
     assert [v.id for v in V.list_versions(engine)] == [3, 2, 1]  # history stays complete
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(files)) == 2  # the file is not copied
@@ -100,7 +110,7 @@ def test_rollback_republishes_old_rows_as_a_new_version(engine, project_table):
 def test_a_failed_publish_changes_nothing(engine, project_table, monkeypatch):
     publish_rows(engine, project_table, [{"name": "白泉"}])
 
-    def fail(conn, projects, version_id):
+    def fail(conn, projects, version_id, stages):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(V, "_insert_rows", fail)
@@ -137,8 +147,8 @@ engine = make_engine({url!r})
 projects = load_workbook({sample!r}).projects
 insert_rows = V._insert_rows
 
-def insert_then_die(conn, frame, version_id):
-    insert_rows(conn, frame, version_id)  # the rows are written, the pointer not yet moved
+def insert_then_die(conn, frame, version_id, stages):
+    insert_rows(conn, frame, version_id, stages)  # the rows are written, the pointer not yet moved
     os.kill(os.getpid(), signal.SIGKILL)
 
 V._insert_rows = insert_then_die

@@ -1,0 +1,21 @@
+"""What stands between a checked upload and publishing it."""
+
+from __future__ import annotations
+
+from loaders import LoadResult
+from store.versions import Version, sha256
+
+
+def publish_blocker(result: LoadResult, content: bytes, current: Version | None) -> str | None:
+    """The reason this upload cannot be published (a catalogue key), or ``None`` when it can.
+
+    Errors block; a file with no projects would empty the dashboard; the current version's own file
+    again would publish nothing new.
+    """
+    if not result.readable or result.errors:
+        return "up_blocked_errors"
+    if result.projects.empty:
+        return "up_blocked_empty"
+    if current is not None and current.sha256 == sha256(content):
+        return "up_blocked_same"
+    return None
