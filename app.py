@@ -1,7 +1,7 @@
 """安置房交付看板 — entrypoint: navigation, the sidebar (language, data, as-of date, filters), shared state.
 
-Language, dataset and as-of date live in the URL (``?lang=en&as_of=2021-05-01&data=zhangqiu_2021``), so
-a link opens the same view on the meeting-room projector.
+Language, data, version and as-of date live in the URL (``?lang=en&as_of=2021-05-01&version=3``, or
+``data=zhangqiu_2021`` for a bundled sample), so a link opens the same view on the meeting-room projector.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import logging
 
 import streamlit as st
 
-from housing.datasets import DEFAULT_SAMPLE, SAMPLES
+from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
-from housing.settings import get_setting
 from housing.status import STATUSES, classify
-from ui.context import VIEW_KEY, View
-from ui.data import load_sample
+from ui.context import PUBLISHED, VIEW_KEY, View
+from ui.data import evidence, load_source, rule_thresholds
 
 log = logging.getLogger("resettle")
 LANG_NAMES = {"zh": "中文", "en": "English"}
+DATASETS = [PUBLISHED, *SAMPLES]
 
 st.set_page_config(page_title="安置房交付看板 · Resettlement Housing", page_icon="🏘️", layout="wide")
 
@@ -32,19 +32,32 @@ def _url_date(text: str | None) -> dt.date | None:
         return None
 
 
+def _url_int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
 def init_state() -> None:
-    """First run of a session: take language, as-of date and dataset from the URL."""
+    """First run of a session: take language, as-of date, data and version from the URL."""
     params = st.query_params
     st.session_state.setdefault("lang", params.get("lang") if params.get("lang") in LANGS else DEFAULT_LANG)
     st.session_state.setdefault("as_of", _url_date(params.get("as_of")) or dt.date.today())
-    st.session_state.setdefault("dataset", params.get("data") if params.get("data") in SAMPLES else DEFAULT_SAMPLE)
+    st.session_state.setdefault("dataset", params.get("data") if params.get("data") in DATASETS else PUBLISHED)
+    st.session_state.setdefault("version", _url_int(params.get("version")))
 
 
 def sync_url() -> None:
     """Write the shared choices back to the URL so the view can be linked and reloaded."""
-    st.query_params.update(
-        lang=st.session_state["lang"], as_of=st.session_state["as_of"].isoformat(), data=st.session_state["dataset"]
-    )
+    state = st.session_state
+    st.query_params.update(lang=state["lang"], as_of=state["as_of"].isoformat(), data=state["dataset"])
+    if state["dataset"] == PUBLISHED and state["version"]:
+        st.query_params["version"] = str(state["version"])
+    else:
+        st.query_params.pop("version", None)
+
+
+def dataset_label(dataset: str, lang: str) -> str:
+    """The data choice as the sidebar names it."""
+    return t("dataset_published", lang) if dataset == PUBLISHED else t(SAMPLES[dataset].title_key, lang)
 
 
 def per_language(key: str, lang: str) -> str:
@@ -70,10 +83,15 @@ def sidebar_choices(lang: str) -> None:
         st.radio(t("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
         lang = st.session_state["lang"]
         dataset_key = per_language("dataset", lang)
-        st.selectbox(
-            t("dataset", lang), list(SAMPLES), key=dataset_key, format_func=lambda d: t(SAMPLES[d].title_key, lang)
-        )
+        st.selectbox(t("dataset", lang), DATASETS, key=dataset_key, format_func=lambda d: dataset_label(d, lang))
         keep("dataset", dataset_key)
+        if st.session_state["dataset"] == PUBLISHED and st.session_state["version"]:
+            st.button(
+                t("back_to_current", lang),
+                key="back_to_current",
+                on_click=st.session_state.update,
+                args=({"version": None},),
+            )
         st.date_input(
             t("as_of", lang),
             key="as_of",
@@ -105,15 +123,18 @@ def sidebar_filters(classified, lang: str) -> tuple[list[str], list[str]]:
     return districts, st.session_state["ov_statuses"]
 
 
-def build_view() -> View:
-    """Load the chosen data, judge statuses as of the chosen date and apply the filters."""
-    lang, as_of = st.session_state["lang"], st.session_state["as_of"]
-    sample = SAMPLES[st.session_state["dataset"]]
-    result = load_sample(sample.id)
-    classified = classify(result.projects, as_of, get_setting("due_soon_days"))
-    districts, statuses = sidebar_filters(classified, lang)
+def build_view(filters: bool) -> View:
+    """Load the chosen data, judge statuses as of the chosen date and (on dashboard pages) apply the filters."""
+    state = st.session_state
+    lang, as_of = state["lang"], state["as_of"]
+    source, result = load_source(state["dataset"], state["version"])
+    if source.version is not None and source.version.id == source.current_id:
+        state["version"] = None  # the current version is followed, not pinned: a new publish shows at once
+    thresholds = rule_thresholds()
+    classified = classify(result.projects, as_of, thresholds, evidence(source, result))
+    districts, statuses = sidebar_filters(classified, lang) if filters else ([], [])
     projects = filter_projects(classified, districts, statuses)
-    return View(lang, as_of, sample, result, classified, projects, tuple(districts))
+    return View(lang, as_of, source, result, classified, projects, tuple(districts), thresholds)
 
 
 init_state()
@@ -122,10 +143,24 @@ sync_url()
 LANG = st.session_state["lang"]
 # The url_path differs from the file name: AppTest also scans pages/ (multipage v1) and would otherwise
 # re-run the page file alone, without this entrypoint, after the first interaction.
-PAGES = [st.Page("pages/overview.py", title=t("page_overview", LANG), icon="📊", default=True, url_path="home")]
-page = st.navigation(PAGES)
+OVERVIEW = st.Page(
+    "pages/overview.py", title=t("page_overview", LANG), icon=":material/dashboard:", default=True, url_path="home"
+)
+DASHBOARD = [
+    OVERVIEW,
+    st.Page("pages/changes.py", title=t("page_changes", LANG), icon=":material/compare_arrows:", url_path="weekly"),
+    st.Page("pages/districts.py", title=t("page_districts", LANG), icon=":material/account_tree:", url_path="drill"),
+    st.Page("pages/progress.py", title=t("page_progress", LANG), icon=":material/timeline:", url_path="delivery"),
+    st.Page("pages/project.py", title=t("page_project", LANG), icon=":material/apartment:", url_path="detail"),
+]
+STAFF = [
+    st.Page("pages/upload.py", title=t("page_upload", LANG), icon=":material/upload_file:", url_path="uploads"),
+    st.Page("pages/history.py", title=t("page_history", LANG), icon=":material/history:", url_path="versions"),
+    st.Page("pages/settings.py", title=t("page_settings", LANG), icon=":material/tune:", url_path="admin"),
+]
+page = st.navigation({t("nav_dashboard", LANG): DASHBOARD, t("nav_staff", LANG): STAFF})
 try:
-    st.session_state[VIEW_KEY] = build_view()
+    st.session_state[VIEW_KEY] = build_view(filters=page in DASHBOARD)
     st.session_state["_lang_seen"] = LANG
     page.run()
 except Exception:  # a user never sees a traceback; the log keeps it for us

@@ -57,3 +57,8 @@ DEFAULT_SAMPLE = "portfolio"
 def file_version(path: Path) -> str:
     """A version id for a data file (SHA-256 of its bytes): the cache key for everything derived from it."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sample_by_file(filename: str) -> Sample | None:
+    """The bundled sample a file name belongs to (a version seeded from it keeps the name)."""
+    return next((s for s in SAMPLES.values() if s.file == filename), None)

@@ -34,3 +34,11 @@ def fmt_int(value) -> str:
 def fmt_wan(m2) -> str:
     """Square metres shown in 万㎡ (units of 10,000 m²) with two decimals: ``264.83``."""
     return "" if m2 is None or pd.isna(m2) else f"{float(m2) / 10_000:,.2f}"
+
+
+def fmt_datetime(value: dt.datetime, lang: str, tz: str = "Asia/Shanghai") -> str:
+    """A moment in local time: ``2026年11月21日 14:05`` in Chinese, ``2026-11-21 14:05`` in English."""
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{fmt_date(local.date(), lang)} {local:%H:%M}"

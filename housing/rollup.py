@@ -90,8 +90,36 @@ def by_district(classified: pd.DataFrame) -> pd.DataFrame:
 
 def by_street(classified: pd.DataFrame, district: str | None = None) -> pd.DataFrame:
     """One row per street/town, optionally within one district."""
-    frame = classified if district is None else classified[classified["district"].fillna(UNNAMED) == district]
-    return rollup(frame, ["district", "street"])
+    return rollup(projects_in(classified, district), ["district", "street"])
+
+
+def rollup_by(classified: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per value of ``column`` (``district``; or ``street`` once narrowed to one district).
+
+    The same figures at every level of the drill-down: projects, households, households handed over and
+    waiting, floor area, and the count per status, largest household count first.
+    """
+    return rollup(classified, [column])
+
+
+def projects_in(classified: pd.DataFrame, district: str | None = None, street: str | None = None) -> pd.DataFrame:
+    """The projects of one district, or of one street/town in it; ``None`` narrows nothing, ``UNNAMED`` finds blanks."""
+    keep = pd.Series(True, index=classified.index)
+    if district is not None:
+        keep &= classified["district"].fillna(UNNAMED) == district
+    if street is not None:
+        keep &= classified["street"].fillna(UNNAMED) == street
+    return classified[keep]
+
+
+def names_in(classified: pd.DataFrame, column: str) -> list[str]:
+    """The distinct names in ``column``, sorted, with a blank (``UNNAMED``) last: the choices a picker offers."""
+    return sorted(classified[column].fillna(UNNAMED).unique(), key=lambda name: (name == UNNAMED, name))
+
+
+def has_streets(classified: pd.DataFrame) -> bool:
+    """Whether any of these projects names its street/town (without one there is no street level)."""
+    return bool(classified["street"].notna().any())
 
 
 def filter_projects(classified: pd.DataFrame, districts: list[str], statuses: list[str]) -> pd.DataFrame:

@@ -4,22 +4,51 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.fmt import fmt_date, fmt_int, fmt_wan
+from housing.datasets import sample_by_file
+from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
+from housing.rules import DUE_SOON_DAYS
 from housing.settings import get_setting
 from housing.status import urgent_first
+from store import history as H
+from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view
+from ui.data import engine, weekly_for
 from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
+from ui.weekly import counts
 
 PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def data_banner(view: View) -> None:
+    """Which data this is: a bundled sample, the published sample, or a version with who and when."""
+    lang, source = view.lang, view.source
+    if source.sample is not None:
+        st.info(t("sample_banner", lang, title=t(source.sample.title_key, lang)), icon=":material/info:")
+        return
+    version = source.version
+    if version is None:
+        return
+    when = fmt_datetime(version.created_at, lang, str(get_setting("timezone")))
+    if source.past:
+        st.warning(
+            t("past_version", lang, version=version.id, time=when, current=source.current_id), icon=":material/history:"
+        )
+    sample = sample_by_file(version.filename) if version.source == SAMPLE else None
+    if sample is not None:
+        st.info(
+            t("published_sample_banner", lang, version=version.id, title=t(sample.title_key, lang)),
+            icon=":material/info:",
+        )
+    st.caption(t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename))
 
 
 def headline(view: View) -> None:
     """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk."""
     lang = view.lang
-    k = kpis(view.projects, view.as_of, view.sample.target_for(view.as_of.year))
+    k = kpis(view.projects, view.as_of, view.source.target_for(view.as_of.year))
     quiet = {"delta_color": "off", "delta_arrow": "off"}
     cols = st.columns(7)
     cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
@@ -43,9 +72,21 @@ def headline(view: View) -> None:
         **quiet,
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(
-        t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=get_setting("due_soon_days"))
-    )
+    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+
+
+def week_section(view: View) -> None:
+    """What changed since last week, in one row of counts, with the way to the full list."""
+    version = view.source.version
+    if version is None:
+        return
+    compare_id = H.week_before(engine(), version)
+    if compare_id is None:
+        return
+    st.subheader(t("sec_week", view.lang))
+    st.caption(t("wk_caption", view.lang, old=compare_id, new=version.id))
+    counts(weekly_for(view, compare_id), view.lang)
+    st.page_link("pages/changes.py", label=t("wk_more", view.lang), icon=":material/compare_arrows:")
 
 
 def at_risk(view: View) -> None:
@@ -117,11 +158,14 @@ def load_notes(view: View) -> None:
 view = current_view()
 st.title(t("page_title", view.lang, region=view.region()))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
-st.info(t("sample_banner", view.lang, title=t(view.sample.title_key, view.lang)), icon="ℹ️")
-if view.projects.empty:
+data_banner(view)
+if view.source.version is None and view.source.sample is None:
+    st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
+elif view.projects.empty:
     st.warning(t("empty_filtered", view.lang))
 else:
     headline(view)
+    week_section(view)
     at_risk(view)
     districts_section(view)
     timeline_section(view)

@@ -33,11 +33,11 @@ def test_overview_portfolio_in_chinese():
         "已交付": "17个",
         "2026年交付 / 目标": "3 / 14个",
         "已逾期": "7",
-        "有风险": "4",
+        "有风险": "26",  # any warning rule fired, with the published sample's stage dates as evidence
     }
     assert [m.delta for m in at.metric if m.label == "安置户数"] == ["尚待交付 46,267 户"]
     risk = at.dataframe[0].value
-    assert len(risk) == 11 and risk["状态"].str.contains("已逾期").sum() == 7
+    assert len(risk) == 33 and risk["状态"].str.contains("已逾期").sum() == 7
     districts = at.dataframe[1].value
     assert districts["安置户数"].sum() == 67650 and len(districts) == 6
 

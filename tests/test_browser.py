@@ -60,7 +60,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> N
 
 
 @pytest.fixture(scope="module")
-def server():
+def database(tmp_path_factory) -> str:
+    """The served app's own database (never the developer's data/resettle.db)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
+
+
+@pytest.fixture(scope="module")
+def server(database):
     port = _free_port()
     command = [
         sys.executable,
@@ -75,7 +81,8 @@ def server():
         "--server.headless",
         "true",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "DATABASE_URL": database}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -136,3 +143,57 @@ def test_language_switch_in_the_browser(server, page):
     page.reload()  # the language is kept in the URL
     page.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
     assert "Jinan" in page.locator("h1").first.inner_text()
+
+
+def _upload(page, server: str, path: Path) -> None:
+    page.goto(f"{server}/uploads?as_of=2026-11-21")
+    page.wait_for_selector("[data-testid='stFileUploader']", timeout=90_000)
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
+    page.get_by_text("校验结果").wait_for(timeout=60_000)
+
+
+def test_upload_publishes_and_the_overview_shows_the_new_total(server, page, database, tmp_path):
+    from conftest import write_xlsx
+
+    from store import versions as V
+    from store.db import open_database
+
+    rows = [
+        ["安置房项目台账（第47周）"],
+        ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"],
+        ["西琅沟", "章丘区", "明水街道", 656, 21.26, "2027-03-31", "主体封顶"],
+        ["白泉", "章丘区", "白云湖街道", 1555, 52.06, "2027-04-30", "配套工程"],
+        ["合计", None, None, 2211, 73.32, None, None],
+    ]
+    _upload(page, server, write_xlsx(tmp_path / "第47周.xlsx", rows))
+    page.get_by_text("发布前预览").wait_for(timeout=30_000)
+    page.get_by_label("上传人（姓名）").fill("张三")
+    page.get_by_role("button", name="发布").click()
+    page.get_by_text("已发布第").wait_for(timeout=60_000)
+    _shot(page, "upload_published_zh")
+    assert V.current(open_database(database)).households == 2211
+    page.get_by_text("查看总览").click()
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    households = page.locator("[data-testid='stMetric']").filter(has_text="安置户数")
+    page.wait_for_function("() => document.body.innerText.includes('2,211')", timeout=30_000)
+    assert "2,211" in households.inner_text()
+
+
+def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, page, database, tmp_path):
+    from conftest import write_xlsx
+
+    from store import versions as V
+    from store.db import open_database
+
+    before = V.current_version_id(open_database(database))
+    rows = [
+        ["项目名称", "所属区县", "安置户数", "计划交付日期"],
+        ["西琅沟", "章丘区", "六百", "2027-03-31"],
+        ["白泉", "章丘区", 1555, "2027-02-30"],
+    ]
+    _upload(page, server, write_xlsx(tmp_path / "有错误.xlsx", rows))
+    page.get_by_text("修正后才能发布").wait_for(timeout=30_000)
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)  # the problem table
+    assert page.get_by_role("button", name="发布").count() == 0
+    _shot(page, "upload_errors_zh")
+    assert V.current_version_id(open_database(database)) == before

@@ -3,8 +3,18 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
-from housing.rollup import by_district, by_street, filter_projects, kpis
+from housing.rollup import (
+    by_district,
+    by_street,
+    filter_projects,
+    has_streets,
+    kpis,
+    names_in,
+    projects_in,
+    rollup_by,
+)
 from housing.status import AT_RISK, OVERDUE, classify
 
 AS_OF = dt.date(2026, 11, 21)
@@ -65,3 +75,99 @@ def test_filters():
     assert filter_projects(portfolio, [], [])["name"].tolist() == list("ABCDEF")
     assert filter_projects(portfolio, ["历城区"], [OVERDUE, AT_RISK])["name"].tolist() == ["B", "C"]
     assert filter_projects(portfolio, ["—"], [])["name"].tolist() == ["E"]
+
+
+FIGURES = [
+    "projects",
+    "households",
+    "done_households",
+    "waiting_households",
+    "floor_area_m2",
+    "done",
+    "on_track",
+    "at_risk",
+    "overdue",
+]
+
+
+@pytest.mark.parametrize(
+    "column, district, expected",
+    [
+        (
+            "district",
+            None,
+            {
+                "历城区": [3, 1800, 1000, 800, 216_000.0, 1, 0, 1, 1],
+                "—": [1, 1234, 1234, 0, 148_080.5, 1, 0, 0, 0],
+                "章丘区": [2, 1200, 0, 1200, 163_960.0, 0, 2, 0, 0],  # F has no households: counted as 0
+            },
+        ),
+        (
+            "street",
+            "历城区",
+            {
+                "王舍人街道": [1, 1000, 1000, 0, 120_000.0, 1, 0, 0, 0],
+                "港沟街道": [2, 800, 0, 800, 96_000.0, 0, 0, 1, 1],
+            },
+        ),
+        (
+            "street",
+            "章丘区",
+            {"—": [1, 1200, 0, 1200, 150_000.0, 0, 1, 0, 0], "明水街道": [1, 0, 0, 0, 13_960.0, 0, 1, 0, 0]},
+        ),
+        ("street", "—", {"—": [1, 1234, 1234, 0, 148_080.5, 1, 0, 0, 0]}),
+        ("street", "不存在的区", {}),
+    ],
+)
+def test_rollup_by_every_level(column, district, expected):
+    table = rollup_by(projects_in(_portfolio(), district), column)
+    assert table[column].tolist() == list(expected)  # largest household count first
+    assert {row[column]: [row[f] for f in FIGURES] for _, row in table.iterrows()} == expected
+
+
+@pytest.mark.parametrize("district", [None, "历城区", "章丘区", "—"])
+def test_rollup_children_add_up_to_their_parent(district):
+    projects = projects_in(_portfolio(), district)
+    column = "district" if district is None else "street"
+    table, k = rollup_by(projects, column), kpis(projects, AS_OF)
+    assert table[["projects", "households", "done_households", "waiting_households"]].sum().tolist() == [
+        k.projects,
+        k.households,
+        k.done_households,
+        k.waiting_households,
+    ]
+    assert (table["overdue"].sum(), table["at_risk"].sum()) == (k.overdue, k.at_risk)
+    assert table["floor_area_m2"].sum() == k.floor_area_m2
+    assert (table[["done", "on_track", "at_risk", "overdue"]].sum(axis=1) == table["projects"]).all()
+
+
+@pytest.mark.parametrize(
+    "district, street, names",
+    [
+        (None, None, "ABCDEF"),
+        ("历城区", None, "ABC"),
+        ("历城区", "港沟街道", "BC"),
+        ("章丘区", "—", "D"),  # a blank street is found as UNNAMED
+        ("—", None, "E"),
+        ("—", "—", "E"),
+        ("历城区", "明水街道", ""),  # a street of another district
+        ("不存在的区", None, ""),
+    ],
+)
+def test_projects_in(district, street, names):
+    assert "".join(projects_in(_portfolio(), district, street)["name"]) == names
+
+
+@pytest.mark.parametrize(
+    "district, column, names, streets",
+    [
+        (None, "district", ["历城区", "章丘区", "—"], True),  # blank last
+        ("历城区", "street", ["港沟街道", "王舍人街道"], True),
+        ("章丘区", "street", ["明水街道", "—"], True),
+        ("—", "street", ["—"], False),
+    ],
+)
+def test_names_in_and_has_streets(district, column, names, streets):
+    projects = projects_in(_portfolio(), district)
+    assert names_in(projects, column) == names
+    assert has_streets(projects) is streets

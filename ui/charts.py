@@ -13,11 +13,13 @@ import plotly.graph_objects as go
 
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
+from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WAITING_COLOR = "#BBBBBB"
 ROW_PX, GROUPED_ABOVE = 22, 120
+BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
@@ -34,22 +36,35 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
 
 def district_bars(districts: pd.DataFrame, lang: str) -> go.Figure:
     """Stacked horizontal bars: households handed over and still waiting, per district, largest on top."""
-    table = districts.sort_values("households")
+    return households_bars(districts, "district", lang)
+
+
+def bars_height(rows: int) -> int:
+    """Chart height that grows with the rows and keeps each label readable: roomy bars first, denser after."""
+    rows = max(rows, 1)
+    return 90 + BAR_PX * min(rows, ROOMY_ROWS) + DENSE_BAR_PX * max(rows - ROOMY_ROWS, 0)
+
+
+def households_bars(rollup: pd.DataFrame, column: str, lang: str) -> go.Figure:
+    """Stacked horizontal bars of a roll-up (districts, streets): households handed over and still waiting per
+    ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows."""
+    table = rollup.sort_values("households", kind="stable")
+    names = table[column].astype(str)
     fig = go.Figure()
-    for column, key, color in (
+    for part, key, color in (
         ("done_households", "chart_done", STATUS_COLORS["done"]),
         ("waiting_households", "chart_waiting", WAITING_COLOR),
     ):
         fig.add_bar(
-            y=table["district"],
-            x=table[column],
+            y=names,
+            x=table[part],
             name=t(key, lang),
             orientation="h",
             marker_color=color,
             hovertemplate="%{y}: %{x:,}<extra>" + t(key, lang) + "</extra>",
         )
     fig.add_scatter(
-        y=table["district"],
+        y=names,
         x=table["households"],
         mode="text",
         text=[fmt_int(v) for v in table["households"]],
@@ -57,14 +72,18 @@ def district_bars(districts: pd.DataFrame, lang: str) -> go.Figure:
         showlegend=False,
         hoverinfo="skip",
     )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in bar order: handed over first
+    longest = float(table["households"].max()) if len(table) else 0.0
+    # Names stay categories even when one looks like a number (a street called "3"); the fixed range drops the
+    # padding plotly adds around the total labels, which grows with the rows.
+    fig.update_yaxes(type="category", automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
     fig.update_xaxes(
         title=t("chart_households", lang),
         tickformat=",",
         gridcolor="#EEEEEE",
-        range=[0, float(table["households"].max() or 1) * 1.15],
+        range=[0, max(longest, 1) * 1.15],  # room for the totals after the longest bar
     )
-    return _layout(fig, 90 + 42 * len(table))
+    return _layout(fig, bars_height(len(table)))
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
@@ -194,3 +213,383 @@ def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
         text=f"{t('chart_as_of', lang)} {fmt_date(as_of, lang)}",
         font={"size": 12},
     )
+
+
+# --- progress: one project's stages, the stage funnel, deadlines against their baseline ----------------------
+
+PLANNED_FILL, PLANNED_LINE = "#E6E6E6", "#777777"
+STAGE_ROW_PX, STAGE_BAR_WIDTH, STAGE_OFFSET = 64, 0.34, 0.2  # planned above the stage's row centre, actual below
+FUNNEL_COLORS = {
+    "total": "#DDDDDD",
+    "topped_out": "#BBBBBB",
+    "acceptance": "#777777",
+    "handover": STATUS_COLORS["done"],
+}
+FUNNEL_TEXT = {"total": "#222222", "topped_out": "#222222", "acceptance": "white", "handover": "white"}
+FUNNEL_STEP_KEYS = {
+    "total": "pg_step_total",
+    "topped_out": "pg_step_topped_out",
+    "acceptance": "pg_step_acceptance",
+    "handover": "pg_step_handover",
+}
+MEASURE_KEYS = {
+    "projects": "pg_measure_projects",
+    "households": "pg_measure_households",
+    "floor_area_m2": "pg_measure_area",
+}
+BASELINE_COLOR, SLIP_COLOR = "#777777", STATUS_COLORS["at_risk"]
+
+
+def _ms(end: pd.Series, start: pd.Series) -> pd.Series:
+    """Bar lengths on a date axis: plotly reads a horizontal bar's x as milliseconds from its base."""
+    return (end - start).dt.total_seconds() * 1000
+
+
+def _dates_tick_format(dates: pd.Series, lang: str) -> str:
+    """``_tick_format`` for any set of dates (months over long spans, days over a few months)."""
+    return _tick_format(pd.DataFrame({"begin": dates, "deadline": dates, "handed_over": dates}), lang)
+
+
+def _date_range(dates: pd.Series, as_of: dt.date, right: float = 0.16) -> list[pd.Timestamp]:
+    """The x range covering every date and the as-of day, with room on the right for slip labels."""
+    known = pd.concat([pd.to_datetime(dates.dropna()), pd.Series([pd.Timestamp(as_of)])])
+    low, high = known.min(), known.max()
+    span = max(high - low, pd.Timedelta(days=30))
+    return [low - span * 0.03, high + span * right]
+
+
+def days_text(days: int, lang: str) -> str:
+    """A count of days for a message: the bare number in Chinese (the text carries 天), ``1 day``/``30 days``."""
+    if lang == "zh":
+        return fmt_int(days)
+    return "1 day" if days == 1 else f"{fmt_int(days)} days"
+
+
+def slip_text(days, running: bool, lang: str, short: bool = False) -> str:
+    """A stage's slip in words: ``晚20天`` / ``早5天`` / ``按期``, or ``已超期35天（未完成）`` while it runs
+    (``short``: ``超期35天``, for a label beside a bar)."""
+    if days is None or pd.isna(days):
+        return ""
+    days = int(days)
+    if running:
+        return t("pj_chart_running" if short else "pj_slip_running", lang, days=days_text(days, lang))
+    if days == 0:
+        return t("pj_slip_on_time", lang)
+    key = "pj_slip_late" if days > 0 else "pj_slip_early"
+    return t(key, lang, days=days_text(abs(days), lang))
+
+
+def _stage_style(row) -> tuple[str, str, str]:
+    """How a stage's actual bar looks: (legend key, colour, pattern) by done / late / under way."""
+    if row.running:
+        return "pj_actual_running", STATUS_COLORS["overdue"], "/"
+    if not row.done:
+        return "pj_actual_open", STATUS_COLORS["on_track"], "/"
+    late = not pd.isna(row.slip_days) and row.slip_days > 0
+    return ("pj_actual_late", STATUS_COLORS["at_risk"], "") if late else ("pj_actual_done", STATUS_COLORS["done"], "")
+
+
+def _actual_span(plan: pd.DataFrame, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+    """Where each actual bar starts and ends: done stages between actual dates; open stages up to the as-of
+    day, from where their work began (a running stage whose start is unknown: from its planned date)."""
+    today = pd.Timestamp(as_of)
+    start = plan["actual_start"].where(plan["done"] | plan["actual_start"].notna())
+    start = start.where(~(plan["running"] & start.isna()), plan["planned_end"])
+    end = plan["actual_end"].where(plan["done"], today)
+    return start, end.where(start.notna() | plan["done"])
+
+
+def stage_timeline(plan: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
+    """One project's stages (``housing.progress.stage_plan``): planned bars (light, outlined) above actual bars
+    (solid; hatched while a stage is open, red once it is past its planned date), ◇/◆ at each stage's planned and
+    actual date, the slip at the end of each actual bar, and the as-of line."""
+    rows = list(range(len(plan)))
+    planned_y = [i - STAGE_OFFSET for i in rows]
+    actual_y = [i + STAGE_OFFSET for i in rows]
+    fig = go.Figure()
+    fig.add_bar(
+        y=planned_y,
+        base=plan["planned_start"],
+        x=_ms(plan["planned_end"], plan["planned_start"]),
+        width=STAGE_BAR_WIDTH,
+        orientation="h",
+        name=t("pj_planned", lang),
+        legendgroup="planned",
+        marker={"color": PLANNED_FILL, "line": {"color": PLANNED_LINE, "width": 1.5}},
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        y=planned_y,
+        x=plan["planned_end"],
+        mode="markers",
+        name=t("pj_planned", lang),
+        legendgroup="planned",
+        showlegend=False,
+        marker={"symbol": "diamond-open", "size": 11, "color": PLANNED_LINE, "line": {"width": 2}},
+        hovertext=[
+            f"{stage_name(s, lang)} · {t('pj_planned', lang)}: {fmt_date(d, lang)}"
+            for s, d in zip(plan["stage_id"], plan["planned_end"])
+        ],
+        hoverinfo="text",
+    )
+    start, end = _actual_span(plan, as_of)
+    styles = [_stage_style(r) for r in plan.itertuples()]
+    for key in ("pj_actual_done", "pj_actual_late", "pj_actual_running", "pj_actual_open"):
+        picked = [i for i in rows if styles[i][0] == key and pd.notna(end.iloc[i])]
+        if not picked:
+            continue
+        color, pattern = next((c, p) for k, c, p in styles if k == key)
+        fig.add_bar(
+            y=[actual_y[i] for i in picked],
+            base=start.iloc[picked],
+            x=_ms(end.iloc[picked], start.iloc[picked]),
+            width=STAGE_BAR_WIDTH,
+            orientation="h",
+            name=t(key, lang),
+            legendgroup=key,
+            marker={"color": color, "line": {"color": color, "width": 1}, "pattern": {"shape": pattern}},
+            hovertext=[_stage_hover(plan.iloc[i], lang) for i in picked],
+            hoverinfo="text",
+        )
+    dated = [i for i in rows if pd.notna(plan["actual_end"].iloc[i])]
+    fig.add_scatter(
+        y=[actual_y[i] for i in dated],
+        x=plan["actual_end"].iloc[dated],
+        mode="markers",
+        showlegend=False,
+        marker={"symbol": "diamond", "size": 11, "color": "#222222", "line": {"width": 1, "color": "white"}},
+        hovertext=[_stage_hover(plan.iloc[i], lang) for i in dated],
+        hoverinfo="text",
+    )
+    for i in rows:
+        text = slip_text(plan["slip_days"].iloc[i], bool(plan["running"].iloc[i]), lang, short=True)
+        x = end.iloc[i] if pd.notna(end.iloc[i]) else plan["planned_end"].iloc[i]
+        if text and pd.notna(x):
+            color = STATUS_COLORS["overdue"] if plan["running"].iloc[i] else "#333333"
+            fig.add_annotation(
+                x=x,
+                y=actual_y[i],
+                text=text,
+                showarrow=False,
+                xanchor="left",
+                xshift=8,
+                font={"size": 13, "color": color},
+            )
+    _as_of_line(fig, as_of, lang)
+    every = pd.concat([plan["planned_start"], plan["planned_end"], plan["actual_start"], plan["actual_end"]])
+    fig.update_yaxes(
+        tickvals=rows,
+        ticktext=[stage_name(s, lang) for s in plan["stage_id"]],
+        range=[len(plan) - 0.5, -0.5],  # first stage on top
+        automargin=True,
+        showgrid=False,
+        zeroline=False,
+        tickfont={"size": 14},
+    )
+    # Dates on top, as on the overview's timeline: the as-of label sits under the plot without touching them.
+    fig.update_xaxes(
+        type="date",
+        side="top",
+        showline=True,
+        range=_date_range(every, as_of),
+        gridcolor="#EEEEEE",
+        tickformat=_dates_tick_format(every, lang),
+    )
+    fig.update_layout(barmode="overlay")
+    height = 170 + STAGE_ROW_PX * max(len(plan), 2)
+    _layout(fig, height)
+    fig.update_layout(margin={"t": 90, "b": 40, "r": 20}, legend={"y": 1 + 40 / (height - 130)})
+    return fig
+
+
+def _stage_hover(row, lang: str) -> str:
+    """One stage's planned and actual dates and its slip, for the hover label."""
+    actual = fmt_date(row["actual_end"], lang) or ("✔" if row["done"] else "—")
+    slip = slip_text(row["slip_days"], bool(row["running"]), lang)
+    planned = fmt_date(row["planned_end"], lang) or "—"
+    return (
+        f"<b>{stage_name(row['stage_id'], lang)}</b><br>{t('pj_planned', lang)}: {planned}"
+        f"<br>{t('pj_actual', lang)}: {actual}" + (f"<br>{slip}" if slip else "")
+    )
+
+
+def measure_values(frame: pd.DataFrame, measure: str) -> pd.Series:
+    """A measure as charts show it: projects and households as counts, floor area in 万㎡ (two decimals)."""
+    values = pd.to_numeric(frame[measure], errors="coerce").fillna(0).astype(float)
+    return (values / 10_000).round(2) if measure == "floor_area_m2" else values
+
+
+def measure_text(value: float, measure: str, lang: str) -> str:
+    """A measure's value with its unit: ``37个``, ``46,599户``, ``658.56万㎡`` (English: the bare figure)."""
+    shown = f"{value:,.2f}" if measure == "floor_area_m2" else fmt_int(value)
+    return t(f"pg_unit_{measure}", lang, value=shown)
+
+
+def funnel_chart(funnel: pd.DataFrame, measure: str, lang: str) -> go.Figure:
+    """The stage funnel (``housing.progress.stage_funnel``) in one measure: projects, households or 万㎡, each
+    step with its share of the total; greys darken along the steps, handed over in the done blue."""
+    values = measure_values(funnel, measure)
+    total = float(values.iloc[0]) if len(values) else 0.0
+    shares = [f"{v / total:.0%}" if total else "—" for v in values]
+    steps = funnel["step"].tolist()
+    fig = go.Figure(
+        go.Funnel(
+            y=[t(FUNNEL_STEP_KEYS[s], lang) for s in steps],
+            x=values,
+            text=[
+                t("pg_funnel_text", lang, value=measure_text(v, measure, lang), share=p) for v, p in zip(values, shares)
+            ],
+            textinfo="text",
+            textposition="inside",
+            textfont={"size": 14, "color": [FUNNEL_TEXT[s] for s in steps]},
+            marker={"color": [FUNNEL_COLORS[s] for s in steps]},
+            connector={"fillcolor": "#F3F3F3", "line": {"width": 0}},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(automargin=True, tickfont={"size": 14})
+    _layout(fig, 110 + 72 * max(len(funnel), 1))
+    fig.update_layout(margin={"t": 20}, showlegend=False)
+    return fig
+
+
+def stage_bars(counts: pd.DataFrame, measure: str, lang: str) -> go.Figure:
+    """Projects (or households, 万㎡) at each current stage (``housing.progress.stage_counts``), first stage on top,
+    handed over in the done blue, the others grey; the value at the end of each bar."""
+    values = measure_values(counts, measure)
+    names = [stage_name(s, lang) if isinstance(s, str) else t("pg_stage_unknown", lang) for s in counts["stage_id"]]
+    colors = [STATUS_COLORS["done"] if s == "handover" else "#999999" for s in counts["stage_id"]]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=values,
+        orientation="h",
+        marker_color=colors,
+        text=[measure_text(v, measure, lang) if v else "" for v in values],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed", automargin=True)
+    fig.update_xaxes(
+        title=t(MEASURE_KEYS[measure], lang),
+        gridcolor="#EEEEEE",
+        range=[0, max(float(values.max()) if len(values) else 0.0, 1) * 1.18],
+    )
+    return _layout(fig, bars_height(len(counts)))
+
+
+def baseline_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The projects with a baseline or current deadline, largest slip first, then by current deadline and name."""
+    dated = frame[frame[["baseline", "deadline"]].notna().any(axis=1)]
+    keys = dated.assign(_slip=dated["slip_days"].astype("Float64").fillna(float("-inf")))
+    return keys.sort_values(["_slip", "deadline", "name"], ascending=[False, True, True], na_position="last").drop(
+        columns="_slip"
+    )
+
+
+def _baseline_hover(frame: pd.DataFrame, lang: str) -> list[str]:
+    return [
+        f"<b>{n}</b> · {d if isinstance(d, str) else '—'}<br>{status_label(s, lang)}"
+        f"<br>{t('pg_baseline', lang)}: {fmt_date(b, lang) or '—'}"
+        f"<br>{t('col_deadline', lang)}: {fmt_date(c, lang) or '—'}"
+        + (f"<br>{moved_text(p, lang)}" if pd.notna(p) else "")
+        for n, d, s, b, c, p in zip(
+            frame["name"], frame["district"], frame["status"], frame["baseline"], frame["deadline"], frame["slip_days"]
+        )
+    ]
+
+
+def moved_text(days, lang: str) -> str:
+    """A deadline's move in words: ``推迟30天`` / ``提前5天`` / ``未变``; empty when unknown."""
+    if days is None or pd.isna(days):
+        return ""
+    days = int(days)
+    if days == 0:
+        return t("pg_slip_none", lang)
+    key = "pg_slip_later" if days > 0 else "pg_slip_earlier"
+    return t(key, lang, days=days_text(abs(days), lang))
+
+
+def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
+    """Every project's baseline deadline (○) against its current one (●, status colour), joined by a line (orange
+    where it moved later), the move in days beside it; largest slip on top; the height grows with the rows."""
+    rows = baseline_order(frame).reset_index(drop=True)
+    y = list(range(len(rows)))
+    fig = go.Figure()
+    for moved, color, width, key in (
+        (rows["slip_days"] > 0, SLIP_COLOR, 3, "pg_moved_later"),
+        (rows["slip_days"] < 0, BASELINE_COLOR, 2, "pg_moved_earlier"),
+    ):
+        part = rows[moved.fillna(False).to_numpy(bool)]
+        xs, ys = [], []
+        for i, r in part.iterrows():
+            xs += [r["baseline"], r["deadline"], None]
+            ys += [i, i, None]
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": color, "width": width},
+            name=t(key, lang),
+            showlegend=bool(len(part)),
+            hoverinfo="skip",
+        )
+    fig.add_scatter(
+        x=rows["baseline"],
+        y=y,
+        mode="markers",
+        name=t("pg_baseline", lang),
+        marker={"symbol": "circle-open", "size": 14, "color": BASELINE_COLOR, "line": {"width": 2}},
+        hovertext=_baseline_hover(rows, lang),
+        hoverinfo="text",
+    )
+    for status in STATUSES:
+        part = rows[(rows["status"] == status).fillna(False).to_numpy(bool)]
+        fig.add_scatter(
+            x=part["deadline"],
+            y=part.index,
+            mode="markers",
+            name=status_label(status, lang),
+            marker={"size": 9, "color": STATUS_COLORS[status]},
+            showlegend=bool(len(part)),
+            hovertext=_baseline_hover(part, lang),
+            hoverinfo="text",
+        )
+    moved = rows[rows["slip_days"].fillna(0).to_numpy() != 0]
+    fig.add_scatter(
+        x=moved[["baseline", "deadline"]].max(axis=1),
+        y=moved.index,
+        # An invisible marker as wide as the dots pushes each label clear of the dot it sits beside.
+        mode="markers+text",
+        marker={"size": 16, "opacity": 0},
+        text=[moved_text(d, lang) for d in moved["slip_days"]],
+        textposition="middle right",
+        textfont={"size": 12, "color": "#333333"},
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    _as_of_line(fig, as_of, lang)
+    dates = pd.concat([rows["baseline"], rows["deadline"]])
+    fig.update_yaxes(
+        tickvals=y,
+        ticktext=_labels(rows),
+        range=[len(rows) - 0.5, -0.5],
+        automargin=True,
+        tickfont={"size": 12},
+        showgrid=True,
+        gridcolor="#F3F3F3",
+        zeroline=False,
+    )
+    fig.update_xaxes(
+        type="date",
+        side="top",
+        showline=True,
+        gridcolor="#EEEEEE",
+        range=_date_range(dates, as_of, right=0.1),
+        tickformat=_dates_tick_format(dates, lang),
+    )
+    height = 150 + ROW_PX * max(len(rows), 3)
+    _layout(fig, height)
+    fig.update_layout(margin={"t": 90, "b": 40}, legend={"y": 1 + 40 / (height - 130)})
+    return fig

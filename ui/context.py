@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from housing.datasets import Sample
+from housing.settings import get_setting
 from loaders import LoadResult
+from store.versions import Version
 
 VIEW_KEY = "view"
+PUBLISHED = "published"  # the dataset choice meaning "the database", next to the bundled samples
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the data comes from: a published version (current or past) or a bundled sample file."""
+
+    sample: Sample | None = None
+    version: Version | None = None
+    current_id: int | None = None
+
+    @property
+    def past(self) -> bool:
+        """A published version other than the current one is being viewed."""
+        return self.version is not None and self.version.id != self.current_id
+
+    def region(self, lang: str) -> str:
+        """The area the data covers, for the page title."""
+        return self.sample.region(lang) if self.sample else str(get_setting(f"region_{lang}"))
+
+    def target_for(self, year: int) -> int:
+        """The year's published target in projects (0: derived from the deadlines)."""
+        return self.sample.target_for(year) if self.sample else int(get_setting("annual_target_projects"))
 
 
 @dataclass(frozen=True)
@@ -20,15 +45,16 @@ class View:
 
     lang: str
     as_of: dt.date
-    sample: Sample
+    source: Source
     result: LoadResult
     classified: pd.DataFrame  # every project, with status and reasons
     projects: pd.DataFrame  # the projects left after the sidebar filters
     districts: tuple[str, ...]  # the districts chosen in the sidebar (empty: all)
+    thresholds: dict = field(default_factory=dict)  # the rule thresholds the statuses were judged with
 
     def region(self) -> str:
-        """The title's area: the one district chosen, or the dataset's region."""
-        return self.districts[0] if len(self.districts) == 1 else self.sample.region(self.lang)
+        """The title's area: the one district chosen, or the data's region."""
+        return self.districts[0] if len(self.districts) == 1 else self.source.region(self.lang)
 
 
 def current_view() -> View:

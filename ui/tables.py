@@ -8,7 +8,7 @@ import streamlit as st
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.rollup import UNNAMED
-from housing.status import STATUS_COLORS, STATUS_ICONS, render
+from housing.status import STATUS_COLORS, STATUS_ICONS, STATUSES, render
 from loaders.issues import Issue
 
 
@@ -50,6 +50,48 @@ def number_columns(lang: str) -> dict:
     config = {t(k, lang): st.column_config.NumberColumn(format="localized") for k in counts}
     config[t("col_area", lang)] = st.column_config.NumberColumn(format="%.2f")
     return config
+
+
+def status_count_table(rollup: pd.DataFrame, lang: str, column: str) -> pd.DataFrame:
+    """A roll-up per district or street with the project count per status, headed ``■ 已逾期`` and so on."""
+    frame = rollup_table(rollup, lang, [column]).drop(columns=[t("col_overdue", lang), t("col_at_risk", lang)])
+    for status in STATUSES:  # most urgent first, as everywhere else
+        frame[status_text(status, lang)] = rollup[status].astype("int64").to_numpy()
+    area = t("col_area", lang)  # last: on a narrow screen the least needed column is the one scrolled off
+    return frame[[c for c in frame.columns if c != area] + [area]]
+
+
+def status_count_columns(lang: str) -> dict:
+    """Column formats for ``status_count_table``: numbers right-aligned with thousands separators."""
+    config = number_columns(lang)
+    config.update({status_text(s, lang): st.column_config.NumberColumn(format="localized") for s in STATUSES})
+    return config
+
+
+def project_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The projects of one place, most urgent status first, then by deadline; floor area in 万㎡."""
+    ordered = projects.assign(_rank=projects["status"].map({s: i for i, s in enumerate(STATUSES)}))
+    ordered = ordered.sort_values(["_rank", "deadline", "name"], na_position="last")
+    return pd.DataFrame(
+        {
+            t("col_status", lang): [status_text(s, lang) for s in ordered["status"]],
+            t("col_name", lang): ordered["name"].tolist(),
+            t("col_households", lang): ordered["households"].astype("Int64").to_numpy(),
+            t("dd_col_area", lang): (ordered["floor_area_m2"] / 10_000).round(2).to_numpy(),  # short: room for reasons
+            t("col_deadline", lang): [fmt_date(d, lang) for d in ordered["deadline"]],
+            t("col_stage", lang): ordered["stage"].fillna("").tolist(),
+            t("col_reasons", lang): [_joined(rs, lang) for rs in ordered["reasons"]],
+        }
+    )
+
+
+def project_columns(lang: str) -> dict:
+    """Column formats for ``project_table``: numbers right-aligned, the reasons get the room."""
+    return {
+        t("col_households", lang): st.column_config.NumberColumn(format="localized"),
+        t("dd_col_area", lang): st.column_config.NumberColumn(format="%.2f"),
+        t("col_reasons", lang): st.column_config.TextColumn(width="large"),
+    }
 
 
 def risk_table(flagged: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -1,0 +1,161 @@
+"""Drill-down: all districts → one district → one street/town, the same figures at every level, then projects.
+
+The level lives in the URL (``?district=历城区&street=华山街道``, see ``ui.drill``); the sidebar filters apply.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from housing.fmt import fmt_date, fmt_int, fmt_wan
+from housing.i18n import t
+from housing.rollup import has_streets, kpis, names_in, projects_in, rollup_by
+from housing.rules import DUE_SOON_DAYS
+from ui.charts import households_bars
+from ui.context import View, current_view
+from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
+from ui.tables import project_columns, project_table, status_count_columns, status_count_table, style_status
+
+PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def table_height(rows: int) -> int:
+    """Every row visible up to 20, then the table scrolls."""
+    return 38 + 35 * min(max(rows, 1), 20)
+
+
+def breadcrumb(place: Place, lang: str) -> None:
+    """全部区县 › 历城区 › 华山街道: each item above the current level goes back up to it."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        for depth, step in enumerate(place.trail()):
+            if depth:
+                st.markdown("›", width="content")
+            if step == place:
+                st.markdown(f"**{crumb_label(step, lang)}**", width="content")
+                continue
+            st.button(
+                crumb_label(step, lang),
+                key=f"dd_crumb_{depth}",
+                type="tertiary",
+                on_click=go_to,
+                args=(step,),
+                help=t("dd_up", lang, place=crumb_label(step, lang)),
+            )
+
+
+def street_hint(place: Place, streets: list[str], lang: str) -> str:
+    """What the street/town picker says while nothing is picked."""
+    if place.district is None:
+        return t("dd_pick_district_first", lang)
+    return t("dd_all_streets", lang) if streets else t("empty_streets", lang)
+
+
+def pickers(view: View, place: Place) -> None:
+    """The district picker, then the street/town picker of the chosen district."""
+    lang = view.lang
+    district_key, street_key = PICKER_KEYS
+    in_district = projects_in(view.classified, place.district) if place.district else None
+    streets = names_in(in_district, "street") if in_district is not None and has_streets(in_district) else []
+    left, right = st.columns(2)
+    left.selectbox(
+        t("dd_pick_district", lang),
+        names_in(view.classified, "district"),
+        index=None,
+        key=district_key,
+        placeholder=t("all_districts", lang),
+        on_change=picked,
+        args=(district_key,),
+    )
+    right.selectbox(
+        t("dd_pick_street", lang),
+        streets,
+        index=None,
+        key=street_key,
+        placeholder=street_hint(place, streets, lang),
+        disabled=not streets,
+        on_change=picked,
+        args=(street_key,),
+    )
+
+
+def headline(projects: pd.DataFrame, view: View) -> None:
+    """The KPI row: projects, households, waiting, handed over, floor area, overdue, at risk."""
+    lang = view.lang
+    k = kpis(projects, view.as_of)
+    cols = st.columns(7)
+    cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
+    cols[1].metric(t("kpi_households", lang), fmt_int(k.households))
+    cols[2].metric(t("dd_kpi_waiting", lang), fmt_int(k.waiting_households))
+    cols[3].metric(
+        t("dd_kpi_done", lang),
+        fmt_int(k.done_households),
+        t("dd_kpi_done_projects", lang, count=fmt_int(k.done_projects)),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cols[4].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
+    cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
+    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+
+
+def children(projects: pd.DataFrame, column: str, lang: str) -> None:
+    """One level down: households handed over and waiting as bars, project counts per status as a table."""
+    st.subheader(t("dd_sec_district", lang) if column == "district" else t("dd_sec_street", lang))
+    st.caption(t("dd_chart_caption", lang))
+    table = rollup_by(projects, column)
+    st.plotly_chart(households_bars(table, column, lang), width="stretch", config=PLOTLY_CONFIG)
+    st.dataframe(
+        status_count_table(table, lang, column),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(table)),
+        column_config=status_count_columns(lang),
+    )
+
+
+def project_list(projects: pd.DataFrame, lang: str) -> None:
+    """The projects with status (icon, label, colour), households, 万㎡, deadline, stage and reasons."""
+    st.subheader(t("dd_sec_projects", lang))
+    table = project_table(projects, lang)
+    st.dataframe(
+        style_status(table, lang),
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(table)),
+        column_config=project_columns(lang),
+    )
+
+
+def level(view: View, place: Place) -> None:
+    """The figures of the current place, then its children, or its projects at the bottom level."""
+    lang = view.lang
+    projects = projects_in(view.projects, place.district, place.street)
+    if projects.empty:
+        st.warning(t("dd_empty_place", lang, place=place_name(place, view.region(), lang)))
+        return
+    headline(projects, view)
+    if place.child == "district":
+        children(projects, "district", lang)
+    elif place.child == "street" and has_streets(projects):
+        children(projects, "street", lang)
+    else:
+        if place.child == "street":  # a district whose projects name no street/town: its projects at once
+            st.info(t("dd_no_streets", lang, place=place.district))
+        project_list(projects, lang)
+
+
+view = current_view()
+place, unknown = current_place(view.classified)
+st.title(t("dd_title", view.lang, place=place_name(place, view.region(), view.lang)))
+st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
+breadcrumb(place, view.lang)
+pickers(view, place)
+if unknown:
+    st.info(t("dd_unknown_place", view.lang, name=unknown))
+if view.source.version is None and view.source.sample is None:
+    st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
+elif view.projects.empty:
+    st.warning(t("empty_filtered", view.lang))
+else:
+    level(view, place)

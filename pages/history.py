@@ -1,0 +1,129 @@
+"""History: every published version; download its file, view the dashboard as of it, compare, roll back."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from housing.changes import diff_projects
+from housing.fmt import fmt_datetime, fmt_int, fmt_wan
+from housing.i18n import t
+from housing.settings import get_setting
+from store import versions as V
+from ui.changes import show_changes
+from ui.context import PUBLISHED, current_view
+from ui.data import engine, version_projects
+
+
+def source_text(version: V.Version, lang: str) -> str:
+    """How the version came about: an upload, a rollback to version N, or the bundled sample."""
+    if version.source == V.ROLLBACK:
+        return t("hi_source_rollback", lang, version=version.restored_from)
+    return t(f"hi_source_{version.source}", lang)
+
+
+def versions_table(versions: list[V.Version], current_id: int | None, lang: str) -> pd.DataFrame:
+    """One row per version, newest first, the current one marked."""
+    tz = str(get_setting("timezone"))
+    rows = [
+        {
+            t("hi_col_version", lang): f"{v.id}" + (f" · {t('hi_current', lang)}" if v.id == current_id else ""),
+            t("hi_col_time", lang): fmt_datetime(v.created_at, lang, tz),
+            t("hi_col_uploader", lang): v.uploader,
+            t("hi_col_file", lang): v.filename,
+            t("col_projects", lang): fmt_int(v.projects),
+            t("col_households", lang): fmt_int(v.households),
+            t("col_area", lang): fmt_wan(v.floor_area_m2),
+            t("hi_col_source", lang): source_text(v, lang),
+            t("hi_col_comment", lang): v.comment,
+        }
+        for v in versions
+    ]
+    return pd.DataFrame(rows)
+
+
+def label(version: V.Version, lang: str) -> str:
+    """A version as the pickers name it."""
+    when = fmt_datetime(version.created_at, lang, str(get_setting("timezone")))
+    return t("hi_pick_label", lang, version=version.id, time=when, uploader=version.uploader)
+
+
+def open_in_dashboard(version_id: int) -> None:
+    """Show the dashboard as of this version (the sidebar offers the way back to the current one)."""
+    st.session_state.update(dataset=PUBLISHED, version=version_id)
+    for key in [k for k in st.session_state if str(k).startswith("dataset__")]:
+        del st.session_state[key]  # the per-language data picker is re-seeded from "dataset"
+
+
+def actions(version: V.Version, current_id: int | None, lang: str) -> None:
+    """Download the original file, open the dashboard as of this version, roll back to it."""
+    db = engine()
+    cols = st.columns(2)
+    cols[0].download_button(
+        t("hi_download", lang, file=version.filename),
+        data=lambda: V.version_file(db, version.id)[1],
+        file_name=version.filename,
+        on_click="ignore",
+        icon=":material/download:",
+        key="hi_download",
+    )
+    if cols[1].button(t("hi_open", lang), icon=":material/dashboard:", key="hi_open"):
+        open_in_dashboard(version.id)
+        st.switch_page("pages/overview.py")
+    if version.id != current_id:
+        rollback_form(version, lang)
+
+
+def rollback_form(version: V.Version, lang: str) -> None:
+    """Publish this version's rows again as a new version, with who and why."""
+    with st.form("hi_rollback"):
+        st.markdown(t("hi_rollback_intro", lang, version=version.id))
+        uploader = st.text_input(t("up_uploader", lang), key="hi_rb_uploader", max_chars=100)
+        comment = st.text_input(t("hi_rollback_reason", lang), key="hi_rb_comment", max_chars=1000)
+        submitted = st.form_submit_button(t("hi_rollback", lang, version=version.id), icon=":material/undo:")
+    if submitted and not uploader.strip():
+        st.error(t("up_need_uploader", lang))
+    elif submitted:
+        new = V.rollback(engine(), version.id, uploader, comment)
+        st.session_state["hi_done"] = (new.id, version.id)
+        st.rerun()
+
+
+def compare(versions: list[V.Version], lang: str) -> None:
+    """Any two versions side by side, with the same change view as the upload preview."""
+    st.subheader(t("hi_compare", lang))
+    ids = [v.id for v in versions]
+    names = {v.id: label(v, lang) for v in versions}
+    cols = st.columns(2)
+    old = cols[0].selectbox(
+        t("hi_from", lang), ids, index=min(1, len(ids) - 1), format_func=names.get, key=f"hi_from__{lang}"
+    )
+    new = cols[1].selectbox(t("hi_to", lang), ids, index=0, format_func=names.get, key=f"hi_to__{lang}")
+    if old == new:
+        st.info(t("hi_same", lang))
+        return
+    show_changes(diff_projects(version_projects(old), version_projects(new)), lang)
+
+
+view = current_view()
+lang = view.lang
+db = engine()
+versions = V.list_versions(db)
+current_id = V.current_version_id(db)
+st.title(t("page_history", lang))
+done = st.session_state.pop("hi_done", None)
+if done:
+    st.success(t("hi_rolled_back", lang, version=done[0], restored=done[1]), icon=":material/undo:")
+if not versions:
+    st.info(t("no_data_yet", lang), icon=":material/upload_file:")
+else:
+    st.caption(t("hi_intro", lang, count=len(versions)))
+    st.dataframe(versions_table(versions, current_id, lang), hide_index=True, width="stretch")
+    st.subheader(t("hi_one", lang))
+    by_id = {v.id: v for v in versions}
+    picked = st.selectbox(
+        t("hi_pick", lang), list(by_id), format_func=lambda i: label(by_id[i], lang), key=f"hi_version__{lang}"
+    )
+    actions(by_id[picked], current_id, lang)
+    if len(versions) > 1:
+        compare(versions, lang)

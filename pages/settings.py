@@ -1,0 +1,129 @@
+"""Rule settings (admin): the at-risk rules, their thresholds, and who changed them when."""
+
+from __future__ import annotations
+
+import hmac
+
+import pandas as pd
+import streamlit as st
+
+from housing.fmt import fmt_datetime
+from housing.i18n import t
+from housing.rules import RULES, Rule, default_thresholds, effective_thresholds
+from housing.settings import get_setting
+from store.db import secret
+from store.settings_log import RULE_THRESHOLDS, save_setting, setting_log
+from ui.context import current_view
+from ui.data import engine, rule_thresholds
+
+
+def unlocked(lang: str) -> bool:
+    """True when no admin password is configured, or the right one was entered this session."""
+    password = secret("ADMIN_PASSWORD")
+    if not password or st.session_state.get("ad_unlocked"):
+        return True
+    typed = st.text_input(t("ad_password", lang), type="password", key="ad_password")
+    if typed and hmac.compare_digest(typed.encode(), password.encode()):
+        st.session_state["ad_unlocked"] = True
+        return True
+    if typed:
+        st.error(t("ad_wrong_password", lang))
+    return False
+
+
+def rules_table(current: dict, lang: str) -> pd.DataFrame:
+    """Every rule: name, highest level, what it checks, and its thresholds in force."""
+    rows = []
+    for rule in RULES:
+        figures = "；".join(
+            f"{t(f'ad_th_{rule.id}_{th.name}', lang)} = {current[rule.id][th.name]:g}" for th in rule.thresholds
+        )
+        rows.append(
+            {
+                t("ad_col_rule", lang): t(f"rule_name_{rule.id}", lang),
+                t("ad_col_level", lang): t(f"wk_level_{rule.level}", lang),
+                t("ad_col_checks", lang): rule.help_zh if lang == "zh" else rule.help_en,
+                t("ad_col_thresholds", lang): figures or "—",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def threshold_inputs(rule: Rule, current: dict, lang: str) -> dict[str, float]:
+    """Number inputs for one rule's thresholds, with defaults and help; returns the values typed."""
+    values = {}
+    for th in rule.thresholds:
+        step = 1 if th.whole else 0.5
+        value = current[rule.id][th.name]
+        values[th.name] = st.number_input(
+            t(f"ad_th_{rule.id}_{th.name}", lang),
+            min_value=type(step)(th.minimum),
+            max_value=type(step)(th.maximum),
+            value=type(step)(value),
+            step=step,
+            help=(th.help_zh if lang == "zh" else th.help_en) + " " + t("ad_default", lang, value=f"{th.default:g}"),
+            key=f"ad_{rule.id}_{th.name}",
+        )
+    return values
+
+
+def edit_form(current: dict, lang: str) -> None:
+    """All thresholds in one form; saved with the name of who changed them."""
+    with st.form("ad_thresholds"):
+        typed = {}
+        for rule in [r for r in RULES if r.thresholds]:
+            st.markdown(f"**{t(f'rule_name_{rule.id}', lang)}**")
+            typed[rule.id] = threshold_inputs(rule, current, lang)
+        who = st.text_input(t("ad_changed_by", lang), key="ad_changed_by", max_chars=100)
+        save = st.form_submit_button(t("ad_save", lang), type="primary", icon=":material/save:")
+        reset = st.form_submit_button(t("ad_reset", lang), icon=":material/restart_alt:")
+    if save or reset:
+        store(default_thresholds() if reset else typed, who, lang)
+
+
+def store(typed: dict, who: str, lang: str) -> None:
+    """Save the thresholds if they are consistent (each red band beyond its yellow one)."""
+    if not who.strip():
+        st.error(t("ad_need_name", lang))
+        return
+    checked = effective_thresholds(typed)  # falls back to a rule's defaults where its values are inconsistent
+    if any(checked[rule] != values for rule, values in typed.items()):
+        st.error(t("ad_inconsistent", lang))
+        return
+    save_setting(engine(), RULE_THRESHOLDS, typed, who)
+    st.session_state["ad_saved"] = True
+    st.rerun()  # the rules table above shows the new thresholds
+
+
+def change_log(lang: str) -> None:
+    """Who changed the thresholds, and when."""
+    log = setting_log(engine(), RULE_THRESHOLDS)
+    if log.empty:
+        st.caption(t("ad_never_changed", lang))
+        return
+    tz = str(get_setting("timezone"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("ad_col_when", lang): [fmt_datetime(v.to_pydatetime(), lang, tz) for v in log["changed_at"]],
+                t("ad_col_who", lang): log["changed_by"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+view = current_view()
+lang = view.lang
+st.title(t("page_settings", lang))
+st.caption(t("ad_intro", lang))
+if st.session_state.pop("ad_saved", False):
+    st.success(t("ad_saved", lang), icon=":material/check_circle:")
+if unlocked(lang):
+    current = rule_thresholds()
+    st.dataframe(rules_table(current, lang), hide_index=True, width="stretch")
+    st.subheader(t("ad_edit", lang))
+    edit_form(current, lang)
+    st.subheader(t("ad_log", lang))
+    change_log(lang)

@@ -1,0 +1,152 @@
+"""Upload: drop the week's workbook, read the validation report, preview the changes, publish."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from housing.changes import diff_projects
+from housing.fmt import fmt_int
+from housing.i18n import t
+from housing.settings import get_setting
+from loaders import LoadResult, load_bytes
+from loaders.annotate import annotate_workbook
+from store import versions as V
+from store.intake import publish_blocker
+from ui.changes import show_changes
+from ui.context import View, current_view
+from ui.data import engine, template_bytes, version_projects
+from ui.tables import issues_table
+
+ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def templates(lang: str, current: V.Version | None) -> None:
+    """Empty templates in both languages, with the current districts and streets as drop-down lists."""
+    version_id = current.id if current else None
+    cols = st.columns(2)
+    for col, template_lang in zip(cols, ("zh", "en")):
+        col.download_button(
+            t(f"up_template_{template_lang}", lang),
+            data=template_bytes(template_lang, version_id),
+            file_name=t("up_template_file", template_lang) + ".xlsx",
+            mime=XLSX_MIME,
+            on_click="ignore",
+            icon=":material/description:",
+            key=f"up_template_{template_lang}",
+        )
+
+
+def checked(content: bytes, filename: str) -> LoadResult:
+    """The loader's result for this file, kept for the session so reruns (typing a comment) don't re-read it."""
+    key = (V.sha256(content), filename)
+    if st.session_state.get("up_checked_key") != key:
+        st.session_state["up_checked"] = load_bytes(content, filename)
+        st.session_state["up_checked_key"] = key
+    return st.session_state["up_checked"]
+
+
+def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None:
+    """Counts of errors and warnings, every problem in a table, and the workbook with problem cells marked."""
+    st.subheader(t("up_report", lang))
+    cols = st.columns(3)
+    cols[0].metric(t("up_errors", lang), fmt_int(len(result.errors)))
+    cols[1].metric(t("up_warnings", lang), fmt_int(len(result.warnings)))
+    cols[2].metric(t("up_projects", lang), fmt_int(len(result.projects)))
+    if not result.issues:
+        st.success(t("up_clean", lang))
+        return
+    st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+    if result.readable:  # an unreadable file has no cells to mark
+        st.download_button(
+            t("up_marked", lang),
+            data=lambda: annotate_workbook(content, filename, result.issues, lang) or b"",  # built when clicked
+            file_name=t("up_marked_file", lang, stem=filename.rsplit(".", 1)[0]) + ".xlsx",
+            mime=XLSX_MIME,
+            on_click="ignore",
+            icon=":material/rate_review:",
+            key="up_marked",
+        )
+
+
+def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
+    """What publishing would change against the current version."""
+    st.subheader(t("up_preview", lang))
+    if current is None:
+        st.info(t("up_first_version", lang))
+        return
+    st.caption(t("up_preview_against", lang, version=current.id))
+    show_changes(diff_projects(version_projects(current.id), result.projects), lang)
+    st.session_state["up_base"] = current.id  # what the user has now seen the changes against
+
+
+def publish_form(result: LoadResult, content: bytes, filename: str, view: View, seen_id: int | None) -> None:
+    """Uploader and comment, then publish; refused if another version was published since the preview.
+
+    ``seen_id`` is the version the previous run's preview compared against, the one the user read.
+    """
+    lang = view.lang
+    with st.form("up_publish"):
+        uploader = st.text_input(t("up_uploader", lang), key="up_uploader", max_chars=100)
+        comment = st.text_area(t("up_comment", lang), key="up_comment", max_chars=1000)
+        submitted = st.form_submit_button(t("up_publish", lang), type="primary", icon=":material/publish:")
+    if not submitted:
+        return
+    if not uploader.strip():
+        st.error(t("up_need_uploader", lang))
+        return
+    db = engine()
+    if V.current_version_id(db) != seen_id:
+        st.warning(t("up_moved_on", lang))
+        return
+    version = V.publish(
+        db,
+        result.projects,
+        content=content,
+        filename=filename,
+        uploader=uploader,
+        comment=comment,
+        issues=result.issues,
+        stage_dates=result.stage_dates,
+    )
+    st.session_state["up_done"] = st.session_state["up_base"] = version.id
+    st.session_state["up_nonce"] = st.session_state.get("up_nonce", 0) + 1  # a fresh, empty file picker
+    st.rerun()
+
+
+def published_notice(lang: str) -> None:
+    """After a publish: which version is now current, and the way to the dashboard."""
+    version_id = st.session_state.pop("up_done", None)
+    if version_id is not None:
+        st.success(t("up_published", lang, version=version_id), icon=":material/check_circle:")
+        st.page_link("pages/overview.py", label=t("up_to_overview", lang), icon=":material/dashboard:")
+
+
+view = current_view()
+lang = view.lang
+current = V.current(engine())
+seen_id = st.session_state.get("up_base", current.id if current else None)
+st.title(t("page_upload", lang))
+st.caption(t("up_intro", lang, limit=get_setting("max_upload_mb")))
+published_notice(lang)
+templates(lang, current)
+upload = st.file_uploader(
+    t("up_drop", lang),
+    type=ACCEPTED,
+    key=f"up_file_{st.session_state.get('up_nonce', 0)}",
+    help=t("up_drop_help", lang),
+)
+if upload is None:
+    st.info(t("up_empty", lang), icon=":material/upload_file:")
+else:
+    content, filename = upload.getvalue(), upload.name
+    result = checked(content, filename)
+    report(result, content, filename, lang)
+    blocker = publish_blocker(result, content, current)
+    if blocker == "up_blocked_errors":
+        st.error(t(blocker, lang, count=len(result.errors)))
+    elif blocker:
+        st.warning(t(blocker, lang, version=current.id if current else ""))
+    else:
+        preview(result, current, lang)
+        publish_form(result, content, filename, view, seen_id)

@@ -1,0 +1,74 @@
+"""AppTest of the weekly changes page through the entrypoint: the exact list for two published versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import versions as V
+from store.db import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def start(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    at.switch_page("pages/changes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def second_week(app_database):
+    """Version 2: one deadline slips 45 days, one project is handed over, one moves to 主体封顶, one leaves."""
+    AppTest.from_file(APP, default_timeout=90).run()  # the first start publishes the sample as version 1
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    open_rows = week.index[week["handed_over"].isna()]
+    slipped, handed, climbing = open_rows[-1], open_rows[-2], week.index[week["stage"].str.startswith("主体施工")][-1]
+    week.loc[slipped, "deadline"] += pd.Timedelta(days=45)
+    week.loc[handed, "handed_over"] = pd.Timestamp("2026-11-18")
+    week.loc[climbing, ["stage", "stage_id"]] = ["主体封顶", "topped_out"]
+    gone = week.loc[0, "name"]
+    week = week.drop(index=0).reset_index(drop=True)
+    V.publish(db, week, content=b"week 2", filename="第2周.xlsx", uploader="张三")
+    names = {"slipped": week_name(db, slipped), "handed": week_name(db, handed), "climbing": week_name(db, climbing)}
+    return {**names, "gone": gone}
+
+
+def week_name(db, index) -> str:
+    return V.version_projects(db, 1).loc[index, "name"]
+
+
+def test_the_changes_since_the_earlier_version(second_week):
+    at = start()
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["交付日期推迟"] == "1" and figures["完成节点"] == "1" and figures["新交付项目"] == "1"
+    assert at.caption[0].value == "第 1 版 → 第 2 版"
+    tables = {frame.value.columns[-1]: frame.value for frame in at.dataframe}
+    slips = tables["推迟（天）"]
+    assert slips.iloc[0]["项目名称"] == second_week["slipped"] and slips.iloc[0]["推迟（天）"] == "45"
+    assert tables["现阶段"].iloc[0]["项目名称"] == second_week["climbing"]
+    assert tables["实际交付日期"].iloc[0]["实际交付日期"] == "2026年11月18日"
+    assert tables["计划交付日期"]["项目名称"].tolist() == [second_week["gone"]]  # removed (nothing added)
+
+
+def test_only_one_version_says_there_is_nothing_to_compare(app_database):
+    at = start()
+    assert "第一个发布的版本" in at.info[0].value
+
+
+def test_a_sample_has_no_versions_to_compare(app_database):
+    at = start(data="zhangqiu_2021")
+    assert "已发布数据" in at.info[0].value
+
+
+def test_changes_in_english(second_week):
+    at = start(lang="en")
+    assert at.title[0].value == "What changed"
+    assert {m.label: m.value for m in at.metric}["Deadline slips"] == "1"

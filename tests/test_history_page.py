@@ -1,0 +1,89 @@
+"""AppTest of the history page through the entrypoint: list, compare, roll back, view a past version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import versions as V
+from store.db import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def start(page: str = "pages/history.py", **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def two_versions(app_database):
+    """The bundled sample as version 1, then a week where one deadline slipped and one project left."""
+    start("pages/overview.py")  # the first start publishes the sample as version 1
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    week.loc[0, "deadline"] = week.loc[0, "deadline"] + __import__("pandas").Timedelta(days=30)
+    week = week.drop(index=5).reset_index(drop=True)
+    V.publish(db, week, content=b"week 2", filename="第2周.xlsx", uploader="张三", comment="第2周")
+    return db
+
+
+def test_versions_are_listed_newest_first_with_who_and_what(two_versions):
+    at = start()
+    table = at.dataframe[0].value
+    assert list(table["版本"]) == ["2 · 当前", "1"]
+    assert list(table["上传人"]) == ["张三", "系统 (示例数据)"]
+    assert list(table["项目数"]) == ["55", "56"]
+    assert list(table["来源"]) == ["上传", "内置示例数据"]
+    assert list(table["说明"]) == ["第2周", ""]
+
+
+def test_compare_defaults_to_the_two_newest_versions(two_versions):
+    at = start()
+    figures = {m.label: m.value for m in at.metric}
+    assert (figures["新增项目"], figures["移除项目"], figures["有变化的项目"]) == ("0", "1", "1")
+    changed = at.dataframe[2].value
+    assert changed.iloc[0]["变更项"] == "计划交付日期" and changed.iloc[0]["变化"] == "推迟 30 天"
+
+
+def test_rollback_publishes_the_old_rows_as_a_new_version(two_versions):
+    at = start()
+    at.selectbox(key="hi_version__zh").set_value(1).run()
+    at.text_input(key="hi_rb_uploader").input("李四")
+    at.text_input(key="hi_rb_comment").input("第2周数据有误")
+    next(b for b in at.button if b.label == "回退到第 1 版").click().run()
+    assert not at.exception
+    assert "已将第 1 版的数据发布为第 3 版" in at.success[0].value
+    current = V.current(two_versions)
+    assert (current.id, current.restored_from, current.uploader, current.projects) == (3, 1, "李四", 56)
+    assert [v.id for v in V.list_versions(two_versions)] == [3, 2, 1]
+
+
+def test_the_dashboard_can_be_viewed_as_of_a_past_version(two_versions):
+    at = start()
+    at.selectbox(key="hi_version__zh").set_value(1).run()
+    next(b for b in at.button if b.label == "在看板中查看此版本").click().run()
+    assert not at.exception
+    assert "正在查看历史版本：第 1 版" in at.warning[0].value
+    assert {m.label: m.value for m in at.metric}["项目"] == "56个"
+    next(b for b in at.button if b.label == "返回当前版本").click().run()
+    at.switch_page("pages/overview.py").run()  # AppTest stays on the page it last switched to
+    assert not at.warning
+    assert {m.label: m.value for m in at.metric}["项目"] == "55个"
+
+
+def test_a_link_to_a_version_opens_the_dashboard_as_of_it(two_versions):
+    at = start("pages/overview.py", version="1")
+    assert "第 1 版" in at.warning[0].value and {m.label: m.value for m in at.metric}["项目"] == "56个"
+
+
+def test_history_in_english(two_versions):
+    at = start(lang="en")
+    assert at.title[0].value == "History"
+    assert list(at.dataframe[0].value["Source"]) == ["Upload", "Bundled sample"]

@@ -1,0 +1,68 @@
+"""AppTest of the rule settings page: thresholds shown, changed, stored with who changed them, protected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from store.db import open_database
+from store.settings_log import RULE_THRESHOLDS, load_setting
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def start(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    at.switch_page("pages/settings.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_every_rule_is_listed_with_its_thresholds(monkeypatch):
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    rules = start().dataframe[0].value
+    assert rules["规则"].tolist() == [
+        "逾期未交付",
+        "落后序时进度",
+        "节点逾期",
+        "临近交付期限",
+        "交付日期推迟",
+        "长期未更新",
+    ]
+    assert rules.iloc[5]["当前阈值"] == "未更新周数（超过） = 4"
+
+
+def test_a_change_is_stored_with_who_made_it_and_applies(monkeypatch, app_database):
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    at = start()
+    at.number_input(key="ad_stale_weeks").set_value(6)
+    at.text_input(key="ad_changed_by").input("王主任")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    assert load_setting(open_database(app_database), RULE_THRESHOLDS)["stale"] == {"weeks": 6}
+    assert at.dataframe[0].value.iloc[5]["当前阈值"] == "未更新周数（超过） = 6"
+    assert at.dataframe[1].value["修改人"].tolist() == ["王主任"]
+
+
+def test_red_below_yellow_is_refused(monkeypatch, app_database):
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    at = start()
+    at.number_input(key="ad_stage_late_red_days").set_value(1)
+    at.number_input(key="ad_stage_late_yellow_days").set_value(5)
+    at.text_input(key="ad_changed_by").input("王主任")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert "阈值不一致" in at.error[0].value
+    assert load_setting(open_database(app_database), RULE_THRESHOLDS) is None
+
+
+def test_the_page_asks_for_the_admin_password_when_one_is_set(monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "s3cret")
+    at = start()
+    assert not at.dataframe
+    at.text_input(key="ad_password").input("wrong").run()
+    assert "密码不正确" in at.error[0].value
+    at.text_input(key="ad_password").input("s3cret").run()
+    assert len(at.dataframe[0].value) == 6

@@ -1,0 +1,121 @@
+"""AppTest of the upload page through the entrypoint: report, preview, publish, and what is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import versions as V
+from store.db import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+HEADER = ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"]
+WEEK = [
+    HEADER,
+    ["西琅沟", "章丘区", "明水街道", 656, 21.26, "2021-03-31", "主体封顶"],
+    ["白泉", "章丘区", "白云湖街道", 1555, 52.06, "2021-04-30", "配套工程"],
+    ["月官", "章丘区", "双山街道", 803, 26.42, "2021-03-31", "交房入住"],
+]
+STAGES = [
+    ["项目名称", "节点", "计划完成日期", "实际完成日期"],
+    ["西琅沟", "主体封顶", "2020-10-31", "2020-11-20"],
+    ["白泉", "配套工程", "2021-02-28", None],
+]
+
+
+def start(page: str = "pages/upload.py", **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2021-03-01", **params})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def workbook(make_xlsx, rows, name="week.xlsx", stages=None) -> bytes:
+    if stages is None:
+        return make_xlsx(rows, name=name).read_bytes()
+    return make_xlsx(name=name, sheets=[("项目", rows, []), ("节点计划", stages, [])]).read_bytes()
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].upload(name, content).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def publish(at: AppTest, uploader: str, comment: str = "") -> AppTest:
+    at.text_input(key="up_uploader").input(uploader)
+    at.text_area(key="up_comment").input(comment)
+    button(at, "发布").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_clean_upload_shows_report_and_preview_then_publishes(make_xlsx, app_database):
+    at = upload(start(), "第12周.xlsx", workbook(make_xlsx, WEEK, stages=STAGES))
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["错误"] == "0" and figures["提示"] == "0" and figures["识别到的项目"] == "3"
+    assert figures["新增项目"] == "3" and figures["移除项目"] == "56"  # against the bundled sample, version 1
+    assert any("对比对象：当前的第 1 版" in c.value for c in at.caption)
+    at = publish(at, "张三", "第12周")
+    assert any("已发布第 2 版" in s.value for s in at.success)
+    version = V.current(open_database(app_database))
+    assert (version.id, version.uploader, version.comment, version.households) == (2, "张三", "第12周", 3014)
+    assert len(V.version_stage_dates(open_database(app_database), 2)) == 2  # the stage sheet is kept too
+    at.switch_page("pages/overview.py").run()
+    assert {m.label: m.value for m in at.metric}["安置户数"] == "3,014"
+
+
+def test_a_workbook_with_errors_shows_every_problem_and_publishes_nothing(make_xlsx, app_database):
+    rows = [*WEEK, ["长青", "章丘区", "", "一百六十一", 3.91, "2021-13-45", ""]]
+    at = upload(start(), "bad.xlsx", workbook(make_xlsx, rows))
+    assert {m.label: m.value for m in at.metric}["错误"] == "2"
+    problems = at.dataframe[0].value
+    assert list(problems["行号"]) == [5, 5] and set(problems["内容"]) == {"一百六十一", "2021-13-45"}
+    assert "修正后才能发布" in at.error[0].value
+    assert not [b for b in at.button if b.label == "发布"]
+    assert V.current_version_id(open_database(app_database)) == 1
+
+
+def test_the_current_file_again_is_recognised(app_database):
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample_portfolio.xlsx"
+    at = upload(start(), "again.xlsx", sample.read_bytes())
+    assert "与当前的第 1 版完全相同" in at.warning[0].value
+    assert not [b for b in at.button if b.label == "发布"]
+
+
+def test_publishing_needs_the_uploaders_name(make_xlsx, app_database):
+    at = publish(upload(start(), "week.xlsx", workbook(make_xlsx, WEEK)), "  ")
+    assert "请填写上传人姓名" in at.error[0].value
+    assert V.current_version_id(open_database(app_database)) == 1
+
+
+def test_a_version_published_meanwhile_stops_the_publish_until_the_new_preview_is_read(make_xlsx, app_database):
+    at = upload(start(), "week.xlsx", workbook(make_xlsx, WEEK))
+    db = open_database(app_database)
+    other = V.publish(db, V.version_projects(db, 1), content=b"other", filename="other.xlsx", uploader="李四")
+    at = publish(at, "张三")
+    assert "已有人发布了新版本" in at.warning[0].value and V.current_version_id(db) == other.id
+    at = publish(at, "张三")  # the preview now compares with version 2
+    assert V.current_version_id(db) == 3
+
+
+def test_an_unreadable_file_is_reported_without_a_traceback(app_database):
+    at = upload(start(), "notes.xlsx", "这不是工作簿".encode())
+    assert {m.label: m.value for m in at.metric}["错误"] == "1"
+    assert "文件已损坏" in at.dataframe[0].value.iloc[0].to_string()
+    assert V.current_version_id(open_database(app_database)) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_speaks_the_users_language(lang):
+    at = start(lang=lang)
+    assert at.title[0].value == {"zh": "上传数据", "en": "Upload"}[lang]
+    assert at.file_uploader[0].label == {"zh": "选择或拖入工作簿", "en": "Choose or drop a workbook"}[lang]
