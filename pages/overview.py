@@ -16,7 +16,10 @@ from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view
 from ui.data import engine, weekly_for
+from ui.drill import district_link
+from ui.links import project_link
 from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
+from ui.urls import link_column
 from ui.weekly import counts
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -97,12 +100,14 @@ def at_risk(view: View) -> None:
         st.success(t("empty_risk", view.lang, date=fmt_date(view.as_of, view.lang)))
         return
     table = risk_table(flagged, view.lang)
+    name = t("col_name", view.lang)
+    table[name] = [project_link(d, n) for d, n in zip(flagged["district"], flagged["name"])]
     st.dataframe(
         style_status(table, view.lang),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
-        column_config=risk_columns(view.lang),
+        column_config=risk_columns(view.lang) | {name: link_column(name, "name")},
     )
 
 
@@ -112,11 +117,14 @@ def districts_section(view: View) -> None:
     st.subheader(t("sec_districts", lang))
     districts = by_district(view.projects)
     st.plotly_chart(district_bars(districts, lang), width="stretch", config=PLOTLY_CONFIG)
+    table = rollup_table(districts, lang, ["district"])
+    label = t("col_district", lang)
+    table[label] = [district_link(d) for d in districts["district"]]  # each district opens its drill-down
     st.dataframe(
-        rollup_table(districts, lang, ["district"]),
+        table,
         hide_index=True,
         width="stretch",
-        column_config=number_columns(lang),
+        column_config=number_columns(lang) | {label: link_column(label, "district")},
     )
     picked = st.selectbox(
         t("pick_district", lang),

@@ -14,8 +14,9 @@ from housing.rollup import UNNAMED
 from ui.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_chart, stage_bars
 from ui.context import View, current_view
 from ui.data import baselines
-from ui.links import link_column, project_link
+from ui.links import project_link
 from ui.tables import status_text, style_status
+from ui.urls import link_column
 
 PLOTLY_CONFIG = {"displaylogo": False}
 
@@ -92,7 +93,7 @@ def baseline_section(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            t("col_name", lang): link_column(t("col_name", lang)),
+            t("col_name", lang): link_column(t("col_name", lang), "name"),
             t("pg_col_slip", lang): st.column_config.NumberColumn(format="localized"),
         },
     )

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.drill import Place, district_link, dropped, known, link_column, place_from, place_name
+from ui.drill import Place, district_link, dropped, known, place_from, place_name
+from ui.urls import link_column
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/districts.py"
@@ -103,7 +104,7 @@ def test_district_link(district, street, shared, link):
 
 
 def test_link_column_shows_the_district_name():
-    pattern = link_column("区县")["type_config"]["display_text"]
+    pattern = link_column("区县", "district")["type_config"]["display_text"]
     link = district_link("历城区", "华山街道", shared={"lang": "zh", "as_of": "2026-11-21"})
     assert re.search(pattern, link).group(1) == "历城区"
 

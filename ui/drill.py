@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from housing.i18n import t
 from housing.rollup import UNNAMED, names_in, projects_in
+from ui.urls import page_url
 
 DRILL_PATH = "drill"  # the url_path app.py registers pages/districts.py under (not the file stem: see app.py)
-SHARED_PARAMS = ("lang", "as_of", "data", "version")  # app.py's URL parameters, carried over by links
 LEVEL_PARAMS = ("district", "street")
 PICKER_KEYS = ("dd_district", "dd_street")
 
@@ -128,23 +127,10 @@ def picked(key: str) -> None:
         go_to(Place(st.session_state[PICKER_KEYS[0]], value))
 
 
-def _iri(value: str) -> str:
-    # Escape only ASCII that would break the query; CJK stays readable (browsers accept it as is), so a
-    # LinkColumn's display_text can show the name.
-    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in value)
-
-
 def district_link(district: str, street: str | None = None, shared: Mapping[str, str] | None = None) -> str:
     """The drill page's relative URL for a district (and street): ``drill?lang=zh&…&district=历城区``.
 
     ``shared`` are the URL parameters to carry (language, as-of date, data, version); by default the current
     page's, so the link opens the same view in a new tab as well.
     """
-    given = st.query_params.to_dict() if shared is None else dict(shared)
-    query = {k: given[k] for k in SHARED_PARAMS if given.get(k)} | Place(district, street).params()
-    return DRILL_PATH + "?" + "&".join(f"{k}={_iri(str(v))}" for k, v in query.items())
-
-
-def link_column(label: str) -> st.column_config.LinkColumn:
-    """A table column of ``district_link`` URLs that shows the district's name."""
-    return st.column_config.LinkColumn(label, display_text=r"[?&]district=([^&]+)")
+    return page_url(DRILL_PATH, Place(district, street).params(), shared)

@@ -9,23 +9,16 @@ maintains (language, as-of date, data, version) are carried by links and left al
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from housing.rollup import UNNAMED, names_in, projects_in
+from ui.urls import page_url
 
 DETAIL_PATH = "detail"  # the url_path app.py registers pages/project.py under (not the file stem: see app.py)
-SHARED_PARAMS = ("lang", "as_of", "data", "version")  # app.py's URL parameters, carried over by links
 PROJECT_PARAMS = ("district", "name")
 PICKER_KEYS = ("pj_district", "pj_name")
-
-
-def _iri(value: str) -> str:
-    # Percent-encode every ASCII character that could break the query (&, =, #, %, +, spaces, brackets);
-    # Chinese stays as it is, which browsers accept and encode themselves, so a LinkColumn can show the name.
-    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in value)
 
 
 def project_params(district: str | None, name: str) -> dict[str, str]:
@@ -40,14 +33,7 @@ def project_link(district: str | None, name: str, shared: Mapping[str, str] | No
     ``shared`` are the URL parameters to carry (language, as-of date, data, version); by default the current
     page's, so the link opens the same view in a new tab as well.
     """
-    given = st.query_params.to_dict() if shared is None else dict(shared)
-    query = project_params(district, name) | {k: given[k] for k in SHARED_PARAMS if given.get(k)}
-    return DETAIL_PATH + "?" + "&".join(f"{k}={_iri(str(v))}" for k, v in query.items())
-
-
-def link_column(label: str) -> st.column_config.LinkColumn:
-    """A table column of ``project_link`` URLs that shows the project's name."""
-    return st.column_config.LinkColumn(label, display_text=r"[?&]name=([^&]+)")
+    return page_url(DETAIL_PATH, project_params(district, name), shared)
 
 
 # --- the detail page's project ------------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""Relative URLs between pages that carry the shared view (language, as-of date, data, version)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import quote
+
+import streamlit as st
+
+SHARED_PARAMS = ("lang", "as_of", "data", "version")  # app.py's URL parameters, carried over by links
+
+
+def iri(value: str) -> str:
+    """Percent-encode the ASCII that would break a query (&, =, #, %, +, spaces); CJK stays readable.
+
+    Browsers accept and encode CJK themselves, so a LinkColumn's display text can show the name.
+    """
+    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in value)
+
+
+def page_url(path: str, params: Mapping[str, str], shared: Mapping[str, str] | None = None) -> str:
+    """``path?params…&shared…``; ``shared`` defaults to the current page's shared parameters."""
+    given = st.query_params.to_dict() if shared is None else dict(shared)
+    query = {k: given[k] for k in SHARED_PARAMS if given.get(k)} | dict(params)
+    return path + "?" + "&".join(f"{k}={iri(str(v))}" for k, v in query.items())
+
+
+def link_column(label: str, param: str) -> st.column_config.LinkColumn:
+    """A table column of page URLs that shows the value of their ``param`` (a district or project name)."""
+    return st.column_config.LinkColumn(label, display_text=rf"[?&]{param}=([^&]+)")
