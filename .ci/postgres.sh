@@ -3,6 +3,7 @@
 # Run as root (CI). Installs the server when it is missing; creates the role and database once.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+exec 3>&1 1>&2  # stdout carries only the URL (the caller captures it); everything else goes to stderr
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends postgresql >/dev/null
@@ -22,4 +23,4 @@ su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname='res
   su postgres -c "psql -q -p $port -c \"CREATE ROLE resettle LOGIN PASSWORD 'resettle'\""
 su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_database WHERE datname='resettle_test'\"" | grep -q 1 ||
   su postgres -c "psql -q -p $port -c \"CREATE DATABASE resettle_test OWNER resettle\""
-echo "postgresql+psycopg://resettle:resettle@127.0.0.1:$port/resettle_test"
+echo "postgresql+psycopg://resettle:resettle@127.0.0.1:$port/resettle_test" >&3

@@ -93,9 +93,9 @@ def test_place_name(place, lang, name):
             "历城区",
             None,
             {"lang": "en", "as_of": "2026-11-21", "data": "published", "district": "章丘区", "other": "x"},
-            "drill?lang=en&as_of=2026-11-21&data=published&district=历城区",  # only app.py's parameters carried
+            "drill?district=历城区&lang=en&as_of=2026-11-21&data=published",  # only app.py's parameters carried
         ),
-        ("历城区", "华山街道", {"version": "3"}, "drill?version=3&district=历城区&street=华山街道"),
+        ("历城区", "华山街道", {"version": "3"}, "drill?district=历城区&street=华山街道&version=3"),
         ("A&B区", None, {}, "drill?district=A%26B区"),  # ASCII that would break the query is escaped
     ],
 )

@@ -21,7 +21,7 @@ def iri(value: str) -> str:
 def page_url(path: str, params: Mapping[str, str], shared: Mapping[str, str] | None = None) -> str:
     """``path?params…&shared…``; ``shared`` defaults to the current page's shared parameters."""
     given = st.query_params.to_dict() if shared is None else dict(shared)
-    query = {k: given[k] for k in SHARED_PARAMS if given.get(k)} | dict(params)
+    query = dict(params) | {k: given[k] for k in SHARED_PARAMS if given.get(k) and k not in params}
     return path + "?" + "&".join(f"{k}={iri(str(v))}" for k, v in query.items())
 
 
