@@ -115,4 +115,6 @@ PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")
 )
 DATE_FIELDS: tuple[str, ...] = ("start", "deadline", "handed_over")
-STAGE_DATE_FIELDS: tuple[str, ...] = ("name", "district", "stage_id", "planned", "actual", "sheet", "row")
+STAGE_DATE_FIELDS: tuple[str, ...] = tuple(
+    c.name for c in stage_dates.columns if c.name not in ("version_id", "position")
+)

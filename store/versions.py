@@ -272,17 +272,24 @@ def current(engine: Engine) -> Version | None:
     return get_version(engine, version_id) if version_id is not None else None
 
 
-def version_projects(engine: Engine, version_id: int) -> pd.DataFrame:
-    """A version's project table, with the loader's column types."""
-    query = select(*[project_rows.c[n] for n in PROJECT_FIELDS]).where(project_rows.c.version_id == version_id)
+def _read(engine: Engine, table, fields: tuple[str, ...], dates: tuple[str, ...], version_id: int, template):
+    """A version's rows of ``table`` in their order, typed like the loader's ``template`` frame.
+
+    The read-side twin of ``_records``: template columns the table lacks are left out.
+    """
+    query = select(*[table.c[n] for n in fields]).where(table.c.version_id == version_id)
     with engine.connect() as conn:
-        rows = conn.execute(query.order_by(project_rows.c.position)).all()
-    frame = pd.DataFrame.from_records(rows, columns=list(PROJECT_FIELDS))
-    for name in DATE_FIELDS:
+        rows = conn.execute(query.order_by(table.c.position)).all()
+    frame = pd.DataFrame.from_records(rows, columns=list(fields))
+    for name in dates:
         frame[name] = pd.to_datetime(frame[name])
-    template = empty_projects()
     dtypes = {c: t for c, t in template.dtypes.items() if c in frame}
     return frame.astype(dtypes)[[c for c in template.columns if c in frame]]
+
+
+def version_projects(engine: Engine, version_id: int) -> pd.DataFrame:
+    """A version's project table, with the loader's column types."""
+    return _read(engine, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects())
 
 
 def version_file(engine: Engine, version_id: int) -> tuple[str, bytes]:
@@ -301,10 +308,4 @@ def version_file(engine: Engine, version_id: int) -> tuple[str, bytes]:
 
 def version_stage_dates(engine: Engine, version_id: int) -> pd.DataFrame:
     """A version's per-stage planned and actual dates, with the loader's column types."""
-    query = select(*[stage_dates.c[n] for n in STAGE_DATE_FIELDS]).where(stage_dates.c.version_id == version_id)
-    with engine.connect() as conn:
-        rows = conn.execute(query.order_by(stage_dates.c.position)).all()
-    frame = pd.DataFrame.from_records(rows, columns=list(STAGE_DATE_FIELDS))
-    for name in STAGE_DATES:
-        frame[name] = pd.to_datetime(frame[name])
-    return frame.astype(empty_stage_dates().dtypes.to_dict())
+    return _read(engine, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates())
