@@ -13,7 +13,7 @@ from housing.i18n import t
 from housing.rollup import has_streets, kpis, names_in, projects_in, rollup_by
 from housing.rules import DUE_SOON_DAYS
 from ui.charts import households_bars
-from ui.context import View, current_view
+from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.tables import project_columns, project_table, status_count_columns, status_count_table, style_status
 
@@ -153,9 +153,5 @@ breadcrumb(place, view.lang)
 pickers(view, place)
 if unknown:
     st.info(t("dd_unknown_place", view.lang, name=unknown))
-if view.source.version is None and view.source.sample is None:
-    st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
-elif view.projects.empty:
-    st.warning(t("empty_filtered", view.lang))
-else:
+if not empty_state(view):
     level(view, place)

@@ -14,7 +14,7 @@ from housing.status import urgent_first
 from store import history as H
 from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
-from ui.context import View, current_view
+from ui.context import View, current_view, empty_state
 from ui.data import engine, weekly_for
 from ui.drill import district_link
 from ui.links import project_link
@@ -167,11 +167,7 @@ view = current_view()
 st.title(t("page_title", view.lang, region=view.region()))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 data_banner(view)
-if view.source.version is None and view.source.sample is None:
-    st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
-elif view.projects.empty:
-    st.warning(t("empty_filtered", view.lang))
-else:
+if not empty_state(view):
     headline(view)
     week_section(view)
     at_risk(view)

@@ -12,7 +12,7 @@ from housing.i18n import t
 from housing.progress import MEASURES, baseline_frame, stage_counts, stage_funnel
 from housing.rollup import UNNAMED
 from ui.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_chart, stage_bars
-from ui.context import View, current_view
+from ui.context import View, current_view, empty_state
 from ui.data import baselines
 from ui.links import project_link
 from ui.tables import status_text, style_status
@@ -102,10 +102,6 @@ def baseline_section(view: View) -> None:
 view = current_view()
 st.title(t("pg_title", view.lang, region=view.region()))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
-if view.source.version is None and view.source.sample is None:
-    st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
-elif view.projects.empty:
-    st.warning(t("empty_filtered", view.lang))
-else:
+if not empty_state(view):
     funnel_section(view)
     baseline_section(view)

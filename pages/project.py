@@ -214,7 +214,7 @@ else:
 pickers(view)
 if unknown:
     st.info(t("pj_unknown", lang, name=unknown))
-if view.source.version is None and view.source.sample is None:
+if not view.has_data:
     st.info(t("no_data_yet", lang), icon=":material/upload_file:")
 elif index is None:
     st.info(t("pj_pick_hint", lang), icon=":material/apartment:")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from housing.datasets import Sample
+from housing.i18n import t
 from housing.settings import get_setting
 from loaders import LoadResult
 from store.versions import Version
@@ -55,6 +56,23 @@ class View:
     def region(self) -> str:
         """The title's area: the one district chosen, or the data's region."""
         return self.districts[0] if len(self.districts) == 1 else self.source.region(self.lang)
+
+    @property
+    def has_data(self) -> bool:
+        """Something to show: a published version or a bundled sample (not an empty database)."""
+        return self.source.version is not None or self.source.sample is not None
+
+
+def empty_state(view: View) -> bool:
+    """Say why a dashboard page has nothing to draw (nothing published, or the filters left nothing).
+
+    Returns True when it said so and the page should draw nothing more.
+    """
+    if not view.has_data:
+        st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
+    elif view.projects.empty:
+        st.warning(t("empty_filtered", view.lang))
+    return not view.has_data or view.projects.empty
 
 
 def current_view() -> View:
