@@ -14,9 +14,9 @@ import streamlit as st
 from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
-from housing.status import STATUSES, classify
+from housing.status import STATUSES
 from ui.context import PUBLISHED, VIEW_KEY, View
-from ui.data import evidence, load_source, rule_thresholds
+from ui.data import judged, load_source, rule_thresholds
 
 log = logging.getLogger("resettle")
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -131,7 +131,7 @@ def build_view(filters: bool) -> View:
     if source.version is not None and source.version.id == source.current_id:
         state["version"] = None  # the current version is followed, not pinned: a new publish shows at once
     thresholds = rule_thresholds()
-    classified = classify(result.projects, as_of, thresholds, evidence(source, result))
+    classified = judged(source, result, as_of, thresholds)
     districts, statuses = sidebar_filters(classified, lang) if filters else ([], [])
     projects = filter_projects(classified, districts, statuses)
     return View(lang, as_of, source, result, classified, projects, tuple(districts), thresholds)

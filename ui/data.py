@@ -6,6 +6,7 @@ bundled samples under their file's SHA-256.
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -27,6 +28,7 @@ from store.settings_log import RULE_THRESHOLDS, load_setting
 from ui.context import Source, View
 
 SEED_UPLOADER = "系统 (示例数据)"
+_checked_seed: set[str] = set()  # databases this process has already seeded or found published
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -41,8 +43,15 @@ def load_sample(dataset_id: str) -> LoadResult:
 
 
 def engine() -> Engine:
-    """The configured database, migrated; on first start the configured sample becomes version 1."""
-    db = open_database()
+    """The configured database, migrated; on first start the configured sample becomes version 1.
+
+    The emptiness check runs once per database and process: versions are never deleted, so a database
+    that had one never needs seeding again (and every page run would otherwise pay a query for it).
+    """
+    url = database_url()
+    db = open_database(url)
+    if url in _checked_seed:
+        return db
     seed = str(get_setting("seed_sample"))
     if seed in SAMPLES and V.current_version_id(db) is None:
         result = load_sample(seed)
@@ -56,6 +65,7 @@ def engine() -> Engine:
             uploader=SEED_UPLOADER,
             stage_dates=result.stage_dates,
         )
+    _checked_seed.add(url)  # after seeding, so a session starting meanwhile checks again
     return db
 
 
@@ -152,25 +162,29 @@ def _evidence(url: str, version_id: int) -> Evidence:
     )
 
 
-def evidence(source: Source, result: LoadResult) -> Evidence:
-    """What the rules may use beyond the table: stage dates, and for a published version the previous
-    version (deadline slips) and when each row last changed (staleness)."""
-    if source.version is None:
-        return Evidence(stage_dates=result.stage_dates)
-    return _evidence(database_url(), source.version.id)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
-def _judged_version(url: str, version_id: int, thresholds: dict) -> pd.DataFrame:
-    db = open_database(url)
-    version = V.get_version(db, version_id)
-    as_of = version.created_at.astimezone(ZoneInfo(str(get_setting("timezone")))).date()
+def _judged(url: str, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
     return classify(version_projects(version_id), as_of, thresholds, _evidence(url, version_id))
+
+
+def judged(source: Source, result: LoadResult, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
+    """The data classified as of ``as_of`` with every rule the evidence allows: stage dates, and for a
+    published version the previous version (slips) and when each row last changed (staleness).
+
+    A published version's result is cached on its version id, date and thresholds, so reruns of any page
+    (typing a comment on the upload page) do not judge 100,000 projects again.
+    """
+    if source.version is None:
+        return classify(result.projects, as_of, thresholds, Evidence(stage_dates=result.stage_dates))
+    return _judged(database_url(), source.version.id, as_of, thresholds)
 
 
 def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     """A published version classified as of the day it was published (how it stood then)."""
-    return _judged_version(database_url(), version_id, thresholds)
+    url = database_url()
+    version = V.get_version(open_database(url), version_id)
+    as_of = version.created_at.astimezone(ZoneInfo(str(get_setting("timezone")))).date()
+    return _judged(url, version_id, as_of, thresholds)
 
 
 def weekly_for(view: View, compare_id: int) -> Weekly:
