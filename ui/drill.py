@@ -15,7 +15,7 @@ import streamlit as st
 
 from housing.i18n import t
 from housing.rollup import UNNAMED, names_in, projects_in
-from ui.urls import page_url
+from ui.urls import page_url, replace_params
 
 DRILL_PATH = "drill"  # the url_path app.py registers pages/districts.py under (not the file stem: see app.py)
 LEVEL_PARAMS = ("district", "street")
@@ -107,9 +107,7 @@ def go_to(place: Place) -> None:
 
 
 def _write_url(place: Place) -> None:
-    for param in LEVEL_PARAMS:
-        st.query_params.pop(param, None)
-    st.query_params.update(place.params())
+    replace_params(LEVEL_PARAMS, place.params())
 
 
 def _set_pickers(place: Place) -> None:

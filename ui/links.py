@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from housing.rollup import UNNAMED, names_in, projects_in
-from ui.urls import page_url
+from ui.urls import page_url, replace_params
 
 DETAIL_PATH = "detail"  # the url_path app.py registers pages/project.py under (not the file stem: see app.py)
 PROJECT_PARAMS = ("district", "name")
@@ -76,12 +76,10 @@ def _set_pickers(district: str | None, name: str | None) -> None:
 
 
 def _write_url(district: str | None, name: str | None) -> None:
-    for param in PROJECT_PARAMS:
-        st.query_params.pop(param, None)
     if name is not None:
-        st.query_params.update(project_params(district, name))
-    elif district is not None:
-        st.query_params["district"] = district
+        replace_params(PROJECT_PARAMS, project_params(district, name))
+    else:
+        replace_params(PROJECT_PARAMS, {"district": district} if district is not None else {})
 
 
 def picked(key: str) -> None:

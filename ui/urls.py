@@ -25,6 +25,13 @@ def page_url(path: str, params: Mapping[str, str], shared: Mapping[str, str] | N
     return path + "?" + "&".join(f"{k}={iri(str(v))}" for k, v in query.items())
 
 
+def replace_params(owned: tuple[str, ...], values: Mapping[str, str]) -> None:
+    """Set a page's own URL parameters (``owned``) to ``values``; the shared ones stay as they are."""
+    for name in owned:
+        st.query_params.pop(name, None)
+    st.query_params.update(values)
+
+
 def link_column(label: str, param: str) -> st.column_config.LinkColumn:
     """A table column of page URLs that shows the value of their ``param`` (a district or project name)."""
     return st.column_config.LinkColumn(label, display_text=rf"[?&]{param}=([^&]+)")
