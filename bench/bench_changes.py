@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_loader import best_of  # noqa: E402
 from make_workbook import project_row  # noqa: E402
 
 from housing.changes import changes_table, diff_projects  # noqa: E402
@@ -67,16 +68,6 @@ def new_version(old: pd.DataFrame, seed: int = 11) -> tuple[pd.DataFrame, int]:
     added = new.loc[gone].assign(name=lambda f: "新" + f["name"])
     new = pd.concat([new.drop(index=gone), added], ignore_index=True)
     return new.sample(frac=1, random_state=seed).reset_index(drop=True), sum(shares) - len(gone)
-
-
-def best_of(repeat: int, run) -> tuple[float, object]:
-    """The shortest wall time of ``repeat`` calls, and the last call's result."""
-    best, result = float("inf"), None
-    for _ in range(max(1, repeat)):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main() -> int:

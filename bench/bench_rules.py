@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_changes import best_of, new_version, old_version  # noqa: E402
+from bench_changes import new_version, old_version  # noqa: E402
+from bench_loader import best_of  # noqa: E402
 
 from housing.changes import project_key  # noqa: E402
 from housing.fmt import as_date  # noqa: E402
