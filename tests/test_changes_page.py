@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from app_pages import APP, open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
 from store.db import open_database
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def start(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page("pages/changes.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/changes.py", **params)
 
 
 @pytest.fixture

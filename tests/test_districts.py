@@ -7,16 +7,15 @@ Counts that follow from the at-risk rules are checked against each other, not ag
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from ui.drill import Place, district_link, dropped, known, place_from, place_name
 from ui.urls import link_column
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/districts.py"
 
 
@@ -113,10 +112,7 @@ def test_link_column_shows_the_district_name():
 
 
 def start(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_page(PAGE, **params)
     ok(at)
     return at
 

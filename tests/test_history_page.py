@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
 from store.db import open_database
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def start(page: str = "pages/history.py", **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, **params)
 
 
 @pytest.fixture

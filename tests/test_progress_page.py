@@ -5,26 +5,21 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
 from store.db import open_database
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/progress.py"
 
 
 def start(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(PAGE, **params)
     assert not at.error, [e.value for e in at.error]
     return at
 

@@ -3,27 +3,21 @@ figures, status and reasons, stage plan and history, in both languages."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
 from store.db import open_database
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/project.py"
 JIJIA = {"district": "济阳区", "name": "纪家安置房项目"}  # overdue since 2025-12-31, topped out, 1,802 households
 XINZHUANG = {"district": "章丘区", "name": "辛庄村旧村改造安置房"}  # four stages past their planned dates
 
 
 def start(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(PAGE, **params)
     assert not at.error, [e.value for e in at.error]
     return at
 

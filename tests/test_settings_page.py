@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from store.db import open_database
 from store.settings_log import RULE_THRESHOLDS, load_setting
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def start(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2026-11-21", **params})
-    at.run()
-    at.switch_page("pages/settings.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/settings.py", **params)
 
 
 def test_every_rule_is_listed_with_its_thresholds(monkeypatch):

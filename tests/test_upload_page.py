@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
 from store.db import open_database
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HEADER = ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"]
 WEEK = [
     HEADER,
@@ -26,12 +26,7 @@ STAGES = [
 
 
 def start(page: str = "pages/upload.py", **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"as_of": "2021-03-01", **params})
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, **{"as_of": "2021-03-01", **params})
 
 
 def workbook(make_xlsx, rows, name="week.xlsx", stages=None) -> bytes:
