@@ -13,7 +13,10 @@ if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$version/main"; then
   pg_createcluster "$version" main >/dev/null
 fi
 # Debian's default listen_addresses is 'localhost': loopback only, which is what the tests use.
-pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main status >/dev/null
+# The server is a daemon: it must not inherit fd 3 (the caller's captured stdout), or the caller's
+# `$(...)` waits for it to exit, i.e. forever.
+pg_ctlcluster "$version" main start </dev/null >/dev/null 2>&1 3>&- ||
+  pg_ctlcluster "$version" main status </dev/null >/dev/null 3>&-
 port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
 for _ in $(seq 1 30); do
   su postgres -c "pg_isready -q -h 127.0.0.1 -p $port" && break
