@@ -10,7 +10,8 @@ params a firing gives (``housing.status.render`` formats dates and counts for th
   behind = expected − actual. 10 ≤ behind ≤ 30 points: yellow; behind > 30: red.
 - ``stage_late``: a stage's planned date (stage dates) has passed, it has no actual date on or before the
   as-of date, and the project's current stage is not at or past it (``is_at_or_past``). One firing per late
-  stage; 1–14 days late: yellow; 15 or more: red.
+  stage; 1–14 days late: yellow; 15 or more: red. A late handover stage on an overdue project is left to
+  ``overdue`` (the same fact, said once).
 - ``due_soon``: 0–30 days to the deadline and the current stage before 联合验收 (``DUE_SOON_GATE``): red;
   stage unknown: yellow (we cannot tell, but it is due soon); at or past the gate: nothing.
 - ``slip`` (yellow): the deadline is at least 1 day later than in the previous published version.
@@ -296,6 +297,7 @@ _UNKNOWN = len(STAGE_IDS)  # the stage index of a project whose stage is not kno
 _STAGE_INDEX = pd.Index(STAGE_IDS)
 # _REACHED[here, there]: a project at stage ``here`` has reached ``there`` (the last row: stage unknown).
 _REACHED = np.array([[is_at_or_past(a, b) for b in STAGE_IDS] for a in (*STAGE_IDS, None)], dtype=bool)
+_HANDOVER = len(STAGE_IDS) - 1  # the last stage: handing the homes over
 _PERCENT = np.array([float(STAGE_PERCENT[s]) for s in STAGE_IDS] + [np.nan])
 
 
@@ -433,6 +435,8 @@ def _stage_late(f: _Facts, th: dict, evidence: Evidence) -> _Fired | None:
         & (late >= th["yellow_days"])  # False where planned is missing
         & ~(actual <= f.today)  # an actual date after the as-of date had not happened yet
         & ~_REACHED[f.stage[safe], np.where(known, stage, 0)]
+        # a late handover stage on an overdue project says what ``overdue`` already says
+        & ~((stage == _HANDOVER) & (f.days_left[safe] < 0))
     )
     (where,) = np.nonzero(fired)
     # one firing per project and stage, even when the sheet repeats a row

@@ -168,6 +168,22 @@ def test_stage_late_one_flag_per_late_stage_matched_by_project_key():
     assert [p["stage_id"] for p in found["params"]] == ["topped_out", "structure"]
 
 
+@pytest.mark.parametrize(
+    ("deadline_days", "expected"),
+    [
+        (-5, [("overdue", "red"), ("stage_late", "yellow")]),  # overdue says the handover is late: said once
+        (5, [("stage_late", "red"), ("due_soon", "red"), ("stage_late", "yellow")]),  # not overdue: handover too
+    ],
+)
+def test_late_handover_stage_is_left_to_overdue(deadline_days, expected):
+    dates = stage_dates(
+        ("p", "ready", AS_OF - 3 * DAY, None),
+        ("p", "handover", AS_OF - 20 * DAY, None),
+    )
+    frame = table(project(stage_id="structure", deadline=AS_OF + deadline_days * DAY))
+    assert fired(frame, evidence=Evidence(stage_dates=dates)) == expected
+
+
 def test_stage_late_message():
     params = {"stage_id": "topped_out", "planned": dt.date(2021, 2, 10), "days": 19}
     assert render(("stage_late", params), "zh") == "主体封顶计划于2021年2月10日完成，尚未完成，已晚 19 天"
