@@ -6,7 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 exec 3>&1 1>&2  # stdout carries only the URL (the caller captures it); everything else goes to stderr
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  # the package's install script may start the server: it must not inherit fd 3 either (see below)
+  apt-get install -y -qq --no-install-recommends postgresql >/dev/null 3>&-
 fi
 version=$(ls /usr/lib/postgresql | sort -V | tail -1)
 if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$version/main"; then
