@@ -183,6 +183,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "第 {version} 版是第一个发布的版本，还没有可对比的早期版本。",
         "Version {version} is the first published version; there is no earlier version to compare with yet.",
     ),
+    "wk_title": ("{region}本周变化", "{region}: what changed"),
     "wk_caption": ("第 {old} 版 → 第 {new} 版", "Version {old} → version {new}"),
     "wk_nothing": ("两个版本之间没有变化。", "Nothing changed between the two versions."),
     "sec_week": ("本周变化", "What changed this week"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.fmt import fmt_datetime
+from housing.fmt import fmt_date, fmt_datetime
 from housing.i18n import t
 from housing.settings import get_setting
 from store import history as H
@@ -46,7 +46,8 @@ def compare_choice(view: View) -> int | None:
 
 view = current_view()
 lang = view.lang
-st.title(t("page_changes", lang))
+st.title(t("wk_title", lang, region=view.region()))
+st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
 if view.source.version is None:
     st.info(t("wk_needs_versions", lang), icon=":material/info:")
 else:

@@ -41,7 +41,7 @@ def test_the_changes_since_the_earlier_version(second_week):
     at = start()
     figures = {m.label: m.value for m in at.metric}
     assert figures["交付日期推迟"] == "1" and figures["完成节点"] == "1" and figures["新交付项目"] == "1"
-    assert at.caption[0].value == "第 1 版 → 第 2 版"
+    assert [c.value for c in at.caption[:2]] == ["截至2026年11月21日", "第 1 版 → 第 2 版"]
     tables = {frame.value.columns[-1]: frame.value for frame in at.dataframe}
     slips = tables["推迟（天）"]
     assert slips.iloc[0]["项目名称"] == second_week["slipped"] and slips.iloc[0]["推迟（天）"] == "45"
@@ -62,5 +62,6 @@ def test_a_sample_has_no_versions_to_compare(app_database):
 
 def test_changes_in_english(second_week):
     at = start(lang="en")
-    assert at.title[0].value == "What changed"
+    assert at.title[0].value == "Jinan: what changed"
+    assert at.caption[0].value == "As of 2026-11-21"
     assert {m.label: m.value for m in at.metric}["Deadline slips"] == "1"
