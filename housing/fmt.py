@@ -36,6 +36,11 @@ def fmt_wan(m2) -> str:
     return "" if m2 is None or pd.isna(m2) else f"{float(m2) / 10_000:,.2f}"
 
 
+def fmt_list(items, lang: str) -> str:
+    """Names as one line: ``章丘区、历城区`` in Chinese, ``章丘区, 历城区`` in English."""
+    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
+
+
 def fmt_datetime(value: dt.datetime, lang: str, tz: str = "Asia/Shanghai") -> str:
     """A moment in local time: ``2026年11月21日 14:05`` in Chinese, ``2026-11-21 14:05`` in English."""
     from zoneinfo import ZoneInfo

@@ -103,6 +103,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "up_preview": ("发布前预览：与当前版本相比的变化", "Preview: what changes against the current version"),
     "up_preview_against": ("对比对象：当前的第 {version} 版", "Compared with the current version {version}"),
     "up_first_version": ("这将是第一个发布的版本。", "This will be the first published version."),
+    "up_scope": ("发布范围", "What this file replaces"),
+    "up_scope_districts": (
+        "只更新本文件中的区县：{districts}（其他区县保持第 {version} 版的数据）",
+        "Only the districts in this file: {districts} (the other districts stay as in version {version})",
+    ),
+    "up_scope_all": (
+        "替换整个台账（本文件中没有的 {count} 个项目将被移除：{others}）",
+        "The whole register (the {count} projects not in this file are removed: {others})",
+    ),
+    "up_scope_help": (
+        "各区县分别上报时选第一项：新版本由本文件中各区县的项目和其他区县当前的数据组成。上报全市汇总台账时选第二项。",
+        "When each district sends its own workbook, choose the first: the new version is this file's districts "
+        "plus every other district as it is now. For a city-wide register, choose the second.",
+    ),
     "up_uploader": ("上传人（姓名）", "Uploaded by (name)"),
     "up_comment": ("说明（可选）", "Comment (optional)"),
     "up_publish": ("发布", "Publish"),
@@ -140,6 +154,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hi_current": ("当前", "current"),
     "hi_source_upload": ("上传", "Upload"),
     "hi_source_sample": ("内置示例数据", "Bundled sample"),
+    "hi_source_upload_scope": ("上传（{districts}）", "Upload ({districts})"),
     "hi_source_rollback": ("回退至第 {version} 版", "Rollback to version {version}"),
     "hi_one": ("查看某一版本", "One version"),
     "hi_pick": ("版本", "Version"),

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from housing.fmt import fmt_list
 from housing.stages import STAGES
 from loaders.values import EXCEL_EPOCH, YEAR_HIGH, YEAR_LOW
 
@@ -343,7 +344,7 @@ def _write_instructions(ws: Worksheet, lang: str, streets) -> None:
 def _join(lang: str, streets) -> str:
     """A district's streets as one line of text."""
     items = _unique([streets] if isinstance(streets, str) else streets)
-    return ("、" if lang == "zh" else ", ").join(items)
+    return fmt_list(items, lang)
 
 
 def build_template(

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from housing.changes import diff_projects
-from housing.fmt import fmt_datetime, fmt_int, fmt_wan
+from housing.fmt import fmt_datetime, fmt_int, fmt_list, fmt_wan
 from housing.i18n import t
 from housing.settings import get_setting
 from store import versions as V
@@ -19,6 +19,8 @@ def source_text(version: V.Version, lang: str) -> str:
     """How the version came about: an upload, a rollback to version N, or the bundled sample."""
     if version.source == V.ROLLBACK:
         return t("hi_source_rollback", lang, version=version.restored_from)
+    if version.summary.get("scope"):
+        return t("hi_source_upload_scope", lang, districts=fmt_list(version.summary["scope"], lang))
     return t(f"hi_source_{version.source}", lang)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from housing.changes import diff_projects
-from housing.fmt import fmt_int
+from housing.fmt import fmt_int, fmt_list
 from housing.i18n import t
+from housing.scope import file_districts, kept_rows
 from housing.settings import get_setting
 from loaders import LoadResult, load_bytes
 from loaders.annotate import annotate_workbook
@@ -14,7 +15,7 @@ from store import versions as V
 from store.intake import publish_blocker
 from ui.changes import show_changes
 from ui.context import View, current_view
-from ui.data import engine, template_bytes, version_projects
+from ui.data import engine, scoped_upload, template_bytes, version_projects
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
@@ -69,6 +70,30 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
         )
 
 
+def scope_choice(result: LoadResult, content: bytes, current: V.Version | None, lang: str) -> list[str] | None:
+    """The districts the file replaces (the default, when it names only some of them), or ``None``: all of it.
+
+    Asked only when the file names its districts and the current version has projects outside them.
+    """
+    covered = file_districts(result.projects) if current else []
+    kept = kept_rows(version_projects(current.id), covered) if covered else None
+    if kept is None or kept.empty:
+        return None
+    others = kept["district"].dropna().unique().tolist()
+    labels = {
+        "districts": t("up_scope_districts", lang, districts=fmt_list(covered, lang), version=current.id),
+        "all": t("up_scope_all", lang, count=fmt_int(len(kept)), others=fmt_list(others, lang) or "—"),
+    }
+    choice = st.radio(
+        t("up_scope", lang),
+        list(labels),
+        format_func=labels.get,
+        key=f"up_scope_{V.sha256(content)[:16]}",  # a new file asks afresh
+        help=t("up_scope_help", lang),
+    )
+    return covered if choice == "districts" else None
+
+
 def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
     """What publishing would change against the current version."""
     st.subheader(t("up_preview", lang))
@@ -80,10 +105,13 @@ def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
     st.session_state["up_base"] = current.id  # what the user has now seen the changes against
 
 
-def publish_form(result: LoadResult, content: bytes, filename: str, view: View, seen_id: int | None) -> None:
+def publish_form(
+    result: LoadResult, content: bytes, filename: str, scope: list[str] | None, view: View, seen_id: int | None
+) -> None:
     """Uploader and comment, then publish; refused if another version was published since the preview.
 
-    ``seen_id`` is the version the previous run's preview compared against, the one the user read.
+    ``result`` is what the new version will hold (``scoped_upload``); ``seen_id`` is the version the previous
+    run's preview compared against, the one the user read.
     """
     lang = view.lang
     with st.form("up_publish"):
@@ -108,6 +136,7 @@ def publish_form(result: LoadResult, content: bytes, filename: str, view: View, 
         comment=comment,
         issues=result.issues,
         stage_dates=result.stage_dates,
+        scope=scope,
     )
     st.session_state["up_done"] = st.session_state["up_base"] = version.id
     st.session_state["up_nonce"] = st.session_state.get("up_nonce", 0) + 1  # a fresh, empty file picker
@@ -148,5 +177,7 @@ else:
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
-        preview(result, current, lang)
-        publish_form(result, content, filename, view, seen_id)
+        scope = scope_choice(result, content, current, lang)
+        outcome = scoped_upload(result, current, scope)
+        preview(outcome, current, lang)
+        publish_form(outcome, content, filename, scope, view, seen_id)

@@ -160,11 +160,13 @@ def publish(
     source: str = UPLOAD,
     stage_dates: pd.DataFrame | None = None,
     at: dt.datetime | None = None,
+    scope: list[str] | None = None,
 ) -> Version:
     """Publish a validated project table (and its stage dates) as the new current version; returns it.
 
     The caller has checked there are no errors (the upload page does); warnings are kept with the version.
-    ``at`` is the publication time (default now; importing past weekly workbooks sets it).
+    ``at`` is the publication time (default now; importing past weekly workbooks sets it). ``scope``: the
+    districts the file replaced when it updated only those (``housing.scope``), kept in the summary.
     """
     issues = list(issues or [])
     meta = _meta(
@@ -177,6 +179,8 @@ def publish(
         source=source,
     )
     meta.update(stage_dates=stage_dates, at=at)
+    if scope:
+        meta["summary"]["scope"] = list(scope)
     with writing(engine) as conn:
         version_id = _publish_in(conn, projects, meta, None, content)
     return get_version(engine, version_id)

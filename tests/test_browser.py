@@ -167,16 +167,18 @@ def test_upload_publishes_and_the_overview_shows_the_new_total(server, page, dat
     ]
     _upload(page, server, write_xlsx(tmp_path / "第47周.xlsx", rows))
     page.get_by_text("发布前预览").wait_for(timeout=30_000)
+    # a 章丘区 file replaces 章丘区 only (the default): 67,650 − 15,214 of the sample's 章丘区 + 2,211
+    page.get_by_text("只更新本文件中的区县：章丘区").wait_for(timeout=30_000)
     page.get_by_label("上传人（姓名）").fill("张三")
-    page.get_by_role("button", name="发布").click()
+    page.get_by_role("button", name="发布", exact=True).click()
     page.get_by_text("已发布第").wait_for(timeout=60_000)
     _shot(page, "upload_published_zh")
-    assert V.current(open_database(database)).households == 2211
+    assert V.current(open_database(database)).households == 54_647
     page.get_by_text("查看总览").click()
     page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
     households = page.locator("[data-testid='stMetric']").filter(has_text="安置户数")
-    page.wait_for_function("() => document.body.innerText.includes('2,211')", timeout=30_000)
-    assert "2,211" in households.inner_text()
+    page.wait_for_function("() => document.body.innerText.includes('54,647')", timeout=30_000)
+    assert "54,647" in households.inner_text()
 
 
 def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, page, database, tmp_path):
@@ -194,6 +196,6 @@ def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, pag
     _upload(page, server, write_xlsx(tmp_path / "有错误.xlsx", rows))
     page.get_by_text("修正后才能发布").wait_for(timeout=30_000)
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)  # the problem table
-    assert page.get_by_role("button", name="发布").count() == 0
+    assert page.get_by_role("button", name="发布", exact=True).count() == 0
     _shot(page, "upload_errors_zh")
     assert V.current_version_id(open_database(database)) == before

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from housing.fmt import fmt_date, fmt_int, fmt_wan
+from housing.fmt import fmt_date, fmt_int, fmt_list, fmt_wan
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,11 @@ def test_fmt_int(value, expected):
 )
 def test_fmt_wan(m2, expected):
     assert fmt_wan(m2) == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "lang", "expected"),
+    [(["章丘区", "历城区"], "zh", "章丘区、历城区"), (["章丘区", "历城区"], "en", "章丘区, 历城区"), ([], "zh", "")],
+)
+def test_fmt_list(items, lang, expected):
+    assert fmt_list(items, lang) == expected

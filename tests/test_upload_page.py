@@ -55,6 +55,7 @@ def publish(at: AppTest, uploader: str, comment: str = "") -> AppTest:
 
 def test_clean_upload_shows_report_and_preview_then_publishes(make_xlsx, app_database):
     at = upload(start(), "第12周.xlsx", workbook(make_xlsx, WEEK, stages=STAGES))
+    at.radio(key=scope_key(at)).set_value("all").run()  # the whole register: the sample's 56 projects go
     figures = {m.label: m.value for m in at.metric}
     assert figures["错误"] == "0" and figures["提示"] == "0" and figures["识别到的项目"] == "3"
     assert figures["新增项目"] == "3" and figures["移除项目"] == "56"  # against the bundled sample, version 1
@@ -66,6 +67,41 @@ def test_clean_upload_shows_report_and_preview_then_publishes(make_xlsx, app_dat
     assert len(V.version_stage_dates(open_database(app_database), 2)) == 2  # the stage sheet is kept too
     at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in at.metric}["安置户数"] == "3,014"
+
+
+def scope_key(at: AppTest) -> str:
+    return next(r.key for r in at.radio if r.key and r.key.startswith("up_scope_"))
+
+
+def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, app_database):
+    at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK, stages=STAGES))
+    choice = at.radio(key=scope_key(at))
+    assert choice.value == "districts"
+    assert "只更新本文件中的区县：章丘区（其他区县保持第 1 版的数据）" in choice.options
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["新增项目"] == "3" and figures["移除项目"] == "11"  # the sample's 章丘区 projects only
+    at = publish(at, "张三")
+    db = open_database(app_database)
+    version, sample = V.current(db), V.get_version(db, 1)
+    assert version.summary["scope"] == ["章丘区"]
+    assert (version.projects, version.households) == (56 - 11 + 3, sample.households - 15_214 + 3_014)
+    merged, before = V.version_projects(db, 2), V.version_projects(db, 1)
+    others = before[before["district"] != "章丘区"].reset_index(drop=True)
+    kept = merged[merged["district"] != "章丘区"].reset_index(drop=True)
+    assert kept.equals(others)  # every other district exactly as it was
+    assert merged.loc[merged["district"] == "章丘区", "name"].tolist() == ["西琅沟", "白泉", "月官"]  # file order
+    dates = V.version_stage_dates(db, 2)
+    assert set(dates.loc[dates["district"] == "章丘区", "name"]) == {"西琅沟", "白泉"}  # the file's stage sheet
+    assert (dates["district"] != "章丘区").sum() == (V.version_stage_dates(db, 1)["district"] != "章丘区").sum()
+    at.switch_page("pages/history.py").run()
+    assert "上传（章丘区）" in at.dataframe[0].value["来源"].tolist()
+
+
+def test_a_file_naming_every_district_or_none_is_not_asked_about(make_xlsx, app_database):
+    no_district = [[r[0], *r[2:]] for r in WEEK]  # no 所属区县 column: the file cannot be scoped
+    at = upload(start(), "week.xlsx", workbook(make_xlsx, [[c for c in HEADER if c != "所属区县"], *no_district[1:]]))
+    assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]
+    assert {m.label: m.value for m in at.metric}["移除项目"] == "56"
 
 
 def test_a_workbook_with_errors_shows_every_problem_and_publishes_nothing(make_xlsx, app_database):
@@ -114,3 +150,13 @@ def test_the_page_speaks_the_users_language(lang):
     at = start(lang=lang)
     assert at.title[0].value == {"zh": "上传数据", "en": "Upload"}[lang]
     assert at.file_uploader[0].label == {"zh": "选择或拖入工作簿", "en": "Choose or drop a workbook"}[lang]
+
+
+def test_the_scope_choice_in_english(make_xlsx, app_database):
+    at = upload(start(lang="en"), "week.xlsx", workbook(make_xlsx, WEEK))
+    choice = at.radio(key=scope_key(at))
+    assert choice.label == "What this file replaces"
+    assert choice.options == [
+        "Only the districts in this file: 章丘区 (the other districts stay as in version 1)",
+        "The whole register (the 45 projects not in this file are removed: 历城区, 历下区, 槐荫区, 天桥区, 济阳区)",
+    ]

@@ -7,6 +7,7 @@ bundled samples under their file's SHA-256.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 from housing.changes import project_key
 from housing.datasets import SAMPLES, file_version
 from housing.rules import Evidence, classify, effective_thresholds
+from housing.scope import merge_districts
 from housing.settings import get_setting
 from housing.weekly import Weekly, weekly_changes
 from loaders import LoadResult, load_workbook
@@ -88,6 +90,17 @@ def version_result(version: V.Version) -> LoadResult:
     """A published version as the loader's result: projects, stage dates and the warnings kept with it."""
     stages = _version_stage_dates(database_url(), version.id)
     return LoadResult(version.filename, version_projects(version.id), list(version.issues), stage_dates=stages)
+
+
+def scoped_upload(result: LoadResult, current: V.Version | None, scope: list[str] | None) -> LoadResult:
+    """What publishing the upload gives: the file itself, or (``scope``: the districts it replaces) the current
+    version with those districts' projects and stage dates taken from the file."""
+    if current is None or not scope:
+        return result
+    base = version_result(current)
+    projects = merge_districts(base.projects, result.projects, scope)
+    stages = merge_districts(base.stage_dates, result.stage_dates, scope)
+    return replace(result, projects=projects, stage_dates=stages)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -1,0 +1,38 @@
+"""One district's workbook published into the whole register: the other districts' rows stay as they are.
+
+District offices send their own weekly workbooks. Publishing one of them as the whole register would drop
+every other district from the dashboard, so an upload that names only some of the current districts can
+replace just those: the new version is the current version's rows outside them plus the file's rows (and
+the same for the stage dates). A file where some project names no district cannot be scoped this way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def file_districts(projects: pd.DataFrame) -> list[str]:
+    """The districts a file's projects name, in order of first appearance; empty when any project names none."""
+    districts = projects["district"]
+    if districts.empty or districts.isna().any():
+        return []
+    return list(dict.fromkeys(districts.tolist()))
+
+
+def kept_rows(current: pd.DataFrame, covered: list[str]) -> pd.DataFrame:
+    """The current rows a file covering ``covered`` leaves as they are (rows without a district included)."""
+    return current[~current["district"].isin(covered)]
+
+
+def merge_districts(current: pd.DataFrame, upload: pd.DataFrame, covered: list[str]) -> pd.DataFrame:
+    """The current rows outside ``covered`` with the upload's rows in their place.
+
+    Rows stay grouped by district in the current version's order (districts new to the register after
+    them, rows without a district last), each group in its own order.
+    """
+    kept = kept_rows(current, covered)
+    merged = pd.concat([kept, upload], ignore_index=True) if len(kept) else upload.copy()
+    order = list(dict.fromkeys([*current["district"].dropna().tolist(), *covered]))
+    rank = merged["district"].map({d: i for i, d in enumerate(order)}).astype("float").fillna(len(order))
+    return merged.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)

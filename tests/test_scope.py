@@ -1,0 +1,73 @@
+"""One district's file published into the whole register (housing/scope.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from housing.scope import file_districts, kept_rows, merge_districts
+
+
+def table(*rows: tuple[str, str | None]) -> pd.DataFrame:
+    """(name, district) rows, typed like the loader's table."""
+    frame = pd.DataFrame(rows, columns=["name", "district"])
+    return frame.astype({"name": "string", "district": "string"})
+
+
+def pairs(frame: pd.DataFrame) -> list[tuple]:
+    return [(n, None if pd.isna(d) else d) for n, d in zip(frame["name"], frame["district"], strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([("a", "章丘区"), ("b", "历城区"), ("c", "章丘区")], ["章丘区", "历城区"]),  # first appearance
+        ([("a", "章丘区")], ["章丘区"]),
+        ([("a", "章丘区"), ("b", None)], []),  # a project naming no district: the file cannot be scoped
+        ([], []),
+    ],
+)
+def test_file_districts(rows, expected):
+    assert file_districts(table(*rows)) == expected
+
+
+CURRENT = table(("a", "历城区"), ("b", "章丘区"), ("c", "历城区"), ("d", None), ("e", "天桥区"))
+
+
+@pytest.mark.parametrize(
+    ("upload", "covered", "expected"),
+    [
+        (  # one district replaced in its place; the others, and the row without a district, kept
+            [("x", "章丘区"), ("y", "章丘区")],
+            ["章丘区"],
+            [("a", "历城区"), ("c", "历城区"), ("x", "章丘区"), ("y", "章丘区"), ("e", "天桥区"), ("d", None)],
+        ),
+        (  # a district new to the register comes after the known ones, before rows without a district
+            [("z", "槐荫区")],
+            ["槐荫区"],
+            [("a", "历城区"), ("c", "历城区"), ("b", "章丘区"), ("e", "天桥区"), ("z", "槐荫区"), ("d", None)],
+        ),
+        (  # two districts at once, each in its place and in the file's order
+            [("t", "天桥区"), ("l", "历城区")],
+            ["天桥区", "历城区"],
+            [("l", "历城区"), ("b", "章丘区"), ("t", "天桥区"), ("d", None)],
+        ),
+    ],
+)
+def test_merge_districts(upload, covered, expected):
+    assert pairs(merge_districts(CURRENT, table(*upload), covered)) == expected
+
+
+def test_merge_keeps_types_and_every_column():
+    current = CURRENT.assign(households=pd.array([1, 2, 3, None, 5], dtype="Int64"))
+    upload = table(("x", "章丘区")).assign(households=pd.array([7], dtype="Int64"))
+    merged = merge_districts(current, upload, ["章丘区"])
+    assert merged.dtypes.equals(current.dtypes)
+    assert merged["households"].tolist() == [1, 3, 7, 5, pd.NA]
+
+
+def test_everything_covered_is_the_file_itself():
+    upload = table(("x", "历城区"), ("y", "章丘区"), ("z", "天桥区"))
+    current = CURRENT.dropna()
+    assert kept_rows(current, file_districts(upload)).empty
+    assert pairs(merge_districts(current, upload, file_districts(upload))) == pairs(upload)
