@@ -38,9 +38,10 @@ def templates(lang: str, current: V.Version | None) -> None:
         )
 
 
-def checked(content: bytes, filename: str) -> LoadResult:
-    """The loader's result for this file, kept for the session so reruns (typing a comment) don't re-read it."""
-    key = (V.sha256(content), filename)
+def checked(content: bytes, filename: str, digest: str) -> LoadResult:
+    """The loader's result for this file (``digest``: its SHA-256), kept for the session so reruns (typing a
+    comment) don't re-read it."""
+    key = (digest, filename)
     if st.session_state.get("up_checked_key") != key:
         st.session_state["up_checked"] = load_bytes(content, filename)
         st.session_state["up_checked_key"] = key
@@ -70,7 +71,7 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
         )
 
 
-def scope_choice(result: LoadResult, content: bytes, current: V.Version | None, lang: str) -> list[str] | None:
+def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lang: str) -> list[str] | None:
     """The districts the file replaces (the default, when it names only some of them), or ``None``: all of it.
 
     Asked only when the file names its districts and the current version has projects outside them.
@@ -88,7 +89,7 @@ def scope_choice(result: LoadResult, content: bytes, current: V.Version | None, 
         t("up_scope", lang),
         list(labels),
         format_func=labels.get,
-        key=f"up_scope_{V.sha256(content)[:16]}",  # a new file asks afresh
+        key=f"up_scope_{digest[:16]}",  # a new file asks afresh
         help=t("up_scope_help", lang),
     )
     return covered if choice == "districts" else None
@@ -169,15 +170,16 @@ if upload is None:
     st.info(t("up_empty", lang), icon=":material/upload_file:")
 else:
     content, filename = upload.getvalue(), upload.name
-    result = checked(content, filename)
+    digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
+    result = checked(content, filename, digest)
     report(result, content, filename, lang)
-    blocker = publish_blocker(result, content, current)
+    blocker = publish_blocker(result, digest, current)
     if blocker == "up_blocked_errors":
         st.error(t(blocker, lang, count=len(result.errors)))
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
-        scope = scope_choice(result, content, current, lang)
+        scope = scope_choice(result, digest, current, lang)
         outcome = scoped_upload(result, current, scope)
         preview(outcome, current, lang)
         publish_form(outcome, content, filename, scope, view, seen_id)

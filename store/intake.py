@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from loaders import LoadResult
-from store.versions import Version, sha256
+from store.versions import Version
 
 
-def publish_blocker(result: LoadResult, content: bytes, current: Version | None) -> str | None:
-    """The reason this upload cannot be published (a catalogue key), or ``None`` when it can.
+def publish_blocker(result: LoadResult, digest: str, current: Version | None) -> str | None:
+    """The reason this upload (``digest``: its file's SHA-256) cannot be published (a catalogue key), or
+    ``None`` when it can.
 
     Errors block; a file with no projects would empty the dashboard; the current version's own file
     again would publish nothing new.
@@ -16,6 +17,6 @@ def publish_blocker(result: LoadResult, content: bytes, current: Version | None)
         return "up_blocked_errors"
     if result.projects.empty:
         return "up_blocked_empty"
-    if current is not None and current.sha256 == sha256(content):
+    if current is not None and current.sha256 == digest:
         return "up_blocked_same"
     return None
