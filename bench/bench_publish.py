@@ -48,22 +48,20 @@ FILE_BYTES = 6_400_000
 SCHEMA = "bench_publish"
 
 
+def reset_scratch(url: str, *, create: bool) -> None:
+    """Drop the scratch schema, and make it again, empty, when ``create``."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        if create:
+            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+
+
 def scratch_url(url: str) -> str:
     """PostgreSQL: the same database with ``search_path`` set to the scratch schema (made here, empty)."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
+    reset_scratch(url, create=True)
     return make_url(url).update_query_dict({"options": f"-csearch_path={SCHEMA}"}).render_as_string(False)
-
-
-def drop_scratch(url: str) -> None:
-    """Drop the scratch schema again."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    engine.dispose()
 
 
 def run(engine: Engine, projects: pd.DataFrame, content: bytes, repeat: int) -> dict[str, float | int]:
@@ -121,7 +119,7 @@ def main() -> int:
             )
         finally:
             engine.dispose()
-            drop_scratch(url)
+            reset_scratch(url, create=False)
     return 0 if ok else 1
 
 
