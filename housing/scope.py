@@ -31,8 +31,7 @@ def merge_districts(current: pd.DataFrame, upload: pd.DataFrame, covered: list[s
     Rows stay grouped by district in the current version's order (districts new to the register after
     them, rows without a district last), each group in its own order.
     """
-    kept = kept_rows(current, covered)
-    merged = pd.concat([kept, upload], ignore_index=True) if len(kept) else upload.copy()
+    merged = pd.concat([kept_rows(current, covered), upload], ignore_index=True)
     order = list(dict.fromkeys([*current["district"].dropna().tolist(), *covered]))
     rank = merged["district"].map({d: i for i, d in enumerate(order)}).astype("float").fillna(len(order))
     return merged.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
