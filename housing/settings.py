@@ -34,6 +34,27 @@ SETTINGS: tuple[Setting, ...] = (
         "一个工作表可读取的最大单元格区域（行×列）",
         "Largest cell area (rows x columns) read from one sheet",
     ),
+    Setting("max_sheets", 50, "一个工作簿可包含的最多工作表数", "Most worksheets a workbook may have"),
+    Setting("max_rows", 200_000, "一个工作表可读取的最多行数", "Most rows read from one worksheet"),
+    Setting("max_columns", 1000, "一个工作表可读取的最多列数", "Most columns read from one worksheet"),
+    Setting(
+        "worker_memory_mb",
+        1024,
+        "读取一个上传文件时可使用的内存上限（MB，在独立进程中强制执行）",
+        "Memory that reading one uploaded file may use, in MB (enforced in a separate process)",
+    ),
+    Setting(
+        "worker_cpu_s",
+        120,
+        "读取一个上传文件时可使用的 CPU 时间上限（秒）",
+        "CPU time that reading one uploaded file may use, in seconds",
+    ),
+    Setting(
+        "worker_wall_s",
+        120,
+        "读取一个上传文件的总时间上限（秒）",
+        "Wall-clock time that reading one uploaded file may take, in seconds",
+    ),
     Setting(
         "annual_target_projects",
         0,
@@ -61,3 +82,8 @@ def get_setting(key: str, overrides: dict | None = None):
         return type(spec.default)(overrides[key])
     raw = os.environ.get(f"RESETTLE_{key.upper()}")
     return type(spec.default)(raw) if raw not in (None, "") else spec.default
+
+
+def resolved(overrides: dict | None = None) -> dict:
+    """Every setting's value now, as explicit overrides (for a child process, whose environment is older)."""
+    return {s.key: get_setting(s.key, overrides) for s in SETTINGS}

@@ -4,4 +4,5 @@ import sys
 
 from loaders.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the sandbox's children import this module again; only the CLI runs it
+    sys.exit(main())

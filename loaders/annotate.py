@@ -36,9 +36,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from housing.settings import resolved
 from loaders.guard import _sheet_members, col_letters, col_number
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import RawSheet, ReadError, read_sheets, sniff_format
+from loaders.sandbox import ChildError, LimitExceeded, Limits, run_limited
 from loaders.table import find_header
 
 log = logging.getLogger(__name__)
@@ -68,8 +70,23 @@ def annotate_workbook(
 ) -> bytes | None:
     """The workbook as xlsx bytes with each issue's cell filled and commented and a last sheet listing them.
 
-    ``None`` when the file cannot be read (nothing to mark). Never raises for bad input.
+    ``None`` when the file cannot be read (nothing to mark). Never raises for bad input. The work runs in
+    the limited worker process (``loaders.sandbox``), like loading: openpyxl reads the whole file too.
     """
+    settings = resolved(overrides)
+    try:
+        return run_limited(
+            annotate_unguarded, data, filename, issues, lang, settings, limits=Limits.from_settings(settings)
+        )
+    except (LimitExceeded, ChildError) as exc:
+        log.warning("could not annotate %s: %s", filename, exc)
+        return None
+
+
+def annotate_unguarded(
+    data: bytes, filename: str, issues: list[Issue], lang: str = "zh", overrides: dict | None = None
+) -> bytes | None:
+    """``annotate_workbook`` without the worker process: only for code already running under the limits."""
     lang = "zh" if lang == "zh" else "en"
     try:
         sheets, _ = read_sheets(data, filename, overrides)  # the same size and zip-bomb checks as loading

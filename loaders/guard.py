@@ -9,6 +9,7 @@ cells far from the table before handing calamine a rewritten copy of the workboo
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -26,6 +27,15 @@ _WIDE_COL = re.compile(rb'<c r="[A-Z]{3}')
 _TWO_LETTER_COL = re.compile(rb'<c r="[A-Z]{2}\d')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 ROW_GAP, COL_GAP = 1000, 30  # blank rows / columns that separate a stray cell from the table
+MAX_MEMBERS = 10_000  # parts in one zipped workbook; real ones have dozens
+# Tolerant forms (any namespace prefix, either quote, spaces): used where a miss only costs a message.
+_PREFIX = rb"(?:[^\s<>/:=\"']+:)?"
+_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_SHEET = re.compile(rb"<" + _PREFIX + rb"sheet[\s/>]")
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_ANY_CELL_REF = re.compile(rb"<" + _PREFIX + rb"c(?:\s[^>]*?)?\sr\s*=\s*[\"']\$?([A-Z]{1,3})\$?(\d{1,7})[\"']")
+_CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>|<" + _PREFIX + rb"c[\s/>]")
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>[^<]+<")
 
 
 class GuardError(Exception):
@@ -67,10 +77,11 @@ def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     try:
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+        names = set(zf.namelist())
         for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{{{_MAIN_NS}}}sheet"):
-            member = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
-            if member in members:
-                members[member] = sheet.get("name", members[member])
+            member = posixpath.normpath(targets.get(sheet.get(f"{{{_REL_NS}}}id")) or "")
+            if member in names:  # wherever the relationship points, not only under xl/worksheets/
+                members[member] = sheet.get("name", members.get(member, member))
     except (KeyError, ElementTree.ParseError):
         pass  # names are only for messages; a workbook without them still loads
     return members
@@ -82,7 +93,7 @@ def _check_unzipped_size(zf: zipfile.ZipFile, limit_mb: float) -> None:
         raise GuardError(Issue("zip_bomb", params={"size_mb": total / 1048576, "limit_mb": limit_mb}))
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, limit_mb: float) -> bytes:
+def read_member(zf: zipfile.ZipFile, name: str, limit_mb: float) -> bytes:
     # Declared sizes can lie; read at most the limit and refuse if there is more.
     with zf.open(name) as fh:
         data = fh.read(int(limit_mb * 1048576) + 1)
@@ -170,14 +181,56 @@ def _rewrite(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def guard_xlsx(data: bytes, max_unzipped_mb: float, max_cells: int) -> Guarded:
-    """Check an xlsx/xlsm for zip bombs and absurd used ranges; rewrite it without stray cells."""
+def check_extent(sheet: str, rows: int, cols: int, cells: int, settings: dict) -> None:
+    """Refuse a sheet whose used area is beyond the limits (rows, columns, cells); raises ``GuardError``."""
+    if rows > settings["max_rows"]:
+        raise GuardError(Issue("too_many_rows", sheet=sheet, params={"count": rows, "limit": settings["max_rows"]}))
+    if cols > settings["max_columns"]:
+        params = {"count": cols, "limit": settings["max_columns"]}
+        raise GuardError(Issue("too_many_columns", sheet=sheet, params=params))
+    if max(cells, rows * cols) > settings["max_cells"]:
+        raise GuardError(Issue("range_too_large", sheet=sheet, params={"rows": rows, "cols": cols}))
+
+
+def check_members(zf: zipfile.ZipFile, max_unzipped_mb: float) -> None:
+    """What any zipped workbook (xlsx, ods) must pass: a sane number of parts and their declared total size."""
+    if len(zf.infolist()) > MAX_MEMBERS:
+        raise GuardError(Issue("too_many_parts", params={"count": len(zf.infolist()), "limit": MAX_MEMBERS}))
+    _check_unzipped_size(zf, max_unzipped_mb)
+
+
+def check_xml(xml: bytes) -> None:
+    """Refuse a document type declaration: workbooks never have one, and entities are how XML bombs work."""
+    if _DOCTYPE.search(xml[:65536]) or _DOCTYPE.search(xml):
+        raise GuardError(Issue("damaged"))
+
+
+def _sheet_count(zf: zipfile.ZipFile, limit_mb: float) -> int:
+    """How many sheets the workbook lists (every ``<sheet>`` element, whatever its namespace prefix)."""
+    try:
+        return len(_SHEET.findall(read_member(zf, "xl/workbook.xml", limit_mb)))
+    except KeyError:
+        return 0
+
+
+def guard_xlsx(
+    data: bytes, max_unzipped_mb: float, max_cells: int, *, max_sheets: int = 1000, formulas: bool = True
+) -> Guarded:
+    """Check an xlsx/xlsm for zip bombs, too many sheets and absurd used ranges; rewrite it without stray
+    cells; warn about formula cells saved without their values (read as blank)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        _check_unzipped_size(zf, max_unzipped_mb)
+        check_members(zf, max_unzipped_mb)
+        if "xl/workbook.bin" in zf.namelist():
+            raise GuardError(Issue("xlsb"))
+        sheets = _sheet_count(zf, max_unzipped_mb)
+        if sheets > max_sheets:
+            raise GuardError(Issue("too_many_sheets", params={"count": sheets, "limit": max_sheets}))
         replaced: dict[str, bytes] = {}
         issues: list[Issue] = []
         for member, sheet in _sheet_members(zf).items():
-            xml = _read_member(zf, member, max_unzipped_mb)
+            xml = read_member(zf, member, max_unzipped_mb)
+            check_xml(xml)
+            issues += uncached_formulas(xml, sheet) if formulas else []
             if _max_width(xml) * _max_row(xml) <= max_cells and not _dimension_too_big(xml, max_cells):
                 continue
             replaced[member], issue = _sanitize(xml, sheet, max_cells)
@@ -185,7 +238,100 @@ def guard_xlsx(data: bytes, max_unzipped_mb: float, max_cells: int) -> Guarded:
         return Guarded(_rewrite(zf, replaced) if replaced else data, issues)
 
 
+def uncached_formulas(xml: bytes, sheet: str) -> list[Issue]:
+    """One warning per column with formula cells saved without a value (calamine reads them as blank).
+
+    Files written by programs (not Excel or WPS) often hold formulas only; the values appear once the file is
+    opened and saved in a spreadsheet program.
+    """
+    if not _FORMULA.search(xml):
+        return []
+    by_column: dict[str, list[int]] = {}
+    for match in _FORMULA.finditer(xml):
+        ref = _cell_before(xml, match.start())
+        if ref and not _has_value(xml, match.end()):
+            by_column.setdefault(ref[0], []).append(ref[1])
+    return [_formula_issue(sheet, letters, rows) for letters, rows in by_column.items()]
+
+
+def _cell_before(xml: bytes, at: int) -> tuple[str, int] | None:
+    """The reference of the cell whose ``<f>`` starts at ``at`` (its start tag is just before it)."""
+    refs = _ANY_CELL_REF.findall(xml[max(0, at - 400) : at])
+    return (refs[-1][0].decode(), int(refs[-1][1])) if refs else None
+
+
+def _has_value(xml: bytes, after: int) -> bool:
+    """Whether the cell whose formula ends at ``after`` has a non-empty cached ``<v>`` before it closes."""
+    tail = xml[after : after + 65536]
+    end = _CELL_END.search(tail)
+    return bool(_VALUE.search(tail[: end.start() if end else len(tail)]))
+
+
+def _formula_issue(sheet: str, letters: str, rows: list[int]) -> Issue:
+    cells = "、".join(f"{letters}{r}" for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+    params = {"count": len(rows), "cells": cells}
+    return Issue(
+        "formula_no_value",
+        sheet=sheet,
+        row=rows[0],
+        column=letters,
+        value=cells,
+        params=params,
+        col=col_number(letters) - 1,
+    )
+
+
 def _dimension_too_big(xml: bytes, max_cells: int) -> bool:
     """A stale ``<dimension>`` can also make readers pre-allocate; treat an absurd one as a stray."""
     match = re.search(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', xml[:4096])
     return bool(match) and col_number(match.group(1)) * int(match.group(2)) > max_cells
+
+
+@dataclass
+class Extent:
+    """The part of one sheet that holds cells: rows and columns up to the last cell, and how many cells."""
+
+    sheet: str
+    rows: int = 0
+    cols: int = 0
+    cells: int = 0
+
+
+def xlsx_extents(data: bytes, max_unzipped_mb: float) -> list[Extent]:
+    """Each sheet's extent exactly as a reader places its cells (references or, without them, the next
+    position), in one streaming pass per sheet. Slow next to the checks above: only used to explain a file
+    that went over a limit."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = _sheet_members(zf)
+        members.update({n: n for n in zf.namelist() if n not in members and _has_sheet_data(zf, n, max_unzipped_mb)})
+        return [_extent(read_member(zf, member, max_unzipped_mb), sheet) for member, sheet in members.items()]
+
+
+def _has_sheet_data(zf: zipfile.ZipFile, member: str, limit_mb: float) -> bool:
+    return member.endswith(".xml") and b"sheetData" in read_member(zf, member, limit_mb)
+
+
+def _extent(xml: bytes, sheet: str) -> Extent:
+    check_xml(xml)
+    extent = Extent(sheet)
+    row = col = 0
+    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        name = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and name == "row":
+            row, col = _row_number(element.get("r"), row + 1), 0
+        elif event == "start" and name == "c":
+            row_ref, col = _cell_position(element.get("r"), row, col + 1)
+            extent.rows, extent.cols = max(extent.rows, row_ref), max(extent.cols, col)
+            extent.cells += 1
+        elif event == "end" and name == "row":
+            element.clear()
+    return extent
+
+
+def _row_number(text: str | None, default: int) -> int:
+    return int(text) if text and text.strip().isdigit() else default
+
+
+def _cell_position(ref: str | None, row: int, col: int) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*\$?([A-Za-z]{1,3})\$?(\d+)\s*", ref or "")
+    return (int(match.group(2)), col_number(match.group(1).upper())) if match else (row, col)

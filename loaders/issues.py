@@ -27,8 +27,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "password": (
         ERROR,
-        "文件有密码保护，请取消密码后再上传",
-        "The file is password protected; remove the password first",
+        "文件有密码保护：请在 Excel 或 WPS 中取消密码后重新上传",
+        "The file is password-protected: remove the password in Excel or WPS and upload it again",
     ),
     "unknown_encoding": (
         ERROR,
@@ -55,6 +55,57 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         WARNING,
         "忽略了表格区域以外的 {count} 个零散单元格（如 {cell}）",
         "Ignored {count} stray cell(s) far outside the table (e.g. {cell})",
+    ),
+    "unsafe_memory": (
+        ERROR,
+        "文件过大或已损坏，无法安全读取：读取时超出了内存上限 {limit} MB",
+        "The file is too large or damaged to read safely: reading it went over the memory limit of {limit} MB",
+    ),
+    "unsafe_cpu": (
+        ERROR,
+        "文件过大或已损坏，无法安全读取：读取时超出了 CPU 时间上限 {limit} 秒",
+        "The file is too large or damaged to read safely: reading it went over the CPU time limit of {limit} s",
+    ),
+    "unsafe_wall": (
+        ERROR,
+        "文件过大或已损坏，无法安全读取：{limit} 秒内未能读完",
+        "The file is too large or damaged to read safely: it could not be read within {limit} s",
+    ),
+    "unsafe_crash": (
+        ERROR,
+        "文件已损坏，读取程序异常退出，无法安全读取",
+        "The file is damaged: the reader stopped abnormally, so it cannot be read safely",
+    ),
+    "too_many_parts": (
+        ERROR,
+        "工作簿内部包含 {count} 个部件（上限 {limit} 个），不是正常的工作簿",
+        "The workbook holds {count} internal parts (the limit is {limit}); it is not an ordinary workbook",
+    ),
+    "too_many_sheets": (
+        ERROR,
+        "工作簿有 {count} 个工作表，上限为 {limit} 个；请只保留项目台账所在的工作表",
+        "The workbook has {count} sheets; the limit is {limit}. Keep only the sheets with the register",
+    ),
+    "too_many_rows": (
+        ERROR,
+        "工作表有 {count} 行，上限为 {limit} 行；请删除多余的行后再上传",
+        "The sheet has {count} rows; the limit is {limit}. Remove the excess rows and upload again",
+    ),
+    "too_many_columns": (
+        ERROR,
+        "工作表有 {count} 列，上限为 {limit} 列；请删除多余的列后再上传",
+        "The sheet has {count} columns; the limit is {limit}. Remove the excess columns and upload again",
+    ),
+    "xlsb": (
+        ERROR,
+        "这是 Excel 二进制工作簿（.xlsb），请在 Excel 中“另存为” .xlsx 格式后再上传",
+        "This is an Excel binary workbook (.xlsb); in Excel use Save As → .xlsx, then upload that file",
+    ),
+    "formula_no_value": (
+        WARNING,
+        "{count} 个公式单元格保存时没有计算结果，按空白读取（{cells}）：请在 Excel 或 WPS 中打开并保存后再上传",
+        "{count} formula cell(s) were saved without their values and are read as blank ({cells}): open and "
+        "save the file in Excel or WPS, then upload it again",
     ),
     "no_table": (
         ERROR,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from housing.settings import resolved
 from loaders.issues import ERROR, WARNING, Issue
-from loaders.reading import ReadError, read_sheets
+from loaders.reading import ReadError, check_size, diagnose, read_sheets
+from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.table import SheetTable, find_stage_header, project_frame, read_stage_sheet, read_table, stage_date_frame
+
+log = logging.getLogger(__name__)
 
 
 def empty_stage_dates() -> pd.DataFrame:
@@ -53,11 +58,43 @@ def empty_projects() -> pd.DataFrame:
 
 
 def load_bytes(data: bytes, filename: str = "", overrides: dict | None = None) -> LoadResult:
-    """Load a workbook from its bytes; never raises for bad input, reports it as issues."""
+    """Load a workbook from its bytes; never raises for bad input, reports it as issues.
+
+    The file is parsed in a separate process under the memory, CPU and time limits (``loaders.sandbox``):
+    whatever a parser does with a hostile file, this process only sees a clear issue.
+    """
+    settings = resolved(overrides)
+    try:
+        check_size(data, settings)
+        return run_limited(load_unguarded, data, filename, settings, limits=Limits.from_settings(settings))
+    except ReadError as exc:
+        return unreadable(filename, exc.issue)
+    except LimitExceeded as exc:
+        return unreadable(filename, _explained(data, filename, settings) or limit_issue(exc))
+    except ChildError as exc:  # a bug of ours on odd input: logged in full, told to the user as unreadable
+        log.error("loading %r failed in the worker:\n%s", filename, exc)
+        return unreadable(filename, Issue("damaged"))
+
+
+def _explained(data: bytes, filename: str, settings: dict) -> Issue | None:
+    """After a limit was hit: the sheet and the figures that explain it, found in a second limited worker."""
+    try:
+        return run_limited(diagnose, data, filename, settings, limits=Limits.from_settings(settings))
+    except (LimitExceeded, ChildError):
+        return None
+
+
+def unreadable(filename: str, issue: Issue) -> LoadResult:
+    """The result for a file that could not be read at all: no projects, the one issue that says why."""
+    return LoadResult(filename, empty_projects(), [issue], readable=False)
+
+
+def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = None) -> LoadResult:
+    """``load_bytes`` without the worker process: only for code already running under the limits."""
     try:
         sheets, issues = read_sheets(data, filename, overrides)
     except ReadError as exc:
-        return LoadResult(filename, empty_projects(), [exc.issue], readable=False)
+        return unreadable(filename, exc.issue)
     # A stage sheet also names projects, so it is told apart first: read as a project table, its rows would
     # come out as duplicate projects.
     stage_sheets = [find_stage_header(s.rows) is not None for s in sheets]
@@ -83,6 +120,5 @@ def load_workbook(path: str | Path, overrides: dict | None = None) -> LoadResult
     try:
         data = path.read_bytes()
     except OSError as exc:
-        issue = Issue("unreadable", params={"detail": f"{exc.strerror or exc}"})
-        return LoadResult(path.name, empty_projects(), [issue], readable=False)
+        return unreadable(path.name, Issue("unreadable", params={"detail": f"{exc.strerror or exc}"}))
     return load_bytes(data, path.name, overrides)

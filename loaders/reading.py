@@ -11,11 +11,14 @@ import logging
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import python_calamine as calamine
 
-from housing.settings import get_setting
-from loaders.guard import GuardError, guard_xlsx
+from housing.settings import get_setting, resolved
+from loaders.guard import GuardError, check_extent, guard_xlsx, read_member, xlsx_extents
+from loaders.guard_ods import guard_ods, ods_extents
+from loaders.guard_xls import guard_xls
 from loaders.issues import Issue
 
 log = logging.getLogger(__name__)
@@ -109,23 +112,76 @@ def read_calamine(data: bytes) -> list[RawSheet]:
         raise ReadError(Issue("damaged")) from exc
 
 
-def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) -> tuple[list[RawSheet], list[Issue]]:
-    """All sheets of a workbook file, after the size and used-range checks; raises ``ReadError``."""
+def check_size(data: bytes, overrides: dict | None = None) -> None:
+    """Refuse an empty file or one over ``max_upload_mb`` before anything reads it; raises ``ReadError``."""
     limit_mb = get_setting("max_upload_mb", overrides)
     if len(data) > limit_mb * 1048576:
         raise ReadError(Issue("too_large", params={"size_mb": len(data) / 1048576, "limit_mb": limit_mb}))
     if not data:
         raise ReadError(Issue("empty_file"))
+
+
+def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) -> tuple[list[RawSheet], list[Issue]]:
+    """All sheets of a workbook file, after the size and used-range checks; raises ``ReadError``."""
+    check_size(data, overrides)
     kind = sniff_format(data, filename)
+    settings = resolved(overrides)
     if kind == "csv":
-        return read_csv(data, filename or "CSV"), []
-    issues: list[Issue] = []
-    if kind == "xlsx":
+        sheets, issues = read_csv(data, filename or "CSV"), []
+    else:
+        data, issues = _guarded(kind, data, settings)
+        sheets = read_calamine(data)
+    _check_sheets(sheets, settings)
+    return sheets, issues
+
+
+def _guarded(kind: str, data: bytes, settings: dict) -> tuple[bytes, list[Issue]]:
+    """The format's pre-checks before any parser runs: the bytes to parse and the warnings found."""
+    try:
+        if kind == "xlsx":
+            limits = (settings["max_unzipped_mb"], settings["max_cells"])
+            guarded = guard_xlsx(data, *limits, max_sheets=settings["max_sheets"])
+            return guarded.data, guarded.issues
+        (guard_ods if kind == "ods" else guard_xls)(data, settings)
+        return data, []
+    except GuardError as exc:
+        raise ReadError(exc.issue) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ElementTree.ParseError) as exc:
+        raise ReadError(Issue("damaged")) from exc
+
+
+def _check_sheets(sheets: list[RawSheet], settings: dict) -> None:
+    """What the parser returned is within the limits too (the pre-checks cannot foresee every layout)."""
+    if len(sheets) > settings["max_sheets"]:
+        raise ReadError(Issue("too_many_sheets", params={"count": len(sheets), "limit": settings["max_sheets"]}))
+    for sheet in sheets:
+        width = max((len(r) for r in sheet.rows), default=0)
         try:
-            guarded = guard_xlsx(data, get_setting("max_unzipped_mb", overrides), get_setting("max_cells", overrides))
+            check_extent(sheet.name, len(sheet.rows), width, 0, settings)
         except GuardError as exc:
             raise ReadError(exc.issue) from exc
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise ReadError(Issue("damaged")) from exc
-        data, issues = guarded.data, guarded.issues
-    return read_calamine(data), issues
+
+
+def diagnose(data: bytes, filename: str, settings: dict) -> Issue | None:
+    """Why a file that went over a worker limit did: the sheet beyond the row, column or cell limits, found by
+    an exact pass over its cells; ``None`` when nothing specific is found (the limit then speaks for itself)."""
+    try:
+        kind = sniff_format(data, filename)
+        if kind not in ("xlsx", "ods"):
+            return None
+        if kind == "xlsx":
+            extents = xlsx_extents(data, settings["max_unzipped_mb"])
+        else:
+            extents = ods_extents(_content_xml(data, settings["max_unzipped_mb"]))
+        for extent in extents:
+            check_extent(extent.sheet, extent.rows, extent.cols, extent.cells, settings)
+    except (GuardError, ReadError) as exc:
+        return exc.issue
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ElementTree.ParseError):
+        return None
+    return None
+
+
+def _content_xml(data: bytes, limit_mb: float) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return read_member(zf, "content.xml", limit_mb)

@@ -22,6 +22,7 @@ from housing.settings import get_setting
 from housing.weekly import Weekly, weekly_changes
 from loaders import LoadResult, load_workbook
 from loaders.load import empty_projects
+from loaders.sandbox import run_limited
 from loaders.template import build_template
 from store import history as H
 from store import versions as V
@@ -147,7 +148,8 @@ def _template(url: str, lang: str, version_id: int | None) -> bytes:
     projects = version_projects(version_id) if version_id else empty_projects()
     districts = sorted(projects["district"].dropna().unique())
     streets = {d: sorted(projects.loc[projects["district"] == d, "street"].dropna().unique()) for d in districts}
-    return build_template(lang, districts, streets)
+    # The districts and streets are text from uploaded files: built under the same limits as reading one.
+    return run_limited(build_template, lang, districts, streets)
 
 
 def template_bytes(lang: str, version_id: int | None) -> bytes:
