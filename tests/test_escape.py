@@ -29,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from housing.i18n import t
 from store.db import open_database
-from ui.escape import md_escape, md_list, md_t, plot_escape
+from ui.escape import WORD_JOINER, md_escape, md_list, md_t, plot_escape
 
 # --- the helpers -----------------------------------------------------------------------------------------------
 
@@ -54,7 +54,19 @@ def test_md_escape_leaves_no_live_markup(text):
 @pytest.mark.parametrize("text", SAMPLES)
 def test_md_escape_shows_every_character_as_typed(text):
     shown = re.sub(r"\\(.)", r"\1", md_escape(text))  # what Markdown renders: each escape gives its character
-    assert shown == re.sub(r"[\r\n\t\v\f]+", " ", text)
+    assert shown.replace(WORD_JOINER, "") == re.sub(r"[\r\n\t\v\f]+", " ", text)
+
+
+# Streamlit's autolink-literal patterns (remark-gfm, in its StreamlitMarkdown bundle), run on the text as
+# rendered: escapes resolved. A URL or address matching them becomes a link whatever was escaped.
+GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I)
+GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
+
+
+@pytest.mark.parametrize("text", [*SAMPLES, "see http://evil.example/x", "WWW.EVIL.EXAMPLE", "mail a@evil.example"])
+def test_md_escape_breaks_autolink_literals(text):
+    shown = re.sub(r"\\(.)", r"\1", md_escape(text))
+    assert not GFM_URL.search(shown) and not GFM_EMAIL.search(shown), shown
 
 
 def test_md_escape_keeps_chinese_and_plain_text_unchanged():

@@ -27,13 +27,22 @@ from housing.i18n import t
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # Line breaks (and other vertical whitespace) would start a new block: a heading, a list, a quote.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
+# GitHub's autolink literals (``http://…``, ``www.…``, ``a@b.c``) are found in the text *after* escapes are
+# resolved (Streamlit's remark-gfm: /(https?:\/\/|www(?=\.))…/gi and /…@[-\w]+(\.[-\w]+)+/), so no backslash
+# stops them; an invisible word joiner after ``http:``, ``www`` or ``@`` does.
+_AUTOLINK = re.compile(r"(?i)https?:(?=//)|www(?=\.)|@")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: object) -> str:
-    """``text`` as a Markdown string that renders exactly as its characters, on one line (``None``: empty)."""
+    """``text`` as a Markdown string that renders as its characters, on one line (``None``: empty).
+
+    A URL or e-mail address in it gets an invisible word joiner, so it shows but never becomes a link.
+    """
     if text is None:
         return ""
-    return _PUNCTUATION.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    unlinked = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, _BREAKS.sub(" ", str(text)))
+    return _PUNCTUATION.sub(r"\\\1", unlinked)
 
 
 def md_t(key: str, lang: str, **params: object) -> str:
