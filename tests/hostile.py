@@ -66,13 +66,20 @@ def publish_hostile(db) -> V.Version:
 
 
 _ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")  # a backslash-escaped ASCII punctuation character: inert
-_LIVE = ("](", "![", "<img", "<a ", "<a\t", "<script", "javascript:", "http://", "https://", "www.", ":red[")
+_LIVE = ("](", "![", "<img", "<a ", "<a\t", "<script", "javascript:", ":red[")
+# Streamlit's autolink-literal patterns (remark-gfm, in its StreamlitMarkdown bundle). They run on the text as
+# rendered, escapes resolved: a URL or address matching them becomes a link whatever was escaped.
+GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I)
+GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
 
 
 def live_markup(markdown: str) -> list[str]:
-    """What in ``markdown`` would render as a link, image, tag, autolink or directive (escaped text removed)."""
+    """What in ``markdown`` would render as a link, image, tag or directive (escaped characters set aside), or
+    as an autolink (escapes resolved)."""
     inert = _ESCAPED.sub("", markdown).lower()
-    return [pattern for pattern in _LIVE if pattern in inert]
+    shown = re.sub(r"\\(.)", r"\1", markdown)
+    found = [pattern for pattern in _LIVE if pattern in inert]
+    return found + [m.group(0) for pattern in (GFM_URL, GFM_EMAIL) for m in pattern.finditer(shown)]
 
 
 def frame_has(frame: pd.DataFrame, text: str) -> bool:

@@ -19,6 +19,8 @@ from google.protobuf.message import Message
 from hostile import (
     ATTACK,
     EVIL,
+    GFM_EMAIL,
+    GFM_URL,
     HOSTILE_APP_PARAMS,
     URL_ATTACK,
     frame_has,
@@ -55,12 +57,6 @@ def test_md_escape_leaves_no_live_markup(text):
 def test_md_escape_shows_every_character_as_typed(text):
     shown = re.sub(r"\\(.)", r"\1", md_escape(text))  # what Markdown renders: each escape gives its character
     assert shown.replace(WORD_JOINER, "") == re.sub(r"[\r\n\t\v\f]+", " ", text)
-
-
-# Streamlit's autolink-literal patterns (remark-gfm, in its StreamlitMarkdown bundle), run on the text as
-# rendered: escapes resolved. A URL or address matching them becomes a link whatever was escaped.
-GFM_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I)
-GFM_EMAIL = re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
 
 
 @pytest.mark.parametrize("text", [*SAMPLES, "see http://evil.example/x", "WWW.EVIL.EXAMPLE", "mail a@evil.example"])
