@@ -22,8 +22,8 @@ from housing.fmt import fmt_list
 from housing.i18n import t
 
 # Every ASCII punctuation character: CommonMark lets any of them be backslash-escaped, and escaping them all
-# covers links, images, emphasis, code, HTML, autolinks (``http\:``, ``www\.``), headings, lists, tables,
-# LaTeX (``$``) and Streamlit's directives (``:red[…]``, ``:material/…:``) without having to list them.
+# covers links, images, emphasis, code, HTML, ``<…>`` autolinks, headings, lists, tables, LaTeX (``$``) and
+# Streamlit's directives (``:red[…]``, ``:material/…:``) without having to list them.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # Line breaks (and other vertical whitespace) would start a new block: a heading, a list, a quote.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
