@@ -33,7 +33,9 @@ def _url_date(text: str | None) -> dt.date | None:
 
 
 def _url_int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    # ASCII digits only ("²".isdigit() is True but int() fails) and at most 9 of them: a version id fits the
+    # database's 32-bit integer, so a hand-made link cannot make the query itself fail.
+    return int(text) if text and len(text) <= 9 and text.isascii() and text.isdigit() else None
 
 
 def init_state() -> None:

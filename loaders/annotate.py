@@ -37,6 +37,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from housing.settings import resolved
+from loaders.cells import FORMULA_STARTS, write_text, write_value
 from loaders.guard import _sheet_members, col_letters, col_number
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import RawSheet, ReadError, read_sheets, sniff_format
@@ -172,11 +173,12 @@ def _safe_title(name: str) -> str:
 
 
 def _keep_texts_as_text(ws, rows: list[list]) -> None:
-    """Text such as ``=A1`` or ``#N/A`` stays text: openpyxl would store it as a formula or an error."""
+    """Text such as ``=A1``, ``-5`` or ``#N/A`` stays text: openpyxl would store a formula or an error, and
+    Excel would read ``+``/``-``/``@`` text as a formula once the cell is edited (``loaders.cells``)."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            if isinstance(value, str) and value[:1] in ("=", "#"):
-                ws.cell(r, c).data_type = "s"
+            if isinstance(value, str) and value[:1] in ("#", *FORMULA_STARTS):
+                write_text(ws.cell(r, c), value)
 
 
 def _fit_widths(ws, rows: list[list], sample: int = 50) -> None:
@@ -346,12 +348,12 @@ def _summary_row(ws, r: int, issue: Issue, place: Place | None, lang: str) -> No
     severity = ws.cell(r, 1, SEVERITY_TEXT[lang][issue.severity])
     severity.fill = _fill(issue.severity)
     location = ws.cell(r, 2)
-    _put(location, _location_text(issue, place, lang))
     if place is not None:
         title, row, col = place
         quoted = title.replace("'", "''")
         location.hyperlink = Hyperlink(ref=location.coordinate, location=f"'{quoted}'!{col_letters(col)}{row}")
-        location.style = "Hyperlink"
+        location.style = "Hyperlink"  # before the text: a named style replaces the cell's quote prefix
+    _put(location, _location_text(issue, place, lang))
     ws.cell(r, 3, issue.row)
     _put(ws.cell(r, 4), _column_text(issue, lang))
     _put(ws.cell(r, 5), issue.value)
@@ -378,9 +380,7 @@ def _column_text(issue: Issue, lang: str) -> str:
 
 def _put(cell, value) -> None:
     """Write a value as it is: text stays text even when it starts with ``=`` or looks like ``#N/A``."""
-    cell.value = _clean(value)
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
+    write_value(cell, value if value != "" else None)
 
 
 # --- formulas keep the values the loader read ------------------------------------------------------------------

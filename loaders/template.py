@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from housing.fmt import fmt_list
 from housing.stages import STAGES
+from loaders.cells import write_text
 from loaders.values import EXCEL_EPOCH, YEAR_HIGH, YEAR_LOW
 
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
@@ -298,7 +299,7 @@ def _write_lists(ws: Worksheet, lang: str, options: dict[str, list[str]]) -> dic
     for field, values in options.items():
         ws.cell(row, 1, t[f"list_{field}"]).font = Font(bold=True)
         for offset, value in enumerate(values, start=1):
-            ws.cell(row + offset, 1, value)
+            write_text(ws.cell(row + offset, 1), value)  # a district named "=HYPERLINK(…)" stays text
         sources[field] = f"'{ws.title}'!$A${row + 1}:$A${row + len(values)}"
         row += len(values) + 2
     return sources
@@ -336,7 +337,7 @@ def _write_instructions(ws: Worksheet, lang: str, streets) -> None:
         rows += [([str(d), _join(lang, g)], False) for d, g in streets.items()]
     for r, (cells, bold) in enumerate(rows, start=1):
         for c, value in enumerate(cells, start=1):
-            cell = ws.cell(r, c, value)
+            cell = write_text(ws.cell(r, c), value)  # the district and street names are users' text
             cell.alignment = Alignment(vertical="top", wrap_text=c > 1)
             cell.font = Font(bold=bold)
 

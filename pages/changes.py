@@ -11,6 +11,7 @@ from store import history as H
 from store import versions as V
 from ui.context import View, current_view
 from ui.data import engine, weekly_for
+from ui.escape import md_t
 from ui.weekly import counts, details
 
 
@@ -46,7 +47,7 @@ def compare_choice(view: View) -> int | None:
 
 view = current_view()
 lang = view.lang
-st.title(t("wk_title", lang, region=view.region()))
+st.title(md_t("wk_title", lang, region=view.region()))
 st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
 if view.source.version is None:
     st.info(t("wk_needs_versions", lang), icon=":material/info:")

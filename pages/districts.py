@@ -15,6 +15,7 @@ from housing.rules import DUE_SOON_DAYS
 from ui.charts import households_bars
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
+from ui.escape import md_escape, md_t
 from ui.tables import project_columns, project_table, status_count_columns, status_count_table, style_status
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -32,15 +33,15 @@ def breadcrumb(place: Place, lang: str) -> None:
             if depth:
                 st.markdown("›", width="content")
             if step == place:
-                st.markdown(f"**{crumb_label(step, lang)}**", width="content")
+                st.markdown(f"**{md_escape(crumb_label(step, lang))}**", width="content")
                 continue
             st.button(
-                crumb_label(step, lang),
+                md_escape(crumb_label(step, lang)),  # button labels are Markdown
                 key=f"dd_crumb_{depth}",
                 type="tertiary",
                 on_click=go_to,
                 args=(step,),
-                help=t("dd_up", lang, place=crumb_label(step, lang)),
+                help=md_t("dd_up", lang, place=crumb_label(step, lang)),
             )
 
 
@@ -132,7 +133,7 @@ def level(view: View, place: Place) -> None:
     lang = view.lang
     projects = projects_in(view.projects, place.district, place.street)
     if projects.empty:
-        st.warning(t("dd_empty_place", lang, place=place_name(place, view.region(), lang)))
+        st.warning(md_t("dd_empty_place", lang, place=place_name(place, view.region(), lang)))
         return
     headline(projects, view)
     if place.child == "district":
@@ -141,17 +142,17 @@ def level(view: View, place: Place) -> None:
         children(projects, "street", lang)
     else:
         if place.child == "street":  # a district whose projects name no street/town: its projects at once
-            st.info(t("dd_no_streets", lang, place=place.district))
+            st.info(md_t("dd_no_streets", lang, place=place.district))
         project_list(projects, lang)
 
 
 view = current_view()
 place, unknown = current_place(view.classified)
-st.title(t("dd_title", view.lang, place=place_name(place, view.region(), view.lang)))
+st.title(md_t("dd_title", view.lang, place=place_name(place, view.region(), view.lang)))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 breadcrumb(place, view.lang)
 pickers(view, place)
 if unknown:
-    st.info(t("dd_unknown_place", view.lang, name=unknown))
+    st.info(md_t("dd_unknown_place", view.lang, name=unknown))  # from the URL, as typed
 if not empty_state(view):
     level(view, place)

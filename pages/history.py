@@ -13,6 +13,7 @@ from store import versions as V
 from ui.changes import show_changes
 from ui.context import PUBLISHED, current_view
 from ui.data import engine, version_projects
+from ui.escape import md_t
 
 
 def source_text(version: V.Version, lang: str) -> str:
@@ -62,7 +63,7 @@ def actions(version: V.Version, current_id: int | None, lang: str) -> None:
     db = engine()
     cols = st.columns(2)
     cols[0].download_button(
-        t("hi_download", lang, file=version.filename),
+        md_t("hi_download", lang, file=version.filename),  # a button label is Markdown
         data=lambda: V.version_file(db, version.id)[1],
         file_name=version.filename,
         on_click="ignore",

@@ -17,6 +17,7 @@ from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view, empty_state
 from ui.data import engine, weekly_for
 from ui.drill import district_link
+from ui.escape import md_t
 from ui.links import project_link
 from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
 from ui.urls import link_column
@@ -45,7 +46,9 @@ def data_banner(view: View) -> None:
             t("published_sample_banner", lang, version=version.id, title=t(sample.title_key, lang)),
             icon=":material/info:",
         )
-    st.caption(t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename))
+    st.caption(
+        md_t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename)
+    )
 
 
 def headline(view: View) -> None:
@@ -164,7 +167,7 @@ def load_notes(view: View) -> None:
 
 
 view = current_view()
-st.title(t("page_title", view.lang, region=view.region()))
+st.title(md_t("page_title", view.lang, region=view.region()))  # a district chosen in the sidebar
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 data_banner(view)
 if not empty_state(view):

@@ -14,6 +14,7 @@ from housing.rollup import UNNAMED
 from ui.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_chart, stage_bars
 from ui.context import View, current_view, empty_state
 from ui.data import baselines
+from ui.escape import md_t
 from ui.links import project_link
 from ui.tables import status_text, style_status
 from ui.urls import link_column
@@ -100,7 +101,7 @@ def baseline_section(view: View) -> None:
 
 
 view = current_view()
-st.title(t("pg_title", view.lang, region=view.region()))
+st.title(md_t("pg_title", view.lang, region=view.region()))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 if not empty_state(view):
     funnel_section(view)

@@ -6,8 +6,6 @@ project names here; the pickers choose another. The sidebar filters do not narro
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -21,15 +19,11 @@ from housing.status import DONE, STATUS_COLORS, render
 from ui.charts import days_text, moved_text, slip_text, stage_timeline
 from ui.context import View, current_view
 from ui.data import baselines, project_history
+from ui.escape import md_escape, md_t
 from ui.links import PICKER_KEYS, current_project, picked
 from ui.tables import status_text
 
 PLOTLY_CONFIG = {"displaylogo": False}
-
-
-def md(text) -> str:
-    """Workbook text safe inside markdown (a ``*`` or ``[`` in a note stays a character)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def pickers(view: View) -> None:
@@ -70,7 +64,7 @@ def status_block(project: pd.Series, lang: str) -> None:
     )
     shown = f" &nbsp; {t(f'pj_level_{level}', lang)}" if isinstance(level, str) and status != DONE else ""
     st.markdown(badge + shown, unsafe_allow_html=True)  # our own label and colour only, no workbook text
-    st.markdown("\n".join(f"- {md(render(r, lang))}" for r in project["reasons"]))
+    st.markdown("\n".join(f"- {md_escape(render(r, lang))}" for r in project["reasons"]))  # stage text: workbook
 
 
 def headline(project: pd.Series, baseline: pd.Series, lang: str) -> None:
@@ -104,7 +98,7 @@ def headline(project: pd.Series, baseline: pd.Series, lang: str) -> None:
     bottom[2].metric(
         t("col_stage", lang),
         stage_name(stage_id, lang) if isinstance(stage_id, str) else t("pg_stage_unknown", lang),
-        help=t("pj_stage_help", lang, text=project["stage"]) if isinstance(project["stage"], str) else None,
+        help=md_t("pj_stage_help", lang, text=project["stage"]) if isinstance(project["stage"], str) else None,
     )
 
 
@@ -125,7 +119,8 @@ def who_and_notes(project: pd.Series, lang: str) -> None:
     for key, column in (("col_unit", "unit"), ("chg_field_notes", "notes")):
         value = project[column]
         if isinstance(value, str) and value.strip():
-            st.markdown(f"**{t(key, lang)}**：{md(value)}" if lang == "zh" else f"**{t(key, lang)}**: {md(value)}")
+            text = md_escape(value)
+            st.markdown(f"**{t(key, lang)}**：{text}" if lang == "zh" else f"**{t(key, lang)}**: {text}")
 
 
 def stage_table(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -208,12 +203,12 @@ if index is None:
     st.title(t("page_project", lang))
 else:
     chosen = view.classified.loc[index]
-    st.title(chosen["name"])
+    st.title(md_escape(chosen["name"]))
     place = " · ".join(p for p in (chosen["district"], chosen["street"]) if isinstance(p, str))
-    st.caption(" · ".join([place or UNNAMED, t("as_of_caption", lang, date=fmt_date(view.as_of, lang))]))
+    st.caption(" · ".join([md_escape(place) or UNNAMED, t("as_of_caption", lang, date=fmt_date(view.as_of, lang))]))
 pickers(view)
 if unknown:
-    st.info(t("pj_unknown", lang, name=unknown))
+    st.info(md_t("pj_unknown", lang, name=unknown))  # from the URL, as typed
 if not view.has_data:
     st.info(t("no_data_yet", lang), icon=":material/upload_file:")
 elif index is None:

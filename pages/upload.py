@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from housing.changes import diff_projects
-from housing.fmt import fmt_int, fmt_list
+from housing.fmt import fmt_int
 from housing.i18n import t
 from housing.scope import file_districts, kept_rows
 from housing.settings import get_setting
@@ -16,6 +16,7 @@ from store.intake import publish_blocker
 from ui.changes import show_changes
 from ui.context import View, current_view
 from ui.data import engine, scoped_upload, template_bytes, version_projects
+from ui.escape import md_list
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
@@ -82,8 +83,9 @@ def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lan
         return None
     others = kept["district"].dropna().unique().tolist()
     labels = {
-        "districts": t("up_scope_districts", lang, districts=fmt_list(covered, lang), version=current.id),
-        "all": t("up_scope_all", lang, count=fmt_int(len(kept)), others=fmt_list(others, lang) or "—"),
+        # Radio options are Markdown: the district names come from the workbook.
+        "districts": t("up_scope_districts", lang, districts=md_list(covered, lang), version=current.id),
+        "all": t("up_scope_all", lang, count=fmt_int(len(kept)), others=md_list(others, lang) or "—"),
     }
     choice = st.radio(
         t("up_scope", lang),

@@ -15,6 +15,7 @@ from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
+from ui.escape import plot_escape
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WAITING_COLOR = "#BBBBBB"
@@ -49,7 +50,7 @@ def households_bars(rollup: pd.DataFrame, column: str, lang: str) -> go.Figure:
     """Stacked horizontal bars of a roll-up (districts, streets): households handed over and still waiting per
     ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows."""
     table = rollup.sort_values("households", kind="stable")
-    names = table[column].astype(str)
+    names = table[column].astype(str).map(plot_escape)  # workbook names: Plotly would draw <a>, <b> in them
     fig = go.Figure()
     for part, key, color in (
         ("done_households", "chart_done", STATUS_COLORS["done"]),
@@ -87,19 +88,20 @@ def households_bars(rollup: pd.DataFrame, column: str, lang: str) -> go.Figure:
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:
-    """Project names, with the district added where two projects share a name."""
+    """Project names, with the district added where two projects share a name (escaped for Plotly)."""
     dup = frame["name"].duplicated(keep=False)
-    return [f"{n}（{d}）" if twin else n for n, d, twin in zip(frame["name"], frame["district"], dup)]
+    names = [f"{n}（{d}）" if twin else n for n, d, twin in zip(frame["name"], frame["district"], dup)]
+    return [plot_escape(n) for n in names]
 
 
 def _axis_y(frame: pd.DataFrame, grouped: bool):
     labels = _labels(frame)
-    return [frame["district"].fillna("—").tolist(), labels] if grouped else labels
+    return [[plot_escape(d) for d in frame["district"].fillna("—")], labels] if grouped else labels
 
 
 def _hover(frame: pd.DataFrame, lang: str) -> list[str]:
     return [
-        f"<b>{n}</b> · {d if isinstance(d, str) else '—'}<br>{status_label(s, lang)}<br>"
+        f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>{status_label(s, lang)}<br>"
         f"{t('col_start', lang)}: {fmt_date(a, lang) or '—'}<br>{t('col_deadline', lang)}: {fmt_date(b, lang) or '—'}"
         f"<br>{t('col_handed_over', lang)}: {fmt_date(h, lang) or '—'}"
         f"<br>{t('col_households', lang)}: {fmt_int(hh) or '—'}"
@@ -490,7 +492,7 @@ def baseline_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _baseline_hover(frame: pd.DataFrame, lang: str) -> list[str]:
     return [
-        f"<b>{n}</b> · {d if isinstance(d, str) else '—'}<br>{status_label(s, lang)}"
+        f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>{status_label(s, lang)}"
         f"<br>{t('pg_baseline', lang)}: {fmt_date(b, lang) or '—'}"
         f"<br>{t('col_deadline', lang)}: {fmt_date(c, lang) or '—'}"
         + (f"<br>{moved_text(p, lang)}" if pd.notna(p) else "")
