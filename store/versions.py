@@ -268,13 +268,16 @@ def _already_published(conn: Connection, current: int | None, incoming: _Incomin
     return row.sha256 == incoming.fields["sha256"] and same_scope
 
 
-def _version_rows(conn: Connection, version_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A version's projects and stage dates read on ``conn`` (empty frames for ``None``: nothing published)."""
+def _version_rows(
+    conn: Connection, version_id: int | None, districts: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A version's projects and stage dates read on ``conn`` (empty frames for ``None``: nothing published);
+    only those of ``districts`` when given."""
     if version_id is None:
         return empty_projects(), empty_stage_dates()
     return (
-        _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects()),
-        _read_in(conn, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates()),
+        _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts),
+        _read_in(conn, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates(), districts),
     )
 
 
@@ -283,7 +286,7 @@ def _districts_unchanged(
 ) -> bool:
     """Whether ``districts`` have the same projects and stage dates in ``now`` (the current version's rows)
     as in version ``seen``: then the preview the user read is still true for the rows the file replaces."""
-    before = _version_rows(conn, seen)
+    before = _version_rows(conn, seen, districts)  # just those districts: half the read of a whole version
     return all(_rows_of(b, districts).equals(_rows_of(n, districts)) for b, n in zip(before, now))
 
 
@@ -400,9 +403,20 @@ def _read(engine: Engine, table, fields: tuple[str, ...], dates: tuple[str, ...]
         return _read_in(conn, table, fields, dates, version_id, template)
 
 
-def _read_in(conn: Connection, table, fields: tuple[str, ...], dates: tuple[str, ...], version_id: int, template):
-    """``_read`` on an open connection (inside a write transaction: what it has locked and sees)."""
+def _read_in(
+    conn: Connection,
+    table,
+    fields: tuple[str, ...],
+    dates: tuple[str, ...],
+    version_id: int,
+    template,
+    districts: list[str] | None = None,
+):
+    """``_read`` on an open connection (inside a write transaction: what it has locked and sees); only the
+    rows of ``districts`` when given."""
     query = select(*[table.c[n] for n in fields]).where(table.c.version_id == version_id)
+    if districts is not None:
+        query = query.where(table.c.district.in_(districts))
     rows = conn.execute(query.order_by(table.c.position)).all()
     frame = pd.DataFrame.from_records(rows, columns=list(fields))
     for name in dates:
