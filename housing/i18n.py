@@ -121,10 +121,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "up_comment": ("说明（可选）", "Comment (optional)"),
     "up_publish": ("发布", "Publish"),
     "up_need_uploader": ("请填写上传人姓名。", "Enter the name of the person uploading."),
-    "up_moved_on": (
-        "在您预览之后，已有人发布了新版本。上方的预览已按最新版本更新，请核对后再次发布。",
-        "Someone published a new version after your preview. The preview above now compares with it; check "
-        "it and publish again.",
+    "up_version_moved": (
+        "在您预览之后，{uploader} 已于 {time} 发布第 {version} 版，本次未发布。"
+        "请对照第 {version} 版重新查看变化后再发布。",
+        "Version {version} was published meanwhile by {uploader} ({time}), so nothing was published. Review "
+        "the changes against version {version} again, then publish.",
     ),
     "up_published": (
         "已发布第 {version} 版，看板已切换到新数据。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from housing.changes import diff_projects
-from housing.fmt import fmt_int
+from housing.fmt import fmt_datetime, fmt_int
 from housing.i18n import t
 from housing.scope import file_districts, kept_rows
 from housing.settings import get_setting
@@ -16,7 +16,7 @@ from store.intake import publish_blocker
 from ui.changes import show_changes
 from ui.context import View, current_view
 from ui.data import engine, scoped_upload, template_bytes, version_projects
-from ui.escape import md_list
+from ui.escape import md_list, md_t
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
@@ -111,10 +111,11 @@ def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
 def publish_form(
     result: LoadResult, content: bytes, filename: str, scope: list[str] | None, view: View, seen_id: int | None
 ) -> None:
-    """Uploader and comment, then publish; refused if another version was published since the preview.
+    """Uploader and comment, then publish; refused if another version makes the preview the user read untrue.
 
-    ``result`` is what the new version will hold (``scoped_upload``); ``seen_id`` is the version the previous
-    run's preview compared against, the one the user read.
+    ``result`` is the file as read; with ``scope`` the store merges it onto the version current inside the
+    write transaction (the preview showed the same merge onto the version current then). ``seen_id`` is the
+    version the previous run's preview compared against, the one the user read.
     """
     lang = view.lang
     with st.form("up_publish"):
@@ -126,24 +127,37 @@ def publish_form(
     if not uploader.strip():
         st.error(t("up_need_uploader", lang))
         return
-    db = engine()
-    if V.current_version_id(db) != seen_id:
-        st.warning(t("up_moved_on", lang))
-        return
-    version = V.publish(
-        db,
-        result.projects,
-        content=content,
-        filename=filename,
-        uploader=uploader,
-        comment=comment,
-        issues=result.issues,
-        stage_dates=result.stage_dates,
-        scope=scope,
-    )
+    try:
+        version = V.publish(
+            engine(),
+            result.projects,
+            content=content,
+            filename=filename,
+            uploader=uploader,
+            comment=comment,
+            issues=result.issues,
+            stage_dates=result.stage_dates,
+            scope=scope,
+            expected=seen_id,
+        )
+    except V.VersionMoved as moved:
+        # Shown after a rerun, so the preview above is drawn again against the version now current.
+        st.session_state["up_moved"] = (moved.version, moved.uploader, moved.published_at)
+        st.rerun()
     st.session_state["up_done"] = st.session_state["up_base"] = version.id
     st.session_state["up_nonce"] = st.session_state.get("up_nonce", 0) + 1  # a fresh, empty file picker
     st.rerun()
+
+
+def moved_notice(lang: str) -> None:
+    """After a refused publish: which version was published meanwhile, by whom and when."""
+    moved = st.session_state.pop("up_moved", None)
+    if moved is not None:
+        version, uploader, published_at = moved
+        when = fmt_datetime(published_at, lang, str(get_setting("timezone")))
+        st.warning(
+            md_t("up_version_moved", lang, version=version, uploader=uploader, time=when), icon=":material/sync:"
+        )
 
 
 def published_notice(lang: str) -> None:
@@ -175,6 +189,7 @@ else:
     digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
     result = checked(content, filename, digest)
     report(result, content, filename, lang)
+    moved_notice(lang)
     blocker = publish_blocker(result, digest, current)
     if blocker == "up_blocked_errors":
         st.error(t(blocker, lang, count=len(result.errors)))
@@ -182,6 +197,5 @@ else:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
         scope = scope_choice(result, digest, current, lang)
-        outcome = scoped_upload(result, current, scope)
-        preview(outcome, current, lang)
-        publish_form(outcome, content, filename, scope, view, seen_id)
+        preview(scoped_upload(result, current, scope), current, lang)
+        publish_form(result, content, filename, scope, view, seen_id)

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "resettle.db"
@@ -82,9 +82,20 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+# Key of the PostgreSQL advisory lock serialising migrations ("resettle" in ASCII, a fixed 63-bit number).
+MIGRATION_LOCK = int.from_bytes(b"resettle", "big")
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest migration (creates it on an empty database)."""
+    """Upgrade the schema to the newest migration (creates it on an empty database).
+
+    Safe when several app processes start at once: they migrate one after the other, and the later ones
+    find the schema at head. SQLite serialises them by ``BEGIN IMMEDIATE``; PostgreSQL by an advisory lock
+    held until the migration transaction ends (without it two processes both CREATE the tables and one fails).
+    """
     with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(_alembic_config(conn), "head")
 
 

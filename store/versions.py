@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from housing.scope import merge_districts
 from loaders.issues import Issue
 from loaders.load import empty_projects, empty_stage_dates
 from store.db import writing
@@ -30,6 +32,26 @@ from store.schema import (
 
 UPLOAD, ROLLBACK, SAMPLE = "upload", "rollback", "sample"
 _ISSUE_FIELDS = {f.name for f in dataclasses.fields(Issue)}
+
+
+class _Unchecked(enum.Enum):
+    ANY = "any"
+
+
+ANY_VERSION = _Unchecked.ANY
+"""``expected`` for a publish nobody previewed (command line, imports, benchmarks): lands on whatever is current."""
+
+
+class VersionMoved(Exception):
+    """Another version became current after the user's preview; nothing was published.
+
+    ``version``, ``uploader`` and ``published_at`` (UTC) describe the version current now; ``expected`` is
+    the one the preview compared against.
+    """
+
+    def __init__(self, expected: int | None, version: int, uploader: str, published_at: dt.datetime) -> None:
+        super().__init__(f"version {version} was published by {uploader} after the preview against {expected}")
+        self.expected, self.version, self.uploader, self.published_at = expected, version, uploader, published_at
 
 
 @dataclass(frozen=True)
@@ -161,29 +183,122 @@ def publish(
     stage_dates: pd.DataFrame | None = None,
     at: dt.datetime | None = None,
     scope: list[str] | None = None,
+    expected: int | None | _Unchecked = ANY_VERSION,
 ) -> Version:
     """Publish a validated project table (and its stage dates) as the new current version; returns it.
 
     The caller has checked there are no errors (the upload page does); warnings are kept with the version.
-    ``at`` is the publication time (default now; importing past weekly workbooks sets it). ``scope``: the
-    districts the file replaced when it updated only those (``housing.scope``), kept in the summary.
+    ``at`` is the publication time (default now; importing past weekly workbooks sets it).
+
+    ``scope``: the districts the file replaces when it updates only those (``housing.scope``). The new
+    version is then the version current *inside the write transaction* with those districts taken from
+    ``projects`` and ``stage_dates``, so two district offices publishing at once both land.
+
+    ``expected``: the version the user previewed against (``None``: an empty database); ``ANY_VERSION``
+    skips the checks. Raises ``VersionMoved`` when what the preview showed no longer holds: for a whole
+    register, any other version published since; for a scoped publish, a change to the file's own
+    districts (another district's version landing meanwhile is merged onto, not refused). Publishing the
+    same file with the same scope again after the preview (a double click, a second tab) returns the
+    version the first click made instead of a copy of it.
     """
-    issues = list(issues or [])
-    meta = _meta(
-        projects,
-        issues,
-        uploader=uploader.strip()[:100],
-        filename=filename[:255],
-        sha256=sha256(content),
-        comment=comment.strip(),
-        source=source,
+    incoming = _Incoming(
+        projects=projects,
+        stage_dates=stage_dates if stage_dates is not None else empty_stage_dates(),
+        issues=list(issues or []),
+        scope=list(scope or []),
+        fields={
+            "uploader": uploader.strip()[:100],
+            "filename": filename[:255],
+            "sha256": sha256(content),
+            "comment": comment.strip(),
+            "source": source,
+        },
     )
-    meta.update(stage_dates=stage_dates, at=at)
-    if scope:
-        meta["summary"]["scope"] = list(scope)
     with writing(engine) as conn:
-        version_id = _publish_in(conn, projects, meta, None, content)
+        version_id = _publish_checked(conn, incoming, content, expected, at)
     return get_version(engine, version_id)
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """What a publish was given: the file's rows, its issues, the districts it replaces, the version fields."""
+
+    projects: pd.DataFrame
+    stage_dates: pd.DataFrame
+    issues: list[Issue]
+    scope: list[str]
+    fields: dict
+
+
+def _publish_checked(
+    conn: Connection, incoming: _Incoming, content: bytes, expected: int | None | _Unchecked, at: dt.datetime | None
+) -> int:
+    """Inside the write transaction: lock the pointer, check it against ``expected``, merge, write."""
+    current = _lock_pointer(conn)
+    checked = expected is not ANY_VERSION
+    if checked and _already_published(conn, current, incoming, expected):
+        return current
+    projects, stages = incoming.projects, incoming.stage_dates
+    if incoming.scope:
+        base = _version_rows(conn, current)
+        if checked and current != expected and not _districts_unchanged(conn, expected, base, incoming.scope):
+            raise _moved(conn, expected, current)
+        projects = merge_districts(base[0], projects, incoming.scope)
+        stages = merge_districts(base[1], stages, incoming.scope)
+    elif checked and current != expected:
+        raise _moved(conn, expected, current)
+    meta = _meta(projects, incoming.issues, **incoming.fields)
+    if incoming.scope:
+        meta["summary"]["scope"] = incoming.scope
+    meta.update(stage_dates=stages, at=at)
+    return _publish_in(conn, projects, meta, None, content)
+
+
+def _already_published(conn: Connection, current: int | None, incoming: _Incoming, expected: int | None) -> bool:
+    """Whether the current version is this very file with this scope, published after the preview.
+
+    Then publishing again would only add a copy of it: a second click on the same preview, or a colleague
+    publishing the identical file at the same moment.
+    """
+    if current is None or current <= (expected or 0):
+        return False
+    query = select(versions.c.sha256, versions.c.summary).where(versions.c.id == current)
+    row = conn.execute(query).one()
+    same_scope = sorted(row.summary.get("scope") or []) == sorted(incoming.scope)
+    return row.sha256 == incoming.fields["sha256"] and same_scope
+
+
+def _version_rows(
+    conn: Connection, version_id: int | None, districts: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A version's projects and stage dates read on ``conn`` (empty frames for ``None``: nothing published);
+    only those of ``districts`` when given."""
+    if version_id is None:
+        return empty_projects(), empty_stage_dates()
+    return (
+        _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts),
+        _read_in(conn, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates(), districts),
+    )
+
+
+def _districts_unchanged(
+    conn: Connection, seen: int | None, now: tuple[pd.DataFrame, pd.DataFrame], districts: list[str]
+) -> bool:
+    """Whether ``districts`` have the same projects and stage dates in ``now`` (the current version's rows)
+    as in version ``seen``: then the preview the user read is still true for the rows the file replaces."""
+    before = _version_rows(conn, seen, districts)  # just those districts: half the read of a whole version
+    return all(_rows_of(b, districts).equals(_rows_of(n, districts)) for b, n in zip(before, now))
+
+
+def _rows_of(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    return frame[frame["district"].isin(districts)].reset_index(drop=True)
+
+
+def _moved(conn: Connection, expected: int | None, current: int) -> VersionMoved:
+    """The refusal naming the version current now, who published it and when."""
+    row = conn.execute(select(versions.c.uploader, versions.c.created_at).where(versions.c.id == current)).one()
+    published_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    return VersionMoved(expected, current, row.uploader, published_at)
 
 
 def publish_if_empty(
@@ -191,13 +306,16 @@ def publish_if_empty(
 ):
     """Publish the first version only if nothing is published yet (first start on the bundled sample).
 
-    The emptiness check runs inside the write transaction, so two sessions starting at once seed once.
+    The pointer is locked before the emptiness check, so of several processes starting at once the first
+    seeds and the others, once it commits, find the version (PostgreSQL READ COMMITTED would otherwise let
+    them all count zero before queueing on the lock).
     """
     meta = _meta(
         projects, list(issues), uploader=uploader, filename=filename, sha256=sha256(content), comment="", source=SAMPLE
     )
     meta["stage_dates"] = stage_dates
     with writing(engine) as conn:
+        _lock_pointer(conn)
         if conn.scalar(select(func.count()).select_from(versions)):
             return None
         version_id = _publish_in(conn, projects, meta, None, content)
@@ -281,9 +399,25 @@ def _read(engine: Engine, table, fields: tuple[str, ...], dates: tuple[str, ...]
 
     The read-side twin of ``_records``: template columns the table lacks are left out.
     """
-    query = select(*[table.c[n] for n in fields]).where(table.c.version_id == version_id)
     with engine.connect() as conn:
-        rows = conn.execute(query.order_by(table.c.position)).all()
+        return _read_in(conn, table, fields, dates, version_id, template)
+
+
+def _read_in(
+    conn: Connection,
+    table,
+    fields: tuple[str, ...],
+    dates: tuple[str, ...],
+    version_id: int,
+    template,
+    districts: list[str] | None = None,
+):
+    """``_read`` on an open connection (inside a write transaction: what it has locked and sees); only the
+    rows of ``districts`` when given."""
+    query = select(*[table.c[n] for n in fields]).where(table.c.version_id == version_id)
+    if districts is not None:
+        query = query.where(table.c.district.in_(districts))
+    rows = conn.execute(query.order_by(table.c.position)).all()
     frame = pd.DataFrame.from_records(rows, columns=list(fields))
     for name in dates:
         frame[name] = pd.to_datetime(frame[name])

@@ -128,14 +128,55 @@ def test_publishing_needs_the_uploaders_name(make_xlsx, app_database):
     assert V.current_version_id(open_database(app_database)) == 1
 
 
-def test_a_version_published_meanwhile_stops_the_publish_until_the_new_preview_is_read(make_xlsx, app_database):
-    at = upload(start(), "week.xlsx", workbook(make_xlsx, WEEK))
+def publish_meanwhile(db, district: str, uploader: str) -> V.Version:
+    """Another office publishes ``district`` with every household count + 1 (a scoped publish, unchecked)."""
+    rows, dates = V.version_projects(db, 1), V.version_stage_dates(db, 1)
+    mine = rows[rows["district"] == district].assign(households=lambda f: f["households"] + 1)
+    stages = dates[dates["district"] == district]
+    content = f"{district} by {uploader}".encode()
+    return V.publish(
+        db, mine, content=content, filename="x.xlsx", uploader=uploader, stage_dates=stages, scope=[district]
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "other_district", "refused"),
+    [
+        ("all", "历城区", True),  # the whole register previewed: any version published meanwhile makes it stale
+        ("districts", "章丘区", True),  # someone changed the very district this file replaces
+        ("districts", "历城区", False),  # another district's version: merged onto, both land
+    ],
+)
+def test_a_version_published_between_preview_and_publish(make_xlsx, app_database, scope, other_district, refused):
+    at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
+    at.radio(key=scope_key(at)).set_value(scope).run()
     db = open_database(app_database)
-    other = V.publish(db, V.version_projects(db, 1), content=b"other", filename="other.xlsx", uploader="李四")
+    other = publish_meanwhile(db, other_district, "李四")
     at = publish(at, "张三")
-    assert "已有人发布了新版本" in at.warning[0].value and V.current_version_id(db) == other.id
-    at = publish(at, "张三")  # the preview now compares with version 2
-    assert V.current_version_id(db) == 3
+    current = V.current(db)
+    published = [s.value for s in at.success if "已发布" in s.value]
+    if refused:
+        assert (
+            at.warning[0].value.startswith("在您预览之后，李四 已于 ")
+            and "发布第 2 版，本次未发布" in at.warning[0].value
+        )
+        assert current.id == other.id == 2 and current.uploader == "李四" and not published
+        assert any("对比对象：当前的第 2 版" in c.value for c in at.caption)  # the preview is drawn again
+        at = publish(at, "张三")  # having read the new preview
+    else:
+        assert not at.warning and published == ["已发布第 3 版，看板已切换到新数据。"]
+    final, theirs = V.current(db), V.version_projects(db, 2)
+    assert (final.id, final.parent_id, final.uploader) == (3, 2, "张三")
+    rows = V.version_projects(db, 3)
+    assert rows.loc[rows["district"] == "章丘区", "name"].tolist() == [r[0] for r in WEEK[1:]]
+    if scope == "districts":  # every other district exactly as version 2 has it, the other office's included
+        assert (
+            rows[rows["district"] != "章丘区"]
+            .reset_index(drop=True)
+            .equals(theirs[theirs["district"] != "章丘区"].reset_index(drop=True))
+        )
+    else:
+        assert len(rows) == 3
 
 
 def test_an_unreadable_file_is_reported_without_a_traceback(app_database):

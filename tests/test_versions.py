@@ -5,9 +5,11 @@ Every test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set (
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -201,3 +203,193 @@ def test_ten_concurrent_publishes_give_ten_versions_each_with_its_own_rows(engin
     assert V.current_version_id(engine) == max(published.values())
     parents = sorted(v.parent_id or 0 for v in V.list_versions(engine))
     assert parents == list(range(0, 10))  # one after the other: each saw the one before as current
+
+
+# --- concurrent publishes from several district offices (expected version, scope, double clicks) ---------
+
+
+@pytest.fixture
+def sample(engine):
+    """The bundled 56-project portfolio (six districts) published as version 1; -> its load result."""
+    result = load_workbook(SAMPLE)
+    V.publish(
+        engine,
+        result.projects,
+        content=SAMPLE.read_bytes(),
+        filename=SAMPLE.name,
+        uploader="系统",
+        stage_dates=result.stage_dates,
+    )
+    return result
+
+
+def district_file(result, district: str, extra: int = 1) -> dict:
+    """A district office's weekly workbook: its own rows with ``extra`` more households each, as ``publish``
+    keyword arguments (``projects``, ``stage_dates``, ``content``, ``scope``)."""
+    rows = result.projects[result.projects["district"] == district]
+    rows = rows.assign(households=rows["households"] + extra).reset_index(drop=True)
+    stages = result.stage_dates[result.stage_dates["district"] == district].reset_index(drop=True)
+    content = f"{district} +{extra}".encode()
+    return {"projects": rows, "stage_dates": stages, "content": content, "scope": [district]}
+
+
+def publish_file(engine, file: dict, uploader: str = "张三", **kw) -> V.Version:
+    fields = {k: v for k, v in file.items() if k != "projects"}
+    return V.publish(engine, file["projects"], filename="区县周报.xlsx", uploader=uploader, **fields, **kw)
+
+
+def rows_of(frame: pd.DataFrame, districts) -> pd.DataFrame:
+    return frame[frame["district"].isin(districts)].reset_index(drop=True)
+
+
+def race(engine, files: list[dict], **kw) -> tuple[list, list[BaseException], float]:
+    """Publish ``files`` from one thread each, released together by a barrier; -> results, errors, seconds."""
+    barrier = threading.Barrier(len(files))
+    results: list = [None] * len(files)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            results[n] = publish_file(engine, files[n], uploader=f"区县{n}", **kw)
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(len(files))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors, time.perf_counter() - started
+
+
+def test_two_districts_publishing_at_once_both_land(engine, db_url, sample):
+    files = [district_file(sample, "章丘区", extra=1), district_file(sample, "历城区", extra=2)]
+    results, errors, seconds = race(engine, files, expected=1)
+    print(f"\n{db_url.split(':')[0]}: two scoped publishes racing took {seconds * 1000:.0f} ms")
+    assert not errors
+    assert sorted(v.id for v in results) == [2, 3]
+    final = V.current(engine)
+    assert final.id == 3 and final.projects == 56 and final.households == 67_650 + 11 * 1 + 12 * 2
+    rows, stages = V.version_projects(engine, 3), V.version_stage_dates(engine, 3)
+    for file in files:  # each office's rows exactly as it sent them, stage dates included
+        pd.testing.assert_frame_equal(rows_of(rows, file["scope"]), file["projects"][rows.columns])
+        pd.testing.assert_frame_equal(rows_of(stages, file["scope"]), file["stage_dates"][stages.columns])
+    others = set(sample.projects["district"]) - {"章丘区", "历城区"}
+    pd.testing.assert_frame_equal(rows_of(rows, others), rows_of(sample.projects, others)[rows.columns])
+    pd.testing.assert_frame_equal(rows_of(stages, others), rows_of(sample.stage_dates, others)[stages.columns])
+    assert [v.parent_id for v in V.list_versions(engine)] == [2, 1, None]  # the second merged onto the first
+
+
+def touch_stage_dates(result, district: str) -> dict:
+    """A file for ``district`` whose projects are unchanged and whose stage dates moved by one day."""
+    file = district_file(result, district, extra=0)
+    stages = file["stage_dates"].assign(planned=file["stage_dates"]["planned"] + pd.Timedelta(days=1))
+    return {**file, "stage_dates": stages, "content": f"{district} dates".encode()}
+
+
+WHOLE, MINE, OTHER = "whole register", "my district", "another district"
+
+
+@pytest.mark.parametrize(
+    ("mine_scope", "meanwhile", "refused"),
+    [
+        (WHOLE, OTHER, True),  # a whole-register preview is stale after any publish
+        (WHOLE, MINE, True),
+        (MINE, MINE, True),  # someone changed the rows this file replaces: the preview no longer holds
+        (MINE, "my district's stage dates", True),
+        (MINE, OTHER, False),  # another district landed: merged onto, nothing the user saw has changed
+    ],
+)
+def test_a_stale_expected_version_is_refused_unless_only_other_districts_moved(
+    engine, sample, mine_scope, meanwhile, refused
+):
+    other_district = "章丘区" if meanwhile != OTHER else "历城区"
+    if meanwhile.endswith("stage dates"):
+        publish_file(engine, touch_stage_dates(sample, other_district), uploader="李四")
+    else:
+        publish_file(engine, district_file(sample, other_district, extra=5), uploader="李四")
+    mine = district_file(sample, "章丘区", extra=1)
+    if mine_scope == WHOLE:
+        mine = {**mine, "scope": None}
+    if not refused:
+        assert publish_file(engine, mine, expected=1).parent_id == 2
+        return
+    with pytest.raises(V.VersionMoved) as moved:
+        publish_file(engine, mine, expected=1)
+    assert (moved.value.expected, moved.value.version, moved.value.uploader) == (1, 2, "李四")
+    assert moved.value.published_at == V.get_version(engine, 2).created_at
+    assert V.current_version_id(engine) == 2 and [v.id for v in V.list_versions(engine)] == [2, 1]
+
+
+def test_a_preview_of_an_empty_database_is_stale_once_something_is_published(engine, project_table):
+    publish_rows(engine, project_table, [{"name": "白泉"}])
+    with pytest.raises(V.VersionMoved) as moved:
+        publish_rows(engine, project_table, [{"name": "月官"}], expected=None)
+    assert moved.value.version == 1 and moved.value.uploader == "张三"
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_a_double_click_publishes_one_version(engine, sample, scoped):
+    file = district_file(sample, "章丘区")
+    file = file if scoped else {**file, "scope": None}
+    first = publish_file(engine, file, expected=1)
+    second = publish_file(engine, file, expected=1)
+    assert first == second and first.id == 2 and V.current_version_id(engine) == 2
+    results, errors, _ = race(engine, [file, file], expected=1)  # two tabs at the same moment, too
+    assert not errors and {v.id for v in results} == {2} and len(V.list_versions(engine)) == 2
+
+
+def test_a_double_click_after_another_district_landed_still_publishes_once(engine, sample):
+    publish_file(engine, district_file(sample, "历城区"), uploader="李四", expected=1)
+    file = district_file(sample, "章丘区")
+    first, second = publish_file(engine, file, expected=1), publish_file(engine, file, expected=1)
+    assert first.id == second.id == 3 and V.current_version_id(engine) == 3
+
+
+def test_the_same_file_republished_with_another_scope_is_a_new_version(engine, sample):
+    file = district_file(sample, "章丘区")
+    publish_file(engine, file, expected=1)
+    again = publish_file(engine, {**file, "scope": None}, expected=2)  # now as the whole register
+    assert again.id == 3 and again.projects == 11
+
+
+STARTER = """
+import pathlib, sys, time
+sys.path.insert(0, {root!r})
+from ui.data import engine  # the app's own first-start path: migrate, then seed the sample if empty
+
+pathlib.Path(sys.argv[1]).touch()  # ready: every import done
+go = pathlib.Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+engine()
+"""
+
+
+def test_app_processes_starting_together_migrate_and_seed_once(db_url, tmp_path):
+    count = 4
+    script = STARTER.format(root=str(ROOT))
+    env = {**os.environ, "DATABASE_URL": db_url}
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready{n}" for n in range(count)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(r), str(go)], env=env, stderr=subprocess.PIPE)
+        for r in ready
+    ]
+    deadline = time.monotonic() + 120
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()  # all at once, on a database that has no tables yet
+    stderr = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0] * count, stderr
+    from store.db import head_revision, make_engine, schema_revision
+
+    engine = make_engine(db_url)
+    try:
+        assert schema_revision(engine) == head_revision()
+        listed = V.list_versions(engine)
+        assert [(v.id, v.source) for v in listed] == [(1, "sample")] and V.current_version_id(engine) == 1
+    finally:
+        engine.dispose()

@@ -94,8 +94,11 @@ def version_result(version: V.Version) -> LoadResult:
 
 
 def scoped_upload(result: LoadResult, current: V.Version | None, scope: list[str] | None) -> LoadResult:
-    """What publishing the upload gives: the file itself, or (``scope``: the districts it replaces) the current
-    version with those districts' projects and stage dates taken from the file."""
+    """What publishing the upload gives, for the preview: the file itself, or (``scope``: the districts it
+    replaces) the current version with those districts' projects and stage dates taken from the file.
+
+    Publishing does the same merge again inside its write transaction (``store.versions.publish``), onto the
+    version current then, so a district published meanwhile is kept."""
     if current is None or not scope:
         return result
     base = version_result(current)
