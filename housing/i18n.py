@@ -92,6 +92,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The workbook has {count} error(s) and cannot be published until they are fixed. Download the workbook "
         "with the problems marked, fix them in Excel and upload it again.",
     ),
+    "up_blocked_unreadable": (
+        "无法读取此文件：{reason}。未发布任何内容，当前数据保持不变。",
+        "This file cannot be read: {reason}. Nothing was published; the current data stays as it is.",
+    ),
     "up_blocked_empty": (
         "工作簿中没有项目数据行，发布后看板将为空，因此不能发布。",
         "The workbook has no project rows; publishing it would empty the dashboard, so it cannot be published.",

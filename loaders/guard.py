@@ -184,9 +184,10 @@ def _rewrite(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
 def check_extent(sheet: str, rows: int, cols: int, cells: int, settings: dict) -> None:
     """Refuse a sheet whose used area is beyond the limits (rows, columns, cells); raises ``GuardError``."""
     if rows > settings["max_rows"]:
-        raise GuardError(Issue("too_many_rows", sheet=sheet, params={"count": rows, "limit": settings["max_rows"]}))
+        params = {"sheet": sheet, "count": rows, "limit": settings["max_rows"]}
+        raise GuardError(Issue("too_many_rows", sheet=sheet, params=params))
     if cols > settings["max_columns"]:
-        params = {"count": cols, "limit": settings["max_columns"]}
+        params = {"sheet": sheet, "count": cols, "limit": settings["max_columns"]}
         raise GuardError(Issue("too_many_columns", sheet=sheet, params=params))
     if max(cells, rows * cols) > settings["max_cells"]:
         raise GuardError(Issue("range_too_large", sheet=sheet, params={"rows": rows, "cols": cols}))

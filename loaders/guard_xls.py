@@ -49,7 +49,7 @@ def guard_xls(data: bytes, settings: dict) -> None:
 
 def _check_records(data: bytes, settings: dict) -> None:
     """Walk the BIFF records: password, sheet count, and each worksheet's declared and real extent."""
-    sheets = 0
+    names: list[str] = []  # in BOUNDSHEET order, which is the order of the worksheets' BOF records
     extents: list[list[int]] = []  # per worksheet: rows, cols, cells, declared rows, declared cols
     pos, end = 0, len(data)
     while pos + 4 <= end:
@@ -61,15 +61,25 @@ def _check_records(data: bytes, settings: dict) -> None:
         if kind == FILEPASS:
             raise GuardError(Issue("password"))
         if kind == BOUNDSHEET:
-            sheets += 1
+            names.append(_sheet_name(data, body, size) or str(len(names) + 1))
         elif kind == BOF and size >= 4 and struct.unpack_from("<H", data, body + 2)[0] == WORKSHEET:
             extents.append([0, 0, 0, 0, 0])
         elif extents and size >= 4:
             _place(extents[-1], kind, data, body, size)
-    if sheets > settings["max_sheets"]:
-        raise GuardError(Issue("too_many_sheets", params={"count": sheets, "limit": settings["max_sheets"]}))
-    for index, (rows, cols, cells, declared_rows, declared_cols) in enumerate(extents, start=1):
-        check_extent(str(index), max(rows, declared_rows), max(cols, declared_cols), cells, settings)
+    if len(names) > settings["max_sheets"]:
+        raise GuardError(Issue("too_many_sheets", params={"count": len(names), "limit": settings["max_sheets"]}))
+    for index, (rows, cols, cells, declared_rows, declared_cols) in enumerate(extents):
+        name = names[index] if index < len(names) else str(index + 1)
+        check_extent(name, max(rows, declared_rows), max(cols, declared_cols), cells, settings)
+
+
+def _sheet_name(data: bytes, body: int, size: int) -> str:
+    """A BOUNDSHEET record's sheet name: a length byte, a flags byte, then Latin-1 or UTF-16LE characters."""
+    if size < 8:
+        return ""
+    length, flags = data[body + 6], data[body + 7]
+    raw = data[body + 8 : body + size]
+    return raw[: 2 * length].decode("utf-16-le", "replace") if flags & 1 else raw[:length].decode("latin-1")
 
 
 def _place(extent: list[int], kind: int, data: bytes, body: int, size: int) -> None:

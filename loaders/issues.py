@@ -88,13 +88,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "too_many_rows": (
         ERROR,
-        "工作表有 {count} 行，上限为 {limit} 行；请删除多余的行后再上传",
-        "The sheet has {count} rows; the limit is {limit}. Remove the excess rows and upload again",
+        "工作表“{sheet}”有 {count} 行，上限为 {limit} 行；请删除多余的行后再上传",
+        "Sheet “{sheet}” has {count} rows; the limit is {limit}. Remove the excess rows and upload again",
     ),
     "too_many_columns": (
         ERROR,
-        "工作表有 {count} 列，上限为 {limit} 列；请删除多余的列后再上传",
-        "The sheet has {count} columns; the limit is {limit}. Remove the excess columns and upload again",
+        "工作表“{sheet}”有 {count} 列，上限为 {limit} 列；请删除多余的列后再上传",
+        "Sheet “{sheet}” has {count} columns; the limit is {limit}. Remove the excess columns and upload again",
     ),
     "xlsb": (
         ERROR,

@@ -191,7 +191,9 @@ else:
     report(result, content, filename, lang)
     moved_notice(lang)
     blocker = publish_blocker(result, digest, current)
-    if blocker == "up_blocked_errors":
+    if blocker == "up_blocked_unreadable":  # the one issue says why; it may quote a sheet name from the file
+        st.error(md_t(blocker, lang, reason=result.issues[0].message(lang)), icon=":material/block:")
+    elif blocker == "up_blocked_errors":
         st.error(t(blocker, lang, count=len(result.errors)))
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))

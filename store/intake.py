@@ -10,10 +10,12 @@ def publish_blocker(result: LoadResult, digest: str, current: Version | None) ->
     """The reason this upload (``digest``: its file's SHA-256) cannot be published (a catalogue key), or
     ``None`` when it can.
 
-    Errors block; a file with no projects would empty the dashboard; the current version's own file
-    again would publish nothing new.
+    An unreadable file and errors block; a file with no projects would empty the dashboard; the current
+    version's own file again would publish nothing new.
     """
-    if not result.readable or result.errors:
+    if not result.readable:
+        return "up_blocked_unreadable"
+    if result.errors:
         return "up_blocked_errors"
     if result.projects.empty:
         return "up_blocked_empty"

@@ -199,3 +199,27 @@ def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, pag
     assert page.get_by_role("button", name="发布", exact=True).count() == 0
     _shot(page, "upload_errors_zh")
     assert V.current_version_id(open_database(database)) == before
+
+
+def test_a_file_that_kills_a_parser_is_refused_and_the_server_goes_on(server, page, database, tmp_path):
+    """A far cell that slips past the pattern guard makes calamine ask for a 512 GB grid and abort: in the
+    worker process, which the server survives; the page names the sheet and its size, nothing is published."""
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "hostile"))
+    from build_hostile import far_cell_single_quotes
+
+    from store import versions as V
+    from store.db import open_database
+
+    _open(page, f"{server}/?as_of=2026-11-21")  # a first visit publishes the sample on a fresh database
+    before = V.current(open_database(database))
+    path = tmp_path / "第48周.xlsx"
+    path.write_bytes(far_cell_single_quotes())
+    _upload(page, server, path)
+    page.get_by_text("工作表“项目”有 1048576 行，上限为 200000 行").wait_for(timeout=60_000)
+    page.get_by_text("未发布任何内容，当前数据保持不变").wait_for(timeout=10_000)
+    assert page.get_by_role("button", name="发布", exact=True).count() == 0
+    _shot(page, "upload_hostile_zh")
+    _open(page, f"{server}/?as_of=2026-11-21")  # the same server answers, with the data it had
+    households = page.locator("[data-testid='stMetric']").filter(has_text="安置户数")
+    assert f"{before.households:,}" in households.inner_text()
+    assert V.current(open_database(database)).sha256 == before.sha256

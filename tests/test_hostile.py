@@ -69,3 +69,22 @@ def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stay
             assert not [b for b in at.button if b.label == "发布"], name
     after = V.current(open_database(app_database))
     assert (after.id, after.sha256) == (before.id, before.sha256)
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "expected"),
+    [
+        (
+            "zip_bomb.xlsx",
+            "zh",
+            "无法读取此文件：工作簿解压后过大（400 MB），上限为 300 MB。未发布任何内容，当前数据保持不变。",
+        ),
+        ("encrypted.xlsx", "en", "This file cannot be read: The file is password-protected: remove the password"),
+        ("renamed_xlsb.xlsx", "zh", "这是 Excel 二进制工作簿（.xlsb），请在 Excel 中“另存为” .xlsx 格式后再上传"),
+    ],
+)
+def test_the_upload_page_says_why_a_file_cannot_be_read(corpus, app_database, name, lang, expected):
+    at = open_page("pages/upload.py", as_of="2026-11-21", lang=lang)
+    at.file_uploader[0].upload(name, corpus[name].read_bytes()).run()
+    assert not at.exception
+    assert expected in at.error[0].value.replace("\\", "")  # the reason is escaped Markdown: it may quote the file
