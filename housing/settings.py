@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_columns", 1000, "一个工作表可读取的最多列数", "Most columns read from one worksheet"),
     Setting(
         "worker_memory_mb",
-        1024,
+        512,
         "读取一个上传文件时可使用的内存上限（MB，在独立进程中强制执行）",
         "Memory that reading one uploaded file may use, in MB (enforced in a separate process)",
     ),
