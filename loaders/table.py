@@ -36,6 +36,7 @@ from loaders.schema import (
     match_header,
     match_stage_date_header,
     match_stage_sheet_header,
+    to_simplified,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -212,7 +213,7 @@ class ColumnParser:
         """The stage id each text names; text naming none is reported (a bare 65% only if not ``figures_ok``)."""
         out: list = []
         for i, text in enumerate(texts):
-            stage = match_stage(text) if text else None
+            stage = match_stage(to_simplified(text)) if text else None
             if text and stage is None and not (figures_ok and is_progress_figure(text)):
                 self.report(i, "unknown_stage", text, {"text": text})
             out.append(stage)
