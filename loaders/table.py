@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from housing.settings import get_setting
-from housing.stages import STAGE_IDS, is_progress_figure, match_stage
+from housing.stages import STAGE_IDS, STAGES, is_progress_figure, match_stage
 from loaders import chars, values
+from loaders.guard import col_letters
 from loaders.issues import Issue, display_value
 from loaders.reading import RawSheet
 from loaders.schema import (
@@ -100,6 +101,66 @@ def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
         if "name" in found and score > best_score:
             best, best_score = (r, found), score
     return best
+
+
+# --- two columns read as the same field ---------------------------------------------------------------------
+
+# (key, Chinese label, English label) of the field a header cell names, or None.
+ColumnKey = tuple[object, str, str] | None
+_STAGE_NAMES = {stage.id: (stage.zh, stage.en) for stage in STAGES}
+
+
+def _labels(column: Column) -> tuple[str, str]:
+    """A column's names as the messages give them: its first Chinese and its first English header word."""
+    zh = next(a for a in column.aliases if not a.isascii())
+    return zh, next((a for a in column.aliases if a.isascii()), zh)
+
+
+def _project_column_key(cell) -> ColumnKey:
+    column = match_header(cell)[0]
+    return None if column is None or column.kind == IGNORE else (column.field, *_labels(column))
+
+
+def _stage_sheet_column_key(cell) -> ColumnKey:
+    column = match_stage_sheet_header(cell)
+    return None if column is None or column.kind == IGNORE else (column.field, *_labels(column))
+
+
+def _stage_date_key(cell) -> ColumnKey:
+    key = match_stage_date_header(cell)
+    if key is None:
+        return None
+    zh, en = _STAGE_NAMES[key[0]]
+    return key, zh + ("计划" if key[1] == PLANNED else "实际"), f"{en} ({key[1]})"
+
+
+def duplicate_columns(sheet: str, header_row: int, cells: list, key_of) -> list[Issue]:
+    """An error for each header cell that names a field an earlier cell of the row already names.
+
+    Only the first such column is read, so the other's values would be dropped without a word; which one
+    staff meant is theirs to say. ``key_of(cell)`` gives (field key, Chinese label, English label) or None.
+    """
+    first: dict[object, tuple[int, str]] = {}
+    issues = []
+    for c, cell in enumerate(cells):
+        key = key_of(cell)
+        if key is None:
+            continue
+        if key[0] not in first:
+            first[key[0]] = (c, header_text(cell))
+            continue
+        first_col, first_text = first[key[0]]
+        text = header_text(cell)
+        params = {
+            "first_col": col_letters(first_col + 1),
+            "first": first_text,
+            "col": col_letters(c + 1),
+            "header": text,
+            "field_zh": key[1],
+            "field_en": key[2],
+        }
+        issues.append(Issue("duplicate_column", sheet, header_row + 1, text, text, params, col=c))
+    return issues
 
 
 def fill_merged(rows: list[list], merged, first_row: int) -> None:
@@ -490,6 +551,8 @@ def read_table(sheet: RawSheet, overrides: dict | None = None) -> SheetTable | N
     data, totals = _classify_rows(sheet.rows, header_row + 1, header)
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _project_column_key)
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _stage_date_key)
     max_text = get_setting("max_text_chars", overrides)
     parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues, max_text)
     frame = project_frame(sheet.name, data, parsed)
@@ -621,6 +684,7 @@ def read_stage_sheet(sheet: RawSheet, projects: pd.DataFrame, overrides: dict | 
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
     excel_rows = [r + 1 for r in data]
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _stage_sheet_column_key)
     max_text = get_setting("max_text_chars", overrides)
     parsers = {f: ColumnParser(sheet.name, cell, excel_rows, issues, max_text) for f, cell in header.items()}
     parsed = _parse_stage_sheet(parsers, columns, len(data))
