@@ -26,14 +26,18 @@ UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
 _UNSAFE_OR_LINE = re.compile(f"[{_UNSAFE_CLASS}\t\n\r\u2028\u2029]")
 
 
+# Every unsafe character is non-printable (Unicode categories Cc, Cf, Cs, Cn), so ``str.isprintable`` (one C loop,
+# ~20x faster than the regular expression) clears almost every cell; a test checks the premise.
+
+
 def has_unsafe(text: str) -> bool:
     """Whether ``text`` holds a character ``clean`` would remove."""
-    return UNSAFE.search(text) is not None
+    return not text.isprintable() and UNSAFE.search(text) is not None
 
 
 def clean(text: str) -> str:
     """``text`` without control, bidi-override, zero-width and BOM characters (tab and line breaks stay)."""
-    return UNSAFE.sub("", text)
+    return text if text.isprintable() else UNSAFE.sub("", text)
 
 
 def _shown(match: re.Match) -> str:

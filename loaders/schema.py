@@ -102,8 +102,13 @@ TRADITIONAL = str.maketrans(
 )
 
 
+_TRADITIONAL_CHARS = frozenset(map(chr, TRADITIONAL))
+
+
 def to_simplified(text: str) -> str:
     """Header text with the traditional characters the known headers use written simplified (計畫 is 计划)."""
+    if _TRADITIONAL_CHARS.isdisjoint(text):  # the usual simplified text: a set scan, not a translation
+        return text
     return text.translate(TRADITIONAL).replace("计畫", "计划")
 
 

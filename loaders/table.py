@@ -205,6 +205,9 @@ def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
     return "data"
 
 
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")  # collapsed with the other whitespace (not so a lone U+3000)
+
+
 def _is_number(raw) -> bool:
     return type(raw) in (int, float) and raw >= 0
 
@@ -240,8 +243,11 @@ class ColumnParser:
     def scrub(self, cells: list) -> list:
         """The cells with control and invisible characters removed from their text (``loaders.chars``), and
         one warning per cell that had any, showing what was there."""
-        strings = [v for v in cells if type(v) is str]
-        if not strings or not chars.has_unsafe("".join(strings)):  # one C-level scan for the common clean column
+        try:
+            joined = "".join(cells)  # a column of text: joined in C
+        except TypeError:
+            joined = "".join([v for v in cells if type(v) is str])
+        if not chars.UNSAFE.search(joined):  # one C-level scan of the whole column: the usual clean column
             return cells
         out = list(cells)
         for i, raw in enumerate(cells):
@@ -292,7 +298,7 @@ class ColumnParser:
             text = raw.strip() if type(raw) is str else display_value(raw)
             if len(text) <= 4 and text.lower() in values.BLANKS:
                 append(None)
-            elif "\n" in text or "  " in text or "\t" in text or "\r" in text or "\u2028" in text or "\u2029" in text:
+            elif "  " in text or (not text.isprintable() and _LINE_BREAKS.search(text)):
                 append(" ".join(text.split()))
             else:
                 append(text)

@@ -353,3 +353,22 @@ def test_loading_a_file_from_disk_too(tmp_path):
     path = tmp_path / "dirty.xlsx"
     path.write_bytes(xlsx_bytes([HEADER, *DIRTY_ROWS]))
     assert cell_warnings(load_workbook(path)) == WARNINGS
+
+
+def test_every_unsafe_character_is_non_printable():
+    """``chars.clean`` / ``has_unsafe`` skip printable text without the regular expression: that needs every
+    character of the class to be non-printable (else it would slip through unseen)."""
+    unsafe = [chr(c) for c in range(0x110000) if chars.UNSAFE.match(chr(c))]
+    assert len(unsafe) > 2000  # C0, C1, bidi, zero-width, surrogates, tags
+    assert not any(ch.isprintable() for ch in unsafe)
+    assert all(chars.has_unsafe(f"项目{ch}名称") and chars.clean(f"项目{ch}名称") == "项目名称" for ch in unsafe)
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("西琅沟\n二期", "西琅沟 二期"), ("西琅沟\r\n二期", "西琅沟 二期"), ("西琅沟\u2028二期", "西琅沟 二期")]
+    + [("西琅沟\u3000二期", "西琅沟\u3000二期"), ("西琅沟  二期", "西琅沟 二期"), ("西琅沟\t二期", "西琅沟 二期")],
+)
+def test_line_breaks_in_text_are_collapsed_and_nothing_else(cell, stored):
+    result = load_bytes(xlsx_bytes([["项目名称", "户数"], [cell, 1]]), "周报.xlsx")
+    assert list(result.projects["name"]) == [stored] and result.issues == []
