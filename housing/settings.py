@@ -70,6 +70,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Sample dataset published on first start when the database is empty (blank: none)",
     ),
     Setting("timezone", "Asia/Shanghai", "显示上传时间所用的时区", "Time zone in which upload times are shown"),
+    Setting(
+        "max_text_chars",
+        1000,
+        "单元格文字长度上限（字符）：名称等超过即报错，备注超过则截断并提示",
+        "Longest text in a cell, in characters: a longer name is an error, a longer note is cut with a warning",
+    ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

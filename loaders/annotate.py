@@ -37,6 +37,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from housing.settings import resolved
+from loaders import chars
 from loaders.cells import FORMULA_STARTS, write_text, write_value
 from loaders.guard import _sheet_members, col_letters, col_number
 from loaders.issues import ERROR, WARNING, Issue
@@ -111,6 +112,9 @@ def _annotate(data: bytes, kind: str, sheets: list[RawSheet], issues: list[Issue
         _forget_previous(book, _has_comments(data))
     else:
         book, by_name = _rebuild(sheets)
+    # Issues name sheets without control or invisible characters (``table.clean_sheet_names``): find both spellings.
+    by_name |= {chars.clean(name).strip(): ws for name, ws in by_name.items()}
+    raw = raw | {chars.clean(name).strip(): sheet for name, sheet in raw.items()}
     places = _mark_issues(by_name, raw, issues, lang)
     _add_summary(book, issues, places, lang)
     out = io.BytesIO()
@@ -169,7 +173,7 @@ def _rebuilt_value(value):
 
 def _safe_title(name: str) -> str:
     """A sheet title Excel accepts (a CSV's is its file name): no ``[]:*?/\\``, at most 31 characters."""
-    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "Sheet"
+    return re.sub(r"[\[\]:*?/\\]", "_", chars.clean(name))[:31].strip() or "Sheet"
 
 
 def _keep_texts_as_text(ws, rows: list[list]) -> None:

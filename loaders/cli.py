@@ -15,6 +15,7 @@ import unicodedata
 from housing.fmt import fmt_int, fmt_wan
 from housing.i18n import status_label, t
 from housing.summary import summarize
+from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -43,8 +44,30 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def shown(value) -> str:
+    """A value for the terminal: control, bidi and invisible characters and line breaks written out (``\\x1b``,
+    ``U+202E``, ``\\n``), so no text from a file can move the cursor, recolour or reorder what is printed."""
+    return visible(str(value), lines=True)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters ``json.dumps`` leaves raw (DEL, C1 controls, bidi and zero-width
+    characters, lone surrogates) escaped as ``\\uXXXX``: the same JSON value, safe on a terminal."""
+    return UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # outside the BMP JSON escapes a character as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
 def format_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table aligned for CJK text (wide characters count double)."""
+    """A plain-text table aligned for CJK text (wide characters count double); every cell goes through
+    ``shown``."""
+    headers, rows = [shown(h) for h in headers], [[shown(c) for c in row] for row in rows]
     widths = [max(_width(str(c)) for c in col) for col in zip(headers, *rows)]
 
     def line(cells):
@@ -57,7 +80,7 @@ def render_text(summary: dict, lang: str) -> str:
     """The summary as readable tables."""
     col = lambda key: t(key, lang)  # noqa: E731
     parts = [
-        f"{t('cli_file', lang)}: {summary['file']}    {t('cli_as_of', lang)}: {summary['as_of']}",
+        f"{t('cli_file', lang)}: {shown(summary['file'])}    {t('cli_as_of', lang)}: {summary['as_of']}",
         f"{col('kpi_projects')}: {summary['projects']}    {col('kpi_households')}: {fmt_int(summary['households'])}"
         f"    {col('kpi_area')}: {fmt_wan(summary['floor_area_m2'])}",
         "",
@@ -132,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     result = load_workbook(args.path)
     summary = summarize(result, args.as_of, args.lang)
     if not result.readable:
-        print(result.issues[0].message(args.lang), file=sys.stderr)
+        print(shown(result.issues[0].message(args.lang)), file=sys.stderr)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json_safe(json.dumps(summary, ensure_ascii=False)))
     elif result.readable:
         print(render_text(summary, args.lang))
     if not result.readable:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from loaders.chars import visible
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -32,8 +34,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "unknown_encoding": (
         ERROR,
-        "无法识别 CSV 文件的文字编码（支持 UTF-8 和 GBK）",
-        "The CSV file's text encoding is not recognised (UTF-8 and GBK are supported)",
+        "无法识别 CSV 文件的文字编码（支持的编码：UTF-8、GBK/GB18030、UTF-16、Big5），请在 Excel 中另存为 .xlsx",
+        "The CSV file's text encoding is not recognised (supported: UTF-8, GBK/GB18030, UTF-16, Big5); "
+        "save it as .xlsx in Excel",
     ),
     "empty_file": (ERROR, "文件是空的", "The file is empty"),
     "too_large": (
@@ -168,6 +171,32 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "项目表中没有项目“{name}”，其节点日期无法对应到项目",
         "Project “{name}” is not in the project table, so its stage dates match no project",
     ),
+    "control_chars": (
+        WARNING,
+        "已删除单元格中的控制字符或不可见字符（{chars}）",
+        "Removed control or invisible characters from the cell ({chars})",
+    ),
+    "control_chars_sheet": (
+        WARNING,
+        "工作表名称中含有控制字符或不可见字符（{chars}），已删除",
+        "The sheet name held control or invisible characters ({chars}); they were removed",
+    ),
+    "text_too_long": (
+        ERROR,
+        "文字过长（{length} 个字符），上限为 {limit} 个字符，请缩短",
+        "The text is too long ({length} characters); the limit is {limit}",
+    ),
+    "text_cut": (
+        WARNING,
+        "备注过长（{length} 个字符），只保留了前 {limit} 个字符",
+        "The note is too long ({length} characters); only its first {limit} were kept",
+    ),
+    "duplicate_column": (
+        ERROR,
+        "列 {first_col}“{first}”和列 {col}“{header}”都被识别为“{field_zh}”，请删除或重命名其中一列",
+        "Columns {first_col} “{first}” and {col} “{header}” are both read as “{field_en}”; "
+        "delete or rename one of them",
+    ),
 }
 
 
@@ -208,10 +237,18 @@ class Issue:
         }
 
 
+# An issue shows at most this much of a value: enough to find the cell, not a whole pasted document.
+SHOWN_CHARS = 200
+
+
 def display_value(value) -> str:
-    """A cell value as the user typed it, for an issue entry."""
+    """A cell value as the user typed it, for an issue entry: control and invisible characters written out
+    (``\\x00``, ``U+202E``, see ``loaders.chars``) and a long text cut to ``SHOWN_CHARS`` with an ellipsis."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + "…"
+    return visible(text)

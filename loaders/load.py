@@ -12,7 +12,15 @@ from housing.settings import resolved
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import ReadError, check_size, diagnose, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
-from loaders.table import SheetTable, find_stage_header, project_frame, read_stage_sheet, read_table, stage_date_frame
+from loaders.table import (
+    SheetTable,
+    clean_sheet_names,
+    find_stage_header,
+    project_frame,
+    read_stage_sheet,
+    read_table,
+    stage_date_frame,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +103,18 @@ def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = Non
         sheets, issues = read_sheets(data, filename, overrides)
     except ReadError as exc:
         return unreadable(filename, exc.issue)
+    issues += clean_sheet_names(sheets)
     # A stage sheet also names projects, so it is told apart first: read as a project table, its rows would
     # come out as duplicate projects.
     stage_sheets = [find_stage_header(s.rows) is not None for s in sheets]
-    tables = [t for s, staged in zip(sheets, stage_sheets) if not staged for t in [read_table(s)] if t is not None]
+    tables = [
+        t for s, staged in zip(sheets, stage_sheets) if not staged for t in [read_table(s, overrides)] if t is not None
+    ]
     if not tables:
         return LoadResult(filename, empty_projects(), issues + [Issue("no_table")], readable=True)
     frames = [t.frame for t in tables if len(t.frame)]
     projects = pd.concat(frames, ignore_index=True) if frames else empty_projects()
-    tables += [read_stage_sheet(s, projects) for s, staged in zip(sheets, stage_sheets) if staged]
+    tables += [read_stage_sheet(s, projects, overrides) for s, staged in zip(sheets, stage_sheets) if staged]
     issues += [i for t in tables for i in t.issues]
     return LoadResult(filename, projects, issues, stage_dates=_stage_dates(tables))
 

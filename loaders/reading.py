@@ -6,8 +6,10 @@ Nothing here interprets the table; ``loaders.table`` does that. Every failure be
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -20,11 +22,30 @@ from loaders.guard import GuardError, check_extent, guard_xlsx, read_member, xls
 from loaders.guard_ods import guard_ods, ods_extents
 from loaders.guard_xls import guard_xls
 from loaders.issues import Issue
+from loaders.schema import match_header
 
 log = logging.getLogger(__name__)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of the GBK that Chinese Excel writes
+# A byte-order mark decides the encoding, the longer marks first (UTF-32 LE starts with UTF-16 LE's mark); each
+# codec reads and drops its mark itself, so the file is not copied to cut it off.
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Without a mark and not UTF-8: the Chinese double-byte encodings, each tried strictly and judged by how the
+# text reads (see ``_plausibility``). gb18030 is a superset of the GBK that mainland Excel writes; cp950 is
+# the Big5 that Taiwanese Windows and Excel write, big5hkscs Big5 with Hong Kong's extra characters.
+GB = "gb18030"
+BIG5S = ("cp950", "big5hkscs")
+STRAY_NULS = 2  # NUL bytes a text file may have in its first 4 KB (one in a cell); binaries have many
+SAMPLE_BYTES = 65_536  # the candidates are judged on the file's first lines, then one of them decodes it all
+HEADER_LINES = 30  # as many lines as the loader scans for the header row
+DOMAIN_SIGNS = "㎡"  # outside both encodings' common blocks, yet in every floor-area header (万㎡)
+PLAUSIBLE = 0.6  # share of a decoding's CJK text in its encoding's common characters that makes it convincing
 
 
 @dataclass
@@ -61,21 +82,140 @@ def sniff_format(data: bytes, filename: str = "") -> str:
     head = data[:512].removeprefix(b"\xef\xbb\xbf").lstrip().lower()  # a web page saved with a UTF-8 BOM
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
         raise ReadError(Issue("html_file"))
-    if b"\x00" in data[:4096]:
+    if looks_binary(data):
         raise ReadError(Issue("not_spreadsheet"))
     if filename.lower().endswith((".xlsx", ".xlsm", ".ods")):
         raise ReadError(Issue("damaged"))  # text under a workbook's name; .xls is often exported TSV
     return "csv"
 
 
-def decode_text(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM) first, then GB18030/GBK."""
-    for encoding in CSV_ENCODINGS:
+def looks_binary(data: bytes) -> bool:
+    """Whether the start of a file that is no workbook is binary rather than text.
+
+    Binary files have NUL bytes from their first kilobytes on; so has UTF-16 text (Excel's "Unicode text"),
+    told apart by its byte-order mark or its NUL pattern. A text file with a stray NUL or two in a cell is
+    still text: those are removed from the cells, with a warning (``loaders.chars``).
+    """
+    nuls = data[:4096].count(0)
+    if nuls <= STRAY_NULS or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return utf16_without_bom(data) is None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the first bytes look like UTF-16 text without a byte-order mark.
+
+    ASCII characters (digits, separators, line breaks) are a NUL byte next to their code: in little-endian
+    text the NULs sit at odd offsets, in big-endian text at even ones. CJK characters have no NUL byte, and
+    a binary file has its NULs at both offsets, so a clear majority on one side is the sign.
+    """
+    head = data[: 4096 & ~1]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd >= max(STRAY_NULS + 1, pairs // 20) and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= max(STRAY_NULS + 1, pairs // 20) and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+@functools.cache
+def _common_characters(encoding: str) -> frozenset[str]:
+    """The characters ordinary text in ``encoding`` is made of: punctuation, full-width forms and the CJK
+    block that holds the everyday characters (Big5: the 5,401 frequent ones, not the rare second level)."""
+    if encoding == GB:
+        ranges = [(lead, range(0xA1, 0xFF)) for lead in [0xA1, 0xA3, *range(0xB0, 0xF8)]]
+    else:
+        trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+        ranges = [(lead, trails) for lead in range(0xA1, 0xC7)]  # symbols A140-A3BF, frequent A440-C67E
+    chars = set(DOMAIN_SIGNS)
+    for lead, trail_bytes in ranges:
+        for trail in trail_bytes:
+            try:
+                chars.add(bytes((lead, trail)).decode(encoding))  # the codec that decodes the file
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
+def _plausibility(text: str, encoding: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are common in ``encoding`` (1.0 for ASCII only).
+
+    Big5 bytes decoded as GBK (or the reverse) still decode, but into kana, box-drawing signs and rare
+    characters: real text scores near 1, the garbled reading about half or less.
+    """
+    wide = [ch for ch in text if ch > "\x7f"]
+    if not wide:
+        return 1.0
+    common = _common_characters(GB if encoding == GB else "cp950")
+    return sum(ch in common for ch in wide) / len(wide)
+
+
+def _header_words(text: str) -> int:
+    """The most known column headers (项目名称, 安置户数, or the traditional 項目名稱, 安置戶數) on one of the first
+    lines: a header row the loader recognises is the strongest sign a decoding is right."""
+    best = 0
+    for line in text.splitlines()[:HEADER_LINES]:
+        cells = re.split(r"[,\t;]", line)
+        best = max(best, sum(match_header(cell.strip().strip('"'))[0] is not None for cell in cells))
+    return best
+
+
+def _sample(data: bytes) -> bytes:
+    """The first ``SAMPLE_BYTES`` cut after a line break (a byte that is never part of a GBK/Big5 character)."""
+    if len(data) <= SAMPLE_BYTES:
+        return data
+    end = data.rfind(b"\n", 0, SAMPLE_BYTES)
+    return data[: end + 1] if end > 0 else data
+
+
+def _chinese_encoding(data: bytes) -> str | None:
+    """GB18030 or a Big5, whichever reads the file's first lines as plausible text; ``None`` when neither."""
+    sample = _sample(data)
+    scored = []
+    for encoding in (GB, *BIG5S):
+        if encoding in BIG5S and any(e in BIG5S for e, _ in scored):
+            continue  # big5hkscs only when cp950 failed
         try:
-            return data.decode(encoding)
+            text = sample.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError(Issue("unknown_encoding"))
+        scored.append((encoding, (_header_words(text) >= 2, _plausibility(text, encoding))))
+    if not scored:
+        return None
+    # On a tie GB18030 wins: it is the mainland's encoding and the first candidate (max keeps the first).
+    encoding, (header, plausible) = max(scored, key=lambda item: item[1])
+    return encoding if header or plausible >= PLAUSIBLE else None
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text, the encoding decided from the content.
+
+    A byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32); then UTF-16 recognised by its NUL bytes; then
+    strict UTF-8; then GB18030/GBK or Big5, by which of them yields plausible Chinese. Raises ``ReadError``
+    (``unknown_encoding``) when none does. A pure function of the bytes.
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return _decode(data, encoding)
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return _decode(data, utf16)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    encoding = _chinese_encoding(data)
+    if encoding is None:
+        raise ReadError(Issue("unknown_encoding"))
+    return _decode(data, encoding)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReadError(Issue("unknown_encoding")) from exc
 
 
 def read_csv(data: bytes, name: str) -> list[RawSheet]:

@@ -91,6 +91,27 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", TEXT, ("备注", "notes", "remarks", "note")),
 )
 
+# Traditional characters of the header words above, their units (萬平方米) and the stage names (主體封頂計劃),
+# and their simplified forms, position by position: Taiwan and Hong Kong offices write 項目名稱, 安置戶數, 區.
+# Only header and stage text is translated, never a stored value.
+TRADITIONAL = str.maketrans(
+    "關劃區單縣號備實屬開當總戶數時條註點積稱築編節計責進鍵鎮門間階際項預體"
+    "辦發園牆復複審徵搖構樁萬氣電礎結續綜綠網聯裝規讓許設證遷選鬮頂飾驗齊",
+    "关划区单县号备实属开当总户数时条注点积称筑编节计责进键镇门间阶际项预体"
+    "办发园墙复复审征摇构桩万气电础结续综绿网联装规让许设证迁选阄顶饰验齐",
+)
+
+
+_TRADITIONAL_CHARS = frozenset(map(chr, TRADITIONAL))
+
+
+def to_simplified(text: str) -> str:
+    """Header text with the traditional characters the known headers use written simplified (計畫 is 计划)."""
+    if _TRADITIONAL_CHARS.isdisjoint(text):  # the usual simplified text: a set scan, not a translation
+        return text
+    return text.translate(TRADITIONAL).replace("计畫", "计划")
+
+
 FIELDS = [c.field for c in COLUMNS if c.kind != IGNORE]
 _ALIASES = {alias.replace(" ", ""): col for col in COLUMNS for alias in col.aliases}
 _BRACKET = re.compile(r"[(\[](.*?)[)\]]")
@@ -98,7 +119,7 @@ _BRACKET = re.compile(r"[(\[](.*?)[)\]]")
 
 def split_header(header: str) -> tuple[str, str]:
     """``总建筑面积（万平方米）`` -> (``总建筑面积``, ``万平方米``), normalised for matching."""
-    text = normalize_text(header).lower().replace("\n", "").replace("\r", "")
+    text = to_simplified(normalize_text(header)).lower().replace("\n", "").replace("\r", "")
     units = " ".join(_BRACKET.findall(text))
     base = _BRACKET.sub("", text).strip().replace(" ", "")
     return base, units.replace(" ", "")

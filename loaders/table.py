@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from housing.stages import STAGE_IDS, is_progress_figure, match_stage
-from loaders import values
+from housing.settings import get_setting
+from housing.stages import STAGE_IDS, STAGES, is_progress_figure, match_stage
+from loaders import chars, values
+from loaders.guard import col_letters
 from loaders.issues import Issue, display_value
 from loaders.reading import RawSheet
 from loaders.schema import (
@@ -36,6 +38,7 @@ from loaders.schema import (
     match_header,
     match_stage_date_header,
     match_stage_sheet_header,
+    to_simplified,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -79,6 +82,11 @@ class HeaderCell:
     unit: str
 
 
+def header_text(cell) -> str:
+    """A header cell's text as shown in issues: as written, trimmed, without control or invisible characters."""
+    return chars.clean(str(cell)).strip()
+
+
 def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
     """The header row (0-based) and its recognised columns: the row naming the most known columns."""
     best: tuple[int, dict[str, HeaderCell]] | None = None
@@ -88,11 +96,71 @@ def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
         for c, cell in enumerate(row):
             col, unit = match_header(cell)
             if col and col.field not in found:
-                found[col.field] = HeaderCell(col, c, str(cell).strip(), unit)
+                found[col.field] = HeaderCell(col, c, header_text(cell), unit)
         score = len(found) - ("seq" in found)
         if "name" in found and score > best_score:
             best, best_score = (r, found), score
     return best
+
+
+# --- two columns read as the same field ---------------------------------------------------------------------
+
+# (key, Chinese label, English label) of the field a header cell names, or None.
+ColumnKey = tuple[object, str, str] | None
+_STAGE_NAMES = {stage.id: (stage.zh, stage.en) for stage in STAGES}
+
+
+def _labels(column: Column) -> tuple[str, str]:
+    """A column's names as the messages give them: its first Chinese and its first English header word."""
+    zh = next(a for a in column.aliases if not a.isascii())
+    return zh, next((a for a in column.aliases if a.isascii()), zh)
+
+
+def _project_column_key(cell) -> ColumnKey:
+    column = match_header(cell)[0]
+    return None if column is None or column.kind == IGNORE else (column.field, *_labels(column))
+
+
+def _stage_sheet_column_key(cell) -> ColumnKey:
+    column = match_stage_sheet_header(cell)
+    return None if column is None or column.kind == IGNORE else (column.field, *_labels(column))
+
+
+def _stage_date_key(cell) -> ColumnKey:
+    key = match_stage_date_header(cell)
+    if key is None:
+        return None
+    zh, en = _STAGE_NAMES[key[0]]
+    return key, zh + ("计划" if key[1] == PLANNED else "实际"), f"{en} ({key[1]})"
+
+
+def duplicate_columns(sheet: str, header_row: int, cells: list, key_of) -> list[Issue]:
+    """An error for each header cell that names a field an earlier cell of the row already names.
+
+    Only the first such column is read, so the other's values would be dropped without a word; which one
+    staff meant is theirs to say. ``key_of(cell)`` gives (field key, Chinese label, English label) or None.
+    """
+    first: dict[object, tuple[int, str]] = {}
+    issues = []
+    for c, cell in enumerate(cells):
+        key = key_of(cell)
+        if key is None:
+            continue
+        if key[0] not in first:
+            first[key[0]] = (c, header_text(cell))
+            continue
+        first_col, first_text = first[key[0]]
+        text = header_text(cell)
+        params = {
+            "first_col": col_letters(first_col + 1),
+            "first": first_text,
+            "col": col_letters(c + 1),
+            "header": text,
+            "field_zh": key[1],
+            "field_en": key[2],
+        }
+        issues.append(Issue("duplicate_column", sheet, header_row + 1, text, text, params, col=c))
+    return issues
 
 
 def fill_merged(rows: list[list], merged, first_row: int) -> None:
@@ -137,6 +205,9 @@ def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
     return "data"
 
 
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")  # collapsed with the other whitespace (not so a lone U+3000)
+
+
 def _is_number(raw) -> bool:
     return type(raw) in (int, float) and raw >= 0
 
@@ -148,9 +219,12 @@ def _is_date(raw) -> bool:
 class ColumnParser:
     """Parses one column's cells, recording issues located at their Excel rows."""
 
-    def __init__(self, sheet: str, header: HeaderCell, excel_rows: list[int], issues: list[Issue]):
+    def __init__(
+        self, sheet: str, header: HeaderCell, excel_rows: list[int], issues: list[Issue], max_text: int | None = None
+    ):
         self.sheet, self.header, self.excel_rows, self.issues = sheet, header, excel_rows, issues
         self.factor = 1.0
+        self.max_text = max_text or get_setting("max_text_chars")
 
     def report(self, i: int, code: str, raw, params: dict | None = None) -> None:
         """Record an issue for the i-th data row of this column."""
@@ -166,8 +240,25 @@ class ColumnParser:
             )
         )
 
+    def scrub(self, cells: list) -> list:
+        """The cells with control and invisible characters removed from their text (``loaders.chars``), and
+        one warning per cell that had any, showing what was there."""
+        try:
+            joined = "".join(cells)  # a column of text: joined in C
+        except TypeError:
+            joined = "".join([v for v in cells if type(v) is str])
+        if not chars.UNSAFE.search(joined):  # one C-level scan of the whole column: the usual clean column
+            return cells
+        out = list(cells)
+        for i, raw in enumerate(cells):
+            if type(raw) is str and chars.has_unsafe(raw):
+                out[i] = chars.clean(raw)
+                self.report(i, "control_chars", raw, {"chars": chars.listed(raw)})
+        return out
+
     def parse(self, cells: list, parser, fast) -> list:
         """Cells that ``fast`` accepts as already typed pass through; others go through ``parser``."""
+        cells = self.scrub(cells)
         out: list = []
         memo: dict = {}
         for i, raw in enumerate(cells):
@@ -195,24 +286,39 @@ class ColumnParser:
         return self.parse(cells, values.parse_date, _is_date)
 
     def texts(self, cells: list) -> list:
-        """Trimmed text with inner whitespace collapsed, ``None`` for blanks; numbers become their text."""
+        """Trimmed text with inner whitespace collapsed, ``None`` for blanks; numbers become their text.
+
+        Control and invisible characters are removed (a warning each, ``scrub``); text longer than the
+        ``max_text_chars`` setting is cut to it, with a warning for a note and an error for anything else
+        (a name or a district cut short would be published as a different one).
+        """
         out: list = []
         append = out.append
-        for raw in cells:
+        for raw in self.scrub(cells):
             text = raw.strip() if type(raw) is str else display_value(raw)
             if len(text) <= 4 and text.lower() in values.BLANKS:
                 append(None)
-            elif "\n" in text or "  " in text or "\t" in text:
+            elif "  " in text or (not text.isprintable() and _LINE_BREAKS.search(text)):
                 append(" ".join(text.split()))
             else:
                 append(text)
+        if max(map(len, filter(None, out)), default=0) > self.max_text:
+            self._cut_long(out)
         return out
+
+    def _cut_long(self, texts: list) -> None:
+        """Cut each text over ``max_text`` in place, reporting it (see ``texts``)."""
+        limit, note = self.max_text, self.header.column.field == "notes"
+        for i, text in enumerate(texts):
+            if text is not None and len(text) > limit:
+                self.report(i, "text_cut" if note else "text_too_long", text, {"length": len(text), "limit": limit})
+                texts[i] = text[:limit]
 
     def stage_ids(self, texts: list, figures_ok: bool = True) -> list:
         """The stage id each text names; text naming none is reported (a bare 65% only if not ``figures_ok``)."""
         out: list = []
         for i, text in enumerate(texts):
-            stage = match_stage(text) if text else None
+            stage = match_stage(to_simplified(text)) if text else None
             if text and stage is None and not (figures_ok and is_progress_figure(text)):
                 self.report(i, "unknown_stage", text, {"text": text})
             out.append(stage)
@@ -297,7 +403,7 @@ def _cells(columns: list[tuple], index: int, n: int) -> list:
     return list(columns[index]) if index < len(columns) else [""] * n
 
 
-def _parse_columns(sheet: str, columns, data, header, issues) -> tuple[dict[str, list], float]:
+def _parse_columns(sheet: str, columns, data, header, issues, max_text: int) -> tuple[dict[str, list], float]:
     """Each recognised column parsed by its kind; also the m² per unit the area column used."""
     excel_rows = [r + 1 for r in data]
     parsed: dict[str, list] = {}
@@ -305,7 +411,7 @@ def _parse_columns(sheet: str, columns, data, header, issues) -> tuple[dict[str,
     for field, cell in header.items():
         if cell.column.kind == IGNORE:
             continue
-        parser = ColumnParser(sheet, cell, excel_rows, issues)
+        parser = ColumnParser(sheet, cell, excel_rows, issues, max_text)
         method = {
             TEXT: parser.texts,
             COUNT: parser.counts,
@@ -438,8 +544,11 @@ def _check_totals(sheet: str, frame, rows, totals, header, area_unit: float, iss
                 )
 
 
-def read_table(sheet: RawSheet) -> SheetTable | None:
-    """The project table on one sheet, or ``None`` when the sheet has no recognisable header."""
+def read_table(sheet: RawSheet, overrides: dict | None = None) -> SheetTable | None:
+    """The project table on one sheet, or ``None`` when the sheet has no recognisable header.
+
+    ``overrides`` are settings (``max_text_chars``) given by the caller rather than the environment.
+    """
     found = find_header(sheet.rows)
     if found is None:
         return None
@@ -448,7 +557,10 @@ def read_table(sheet: RawSheet) -> SheetTable | None:
     data, totals = _classify_rows(sheet.rows, header_row + 1, header)
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
-    parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues)
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _project_column_key)
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _stage_date_key)
+    max_text = get_setting("max_text_chars", overrides)
+    parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues, max_text)
     frame = project_frame(sheet.name, data, parsed)
     stage_dates = _stage_columns(sheet.name, sheet.rows[header_row], columns, data, frame, issues)
     _row_checks(sheet.name, frame, columns, header, issues)
@@ -467,7 +579,7 @@ def find_stage_date_columns(header_cells: list) -> dict[tuple[str, str], HeaderC
     for c, cell in enumerate(header_cells):
         key = match_stage_date_header(cell)
         if key and key not in found:
-            found[key] = HeaderCell(Column("_".join(key), DATE, ()), c, str(cell).strip(), "")
+            found[key] = HeaderCell(Column("_".join(key), DATE, ()), c, header_text(cell), "")
     return found
 
 
@@ -498,7 +610,7 @@ def find_stage_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | N
         for c, cell in enumerate(row):
             col = match_stage_sheet_header(cell)
             if col and col.field not in found:
-                found[col.field] = HeaderCell(col, c, str(cell).strip(), "")
+                found[col.field] = HeaderCell(col, c, header_text(cell), "")
         fields = found.keys()
         if {"name", "stage"} <= fields and fields & {PLANNED, ACTUAL} and not fields & PROJECT_FIGURES:
             return r, found
@@ -528,6 +640,19 @@ def _parse_stage_sheet(parsers: dict[str, ColumnParser], columns, n: int) -> dic
     return parsed
 
 
+def clean_sheet_names(sheets: list[RawSheet]) -> list[Issue]:
+    """Remove control and invisible characters from the sheet names (in place: a CSV's is its file name, and
+    the name is stored with every row), with a warning for each sheet renamed."""
+    issues = []
+    for n, sheet in enumerate(sheets, start=1):
+        if chars.has_unsafe(sheet.name):
+            raw, sheet.name = sheet.name, chars.clean(sheet.name).strip() or f"Sheet{n}"
+            issues.append(
+                Issue("control_chars_sheet", sheet.name, None, "", display_value(raw), {"chars": chars.listed(raw)})
+            )
+    return issues
+
+
 def _check_stage_names(parser: ColumnParser, names: list, projects: pd.DataFrame) -> None:
     """A row without a project name is an error; a name the project table lacks a warning, once per name."""
     known, reported = set(projects["name"].dropna()), set()
@@ -553,7 +678,7 @@ def _stage_sheet_records(sheet: str, data: list[int], parsed: dict[str, list], p
     return records
 
 
-def read_stage_sheet(sheet: RawSheet, projects: pd.DataFrame) -> SheetTable | None:
+def read_stage_sheet(sheet: RawSheet, projects: pd.DataFrame, overrides: dict | None = None) -> SheetTable | None:
     """A stage-dates sheet (one row per project and stage) checked against the project table; ``None`` when
     the sheet is not one. Its projects frame is empty: the rows are in ``stage_dates``."""
     found = find_stage_header(sheet.rows)
@@ -565,7 +690,9 @@ def read_stage_sheet(sheet: RawSheet, projects: pd.DataFrame) -> SheetTable | No
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
     excel_rows = [r + 1 for r in data]
-    parsers = {f: ColumnParser(sheet.name, cell, excel_rows, issues) for f, cell in header.items()}
+    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _stage_sheet_column_key)
+    max_text = get_setting("max_text_chars", overrides)
+    parsers = {f: ColumnParser(sheet.name, cell, excel_rows, issues, max_text) for f, cell in header.items()}
     parsed = _parse_stage_sheet(parsers, columns, len(data))
     _check_stage_names(parsers["name"], parsed["name"], projects)
     stage_dates = stage_date_frame(_stage_sheet_records(sheet.name, data, parsed, projects))

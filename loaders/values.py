@@ -11,6 +11,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from loaders.chars import clean
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 YEAR_LOW, YEAR_HIGH = 1990, 2100
 # Cells staff use to mean "nothing here".
@@ -26,8 +28,9 @@ _NUMBER_UNITS = re.compile(r"(万平方米|万m2|平方米|m2|户|套|人|个|%|
 
 
 def normalize_text(value: str) -> str:
-    """Full-width to half-width (NFKC) and trimmed, so ``２０２１年`` reads as ``2021年``."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """Full-width to half-width (NFKC), control and invisible characters removed (``loaders.chars``) and
+    trimmed, so ``２０２１年`` reads as ``2021年`` and a pasted ``656\u200b`` as ``656``."""
+    return clean(unicodedata.normalize("NFKC", value)).strip()
 
 
 def is_blank(value) -> bool:

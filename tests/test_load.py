@@ -219,7 +219,8 @@ BAD_FILES = [
         lambda: b"\xff\xfe\xff,1\r\n",
         "台账.csv",
         "unknown_encoding",
-        "The CSV file's text encoding is not recognised (UTF-8 and GBK are supported)",
+        "The CSV file's text encoding is not recognised (supported: UTF-8, GBK/GB18030, UTF-16, Big5); "
+        "save it as .xlsx in Excel",
     ),
     ("one_huge_field", lambda: b"x" * 200_000, "台账.csv", "not_spreadsheet", None),
     ("nul_bytes", lambda: b"PK\x05\x06" + b"\x00" * 18, "台账.xlsx", "not_spreadsheet", None),

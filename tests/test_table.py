@@ -94,7 +94,7 @@ def test_find_header_keeps_the_text_as_written_its_index_and_unit():
     )
     assert (header["floor_area"].index, header["floor_area"].text) == (3, "总建筑面积（万平方米）")
     assert header["floor_area"].unit == "万平方米"
-    assert header["notes"].index == 4  # the first of two columns with the same header
+    assert header["notes"].index == 4  # the first of two columns with the same header (read_table: an error)
 
 
 # --- row_kind ----------------------------------------------------------------------------------------------
@@ -799,3 +799,88 @@ def test_a_stage_sheet_row_without_any_name_is_an_error():
 
 def test_a_project_sheet_is_not_read_as_a_stage_sheet():
     assert read_stage_sheet(RawSheet("项目", [HEADER, project(1, "甲村")]), PROJECTS) is None
+
+
+# --- two columns read as the same field ------------------------------------------------------------------------
+
+# (header row, [(first column, its header, other column, its header, field zh, field en)])
+DUPLICATE_HEADERS = [
+    (
+        ["项目名称", "区县", "安置户数", "总建筑面积", "计划交付日期", "户数"],
+        [("C", "安置户数", "F", "户数", "安置户数", "households")],
+    ),
+    (["项目名称", "项目", "户数"], [("A", "项目名称", "B", "项目", "项目名称", "project")]),
+    (["项目名称", "备注", "户数", "备注"], [("B", "备注", "D", "备注", "备注", "notes")]),
+    (["项目名称", "区", "县", "户数"], [("B", "区", "C", "县", "所属区县", "district")]),
+    (
+        ["Project", "Households", "Number of households"],
+        [("B", "Households", "C", "Number of households", "安置户数", "households")],
+    ),
+    (["项目名称", "户数", "进度", "完成比例"], [("C", "进度", "D", "完成比例", "进度", "progress")]),
+    (["项目名称", "户数", "形象进度", "当前阶段"], [("C", "形象进度", "D", "当前阶段", "形象进度", "stage")]),
+    (
+        ["项目名称", "户数", "计划交付日期", "交付期限"],
+        [("C", "计划交付日期", "D", "交付期限", "计划交付日期", "deadline")],
+    ),
+    (
+        ["项目名称", "户数", "主体封顶计划", "计划主体封顶"],
+        [("C", "主体封顶计划", "D", "计划主体封顶", "主体封顶计划", "Topped out (planned)")],
+    ),
+    (
+        ["项目名称", "户数", "安置户数", "安置总户数"],
+        [
+            ("B", "户数", "C", "安置户数", "安置户数", "households"),
+            ("B", "户数", "D", "安置总户数", "安置户数", "households"),
+        ],
+    ),
+    (["项目名称", "項目名稱", "户数"], [("A", "项目名称", "B", "項目名稱", "项目名称", "project")]),
+    (["序号", "项目名称", "编号", "户数"], []),  # two ignored columns are harmless
+    (["项目名称", "户数", "主体封顶计划", "主体封顶实际"], []),  # planned and actual are two fields
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"), DUPLICATE_HEADERS, ids=lambda v: "|".join(v) if v and isinstance(v[0], str) else ""
+)
+def test_two_columns_read_as_one_field_are_an_error_naming_both(header, expected):
+    row = ["甲村", 100] + [""] * (len(header) - 2)
+    if header[0] == "序号":
+        row = [1, "甲村", 2, 100]
+    result = table([header, row])
+    found = [i for i in result.issues if i.code == "duplicate_column"]
+    params = [
+        (i.params["first_col"], i.params["first"], i.params["col"], i.params["header"], i.params["field_zh"])
+        + (i.params["field_en"],)
+        for i in found
+    ]
+    assert sorted(params) == sorted(expected)  # issues come sorted by row and column header
+    assert all(
+        (i.severity, i.row, i.column, i.col) == ("error", 1, i.params["header"], ord(i.params["col"]) - 65)
+        for i in found
+    )
+    assert list(result.frame["name"]) == ["甲村"]  # the first column is still read
+
+
+def test_the_duplicate_column_message():
+    result = table(
+        [["项目名称", "区县", "安置户数", "总建筑面积", "计划交付日期", "户数"], ["甲村", "历城区", 1, 1, DUE, 2]]
+    )
+    (issue,) = [i for i in result.issues if i.code == "duplicate_column"]
+    assert issue.message("zh") == "列 C“安置户数”和列 F“户数”都被识别为“安置户数”，请删除或重命名其中一列"
+    assert issue.message("en") == (
+        "Columns C “安置户数” and F “户数” are both read as “households”; delete or rename one of them"
+    )
+    assert list(result.frame["households"]) == [1]
+
+
+def test_a_stage_sheet_with_two_stage_columns_is_an_error():
+    rows = [["项目名称", "节点", "计划完成日期", "阶段"], ["甲村", "开工", D(2023, 3, 1), "封顶"]]
+    result = stage_sheet(rows)
+    assert [(i.code, i.params["first_col"], i.params["col"], i.params["field_zh"]) for i in result.issues] == [
+        ("duplicate_column", "B", "D", "阶段")
+    ]
+
+
+def test_a_duplicate_column_blocks_the_upload(load_rows):
+    result = load_rows([["项目名称", "户数", "安置户数"], ["甲村", 1, 2]])
+    assert not result.ok and [i.code for i in result.errors] == ["duplicate_column"]
