@@ -65,10 +65,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "load_failed": ("无法读取数据文件 {file}。", "The data file {file} could not be read."),
     # upload page
     "up_intro": (
-        "上传本周的项目台账（xlsx、xlsm、xls、ods 或 csv，最大 {limit} MB）。"
+        "上传本周的项目台账（xlsx、xlsm、xls、ods、csv 或 Unicode 文本 txt，最大 {limit} MB）。"
         "系统先校验并列出与当前版本相比的变化，确认后才发布。",
-        "Upload this week's project register (xlsx, xlsm, xls, ods or csv, up to {limit} MB). It is checked and "
-        "compared with the current version first; nothing is published until you confirm.",
+        "Upload this week's project register (xlsx, xlsm, xls, ods, csv or Unicode text, up to {limit} MB). It is "
+        "checked and compared with the current version first; nothing is published until you confirm.",
     ),
     "up_template_zh": ("下载空白模板（中文）", "Blank template (Chinese)"),
     "up_template_en": ("下载空白模板（英文）", "Blank template (English)"),

@@ -9,7 +9,7 @@ from housing.fmt import fmt_datetime, fmt_int
 from housing.i18n import t
 from housing.scope import file_districts, kept_rows
 from housing.settings import get_setting
-from loaders import LoadResult, load_bytes
+from loaders import LoadResult, chars, load_bytes
 from loaders.annotate import annotate_workbook
 from store import versions as V
 from store.intake import publish_blocker
@@ -19,7 +19,7 @@ from ui.data import engine, scoped_upload, template_bytes, version_projects
 from ui.escape import md_list, md_t
 from ui.tables import issues_table
 
-ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
+ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"]  # txt: Excel's "Unicode text" export (UTF-16)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -185,7 +185,7 @@ upload = st.file_uploader(
 if upload is None:
     st.info(t("up_empty", lang), icon=":material/upload_file:")
 else:
-    content, filename = upload.getvalue(), upload.name
+    content, filename = upload.getvalue(), chars.clean(upload.name)[:255]  # kept with the version, shown in history
     digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
     result = checked(content, filename, digest)
     report(result, content, filename, lang)

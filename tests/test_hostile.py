@@ -39,10 +39,14 @@ def test_each_hostile_file_gets_its_message_within_10_s_and_500_mb(corpus, name)
     done = _fresh(str(HOSTILE / "probe.py"), str(corpus[name]))
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert set(report["codes"]) & EXPECTED[name], report
+    if EXPECTED[name] == {"loaded"}:
+        assert report["readable"] and not report["errors"] and report["projects"] > 0, report
+        assert report["names"][0] in ("西琅沟", "西琅溝"), report  # decoded as the words in the file
+    else:
+        assert set(report["codes"]) & EXPECTED[name], report
+        assert report["message"] and "Traceback" not in report["message"]
     assert report["seconds"] < MAX_SECONDS, report
     assert report["parent_mb"] < MAX_MB and report["worker_mb"] < MAX_MB, report
-    assert report["message"] and "Traceback" not in report["message"]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -51,7 +55,10 @@ def test_the_command_line_answers_every_hostile_file_with_one_json_object(corpus
     assert done.returncode in (0, 1, 2), done.stderr
     assert "Traceback" not in done.stderr
     summary = json.loads(done.stdout)
-    assert {i["code"] for i in summary["issues"]} & EXPECTED[name]
+    if EXPECTED[name] == {"loaded"}:
+        assert done.returncode == 0 and summary["projects"] > 0
+    else:
+        assert {i["code"] for i in summary["issues"]} & EXPECTED[name]
 
 
 def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stays(corpus, app_database):
@@ -64,9 +71,10 @@ def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stay
         at.file_uploader[0].upload(name, path.read_bytes()).run()
         assert not at.exception, (name, [e.value for e in at.exception])
         shown = " ".join(e.value for e in [*at.error, *at.warning])
-        if EXPECTED[name] != {"formula_no_value"}:  # the one file that only warns: its figures are blank
-            assert shown, name
-            assert not [b for b in at.button if b.label == "发布"], name
+        if EXPECTED[name] & {"formula_no_value", "control_chars", "loaded"}:
+            continue  # files that load (with warnings): publishing them is allowed
+        assert shown, name
+        assert not [b for b in at.button if b.label == "发布"], name
     after = V.current(open_database(app_database))
     assert (after.id, after.sha256) == (before.id, before.sha256)
 
