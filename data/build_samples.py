@@ -5,7 +5,7 @@ Run ``python data/build_samples.py`` from the repository root. The script is det
 
 ``sample_zhangqiu_2021.xlsx``
     The real 2021 handover list of 章丘区 (Zhangqiu district, Jinan) as reported in the local news
-    (see ``DOMAIN.md``, "A real example"): the eight projects the article names, with their
+    (see ``docs/DOMAIN.md``, "A real example"): the eight projects the article names, with their
     households, floor area (万㎡) and "ready for handover" deadline. Nothing is invented: street,
     start date, handover date and progress are left empty where the article is silent. The sheet is
     laid out the way a district office would fill it in: a merged title, a 填报单位/填报日期 line,
@@ -58,7 +58,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 # ---------------------------------------------------------------------------------------------
-# 章丘区 2021 (real facts from the article; see DOMAIN.md)
+# 章丘区 2021 (real facts from the article; see docs/DOMAIN.md)
 # ---------------------------------------------------------------------------------------------
 
 ZHANGQIU_TITLE = "章丘区2021年安置房项目交付计划表"

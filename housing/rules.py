@@ -17,7 +17,7 @@ params a firing gives (``housing.status.render`` formats dates and counts for th
 - ``slip`` (yellow): the deadline is at least 1 day later than in the previous published version.
 - ``stale`` (yellow): the project's row unchanged for more than 4 weeks (28 days).
 
-The milestone source (a contractor's rule, DOMAIN.md) has up to 7 days late yellow, 7–15 orange and 15 or more
+The milestone source (a contractor's rule, docs/DOMAIN.md) has up to 7 days late yellow, 7–15 orange and 15 or more
 red; there is no orange here, so 8–14 days stay yellow: ``red_days`` is the first red day.
 
 Projects handed over on or before the as-of date fire nothing. Projects are matched across the project table,

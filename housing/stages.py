@@ -1,4 +1,4 @@
-"""The stages of one resettlement project, in order, declared as data (see DOMAIN.md).
+"""The stages of one resettlement project, in order, declared as data (see docs/DOMAIN.md).
 
 Each stage has a stable id (stored with the data), its Chinese and English names, and the other ways
 staff write it in the 形象进度 column. ``match_stage`` maps that free text to a stage id:
