@@ -180,7 +180,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page_changes": ("本周变化", "What changed"),
     "wk_turned_red": ("转为红色预警", "Turned red"),
     "wk_turned_yellow": ("转为黄色预警", "Turned yellow"),
-    "wk_recovered": ("预警解除或减轻", "Recovered"),
+    "wk_recovered": ("有进展，预警解除或减轻", "Recovered"),
+    "wk_recovered_help": (
+        "预警解除或减轻，且项目确有进展：进入后续阶段、完成比例提高或已交付。",
+        "Warning lifted or lowered and the project progressed: a later stage, a higher progress figure, or "
+        "handed over.",
+    ),
+    "wk_eased": ("因推迟交付日期而减轻", "Eased by moving the deadline"),
+    "wk_eased_help": (
+        "预警解除或减轻，但项目没有进展，只是计划交付日期推迟了；不计为恢复。",
+        "Warning lifted or lowered with no progress, only a later deadline; not counted as recovered.",
+    ),
+    "wk_cleared": ("无进展，预警解除或减轻", "Eased without progress"),
+    "wk_cleared_help": (
+        "预警解除或减轻，但既无进展，交付日期也未推迟（如预警随时间消失或数据更正）；不计为恢复。",
+        "Warning lifted or lowered with neither progress nor a later deadline (a warning that lapsed, a corrected "
+        "row); not counted as recovered.",
+    ),
+    "wk_deadline_moved": ("交付日期变动（天）", "Deadline moved (days)"),
     "wk_slips": ("交付日期推迟", "Deadline slips"),
     "wk_stages": ("完成节点", "Stages completed"),
     "wk_handed_over": ("新交付项目", "Handed over"),
