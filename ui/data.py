@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from housing.changes import project_key
+from housing.clock import date_at
 from housing.datasets import SAMPLES, file_version
 from housing.rules import Evidence, classify, effective_thresholds
 from housing.scope import merge_districts
@@ -201,7 +201,7 @@ def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     """A published version classified as of the day it was published (how it stood then)."""
     url = database_url()
     version = V.get_version(open_database(url), version_id)
-    as_of = version.created_at.astimezone(ZoneInfo(str(get_setting("timezone")))).date()
+    as_of = date_at(version.created_at)  # the publication day in the zone the version times are shown in
     return _judged(url, version_id, as_of, thresholds)
 
 
