@@ -285,9 +285,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kpi_waiting": ("尚待交付 {households} 户", "{households} waiting"),
     "kpi_projects_unit": ("{count}个", "{count}"),
     "kpi_at_risk_help": (
-        "未交付且触发了任一预警规则（如距计划交付日期不足{days}天而尚未联合验收、落后序时进度），但尚未逾期",
+        "未交付且触发了任一预警规则（如距计划交付日期不超过{days}天而尚未联合验收、落后序时进度达{points}个百分点），"
+        "但尚未逾期",
         "Not handed over and any warning rule fired (e.g. deadline within {days} days before joint acceptance, "
-        "behind the pro-rata schedule), but not yet overdue",
+        "{points} points or more behind the pro-rata schedule), but not yet overdue",
     ),
     # sections
     "sec_districts": ("各区县安置户数", "Households by district"),

@@ -8,7 +8,7 @@ from housing.datasets import sample_by_file
 from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
-from housing.rules import DUE_SOON_DAYS
+from housing.rules import at_risk_help
 from housing.settings import get_setting
 from housing.status import urgent_first
 from store import history as H
@@ -78,7 +78,7 @@ def headline(view: View) -> None:
         **quiet,
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
 
 
 def week_section(view: View) -> None:
