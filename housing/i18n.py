@@ -297,9 +297,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sec_timeline": ("项目进度时间线", "Project timeline"),
     "sec_risk": ("逾期及风险项目", "Overdue and at-risk projects"),
     "timeline_caption": (
-        "每个项目一条：从开工（或最早已知日期）到计划交付日期，按计划交付日期排序；◆ 为实际交付，竖线为截至日期。",
-        "One bar per project, from start (or the earliest known date) to the deadline, sorted by deadline; "
-        "◆ marks the actual handover, the vertical line the as-of date.",
+        "每个项目一条：从开工（未填开工日期时从最早已知日期：节点日期或首次出现在台账）到计划交付日期，按计划交付日期"
+        "排序；▼ 为不知起点的项目的计划交付日期，◆ 为实际交付，竖线为截至日期。",
+        "One bar per project, from start (without a start date, from the first known date: a stage date or its "
+        "first appearance in the register) to the deadline, sorted by deadline; ▼ marks the deadline of a "
+        "project with no known start, ◆ the actual handover, the vertical line the as-of date.",
     ),
     "timeline_grouped": ("项目较多，按区县分组显示。", "Many projects: grouped by district."),
     # table columns
@@ -357,6 +359,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "chart_handover": ("实际交付", "Handed over"),
     "chart_deadline_only": ("计划交付日期（无开工日期）", "Deadline (no start date)"),
     "chart_as_of": ("截至日期", "As of"),
+    "chart_first_known": ("最早已知日期（起点）", "First known date (bar starts here)"),
     # empty states
     "empty_filtered": (
         "当前筛选条件下没有项目。请在左侧调整区县或状态筛选。",

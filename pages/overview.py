@@ -15,7 +15,7 @@ from store import history as H
 from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view, empty_state
-from ui.data import engine, weekly_for
+from ui.data import engine, first_known_dates, weekly_for
 from ui.drill import district_link
 from ui.escape import md_t
 from ui.links import project_link
@@ -156,7 +156,10 @@ def timeline_section(view: View) -> None:
         return
     grouped = " " + t("timeline_grouped", lang) if len(view.projects) > GROUPED_ABOVE else ""
     st.caption(t("timeline_caption", lang) + grouped)
-    st.plotly_chart(timeline(view.projects, view.as_of, lang), width="stretch", config=PLOTLY_CONFIG)
+    # Only a project without a start date needs its first known date (stage dates, first published version).
+    first_known = first_known_dates(view.source, view.result) if view.projects["start"].isna().any() else None
+    figure = timeline(view.projects, view.as_of, lang, first_known)
+    st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
 
 
 def load_notes(view: View) -> None:
