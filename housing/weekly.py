@@ -21,11 +21,10 @@ from housing.changes import DEADLINE_SLIP, Changes, diff_projects, project_key
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.stages import stage_index, stage_name
-from housing.status import STATUS_ICONS, render
+from housing.status import DONE, STATUS_ICONS, render
 
 RED, YELLOW = "red", "yellow"
 LEVEL_RANK = {RED: 2, YELLOW: 1}
-DONE = "done"  # housing.status.DONE: handed over by the as-of date
 PROGRESS_STEP = 0.05  # a progress figure must rise by more than this (percent points) to count as progress
 
 
