@@ -2,6 +2,8 @@
 
 Language, data, version and as-of date live in the URL (``?lang=en&as_of=2021-05-01&version=3``, or
 ``data=zhangqiu_2021`` for a bundled sample), so a link opens the same view on the meeting-room projector.
+The as-of date is in the URL only once the user picked one: a link without it always opens on today (in
+the configured time zone, ``housing.clock``), never on the day the link was copied.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 
 import streamlit as st
 
+from housing.clock import today
 from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
@@ -21,6 +24,7 @@ from ui.data import judged, load_source, rule_thresholds
 log = logging.getLogger("resettle")
 LANG_NAMES = {"zh": "中文", "en": "English"}
 DATASETS = [PUBLISHED, *SAMPLES]
+AS_OF_CHOSEN = "as_of_chosen"  # session key: the user picked the as-of date (in the sidebar or the link)
 
 st.set_page_config(page_title="安置房交付看板 · Resettlement Housing", page_icon="🏘️", layout="wide")
 
@@ -42,15 +46,35 @@ def init_state() -> None:
     """First run of a session: take language, as-of date, data and version from the URL."""
     params = st.query_params
     st.session_state.setdefault("lang", params.get("lang") if params.get("lang") in LANGS else DEFAULT_LANG)
-    st.session_state.setdefault("as_of", _url_date(params.get("as_of")) or dt.date.today())
+    chosen = _url_date(params.get("as_of"))
+    st.session_state.setdefault(AS_OF_CHOSEN, chosen is not None)
+    st.session_state.setdefault("as_of", chosen or today())
     st.session_state.setdefault("dataset", params.get("data") if params.get("data") in DATASETS else PUBLISHED)
     st.session_state.setdefault("version", _url_int(params.get("version")))
 
 
+def follow_today() -> None:
+    """Until the user picks a date, the as-of date is today (a session left open overnight moves on too)."""
+    if not st.session_state[AS_OF_CHOSEN]:
+        st.session_state["as_of"] = today()  # before the date widget is drawn, so it shows this value
+
+
+def chose_date() -> None:
+    """The user picked an as-of date in the sidebar: from now on it is kept, and carried in the URL."""
+    st.session_state[AS_OF_CHOSEN] = True
+
+
 def sync_url() -> None:
-    """Write the shared choices back to the URL so the view can be linked and reloaded."""
+    """Write the shared choices back to the URL so the view can be linked and reloaded.
+
+    The as-of date only when the user chose it: a shared link without one always opens on today.
+    """
     state = st.session_state
-    st.query_params.update(lang=state["lang"], as_of=state["as_of"].isoformat(), data=state["dataset"])
+    st.query_params.update(lang=state["lang"], data=state["dataset"])
+    if state[AS_OF_CHOSEN]:
+        st.query_params["as_of"] = state["as_of"].isoformat()
+    else:
+        st.query_params.pop("as_of", None)
     if state["dataset"] == PUBLISHED and state["version"]:
         st.query_params["version"] = str(state["version"])
     else:
@@ -97,6 +121,7 @@ def sidebar_choices(lang: str) -> None:
         st.date_input(
             t("as_of", lang),
             key="as_of",
+            on_change=chose_date,
             help=t("as_of_help", lang),
             format="YYYY/MM/DD" if lang == "zh" else "YYYY-MM-DD",
         )
@@ -140,6 +165,7 @@ def build_view(filters: bool) -> View:
 
 
 init_state()
+follow_today()
 sidebar_choices(st.session_state["lang"])
 sync_url()
 LANG = st.session_state["lang"]

@@ -184,7 +184,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page_changes": ("本周变化", "What changed"),
     "wk_turned_red": ("转为红色预警", "Turned red"),
     "wk_turned_yellow": ("转为黄色预警", "Turned yellow"),
-    "wk_recovered": ("预警解除或减轻", "Recovered"),
+    "wk_recovered": ("有进展，预警解除或减轻", "Recovered"),
+    "wk_recovered_help": (
+        "预警解除或减轻，且项目确有进展：进入后续阶段、完成比例提高或已交付。",
+        "Warning lifted or lowered and the project progressed: a later stage, a higher progress figure, or "
+        "handed over.",
+    ),
+    "wk_eased": ("因推迟交付日期而减轻", "Eased by moving the deadline"),
+    "wk_eased_help": (
+        "预警解除或减轻，但项目没有进展，只是计划交付日期推迟了；不计为恢复。",
+        "Warning lifted or lowered with no progress, only a later deadline; not counted as recovered.",
+    ),
+    "wk_cleared": ("无进展，预警解除或减轻", "Eased without progress"),
+    "wk_cleared_help": (
+        "预警解除或减轻，但既无进展，交付日期也未推迟（如预警随时间消失或数据更正）；不计为恢复。",
+        "Warning lifted or lowered with neither progress nor a later deadline (a warning that lapsed, a corrected "
+        "row); not counted as recovered.",
+    ),
+    "wk_deadline_moved": ("交付日期变动（天）", "Deadline moved (days)"),
     "wk_slips": ("交付日期推迟", "Deadline slips"),
     "wk_stages": ("完成节点", "Stages completed"),
     "wk_handed_over": ("新交付项目", "Handed over"),
@@ -272,9 +289,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kpi_waiting": ("尚待交付 {households} 户", "{households} waiting"),
     "kpi_projects_unit": ("{count}个", "{count}"),
     "kpi_at_risk_help": (
-        "未交付且触发了任一预警规则（如距计划交付日期不足{days}天而尚未联合验收、落后序时进度），但尚未逾期",
+        "未交付且触发了任一预警规则（如距计划交付日期不超过{days}天而尚未联合验收、落后序时进度达{points}个百分点），"
+        "但尚未逾期",
         "Not handed over and any warning rule fired (e.g. deadline within {days} days before joint acceptance, "
-        "behind the pro-rata schedule), but not yet overdue",
+        "{points} points or more behind the pro-rata schedule), but not yet overdue",
     ),
     # sections
     "sec_districts": ("各区县安置户数", "Households by district"),
@@ -283,9 +301,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sec_timeline": ("项目进度时间线", "Project timeline"),
     "sec_risk": ("逾期及风险项目", "Overdue and at-risk projects"),
     "timeline_caption": (
-        "每个项目一条：从开工（或最早已知日期）到计划交付日期，按计划交付日期排序；◆ 为实际交付，竖线为截至日期。",
-        "One bar per project, from start (or the earliest known date) to the deadline, sorted by deadline; "
-        "◆ marks the actual handover, the vertical line the as-of date.",
+        "每个项目一条：从开工（未填开工日期时从最早已知日期：节点日期或首次出现在台账）到计划交付日期，按计划交付日期"
+        "排序；▼ 为不知起点的项目的计划交付日期，◆ 为实际交付，竖线为截至日期。",
+        "One bar per project, from start (without a start date, from the first known date: a stage date or its "
+        "first appearance in the register) to the deadline, sorted by deadline; ▼ marks the deadline of a "
+        "project with no known start, ◆ the actual handover, the vertical line the as-of date.",
     ),
     "timeline_grouped": ("项目较多，按区县分组显示。", "Many projects: grouped by district."),
     # table columns
@@ -343,6 +363,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "chart_handover": ("实际交付", "Handed over"),
     "chart_deadline_only": ("计划交付日期（无开工日期）", "Deadline (no start date)"),
     "chart_as_of": ("截至日期", "As of"),
+    "chart_first_known": ("最早已知日期（起点）", "First known date (bar starts here)"),
     # empty states
     "empty_filtered": (
         "当前筛选条件下没有项目。请在左侧调整区县或状态筛选。",

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from housing.changes import KEY_SEP, project_key
+from housing.i18n import t
 from housing.stages import STAGE_IDS, is_at_or_past
 from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, Reason, done_reason
 
@@ -63,7 +64,7 @@ STAGE_PERCENT: dict[str, float] = {
     "handover": 100,
 }
 DUE_SOON_GATE = "acceptance"  # due soon matters only for a project not yet at 联合验收
-DUE_SOON_DAYS = 30  # the due-soon rule's default window, in days (the KPI help quotes it)
+DUE_SOON_DAYS = 30  # the due-soon rule's default window, in days (help texts quote the one in force)
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,17 @@ def effective_thresholds(stored: Mapping | None) -> dict[str, dict[str, float]]:
         if all(merged[high] > merged[low] for low, high in rule.ordered):
             out[rule.id] = merged
     return out
+
+
+def in_force(thresholds: Mapping | None, rule_id: str, name: str) -> float:
+    """One threshold as the rules apply it: the stored value if usable, else its default."""
+    return effective_thresholds(thresholds)[rule_id][name]
+
+
+def at_risk_help(thresholds: Mapping | None, lang: str) -> str:
+    """The at-risk headline's help, quoting the thresholds in force (after an admin changed them, the new ones)."""
+    days, points = in_force(thresholds, "due_soon", "days"), in_force(thresholds, "behind_schedule", "yellow_points")
+    return t("kpi_at_risk_help", lang, days=f"{days:g}", points=f"{points:g}")
 
 
 # --- the facts the rules read, as arrays ---------------------------------------------------------------------

@@ -69,7 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
         "数据库为空时首次启动发布的示例数据集（留空则不发布）",
         "Sample dataset published on first start when the database is empty (blank: none)",
     ),
-    Setting("timezone", "Asia/Shanghai", "显示上传时间所用的时区", "Time zone in which upload times are shown"),
+    Setting(
+        "timezone",
+        "Asia/Shanghai",
+        "“今天”（默认截至日期）和上传时间所用的时区",
+        "Time zone of “today” (the default as-of date) and of the upload times shown",
+    ),
     Setting(
         "max_text_chars",
         1000,

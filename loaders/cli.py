@@ -12,6 +12,7 @@ import json
 import sys
 import unicodedata
 
+from housing.clock import today
 from housing.fmt import fmt_int, fmt_wan
 from housing.i18n import status_label, t
 from housing.summary import summarize
@@ -34,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     summary = sub.add_parser("summary", help="load a workbook and print its figures, statuses and problems")
     summary.add_argument("path")
-    summary.add_argument("--as-of", type=_date, default=dt.date.today(), help="judge statuses as of this date")
+    summary.add_argument(
+        "--as-of", type=_date, default=today(), help="judge statuses as of this date (default: today, configured zone)"
+    )
     summary.add_argument("--json", action="store_true", help="print exactly one JSON object")
     summary.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages")
     return parser

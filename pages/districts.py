@@ -11,7 +11,7 @@ import streamlit as st
 from housing.fmt import fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import has_streets, kpis, names_in, projects_in, rollup_by
-from housing.rules import DUE_SOON_DAYS
+from housing.rules import at_risk_help
 from ui.charts import households_bars
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
@@ -97,7 +97,7 @@ def headline(projects: pd.DataFrame, view: View) -> None:
     )
     cols[4].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
 
 
 def children(projects: pd.DataFrame, column: str, lang: str) -> None:

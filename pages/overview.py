@@ -8,14 +8,14 @@ from housing.datasets import sample_by_file
 from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
-from housing.rules import DUE_SOON_DAYS
+from housing.rules import at_risk_help
 from housing.settings import get_setting
 from housing.status import urgent_first
 from store import history as H
 from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view, empty_state
-from ui.data import engine, weekly_for
+from ui.data import engine, first_known_dates, weekly_for
 from ui.drill import district_link
 from ui.escape import md_t
 from ui.links import project_link
@@ -78,7 +78,7 @@ def headline(view: View) -> None:
         **quiet,
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
 
 
 def week_section(view: View) -> None:
@@ -156,7 +156,10 @@ def timeline_section(view: View) -> None:
         return
     grouped = " " + t("timeline_grouped", lang) if len(view.projects) > GROUPED_ABOVE else ""
     st.caption(t("timeline_caption", lang) + grouped)
-    st.plotly_chart(timeline(view.projects, view.as_of, lang), width="stretch", config=PLOTLY_CONFIG)
+    # Only a project without a start date needs its first known date (stage dates, first published version).
+    first_known = first_known_dates(view.source, view.result) if view.projects["start"].isna().any() else None
+    figure = timeline(view.projects, view.as_of, lang, first_known)
+    st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
 
 
 def load_notes(view: View) -> None:

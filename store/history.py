@@ -81,6 +81,16 @@ def baseline_deadlines(engine: Engine, upto: int) -> pd.Series:
     return pd.Series(pd.to_datetime(first["deadline"]).to_numpy(), index=first["key"].to_numpy(), name="baseline")
 
 
+def first_seen(engine: Engine, upto: int) -> pd.Series:
+    """When each project first appeared in the register (its first version's time, UTC), by project key,
+    over versions up to ``upto``: the earliest date known for a project whose start date was never given."""
+    where = project_rows.c.version_id <= upto
+    frame = _rows(engine, where, ["name", "district"]).astype({"name": "string", "district": "string"})
+    frame["key"] = _keys(frame)
+    first = frame.drop_duplicates("key", keep="first")
+    return pd.Series(first["created_at"].array, index=first["key"].to_numpy(), name="first_seen")
+
+
 def unchanged_since(engine: Engine, version: Version, lookback_days: int = 120) -> pd.Series:
     """For each project of ``version``, when its watched fields last changed (by project key).
 

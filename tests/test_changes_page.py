@@ -65,3 +65,34 @@ def test_changes_in_english(second_week):
     assert at.title[0].value == "Jinan: what changed"
     assert at.caption[0].value == "As of 2026-11-21"
     assert {m.label: m.value for m in at.metric}["Deadline slips"] == "1"
+
+
+def row(name: str, **kw) -> dict:
+    return {"name": name, "district": "历城区", "households": 120, "stage": None, **kw}
+
+
+@pytest.fixture
+def eased_and_recovered(app_database, project_table):
+    """Version 1 (2026-11-14): 甲 and 乙 overdue. Version 2 (2026-11-21): 甲's deadline moved 232 days later and
+    nothing else; 乙 handed over; 丙 removed, 丁 added."""
+    db = open_database(app_database)
+    first = project_table([row("甲", deadline="2026-11-10"), row("乙", deadline="2026-11-10"), row("丙")])
+    V.publish(db, first, content=b"w1", filename="1.xlsx", uploader="张三", at=pd.Timestamp("2026-11-14T02:00Z"))
+    second = project_table(
+        [row("甲", deadline="2027-06-30"), row("乙", deadline="2026-11-10", handed_over="2026-11-20"), row("丁")]
+    )
+    V.publish(db, second, content=b"w2", filename="2.xlsx", uploader="张三", at=pd.Timestamp("2026-11-21T02:00Z"))
+
+
+@pytest.mark.parametrize("page", ["pages/changes.py", "pages/overview.py"])
+def test_a_later_deadline_is_eased_not_recovered_and_the_counts_include_added_and_removed(eased_and_recovered, page):
+    at = open_page(page)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["因推迟交付日期而减轻"] == "1" and figures["有进展，预警解除或减轻"] == "1"
+    assert figures["无进展，预警解除或减轻"] == "0"
+    assert figures["新增项目"] == "1" and figures["移除项目"] == "1"
+    if page == "pages/changes.py":
+        eased = next(f.value for f in at.dataframe if "原计划交付日期" in f.value and "对比版本" in f.value)
+        assert eased[["项目名称", "推迟（天）"]].values.tolist() == [["甲", "232"]]
+        recovered = next(f.value for f in at.dataframe if "交付日期变动（天）" in f.value)
+        assert recovered["项目名称"].tolist() == ["乙"]

@@ -5,15 +5,19 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from housing.changes import project_key
 from housing.rollup import by_district, rollup_by
 from housing.status import STATUS_COLORS, classify
 from ui.charts import (
+    DEADLINE_MARK,
     GROUPED_ABOVE,
     ROW_PX,
+    TALL_ROWS,
     WAITING_COLOR,
     bars_height,
     district_bars,
     households_bars,
+    month_step,
     timeline,
     timeline_frame,
 )
@@ -48,12 +52,15 @@ def test_timeline_sorted_by_deadline_with_a_row_per_project():
     assert list(fig.layout.yaxis.categoryarray) == frame["name"].tolist()
     status_bars = [trace for trace in fig.data if trace.type == "bar"]
     assert {trace.marker.color for trace in status_bars} <= set(STATUS_COLORS.values())
-    plotted = sum(
-        len(trace.y)
+    plotted = sum(len(trace.y) for trace in fig.data if trace.legendgroup in STATUS_COLORS)
+    assert plotted == 60  # each project is a bar, or a deadline marker when it has no start date
+    pins = [
+        s
         for trace in fig.data
-        if trace.type == "bar" or trace.mode == "markers" and trace.marker.symbol == "line-ns"
-    )
-    assert plotted == 60  # each project is a bar, or a deadline tick when it has no start date
+        if trace.legendgroup in STATUS_COLORS and trace.type == "scatter"
+        for s in trace.marker.symbol
+    ]
+    assert pins == [DEADLINE_MARK] * 12  # every fifth project has no start: a pin on its deadline, no sliver
     handovers = [trace for trace in fig.data if trace.type == "scatter" and trace.marker.symbol == "diamond"]
     assert len(handovers[0].x) == 15
 
@@ -65,6 +72,75 @@ def test_hundreds_of_projects_are_grouped_by_district(lang):
     bars = [trace for trace in fig.data if trace.type == "bar" and len(trace.y)]
     assert all(len(trace.y) == 2 for trace in bars)  # multicategory axis: [districts, projects]
     assert timeline_frame(projects)["district"].is_monotonic_increasing
+
+
+def one_project(**dates) -> pd.DataFrame:
+    """One project in 历城区 named 甲, classified as of AS_OF, with the dates given (others missing)."""
+    row = {"name": "甲", "district": "历城区", "households": 100, "stage": None, "floor_area_m2": 1.0}
+    row |= {c: pd.Timestamp(dates[c]) if dates.get(c) else pd.NaT for c in ("start", "deadline", "handed_over")}
+    return classify(pd.DataFrame([row]), AS_OF)
+
+
+def drawn(fig) -> dict:
+    """The one project as drawn: its bar's base and length in days, or its marker's date and symbol."""
+    for trace in fig.data:
+        if trace.legendgroup in STATUS_COLORS and len(trace.y):
+            if trace.type == "bar":
+                return {"bar": (pd.Timestamp(trace.base[0]), round(trace.x[0] / 86_400_000))}
+            return {"mark": (pd.Timestamp(trace.x[0]), trace.marker.symbol[0])}
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("dates", "known", "expected"),
+    [
+        # a start date: the bar starts there, whatever else is known
+        ({"start": "2025-03-01", "deadline": "2027-06-30"}, "2024-01-10", {"bar": ("2025-03-01", 851)}),
+        # no start: from the first known date (a stage date or the first version it appeared in)
+        ({"deadline": "2027-06-30"}, "2024-01-10", {"bar": ("2024-01-10", 1267)}),
+        # nothing earlier known: a pin on the deadline, not a one-day sliver
+        ({"deadline": "2027-06-30"}, None, {"mark": ("2027-06-30", DEADLINE_MARK)}),
+        # first seen only after the deadline (or on it): still a pin, never a bar running backwards
+        ({"deadline": "2026-06-30"}, "2026-11-01", {"mark": ("2026-06-30", DEADLINE_MARK)}),
+        ({"deadline": "2026-06-30"}, "2026-06-30", {"mark": ("2026-06-30", DEADLINE_MARK)}),
+        # a start but no deadline: an open circle on the start
+        ({"start": "2025-03-01"}, None, {"mark": ("2025-03-01", "circle-open")}),
+    ],
+)
+def test_a_bar_starts_at_the_first_known_date_or_the_deadline_is_a_pin(dates, known, expected):
+    project = one_project(**dates)
+    first_known = pd.Series([pd.Timestamp(known)], index=project_key(project)) if known else None
+    fig = timeline(project, AS_OF, "zh", first_known)
+    kind, (date, value) = next(iter(expected.items()))
+    assert drawn(fig) == {kind: (pd.Timestamp(date), value)}
+
+
+def test_a_bar_from_its_first_known_date_says_so_on_hover():
+    project = one_project(deadline="2027-06-30")
+    fig = timeline(project, AS_OF, "en", pd.Series([pd.Timestamp("2024-01-10")], index=project_key(project)))
+    bar = next(trace for trace in fig.data if trace.type == "bar" and len(trace.y))
+    assert "Start: —<br>First known date (bar starts here): 2024-01-10" in bar.hovertext[0]
+
+
+@pytest.mark.parametrize(("rows", "tall"), [(3, False), (TALL_ROWS, False), (TALL_ROWS + 1, True), (400, True)])
+def test_a_tall_timeline_has_date_axes_at_top_and_bottom(rows, tall):
+    fig = timeline(portfolio(rows), AS_OF, "zh")
+    assert fig.layout.xaxis.side == "top" and fig.layout.xaxis.type == "date"
+    if tall:
+        bottom = fig.layout.xaxis2
+        assert (bottom.side, bottom.matches, bottom.overlaying, bottom.type) == ("bottom", "x", "x", "date")
+        top = fig.layout.xaxis
+        # the same explicit ticks on both: plotly's own on a matched axis fall minutes before the month
+        assert (bottom.tickformat, bottom.tickmode, bottom.tick0, bottom.dtick) == (
+            top.tickformat,
+            "linear",
+            top.tick0,
+            top.dtick,
+        )
+        assert [trace.xaxis for trace in fig.data].count("x2") == 1  # the one trace that makes plotly draw it
+        assert fig.layout.annotations[0].yanchor == "bottom"  # the as-of label moves inside, off the bottom axis
+    else:
+        assert "xaxis2" not in fig.layout.to_plotly_json() and all(trace.xaxis in (None, "x") for trace in fig.data)
 
 
 def test_district_bars_largest_on_top_with_totals():
@@ -205,3 +281,30 @@ def test_baseline_timeline_readable_at_60_projects(lang):
     assert len(texts.text) == 20  # every move labelled, the earlier one too
     assert ("推迟570天" if lang == "zh" else "570 days later") in texts.text
     assert [s.x0 for s in fig.layout.shapes] == [AS_OF.isoformat()]
+
+
+@pytest.mark.parametrize(("rows", "tall"), [(5, False), (TALL_ROWS + 1, True), (60, True)])
+def test_a_tall_baseline_timeline_has_date_axes_at_top_and_bottom(rows, tall):
+    from ui.charts import baseline_timeline
+
+    fig = baseline_timeline(with_baselines(rows), AS_OF, "en")
+    axes = fig.layout.to_plotly_json()
+    assert axes["xaxis"]["side"] == "top"
+    assert ("xaxis2" in axes) == tall
+    if tall:
+        assert (axes["xaxis2"]["side"], axes["xaxis2"]["matches"]) == ("bottom", "x")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "step"),
+    [
+        ("2026-01-01", "2026-01-01", "M1"),
+        ("2026-01-01", "2026-07-01", "M1"),
+        ("2026-01-01", "2027-06-30", "M3"),
+        ("2024-01-01", "2027-06-30", "M6"),
+        ("2020-01-01", "2027-06-30", "M12"),
+        ("2010-01-01", "2027-06-30", "M24"),
+    ],
+)
+def test_month_step_gives_a_handful_of_ticks(first, last, step):
+    assert month_step(pd.Series([pd.Timestamp(first), pd.NaT, pd.Timestamp(last)])) == step

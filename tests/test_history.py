@@ -86,3 +86,18 @@ def test_sheet_and_row_moves_are_not_changes(engine, project_table):
     publish_week(engine, project_table, 0, [row("白泉", "2027-01-01")])
     publish_week(engine, project_table, 1, [row("月官", "2027-02-01"), row("白泉", "2027-01-01")])  # now on row 3
     assert H.unchanged_since(engine, V.current(engine))["章丘区\x1f白泉"] == pd.Timestamp(WEEK0)
+
+
+@pytest.mark.parametrize(
+    ("upto", "expected"),
+    [
+        (1, {"章丘区\x1f白泉": 0}),
+        (3, {"章丘区\x1f白泉": 0, "章丘区\x1f月官": 1, "章丘区\x1f长青": 2}),  # 月官 left in week 2: still week 1
+    ],
+)
+def test_first_seen_is_the_first_version_a_project_appeared_in(engine, project_table, upto, expected):
+    publish_week(engine, project_table, 0, [row("白泉", "2027-01-01")])
+    publish_week(engine, project_table, 1, [row("白泉", "2027-01-01"), row("月官", "2027-02-01")])
+    publish_week(engine, project_table, 2, [row("白泉", "2027-01-01"), row("长青", "2027-02-01")])
+    seen = H.first_seen(engine, upto)
+    assert seen.to_dict() == {key: pd.Timestamp(WEEK0 + dt.timedelta(weeks=w)) for key, w in expected.items()}

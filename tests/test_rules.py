@@ -528,3 +528,21 @@ def test_each_rule_is_documented_in_both_languages(rule):
 
 def test_the_kpi_help_quotes_the_due_soon_default():
     assert default_thresholds()["due_soon"]["days"] == DUE_SOON_DAYS
+
+
+@pytest.mark.parametrize(
+    ("stored", "lang", "expected"),
+    [
+        (None, "zh", ("不超过30天", "达10个百分点")),
+        ({"due_soon": {"days": 45}}, "zh", ("不超过45天", "达10个百分点")),
+        ({"behind_schedule": {"yellow_points": 12.5, "red_points": 40}}, "en", ("within 30 days", "12.5 points")),
+        ({"due_soon": {"days": -3}}, "en", ("within 30 days", "10 points")),  # unusable: the default is in force
+        ({"behind_schedule": {"yellow_points": 50, "red_points": 40}}, "en", ("within 30 days", "10 points")),
+    ],
+)
+def test_the_at_risk_help_quotes_what_the_rules_apply(stored, lang, expected):
+    from housing.rules import at_risk_help, in_force
+
+    text = at_risk_help(stored, lang)
+    assert all(part in text for part in expected), text
+    assert f"{in_force(stored, 'due_soon', 'days'):g}" in text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app_pages import open_page
+import pytest
+from app_pages import APP, open_page
 from streamlit.testing.v1 import AppTest
 
 from store.db import open_database
@@ -58,3 +59,33 @@ def test_the_page_asks_for_the_admin_password_when_one_is_set(monkeypatch):
     assert "密码不正确" in at.error[0].value
     at.text_input(key="ad_password").input("s3cret").run()
     assert len(at.dataframe[0].value) == 6
+
+
+def saved(app_database, due_soon_days: int, yellow_points: float) -> None:
+    """Store thresholds as the settings page does: every rule's values, with who changed them."""
+    from housing.rules import default_thresholds
+    from store.settings_log import save_setting
+
+    typed = default_thresholds()
+    typed["due_soon"]["days"], typed["behind_schedule"]["yellow_points"] = due_soon_days, yellow_points
+    save_setting(open_database(app_database), RULE_THRESHOLDS, typed, "王主任")
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/districts.py"])
+@pytest.mark.parametrize(
+    ("lang", "thresholds", "quoted", "not_quoted"),
+    [
+        ("zh", None, ["不超过30天", "达10个百分点"], []),  # never changed: the defaults are the ones in force
+        ("zh", (45, 12.5), ["不超过45天", "达12.5个百分点"], ["30天", "10个百分点"]),
+        ("en", (45, 12.5), ["within 45 days", "12.5 points"], ["30 days", "10 points"]),
+        ("en", (7, 20.0), ["within 7 days", "20 points"], ["30 days"]),
+    ],
+)
+def test_the_at_risk_help_quotes_the_thresholds_in_force(app_database, page, lang, thresholds, quoted, not_quoted):
+    AppTest.from_file(APP, default_timeout=90).run()  # the first start publishes the sample as version 1
+    if thresholds:
+        saved(app_database, *thresholds)
+    at = open_page(page, lang=lang)
+    help_text = next(m.help for m in at.metric if m.label in ("有风险", "At risk"))
+    assert all(text in help_text for text in quoted), help_text
+    assert not any(text in help_text for text in not_quoted), help_text

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from housing.changes import project_key
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.stages import stage_name
@@ -20,6 +21,8 @@ from ui.escape import plot_escape
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WAITING_COLOR = "#BBBBBB"
 ROW_PX, GROUPED_ABOVE = 22, 120
+TALL_ROWS = 20  # a timeline with more rows than this (about 600 px) gets its date axis below the rows too
+DEADLINE_MARK = "triangle-down"  # a project with a deadline but no known start: a pin on the deadline
 BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
 
 
@@ -99,17 +102,27 @@ def _axis_y(frame: pd.DataFrame, grouped: bool):
     return [[plot_escape(d) for d in frame["district"].fillna("—")], labels] if grouped else labels
 
 
+def _first_known(start, begin, lang: str) -> str:
+    """The hover line saying where a bar without a start date begins (nothing when the start is known)."""
+    if pd.notna(start) or pd.isna(begin):
+        return ""
+    return f"<br>{t('chart_first_known', lang)}: {fmt_date(begin, lang)}"
+
+
 def _hover(frame: pd.DataFrame, lang: str) -> list[str]:
+    begins = frame["begin"] if "begin" in frame else frame["start"]
     return [
         f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>{status_label(s, lang)}<br>"
-        f"{t('col_start', lang)}: {fmt_date(a, lang) or '—'}<br>{t('col_deadline', lang)}: {fmt_date(b, lang) or '—'}"
+        f"{t('col_start', lang)}: {fmt_date(a, lang) or '—'}{_first_known(a, g, lang)}"
+        f"<br>{t('col_deadline', lang)}: {fmt_date(b, lang) or '—'}"
         f"<br>{t('col_handed_over', lang)}: {fmt_date(h, lang) or '—'}"
         f"<br>{t('col_households', lang)}: {fmt_int(hh) or '—'}"
-        for n, d, s, a, b, h, hh in zip(
+        for n, d, s, a, g, b, h, hh in zip(
             frame["name"],
             frame["district"],
             frame["status"],
             frame["start"],
+            begins,
             frame["deadline"],
             frame["handed_over"],
             frame["households"],
@@ -117,24 +130,69 @@ def _hover(frame: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def timeline_frame(classified: pd.DataFrame) -> pd.DataFrame:
-    """Projects with any date, sorted by deadline (by district first when there are many)."""
+def timeline_frame(classified: pd.DataFrame, first_known: pd.Series | None = None) -> pd.DataFrame:
+    """Projects with any date, sorted by deadline (by district first when there are many).
+
+    ``begin`` is where a project's bar starts: its start date, else its first known date (``first_known``, by
+    project key: its earliest stage date or its first appearance in the register); ``bar`` says whether it is
+    drawn as a bar (a start before the deadline) or, with no such start, as a marker on its deadline.
+    """
     dated = classified[classified[["start", "deadline", "handed_over"]].notna().any(axis=1)].copy()
-    dated["begin"] = dated["start"].fillna(dated[["deadline", "handed_over"]].min(axis=1))
+    known = pd.Series(pd.NaT, index=dated.index, dtype="datetime64[ns]")
+    if first_known is not None and len(first_known) and len(dated):
+        known = pd.Series(pd.to_datetime(project_key(dated).map(first_known)).to_numpy(), index=dated.index)
+    dated["begin"] = pd.to_datetime(dated["start"]).fillna(known)
+    dated["bar"] = (dated["begin"] < dated["deadline"]).fillna(False).astype(bool)  # never a sliver backwards
     keys = ["district", "deadline", "name"] if len(dated) > GROUPED_ABOVE else ["deadline", "name"]
     return dated.sort_values(keys, na_position="last", ignore_index=True)
 
 
-def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
-    """One bar per project from start (or earliest known date) to deadline, coloured by status."""
-    frame = timeline_frame(classified)
+def _anchor(frame: pd.DataFrame) -> pd.Series:
+    """A date for every row (deadline, else start, else handover): where the row-order trace puts it."""
+    return frame["deadline"].fillna(frame["begin"]).fillna(frame["handed_over"])
+
+
+def month_step(dates: pd.Series) -> str:
+    """Months between date ticks (plotly ``dtick``) for the span of ``dates``: about 6 to 10 ticks."""
+    known = pd.to_datetime(dates.dropna())
+    days = (known.max() - known.min()).days if len(known) else 0
+    for limit, step in ((200, "M1"), (730, "M3"), (1461, "M6"), (3653, "M12")):
+        if days <= limit:
+            return step
+    return "M24"
+
+
+def _date_axes(fig: go.Figure, rows: int, dates: pd.Series) -> bool:
+    """Date ticks above the rows, and below them too on a tall chart, so every row is near a date axis.
+
+    The bottom axis is a second x axis matching the first (same range and zoom); a one-point invisible trace
+    on it makes plotly draw it. Both get the same explicit ticks: plotly's automatic ticks on a matched axis
+    land minutes before the month and would be labelled with the month before. Returns whether it is tall.
+    """
+    tall = rows > TALL_ROWS
+    if tall:
+        ticks = {"tickmode": "linear", "tick0": "2000-01-01", "dtick": month_step(dates)}
+        fig.update_xaxes(**ticks)
+        fig.add_scatter(
+            x=[dates.dropna().min()], y=[None], xaxis="x2", mode="markers", showlegend=False, hoverinfo="skip"
+        )
+        top = fig.layout.xaxis
+        bottom = {"matches": "x", "overlaying": "x", "side": "bottom", "type": "date", "showline": True}
+        fig.update_layout(xaxis2=bottom | ticks | {"showgrid": False, "tickformat": top.tickformat})
+    return tall
+
+
+def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str, first_known: pd.Series | None = None) -> go.Figure:
+    """One bar per project from start (or first known date, see ``timeline_frame``) to deadline, coloured by
+    status; a project with no known start is a marker on its deadline, never a sliver of a bar."""
+    frame = timeline_frame(classified, first_known)
     grouped = len(frame) > GROUPED_ABOVE
     fig = go.Figure()
     # An invisible first trace fixes the row order (deadline, or district then deadline): plotly orders
     # categories by first appearance, and the status traces below would otherwise group rows by status.
     fig.add_scatter(
         y=_axis_y(frame, grouped),
-        x=frame["begin"],
+        x=_anchor(frame),
         mode="markers",
         marker={"opacity": 0},
         showlegend=False,
@@ -142,8 +200,7 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     )
     for status in STATUSES:
         part = frame[frame["status"] == status]
-        bars = part[part["start"].notna() & part["deadline"].notna()]
-        marks = part[part["start"].isna() | part["deadline"].isna()]
+        bars, marks = part[part["bar"]], part[~part["bar"]]
         fig.add_bar(
             y=_axis_y(bars, grouped),
             base=bars["begin"],
@@ -157,9 +214,15 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
         )
         fig.add_scatter(
             y=_axis_y(marks, grouped),
-            x=marks["deadline"].fillna(marks["begin"]),
+            x=_anchor(marks),
             mode="markers",
-            marker={"symbol": "line-ns", "size": 16, "line": {"width": 4, "color": STATUS_COLORS[status]}},
+            marker={
+                # a pin on the deadline (no known start); an open circle where only a start or handover is known
+                "symbol": [DEADLINE_MARK if pd.notna(d) else "circle-open" for d in marks["deadline"]],
+                "size": 13,
+                "color": STATUS_COLORS[status],
+                "line": {"width": 2, "color": STATUS_COLORS[status]},
+            },
             name=status_label(status, lang),
             legendgroup=status,
             showlegend=bars.empty and not marks.empty,
@@ -176,7 +239,6 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
         hovertext=_hover(handed, lang),
         hoverinfo="text",
     )
-    _as_of_line(fig, as_of, lang)
     order = _axis_y(frame, grouped)
     fig.update_yaxes(
         range=[len(frame) - 0.5, -0.5],  # first row on top, no padding rows
@@ -187,6 +249,9 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     )
     fig.update_xaxes(type="date", gridcolor="#EEEEEE", side="top", showline=True, tickformat=_tick_format(frame, lang))
     fig.update_layout(barmode="overlay", bargap=0.35)
+    when = pd.concat([frame["begin"], frame["deadline"], frame["handed_over"], pd.Series([pd.Timestamp(as_of)])])
+    tall = _date_axes(fig, len(frame), when)
+    _as_of_line(fig, as_of, lang, inside=tall)
     height = 150 + ROW_PX * max(len(frame), 3)
     _layout(fig, height)
     # The date axis sits on top of a tall chart; lift the legend above its tick labels.
@@ -203,17 +268,19 @@ def _tick_format(frame: pd.DataFrame, lang: str) -> str:
     return "%m-%d" if short else "%Y-%m"
 
 
-def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
+def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str, inside: bool = False) -> None:
+    """The dashed as-of line, labelled below the plot, or (``inside``: a date axis is below) just inside it."""
     x = as_of.isoformat()
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": "#333333", "dash": "dash"})
     fig.add_annotation(
         x=x,
         y=0,
         yref="paper",
-        yanchor="top",
+        yanchor="bottom" if inside else "top",
         showarrow=False,
         text=f"{t('chart_as_of', lang)} {fmt_date(as_of, lang)}",
         font={"size": 12},
+        bgcolor="rgba(255,255,255,0.85)" if inside else None,
     )
 
 
@@ -571,7 +638,6 @@ def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figu
         showlegend=False,
         hoverinfo="skip",
     )
-    _as_of_line(fig, as_of, lang)
     dates = pd.concat([rows["baseline"], rows["deadline"]])
     fig.update_yaxes(
         tickvals=y,
@@ -591,6 +657,8 @@ def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figu
         range=_date_range(dates, as_of, right=0.1),
         tickformat=_dates_tick_format(dates, lang),
     )
+    tall = _date_axes(fig, len(rows), pd.concat([dates, pd.Series([pd.Timestamp(as_of)])]))
+    _as_of_line(fig, as_of, lang, inside=tall)
     height = 150 + ROW_PX * max(len(rows), 3)
     _layout(fig, height)
     fig.update_layout(margin={"t": 90, "b": 40}, legend={"y": 1 + 40 / (height - 130)})

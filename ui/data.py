@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from housing.changes import project_key
+from housing.clock import date_at, zone
 from housing.datasets import SAMPLES, file_version
 from housing.rules import Evidence, classify, effective_thresholds
 from housing.scope import merge_districts
@@ -119,6 +119,35 @@ def baselines(source: Source, projects: pd.DataFrame) -> pd.Series:
     return _baselines(database_url(), source.version.id)
 
 
+def earliest_stage_dates(stage_dates: pd.DataFrame) -> pd.Series:
+    """Each project's earliest planned or actual stage date, by project key (projects with none left out)."""
+    dates = stage_dates.assign(_first=stage_dates[["planned", "actual"]].min(axis=1)).dropna(subset=["_first"])
+    if dates.empty:
+        return pd.Series(dtype="datetime64[ns]", name="first_known")
+    first = dates.groupby(["district", "name"], dropna=False, sort=False)["_first"].min().reset_index()
+    return pd.Series(
+        pd.to_datetime(first["_first"]).to_numpy(), index=project_key(first).to_numpy(), name="first_known"
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _first_seen(url: str, version_id: int, tz: str) -> pd.Series:
+    seen = H.first_seen(open_database(url), version_id)
+    # the day it was published, where the users are (as version times are shown), as a plain date
+    local = pd.to_datetime(seen.dt.tz_convert(zone(tz)).dt.date) if len(seen) else seen.astype("datetime64[ns]")
+    return pd.Series(local.to_numpy(), index=seen.index, name="first_known")
+
+
+def first_known_dates(source: Source, result: LoadResult) -> pd.Series:
+    """The earliest date known for each project, by project key, to start its timeline bar when the register
+    gives no start date: its earliest stage date, else (published data) the day it first appeared."""
+    stages = earliest_stage_dates(result.stage_dates)
+    if source.version is None:
+        return stages
+    seen = _first_seen(database_url(), source.version.id, str(get_setting("timezone")))
+    return stages.combine_first(seen).rename("first_known")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _project_history(url: str, version_id: int, district: str | None, name: str) -> pd.DataFrame:
     return H.project_history(open_database(url), district, name, upto=version_id)
@@ -201,7 +230,7 @@ def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     """A published version classified as of the day it was published (how it stood then)."""
     url = database_url()
     version = V.get_version(open_database(url), version_id)
-    as_of = version.created_at.astimezone(ZoneInfo(str(get_setting("timezone")))).date()
+    as_of = date_at(version.created_at)  # the publication day in the zone the version times are shown in
     return _judged(url, version_id, as_of, thresholds)
 
 
