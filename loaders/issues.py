@@ -143,6 +143,14 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "文件中的{label_zh}为 {file_value}，但各行合计为 {sum_value}",
         "The file's {label_en} says {file_value}, but the rows add up to {sum_value}",
     ),
+    "duplicate_project": (
+        ERROR,
+        "第 {first_row} 行和第 {row} 行是同一个项目（项目名称和区县都相同），不能计算两次：请删除或合并其中一行",
+        "Rows {first_row} and {row} are the same project (same name and district); a project must not be counted "
+        "twice: delete or merge one of them",
+    ),
+    # No longer found by the loader (a repeated project is now the error above); kept so the warnings stored
+    # with versions published before still read.
     "duplicate_name": (
         WARNING,
         "项目名称重复（第 {first_row} 行已有同名项目）",
