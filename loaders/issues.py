@@ -156,6 +156,25 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "项目名称重复（第 {first_row} 行已有同名项目）",
         "Duplicate project name (already on row {first_row})",
     ),
+    # Found on the upload page against the current version's districts (``housing.districts``).
+    "district_variant_suffix": (
+        WARNING,
+        "“{written}”与已有区县“{known}”仅后缀不同，是否为同一区县？可在下方“区县名称”中按“{known}”读取",
+        "“{written}” differs from the known district “{known}” only by its suffix: is it the same district? "
+        "You can read it as “{known}” under District names below",
+    ),
+    "district_variant_spacing": (
+        WARNING,
+        "“{written}”与已有区县“{known}”仅空格不同，是否为同一区县？可在下方“区县名称”中按“{known}”读取",
+        "“{written}” differs from the known district “{known}” only by spacing: is it the same district? "
+        "You can read it as “{known}” under District names below",
+    ),
+    "district_missing": (
+        WARNING,
+        "项目“{name}”没有填写区县，而本文件的其他项目都填写了：它不会计入任何区县，本文件也不能只更新其中的区县",
+        "Project “{name}” names no district while the file's other projects do: it counts under no district, "
+        "and the file cannot update just its districts",
+    ),
     "missing_deadline": (
         WARNING,
         "缺少计划交付日期，无法判断是否逾期",
