@@ -102,3 +102,10 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     if not mapping:
         return frame
     return frame.assign(district=frame["district"].replace(mapping))
+
+
+def repeated_projects(projects: pd.DataFrame) -> list[str]:
+    """Names listed more than once in the same district (after ``apply_mapping`` two spellings of one district
+    become one, so two rows the loader saw as different districts can turn out to be one project twice)."""
+    repeated = projects[projects.duplicated(["district", "name"], keep="first")]
+    return list(dict.fromkeys(repeated["name"].tolist()))
