@@ -102,3 +102,11 @@ def test_apply_mapping_reads_the_variant_as_the_known_district():
     mapped = apply_mapping(projects("章丘", "历城区", None), {"章丘": "章丘区"})
     assert mapped["district"].tolist() == ["章丘区", "历城区", pd.NA]
     assert apply_mapping(projects("章丘"), {})["district"].tolist() == ["章丘"]
+
+
+def test_a_mapping_that_makes_one_project_twice_is_found():
+    frame = projects("章丘", "章丘区").assign(name=["白泉", "白泉"])
+    from housing.districts import repeated_projects
+
+    assert repeated_projects(frame) == []
+    assert repeated_projects(apply_mapping(frame, {"章丘": "章丘区"})) == ["白泉"]
