@@ -18,7 +18,7 @@ from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
 from housing.status import STATUSES
-from ui.context import PUBLISHED, VIEW_KEY, View
+from ui.context import PUBLISHED, VIEW_KEY, View, sample_notice
 from ui.data import judged, load_source, rule_thresholds
 
 log = logging.getLogger("resettle")
@@ -190,6 +190,8 @@ page = st.navigation({t("nav_dashboard", LANG): DASHBOARD, t("nav_staff", LANG):
 try:
     st.session_state[VIEW_KEY] = build_view(filters=page in DASHBOARD)
     st.session_state["_lang_seen"] = LANG
+    if page in DASHBOARD:  # every figure of a dashboard page comes from this data: say when it is a sample
+        sample_notice(st.session_state[VIEW_KEY])
     page.run()
 except Exception:  # a user never sees a traceback; the log keeps it for us
     log.exception("page failed")

@@ -34,6 +34,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The published data is the bundled sample (version {version}): {title}. Upload your own register on "
         "the Upload page.",
     ),
+    "past_sample_banner": (
+        "正在查看的第 {version} 版是内置示例数据：{title}（仅供演示）。",
+        "Version {version}, shown here, is the bundled sample: {title} (a demonstration).",
+    ),
     "data_version": (
         "数据：第 {version} 版 · {time} · {uploader} · {file}",
         "Data: version {version} · {time} · {uploader} · {file}",
@@ -121,6 +125,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "When each district sends its own workbook, choose the first: the new version is this file's districts "
         "plus every other district as it is now. For a city-wide register, choose the second.",
     ),
+    "up_replaces_sample": (
+        "当前发布的是内置示例数据（第 {version} 版，{projects} 个项目、{households} 户）。本文件将替换整个台账："
+        "发布后看板只显示本文件中的项目，示例数据不会保留。",
+        "The published data is the bundled sample (version {version}: {projects} projects, {households} "
+        "households). This file replaces the whole register: once published, the dashboard shows only this "
+        "file's projects and no sample row is kept.",
+    ),
+    "up_scope_impossible": (
+        "本文件不能只更新其中的区县（{districts}）：有 {count} 个项目没有填写区县（{rows}）。"
+        "发布将替换整个台账。如只想更新这些区县，请补填区县后重新上传。",
+        "This file cannot update just its districts ({districts}): {count} project(s) name no district "
+        "({rows}). Publishing replaces the whole register. To update only those districts, fill in the "
+        "district and upload the file again.",
+    ),
+    "up_row_ref": ("第 {row} 行“{name}”", "row {row} “{name}”"),
+    "up_districts": ("区县名称", "District names"),
+    "up_districts_intro": (
+        "以下区县名称与当前版本中已有的区县仅后缀或空格不同。请确认是否为同一区县：按已有区县读取，"
+        "这些项目就计入该区县；保留为新区县，则作为另一个区县发布。",
+        "These district names differ from a district of the current version only by a suffix or spacing. "
+        "Say whether each is that district: read as it, its projects count under it; kept as written, they "
+        "are published as another district.",
+    ),
+    "up_district_variant": (
+        "“{written}”（{count} 个项目）",
+        "“{written}” ({count} projects)",
+    ),
+    "up_district_read_as": ("按“{known}”读取", "Read as “{known}”"),
+    "up_district_keep": ("保留为新区县“{written}”", "Keep as a new district “{written}”"),
+    "up_district_duplicates": (
+        "按已有区县读取后，以下项目在同一区县中出现了两次，不能计算两次：{names}。请在文件中删除或合并重复的行，"
+        "或将对应区县保留为新区县。",
+        "Read as the known districts, these projects appear twice in the same district and must not be "
+        "counted twice: {names}. Delete or merge the repeated rows in the file, or keep that district as "
+        "written.",
+    ),
+    "up_removal": (
+        "发布后将移除当前第 {version} 版中的 {projects} 个项目、{households} 户（占当前 {share_projects} 的项目、"
+        "{share_households} 的户数）：{names}",
+        "Publishing removes {projects} projects and {households} households of the current version {version} "
+        "({share_projects} of its projects, {share_households} of its households): {names}",
+    ),
+    "up_removal_see_table": ("见下表", "listed below"),
+    "up_removal_table": ("将被移除的项目（{count} 个）：", "The projects that go ({count}):"),
+    "up_removal_confirm": (
+        "我确认移除这 {projects} 个项目、{households} 户",
+        "I confirm removing these {projects} projects and {households} households",
+    ),
+    "up_removal_unconfirmed": (
+        "未发布：本次发布将移除 {projects} 个项目、{households} 户，请勾选确认后再发布。",
+        "Nothing was published: this removes {projects} projects and {households} households. Tick the "
+        "confirmation, then publish.",
+    ),
     "up_uploader": ("上传人（姓名）", "Uploaded by (name)"),
     "up_comment": ("说明（可选）", "Comment (optional)"),
     "up_publish": ("发布", "Publish"),
@@ -165,6 +222,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hi_pick": ("版本", "Version"),
     "hi_pick_label": ("第 {version} 版 · {time} · {uploader}", "Version {version} · {time} · {uploader}"),
     "hi_download": ("下载原始文件 {file}", "Download the original file {file}"),
+    "hi_download_sample": ("下载原始文件 {file}（内置示例数据）", "Download the original file {file} (bundled sample)"),
+    "hi_sample_file": ("示例数据_{file}", "SAMPLE_{file}"),
+    "hi_sample_mark": ("{source} · 示例数据", "{source} · sample data"),
     "hi_open": ("在看板中查看此版本", "View the dashboard as of this version"),
     "hi_rollback_intro": (
         "回退会把第 {version} 版的数据重新发布为一个新版本，历史记录保持完整。",

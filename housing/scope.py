@@ -8,8 +8,15 @@ the same for the stage dates). A file where some project names no district canno
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from housing.changes import project_key
+
+# A publish removing more than this share of the current projects or households is stated and confirmed.
+CONFIRM_SHARE = 0.1
 
 
 def file_districts(projects: pd.DataFrame) -> list[str]:
@@ -35,3 +42,32 @@ def merge_districts(current: pd.DataFrame, upload: pd.DataFrame, covered: list[s
     order = list(dict.fromkeys([*current["district"].dropna().tolist(), *covered]))
     rank = merged["district"].map({d: i for i, d in enumerate(order)}).astype("float").fillna(len(order))
     return merged.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The current projects a publish would leave out of the new version, against the current totals."""
+
+    projects: pd.DataFrame  # the current rows that go, in their order
+    current_projects: int
+    current_households: int
+
+    @property
+    def households(self) -> int:
+        """Households of the projects that go (a blank count counts as none)."""
+        return int(self.projects["households"].fillna(0).sum())
+
+    @property
+    def large(self) -> bool:
+        """More than ``CONFIRM_SHARE`` of the current projects or households goes: ask before publishing."""
+        return len(self.projects) > CONFIRM_SHARE * self.current_projects or (
+            self.households > CONFIRM_SHARE * self.current_households
+        )
+
+
+def removal(current: pd.DataFrame, new: pd.DataFrame) -> Removal:
+    """What publishing ``new`` over ``current`` removes: the current projects whose district + name
+    (``project_key``, the key the change preview uses) the new version lacks."""
+    gone = ~project_key(current).isin(set(project_key(new).dropna()))
+    households = int(current["households"].fillna(0).sum())
+    return Removal(current[gone.to_numpy()].reset_index(drop=True), len(current), households)

@@ -146,10 +146,37 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "文件中的{label_zh}为 {file_value}，但各行合计为 {sum_value}",
         "The file's {label_en} says {file_value}, but the rows add up to {sum_value}",
     ),
+    "duplicate_project": (
+        ERROR,
+        "第 {first_row} 行和第 {row} 行是同一个项目（项目名称和区县都相同），不能计算两次：请删除或合并其中一行",
+        "Rows {first_row} and {row} are the same project (same name and district); a project must not be counted "
+        "twice: delete or merge one of them",
+    ),
+    # No longer found by the loader (a repeated project is now the error above); kept so the warnings stored
+    # with versions published before still read.
     "duplicate_name": (
         WARNING,
         "项目名称重复（第 {first_row} 行已有同名项目）",
         "Duplicate project name (already on row {first_row})",
+    ),
+    # Found on the upload page against the current version's districts (``housing.districts``).
+    "district_variant_suffix": (
+        WARNING,
+        "“{written}”与已有区县“{known}”仅后缀不同，是否为同一区县？可在下方“区县名称”中按“{known}”读取",
+        "“{written}” differs from the known district “{known}” only by its suffix: is it the same district? "
+        "You can read it as “{known}” under District names below",
+    ),
+    "district_variant_spacing": (
+        WARNING,
+        "“{written}”与已有区县“{known}”仅空格不同，是否为同一区县？可在下方“区县名称”中按“{known}”读取",
+        "“{written}” differs from the known district “{known}” only by spacing: is it the same district? "
+        "You can read it as “{known}” under District names below",
+    ),
+    "district_missing": (
+        WARNING,
+        "项目“{name}”没有填写区县，而本文件的其他项目都填写了：它不会计入任何区县，本文件也不能只更新其中的区县",
+        "Project “{name}” names no district while the file's other projects do: it counts under no district, "
+        "and the file cannot update just its districts",
     ),
     "missing_deadline": (
         WARNING,

@@ -480,13 +480,14 @@ def _row_checks(sheet: str, frame: pd.DataFrame, columns, header, issues: list[I
     for row in frame.loc[frame["name"].isna(), "row"]:
         issues.append(Issue("missing_name", sheet, int(row), name_header, "", col=name_col))
     named = frame[frame["name"].notna()]
+    # Same name in the same district (or both without one) is one project listed twice, which every total
+    # would count twice: an error naming both rows. The same name in two districts is two projects.
     twins = named[named.duplicated(["district", "name"], keep=False)]
     first = twins.groupby(["district", "name"], dropna=False)["row"].transform("first")
     for row, name, first_row in zip(twins["row"], twins["name"], first):
         if row != first_row:
-            issues.append(
-                Issue("duplicate_name", sheet, int(row), name_header, name, {"first_row": int(first_row)}, name_col)
-            )
+            params = {"first_row": int(first_row), "row": int(row)}
+            issues.append(Issue("duplicate_project", sheet, int(row), name_header, name, params, name_col))
     if "deadline" in header:
         deadline = header["deadline"]
         raw = columns[deadline.index] if columns else ()

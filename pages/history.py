@@ -17,12 +17,15 @@ from ui.escape import md_t
 
 
 def source_text(version: V.Version, lang: str) -> str:
-    """How the version came about: an upload, a rollback to version N, or the bundled sample."""
+    """How the version came about: an upload, a rollback to version N, or the bundled sample; marked when
+    it holds sample rows (a rollback to the sample)."""
     if version.source == V.ROLLBACK:
-        return t("hi_source_rollback", lang, version=version.restored_from)
-    if version.summary.get("scope"):
-        return t("hi_source_upload_scope", lang, districts=fmt_list(version.summary["scope"], lang))
-    return t(f"hi_source_{version.source}", lang)
+        text = t("hi_source_rollback", lang, version=version.restored_from)
+    elif version.summary.get("scope"):
+        text = t("hi_source_upload_scope", lang, districts=fmt_list(version.summary["scope"], lang))
+    else:
+        return t(f"hi_source_{version.source}", lang)  # "bundled sample" says so itself
+    return t("hi_sample_mark", lang, source=text) if version.sample else text
 
 
 def versions_table(versions: list[V.Version], current_id: int | None, lang: str) -> pd.DataFrame:
@@ -62,10 +65,11 @@ def actions(version: V.Version, current_id: int | None, lang: str) -> None:
     """Download the original file, open the dashboard as of this version, roll back to it."""
     db = engine()
     cols = st.columns(2)
+    # A sample version's file says so in its label and in the name it is saved under.
     cols[0].download_button(
-        md_t("hi_download", lang, file=version.filename),  # a button label is Markdown
+        md_t("hi_download_sample" if version.sample else "hi_download", lang, file=version.filename),  # Markdown
         data=lambda: V.version_file(db, version.id)[1],
-        file_name=version.filename,
+        file_name=t("hi_sample_file", lang, file=version.filename) if version.sample else version.filename,
         on_click="ignore",
         icon=":material/download:",
         key="hi_download",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.datasets import sample_by_file
 from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
@@ -12,7 +11,6 @@ from housing.rules import at_risk_help
 from housing.settings import get_setting
 from housing.status import urgent_first
 from store import history as H
-from store.versions import SAMPLE
 from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, weekly_for
@@ -27,11 +25,9 @@ PLOTLY_CONFIG = {"displaylogo": False}
 
 
 def data_banner(view: View) -> None:
-    """Which data this is: a bundled sample, the published sample, or a version with who and when."""
+    """Which version this is, with who and when (``app.py`` says above every dashboard page when the data is
+    sample data)."""
     lang, source = view.lang, view.source
-    if source.sample is not None:
-        st.info(t("sample_banner", lang, title=t(source.sample.title_key, lang)), icon=":material/info:")
-        return
     version = source.version
     if version is None:
         return
@@ -39,12 +35,6 @@ def data_banner(view: View) -> None:
     if source.past:
         st.warning(
             t("past_version", lang, version=version.id, time=when, current=source.current_id), icon=":material/history:"
-        )
-    sample = sample_by_file(version.filename) if version.source == SAMPLE else None
-    if sample is not None:
-        st.info(
-            t("published_sample_banner", lang, version=version.id, title=t(sample.title_key, lang)),
-            icon=":material/info:",
         )
     st.caption(
         md_t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
 from housing.changes import diff_projects
-from housing.fmt import fmt_datetime, fmt_int
+from housing.districts import (
+    apply_mapping,
+    district_issues,
+    district_variants,
+    repeated_projects,
+    rows_without_district,
+)
+from housing.fmt import fmt_datetime, fmt_int, fmt_list
 from housing.i18n import t
-from housing.scope import file_districts, kept_rows
+from housing.scope import Removal, file_districts, kept_rows, removal
 from housing.settings import get_setting
 from loaders import LoadResult, chars, load_bytes
 from loaders.annotate import annotate_workbook
@@ -21,6 +31,7 @@ from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"]  # txt: Excel's "Unicode text" export (UTF-16)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INLINE_NAMES = 10  # up to this many removed projects are named in the warning itself; more go in a table
 
 
 def templates(lang: str, current: V.Version | None) -> None:
@@ -97,6 +108,125 @@ def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lan
     return covered if choice == "districts" else None
 
 
+def known_districts(current: V.Version | None) -> list[str]:
+    """The current version's districts (none before the first publish)."""
+    return version_projects(current.id)["district"].dropna().unique().tolist() if current else []
+
+
+def with_district_checks(result: LoadResult, current: V.Version | None) -> LoadResult:
+    """The file's result with the district warnings added: names differing from a known district only by
+    suffix or spacing, rows without a district. They need the current version, so the loader cannot find them."""
+    if not result.readable or result.projects.empty:
+        return result
+    return replace(result, issues=result.issues + district_issues(result.projects, known_districts(current)))
+
+
+def district_names(result: LoadResult, current: V.Version | None, digest: str, lang: str) -> dict[str, str]:
+    """For each name differing from a known district only by suffix or spacing: read it as that district (the
+    default: two spellings of one district would count its projects under two) or keep it as written.
+
+    Returns the names to read as a known district, name as written → known district.
+    """
+    variants = district_variants(result.projects, known_districts(current))
+    if not variants:
+        return {}
+    st.subheader(t("up_districts", lang))
+    st.caption(t("up_districts_intro", lang))
+    mapping = {}
+    for n, variant in enumerate(variants):
+        labels = {  # radio labels and options are Markdown: the names come from the workbook
+            "known": md_t("up_district_read_as", lang, known=variant.known),
+            "new": md_t("up_district_keep", lang, written=variant.written),
+        }
+        choice = st.radio(
+            md_t("up_district_variant", lang, written=variant.written, count=len(variant.rows)),
+            list(labels),
+            format_func=labels.get,
+            horizontal=True,
+            key=f"up_district_{digest[:16]}_{n}",  # a new file asks afresh
+        )
+        if choice == "known":
+            mapping[variant.written] = variant.known
+    return mapping
+
+
+def mapped(result: LoadResult, mapping: dict[str, str]) -> LoadResult:
+    """The file with the chosen district names read as the known districts (projects and stage dates)."""
+    if not mapping:
+        return result
+    return replace(
+        result,
+        projects=apply_mapping(result.projects, mapping),
+        stage_dates=apply_mapping(result.stage_dates, mapping),
+    )
+
+
+def row_refs(rows: pd.DataFrame, lang: str) -> str:
+    """Rows as the user finds them in Excel: 第 5 行“白泉”、第 9 行“月官” (Markdown-escaped)."""
+    return md_list([t("up_row_ref", lang, row=int(r), name=n) for r, n in zip(rows["row"], rows["name"])], lang)
+
+
+def file_scope(result: LoadResult, digest: str, current: V.Version | None, lang: str) -> list[str] | None:
+    """The districts the file replaces (``None``: the whole register), saying why when it cannot be fewer.
+
+    Over the bundled sample the file is the whole register: no question, no sample row kept. A file some of
+    whose rows name no district cannot update just its districts: the page names those rows.
+    """
+    if current is None:
+        return None
+    if current.sample:
+        figures = {"projects": fmt_int(current.projects), "households": fmt_int(current.households)}
+        st.info(t("up_replaces_sample", lang, version=current.id, **figures), icon=":material/swap_horiz:")
+        return None
+    missing = rows_without_district(result.projects)
+    if missing.empty:
+        return scope_choice(result, digest, current, lang)
+    named = result.projects["district"].dropna().unique().tolist()
+    if set(known_districts(current)) - set(named):  # a district update was possible but for these rows
+        st.warning(
+            t(
+                "up_scope_impossible",
+                lang,
+                districts=md_list(named, lang),
+                count=len(missing),
+                rows=row_refs(missing, lang),
+            ),
+            icon=":material/rule:",
+        )
+    return None
+
+
+def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: str) -> Removal | None:
+    """When publishing removes more than a tenth of the current projects or households: say what goes and
+    return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss."""
+    if current is None or current.sample:
+        return None
+    found = removal(version_projects(current.id), new_projects)
+    if not found.large:
+        return None
+    names = found.projects["name"].tolist()
+    params = {
+        "version": current.id,
+        "projects": fmt_int(len(names)),
+        "households": fmt_int(found.households),
+        "share_projects": f"{len(names) / max(found.current_projects, 1):.0%}",
+        "share_households": f"{found.households / max(found.current_households, 1):.0%}",
+        "names": md_list(names, lang) if len(names) <= INLINE_NAMES else t("up_removal_see_table", lang),
+    }
+    st.warning(t("up_removal", lang, **params), icon=":material/delete_sweep:")
+    if len(names) > INLINE_NAMES:
+        st.caption(t("up_removal_table", lang, count=fmt_int(len(names))))
+        columns = {
+            "name": "col_name",
+            "district": "col_district",
+            "street": "col_street",
+            "households": "col_households",
+        }
+        table = found.projects[list(columns)].rename(columns={c: t(k, lang) for c, k in columns.items()})
+        st.dataframe(table, hide_index=True, width="stretch")
+    return found
+
+
 def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
     """What publishing would change against the current version."""
     st.subheader(t("up_preview", lang))
@@ -109,23 +239,42 @@ def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
 
 
 def publish_form(
-    result: LoadResult, content: bytes, filename: str, scope: list[str] | None, view: View, seen_id: int | None
+    result: LoadResult,
+    content: bytes,
+    filename: str,
+    scope: list[str] | None,
+    view: View,
+    seen_id: int | None,
+    removing: Removal | None = None,
+    digest: str = "",
 ) -> None:
     """Uploader and comment, then publish; refused if another version makes the preview the user read untrue.
 
     ``result`` is the file as read; with ``scope`` the store merges it onto the version current inside the
     write transaction (the preview showed the same merge onto the version current then). ``seen_id`` is the
-    version the previous run's preview compared against, the one the user read.
+    version the previous run's preview compared against, the one the user read. ``removing``: what a large
+    removal takes away; then publishing needs the confirmation naming its figures ticked (``digest``, the
+    file's SHA-256, keys it: another file or scope is confirmed afresh).
     """
     lang = view.lang
+    figures = {}
+    if removing is not None:
+        figures = {"projects": fmt_int(len(removing.projects)), "households": fmt_int(removing.households)}
     with st.form("up_publish"):
         uploader = st.text_input(t("up_uploader", lang), key="up_uploader", max_chars=100)
         comment = st.text_area(t("up_comment", lang), key="up_comment", max_chars=1000)
+        confirmed = True
+        confirm_key = f"up_confirm_{digest[:16]}_{'|'.join(scope or [])}"
+        if removing is not None:
+            confirmed = st.checkbox(t("up_removal_confirm", lang, **figures), key=confirm_key)
         submitted = st.form_submit_button(t("up_publish", lang), type="primary", icon=":material/publish:")
     if not submitted:
         return
     if not uploader.strip():
         st.error(t("up_need_uploader", lang))
+        return
+    if not confirmed:
+        st.error(t("up_removal_unconfirmed", lang, **figures))
         return
     try:
         version = V.publish(
@@ -143,6 +292,7 @@ def publish_form(
     except V.VersionMoved as moved:
         # Shown after a rerun, so the preview above is drawn again against the version now current.
         st.session_state["up_moved"] = (moved.version, moved.uploader, moved.published_at)
+        st.session_state.pop(confirm_key, None)  # the redrawn preview may remove other projects: confirm again
         st.rerun()
     st.session_state["up_done"] = st.session_state["up_base"] = version.id
     st.session_state["up_nonce"] = st.session_state.get("up_nonce", 0) + 1  # a fresh, empty file picker
@@ -187,7 +337,7 @@ if upload is None:
 else:
     content, filename = upload.getvalue(), chars.clean(upload.name)[:255]  # kept with the version, shown in history
     digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
-    result = checked(content, filename, digest)
+    result = with_district_checks(checked(content, filename, digest), current)
     report(result, content, filename, lang)
     moved_notice(lang)
     blocker = publish_blocker(result, digest, current)
@@ -198,6 +348,13 @@ else:
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
-        scope = scope_choice(result, digest, current, lang)
-        preview(scoped_upload(result, current, scope), current, lang)
-        publish_form(result, content, filename, scope, view, seen_id)
+        result = mapped(result, district_names(result, current, digest, lang))
+        repeated = repeated_projects(result.projects)
+        if repeated:  # two spellings of one district read as one: the same project would count twice
+            st.error(md_t("up_district_duplicates", lang, names=fmt_list(repeated, lang)))
+        else:
+            scope = file_scope(result, digest, current, lang)
+            new = scoped_upload(result, current, scope)
+            preview(new, current, lang)
+            removing = removal_notice(new.projects, current, lang)
+            publish_form(result, content, filename, scope, view, seen_id, removing, digest)

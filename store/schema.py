@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -45,6 +47,8 @@ versions = Table(
     Column("sha256", String(64), nullable=False, index=True),
     Column("comment", Text, nullable=False, default=""),
     Column("source", String(16), nullable=False),  # upload | rollback | sample
+    # Holds the bundled sample's rows (the seeded sample, or a rollback to it): banners and exports say so.
+    Column("sample", Boolean, nullable=False, default=False, server_default=false()),
     Column("parent_id", Integer, nullable=True),  # the version that was current when this one was published
     Column("restored_from", Integer, nullable=True),  # for a rollback: the version whose rows it republished
     Column("projects", Integer, nullable=False),

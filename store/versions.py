@@ -72,6 +72,7 @@ class Version:
     floor_area_m2: float
     issues: list[Issue] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    sample: bool = False  # holds the bundled sample's rows (the seeded sample, or a rollback to it)
 
     @property
     def warnings(self) -> list[Issue]:
@@ -212,6 +213,7 @@ def publish(
             "sha256": sha256(content),
             "comment": comment.strip(),
             "source": source,
+            "sample": source == SAMPLE,
         },
     )
     with writing(engine) as conn:
@@ -236,6 +238,13 @@ def _publish_checked(
     """Inside the write transaction: lock the pointer, check it against ``expected``, merge, write."""
     current = _lock_pointer(conn)
     checked = expected is not ANY_VERSION
+    over_sample = _holds_sample(conn, current) or (checked and _holds_sample(conn, expected))
+    if incoming.scope and over_sample:
+        # No sample row may survive into a real version: over the sample a district's file is the whole
+        # register (the upload page asks no scope question then; this holds for every other caller too).
+        # Previewed against the sample, it stays the whole register, so a version landing meanwhile refuses it
+        # and a double click finds the version its first click made.
+        incoming = dataclasses.replace(incoming, scope=[])
     if checked and _already_published(conn, current, incoming, expected):
         return current
     projects, stages = incoming.projects, incoming.stage_dates
@@ -266,6 +275,13 @@ def _already_published(conn: Connection, current: int | None, incoming: _Incomin
     row = conn.execute(query).one()
     same_scope = sorted(row.summary.get("scope") or []) == sorted(incoming.scope)
     return row.sha256 == incoming.fields["sha256"] and same_scope
+
+
+def _holds_sample(conn: Connection, version_id: int | None) -> bool:
+    """Whether the version holds the bundled sample's rows (``False`` for ``None``: nothing published)."""
+    if version_id is None:
+        return False
+    return bool(conn.scalar(select(versions.c.sample).where(versions.c.id == version_id)))
 
 
 def _version_rows(
@@ -311,7 +327,14 @@ def publish_if_empty(
     them all count zero before queueing on the lock).
     """
     meta = _meta(
-        projects, list(issues), uploader=uploader, filename=filename, sha256=sha256(content), comment="", source=SAMPLE
+        projects,
+        list(issues),
+        uploader=uploader,
+        filename=filename,
+        sha256=sha256(content),
+        comment="",
+        source=SAMPLE,
+        sample=True,
     )
     meta["stage_dates"] = stage_dates
     with writing(engine) as conn:
@@ -335,6 +358,7 @@ def rollback(engine: Engine, version_id: int, uploader: str, comment: str = "") 
         comment=comment.strip(),
         source=ROLLBACK,
         restored_from=version_id,
+        sample=old.sample,  # restoring the sample brings its rows back, and its marking with them
     )
     meta["stage_dates"] = version_stage_dates(engine, version_id)
     with writing(engine) as conn:
@@ -360,6 +384,7 @@ def _version(row) -> Version:
         floor_area_m2=row.floor_area_m2,
         issues=[issue_from_json(i) for i in row.issues],
         summary=dict(row.summary),
+        sample=bool(row.sample),
     )
 
 

@@ -492,7 +492,7 @@ def test_every_table_issue_knows_its_column():
     issues = load_bytes(xlsx_bytes(sheet_book(rows)), "book.xlsx").issues
     assert sorted((i.code, i.row, i.col) for i in issues) == [
         ("area_unit_guessed", None, 3),
-        ("duplicate_name", 3, 0),
+        ("duplicate_project", 3, 0),
         ("handover_before_start", 4, 6),
         ("missing_deadline", 3, 5),
         ("not_integer", 3, 2),

@@ -152,33 +152,52 @@ def _upload(page, server: str, path: Path) -> None:
     page.get_by_text("校验结果").wait_for(timeout=60_000)
 
 
-def test_upload_publishes_and_the_overview_shows_the_new_total(server, page, database, tmp_path):
+def _publish_and_open_the_overview(page, households: str) -> None:
+    """Publish as 张三, follow the link to the overview and wait until it shows ``households``."""
+    page.get_by_label("上传人（姓名）").fill("张三")
+    page.get_by_role("button", name="发布", exact=True).click()
+    page.get_by_text("已发布第").wait_for(timeout=60_000)
+    page.get_by_text("查看总览").click()
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    page.wait_for_function(f"() => document.body.innerText.includes('{households}')", timeout=30_000)
+
+
+def test_the_first_upload_replaces_the_sample_and_a_later_district_file_only_its_district(
+    server, page, database, tmp_path
+):
+    """Over the seeded sample a 章丘区 file is the whole register: the overview shows exactly its households.
+    Over that real version, a 历城区 file replaces only 历城区 (the default), keeping 章丘区."""
     from conftest import write_xlsx
 
     from store import versions as V
     from store.db import open_database
 
-    rows = [
+    header = ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"]
+    zhangqiu = [
         ["安置房项目台账（第47周）"],
-        ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"],
+        header,
         ["西琅沟", "章丘区", "明水街道", 656, 21.26, "2027-03-31", "主体封顶"],
         ["白泉", "章丘区", "白云湖街道", 1555, 52.06, "2027-04-30", "配套工程"],
         ["合计", None, None, 2211, 73.32, None, None],
     ]
-    _upload(page, server, write_xlsx(tmp_path / "第47周.xlsx", rows))
+    _upload(page, server, write_xlsx(tmp_path / "第47周.xlsx", zhangqiu))
+    page.get_by_text("本文件将替换整个台账").wait_for(timeout=30_000)
     page.get_by_text("发布前预览").wait_for(timeout=30_000)
-    # a 章丘区 file replaces 章丘区 only (the default): 67,650 − 15,214 of the sample's 章丘区 + 2,211
-    page.get_by_text("只更新本文件中的区县：章丘区").wait_for(timeout=30_000)
-    page.get_by_label("上传人（姓名）").fill("张三")
-    page.get_by_role("button", name="发布", exact=True).click()
-    page.get_by_text("已发布第").wait_for(timeout=60_000)
-    _shot(page, "upload_published_zh")
-    assert V.current(open_database(database)).households == 54_647
-    page.get_by_text("查看总览").click()
-    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    assert page.get_by_text("发布范围").count() == 0  # no scope question over the sample
+    _publish_and_open_the_overview(page, "2,211")
+    _shot(page, "first_upload_over_sample_zh")
     households = page.locator("[data-testid='stMetric']").filter(has_text="安置户数")
-    page.wait_for_function("() => document.body.innerText.includes('54,647')", timeout=30_000)
-    assert "54,647" in households.inner_text()
+    assert "2,211" in households.inner_text()  # exactly the file's households: nothing of the sample's 67,650
+    assert page.get_by_text("内置示例数据").count() == 0  # and no sample banner any more
+    version = V.current(open_database(database))
+    assert (version.households, version.projects, version.sample) == (2211, 2, False)
+
+    licheng = [header, ["唐冶", "历城区", "唐冶街道", 1200, 30.0, "2027-06-30", "主体施工"]]
+    _upload(page, server, write_xlsx(tmp_path / "历城区第47周.xlsx", licheng))
+    page.get_by_text("只更新本文件中的区县：历城区").wait_for(timeout=30_000)  # a real register: asked, 历城区 only
+    _publish_and_open_the_overview(page, "3,411")
+    assert "3,411" in page.locator("[data-testid='stMetric']").filter(has_text="安置户数").inner_text()
+    assert V.current(open_database(database)).summary["scope"] == ["历城区"]
 
 
 def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, page, database, tmp_path):

@@ -59,3 +59,41 @@ def test_sqlite_writes_begin_immediate_and_reads_do_not(tmp_path):
     with engine.connect() as conn:
         conn.execute(text("SELECT 1")).scalar()
     assert [s for s in seen if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_upgrading_marks_the_versions_that_hold_sample_rows(db_url):
+    """A database at 0002 with a seeded sample, an upload, rollbacks and a district file merged onto the
+    sample: after the upgrade exactly the versions holding sample rows are marked."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import column, insert, select, table
+
+    from store.schema import files, versions
+
+    engine = db.make_engine(db_url)
+    with db.writing(engine) as conn:
+        command.upgrade(db._alembic_config(conn), "0002")
+    history = [  # id, source, parent, restored_from, scope -> holds sample rows
+        (1, "sample", None, None, None, True),
+        (2, "upload", 1, None, ["章丘区"], True),  # merged onto the sample: its other districts are the sample's
+        (3, "upload", 2, None, None, False),
+        (4, "rollback", 3, 2, None, True),
+        (5, "rollback", 4, 3, None, False),
+        (6, "upload", 5, None, ["历城区"], False),
+    ]
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    # The table as it was at 0002 (the declared one has ``sample``, whose default an insert would send).
+    at_0002 = table("versions", *[column(c.name, c.type) for c in versions.columns if c.name != "sample"])
+    with engine.begin() as conn:
+        conn.execute(insert(files).values(id=1, sha256="0" * 64, size=1, content=b"x"))
+        for version_id, source, parent, restored, scope, _ in history:
+            summary = {"scope": scope} if scope else {}
+            values = dict(uploader="张三", filename="f.xlsx", file_id=1, sha256="0" * 64, comment="", source=source)
+            values |= dict(projects=0, households=0, floor_area_m2=0.0, issues=[], summary=summary)
+            row = dict(id=version_id, created_at=now, parent_id=parent, restored_from=restored, **values)
+            conn.execute(insert(at_0002).values(**row))
+    db.migrate(engine)
+    with engine.connect() as conn:
+        marked = dict(conn.execute(select(versions.c.id, versions.c.sample)).all())
+    assert marked == {row[0]: row[5] for row in history}

@@ -228,7 +228,7 @@ def test_language_switch_keeps_the_level():
 
 def test_unknown_place_in_the_link_falls_back_to_the_level_above():
     at = start(district="历城区", street="明水街道")
-    assert "明水街道" in at.info[0].value
+    assert any("明水街道" in i.value for i in at.info)  # under the sample banner
     assert at.title[0].value == "历城区 · 安置房交付情况" and "street" not in at.query_params
 
 

@@ -79,3 +79,27 @@ def test_history_in_english(two_versions):
     at = start(lang="en")
     assert at.title[0].value == "History"
     assert list(at.dataframe[0].value["Source"]) == ["Upload", "Bundled sample"]
+
+
+DASHBOARD_PAGES = ["pages/overview.py", "pages/changes.py", "pages/districts.py", "pages/progress.py"]
+
+
+@pytest.mark.parametrize("page", DASHBOARD_PAGES)
+def test_every_dashboard_page_says_when_the_published_data_is_the_sample(app_database, page):
+    at = start(page)  # the first start publishes the sample as version 1
+    assert any("当前发布的是内置示例数据（第 1 版）" in i.value for i in at.info)
+
+
+def test_a_rollback_to_the_sample_is_marked_as_sample_data_everywhere(two_versions):
+    rolled = V.rollback(two_versions, 1, "李四")
+    assert rolled.sample
+    at = start()
+    assert list(at.dataframe[0].value["来源"]) == ["回退至第 1 版 · 示例数据", "上传", "内置示例数据"]
+    download = at.get("download_button")[0]
+    assert download.proto.label.startswith("下载原始文件 sample") and download.proto.label.endswith("（内置示例数据）")
+    at.switch_page("pages/overview.py").run()
+    assert any("当前发布的是内置示例数据（第 3 版）" in i.value for i in at.info)
+    at = start("pages/overview.py", version="2")  # the real version in between says nothing of a sample
+    assert not [i for i in at.info if "示例数据" in i.value]
+    at = start("pages/overview.py", version="1")
+    assert any("正在查看的第 1 版是内置示例数据" in i.value for i in at.info)

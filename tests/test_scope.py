@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from housing.scope import file_districts, kept_rows, merge_districts
+from housing.scope import file_districts, kept_rows, merge_districts, removal
 
 
 def table(*rows: tuple[str, str | None]) -> pd.DataFrame:
@@ -71,3 +71,41 @@ def test_everything_covered_is_the_file_itself():
     current = CURRENT.dropna()
     assert kept_rows(current, file_districts(upload)).empty
     assert pairs(merge_districts(current, upload, file_districts(upload))) == pairs(upload)
+
+
+def households_table(*rows: tuple[str, str | None, int | None]) -> pd.DataFrame:
+    """(name, district, households) rows."""
+    frame = pd.DataFrame(rows, columns=["name", "district", "households"])
+    return frame.astype({"name": "string", "district": "string", "households": "Int64"})
+
+
+BIG = households_table(*[(f"p{n}", "历城区", 100) for n in range(20)])  # 20 projects, 2,000 households
+
+
+@pytest.mark.parametrize(
+    ("new", "gone", "households", "large"),
+    [
+        (BIG, [], 0, False),  # the same projects
+        (BIG.iloc[1:], ["p0"], 100, False),  # 1 of 20 (5 %)
+        (BIG.iloc[2:], ["p0", "p1"], 200, False),  # exactly a tenth: not more than a tenth
+        (BIG.iloc[3:], ["p0", "p1", "p2"], 300, True),  # 15 %
+        (BIG.assign(district="章丘区"), [f"p{n}" for n in range(20)], 2000, True),  # the district renamed: all go
+        (BIG.assign(name=BIG["name"] + " "), [], 0, False),  # keys are normalised like the change preview's
+        (BIG.iloc[:0], [f"p{n}" for n in range(20)], 2000, True),
+    ],
+)
+def test_removal_states_what_goes(new, gone, households, large):
+    found = removal(BIG, new)
+    assert (found.projects["name"].tolist(), found.households, found.large) == (gone, households, large)
+
+
+def test_a_removal_large_in_households_only_is_large():
+    current = households_table(("big", "历城区", 5000), *[(f"p{n}", "历城区", 10) for n in range(30)])
+    found = removal(current, current.iloc[1:])  # 1 of 31 projects, but 5,000 of 5,300 households
+    assert (len(found.projects), found.households, found.large) == (1, 5000, True)
+    assert (found.current_projects, found.current_households) == (31, 5300)
+
+
+def test_a_removal_from_nothing_is_nothing():
+    found = removal(households_table(), BIG)
+    assert found.projects.empty and not found.large

@@ -458,12 +458,34 @@ def test_blank_rows_between_projects_are_skipped():
     assert list(result.frame["row"]) == [2, 5]
 
 
-def test_duplicate_name_in_the_same_district():
-    rows = [HEADER, project(1, "甲村"), project(2, "甲村", district="章丘区"), project(3, "甲村")]
-    result = table(rows)
-    assert issues(result) == [("duplicate_name", 4, "项目名称", "甲村")]
-    assert result.issues[0].params == {"first_row": 2}
-    assert result.issues[0].message("en") == "Duplicate project name (already on row 2)"
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # same name, same district: an error on the later row naming both rows
+        ([project(1, "甲村"), project(2, "甲村")], [(3, 2, 3)]),
+        # same name in another district: two projects
+        ([project(1, "甲村"), project(2, "甲村", district="章丘区")], []),
+        ([project(1, "甲村"), project(2, "甲村", district="章丘区"), project(3, "甲村")], [(4, 2, 4)]),
+        # both without a district: nothing tells them apart
+        ([project(1, "甲村", district=""), project(2, "甲村", district="")], [(3, 2, 3)]),
+        # one with a district, one without: not provably the same project
+        ([project(1, "甲村"), project(2, "甲村", district="")], []),
+        # three times: each repeat names the first row
+        ([project(1, "甲村"), project(2, "乙村"), project(3, "甲村"), project(4, "甲村")], [(4, 2, 4), (5, 2, 5)]),
+        ([project(1, "甲村"), project(2, "乙村")], []),
+    ],
+)
+def test_a_project_listed_twice_is_an_error_naming_both_rows(rows, expected):
+    result = table([HEADER, *rows])
+    found = [i for i in result.issues if i.code == "duplicate_project"]
+    assert [(i.row, i.params["first_row"], i.params["row"]) for i in found] == expected
+    assert all(i.severity == "error" and i.column == "项目名称" and i.value == "甲村" for i in found)
+
+
+def test_the_duplicate_message_names_both_rows_in_both_languages():
+    issue = next(i for i in table([HEADER, project(1, "甲村"), project(2, "甲村")]).issues)
+    assert "第 2 行和第 3 行" in issue.message("zh")
+    assert issue.message("en").startswith("Rows 2 and 3 are the same project (same name and district)")
 
 
 def test_missing_deadline_is_a_warning_unless_handed_over():

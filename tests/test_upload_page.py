@@ -8,8 +8,11 @@ import pytest
 from app_pages import open_page
 from streamlit.testing.v1 import AppTest
 
+from loaders import load_workbook
 from store import versions as V
 from store.db import open_database
+
+PORTFOLIO = Path(__file__).resolve().parent.parent / "data" / "sample_portfolio.xlsx"
 
 HEADER = ["项目名称", "所属区县", "街道", "安置户数", "总建筑面积（万平方米）", "计划交付日期", "形象进度"]
 WEEK = [
@@ -45,26 +48,55 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def publish(at: AppTest, uploader: str, comment: str = "") -> AppTest:
+def confirmation(at: AppTest):
+    """The checkbox confirming a large removal, or ``None`` when the page asks for none."""
+    return next((c for c in at.checkbox if str(c.key).startswith("up_confirm_")), None)
+
+
+def publish(at: AppTest, uploader: str, comment: str = "", confirm: bool = False) -> AppTest:
     at.text_input(key="up_uploader").input(uploader)
     at.text_area(key="up_comment").input(comment)
+    if confirm:
+        confirmation(at).check()
     button(at, "发布").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_clean_upload_shows_report_and_preview_then_publishes(make_xlsx, app_database):
+@pytest.fixture
+def real_register(app_database) -> V.Version:
+    """The 56-project portfolio published as a real upload (version 1), so the page treats it as real data."""
+    result = load_workbook(PORTFOLIO)
+    db = open_database(app_database)
+    return V.publish(
+        db,
+        result.projects,
+        content=PORTFOLIO.read_bytes(),
+        filename="济南市台账.xlsx",
+        uploader="王五",
+        stage_dates=result.stage_dates,
+    )
+
+
+def test_the_first_upload_over_the_sample_replaces_it_whole(make_xlsx, app_database):
+    """Over the bundled sample no scope is asked and no removal confirmed: the file is the register."""
     at = upload(start(), "第12周.xlsx", workbook(make_xlsx, WEEK, stages=STAGES))
-    at.radio(key=scope_key(at)).set_value("all").run()  # the whole register: the sample's 56 projects go
+    assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]
+    assert confirmation(at) is None
+    assert any("本文件将替换整个台账" in i.value and "56 个项目" in i.value for i in at.info)
     figures = {m.label: m.value for m in at.metric}
     assert figures["错误"] == "0" and figures["提示"] == "0" and figures["识别到的项目"] == "3"
     assert figures["新增项目"] == "3" and figures["移除项目"] == "56"  # against the bundled sample, version 1
     assert any("对比对象：当前的第 1 版" in c.value for c in at.caption)
     at = publish(at, "张三", "第12周")
     assert any("已发布第 2 版" in s.value for s in at.success)
-    version = V.current(open_database(app_database))
+    db = open_database(app_database)
+    version = V.current(db)
     assert (version.id, version.uploader, version.comment, version.households) == (2, "张三", "第12周", 3014)
-    assert len(V.version_stage_dates(open_database(app_database), 2)) == 2  # the stage sheet is kept too
+    assert (version.source, version.sample, version.projects) == ("upload", False, 3)
+    assert V.version_projects(db, 2)["name"].tolist() == [r[0] for r in WEEK[1:]]  # exactly the file's rows
+    assert len(V.version_stage_dates(db, 2)) == 2  # the stage sheet is kept too
+    assert V.get_version(db, 1).sample
     at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in at.metric}["安置户数"] == "3,014"
 
@@ -73,14 +105,14 @@ def scope_key(at: AppTest) -> str:
     return next(r.key for r in at.radio if r.key and r.key.startswith("up_scope_"))
 
 
-def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, app_database):
+def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, app_database, real_register):
     at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK, stages=STAGES))
     choice = at.radio(key=scope_key(at))
     assert choice.value == "districts"
     assert "只更新本文件中的区县：章丘区（其他区县保持第 1 版的数据）" in choice.options
     figures = {m.label: m.value for m in at.metric}
     assert figures["新增项目"] == "3" and figures["移除项目"] == "11"  # the sample's 章丘区 projects only
-    at = publish(at, "张三")
+    at = publish(at, "张三", confirm=True)  # 11 of 56 projects go: more than a tenth
     db = open_database(app_database)
     version, sample = V.current(db), V.get_version(db, 1)
     assert version.summary["scope"] == ["章丘区"]
@@ -97,7 +129,7 @@ def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, ap
     assert "上传（章丘区）" in at.dataframe[0].value["来源"].tolist()
 
 
-def test_a_file_naming_every_district_or_none_is_not_asked_about(make_xlsx, app_database):
+def test_a_file_naming_every_district_or_none_is_not_asked_about(make_xlsx, app_database, real_register):
     no_district = [[r[0], *r[2:]] for r in WEEK]  # no 所属区县 column: the file cannot be scoped
     at = upload(start(), "week.xlsx", workbook(make_xlsx, [[c for c in HEADER if c != "所属区县"], *no_district[1:]]))
     assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]
@@ -147,12 +179,14 @@ def publish_meanwhile(db, district: str, uploader: str) -> V.Version:
         ("districts", "历城区", False),  # another district's version: merged onto, both land
     ],
 )
-def test_a_version_published_between_preview_and_publish(make_xlsx, app_database, scope, other_district, refused):
+def test_a_version_published_between_preview_and_publish(
+    make_xlsx, app_database, real_register, scope, other_district, refused
+):
     at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
     at.radio(key=scope_key(at)).set_value(scope).run()
     db = open_database(app_database)
     other = publish_meanwhile(db, other_district, "李四")
-    at = publish(at, "张三")
+    at = publish(at, "张三", confirm=True)  # either scope removes more than a tenth (11 or 56 of 56 projects)
     current = V.current(db)
     published = [s.value for s in at.success if "已发布" in s.value]
     if refused:
@@ -162,7 +196,7 @@ def test_a_version_published_between_preview_and_publish(make_xlsx, app_database
         )
         assert current.id == other.id == 2 and current.uploader == "李四" and not published
         assert any("对比对象：当前的第 2 版" in c.value for c in at.caption)  # the preview is drawn again
-        at = publish(at, "张三")  # having read the new preview
+        at = publish(at, "张三", confirm=True)  # having read the new preview
     else:
         assert not at.warning and published == ["已发布第 3 版，看板已切换到新数据。"]
     final, theirs = V.current(db), V.version_projects(db, 2)
@@ -193,7 +227,7 @@ def test_the_page_speaks_the_users_language(lang):
     assert at.file_uploader[0].label == {"zh": "选择或拖入工作簿", "en": "Choose or drop a workbook"}[lang]
 
 
-def test_the_scope_choice_in_english(make_xlsx, app_database):
+def test_the_scope_choice_in_english(make_xlsx, app_database, real_register):
     at = upload(start(lang="en"), "week.xlsx", workbook(make_xlsx, WEEK))
     choice = at.radio(key=scope_key(at))
     assert choice.label == "What this file replaces"
@@ -201,3 +235,103 @@ def test_the_scope_choice_in_english(make_xlsx, app_database):
         "Only the districts in this file: 章丘区 (the other districts stay as in version 1)",
         "The whole register (the 45 projects not in this file are removed: 历城区, 历下区, 槐荫区, 天桥区, 济阳区)",
     ]
+
+
+# --- district names, rows without a district, large removals -------------------------------------------------
+
+
+def week_in(district: str) -> list[list]:
+    """``WEEK`` with every project in ``district`` as written."""
+    return [HEADER, *[[r[0], district, *r[2:]] for r in WEEK[1:]]]
+
+
+def district_radio(at: AppTest):
+    return next(r for r in at.radio if r.key and r.key.startswith("up_district_"))
+
+
+@pytest.mark.parametrize(
+    ("written", "choice", "published_as"),
+    [
+        ("章丘", "known", "章丘区"),  # the default: read as the known district
+        ("章丘", "new", "章丘"),
+        ("章丘 区", "known", "章丘区"),
+        ("章丘\u3000区", "known", "章丘区"),
+    ],
+)
+def test_a_district_written_differently_is_offered_as_the_known_one(
+    make_xlsx, app_database, real_register, written, choice, published_as
+):
+    at = upload(start(), "章丘第12周.xlsx", workbook(make_xlsx, week_in(written)))
+    problems = at.dataframe[0].value
+    assert len(problems) == 3 and set(problems["行号"]) == {2, 3, 4}
+    assert all("与已有区县“章丘区”仅" in m and "是否为同一区县" in m for m in problems["说明"])
+    radio = district_radio(at)
+    assert radio.value == "known" and radio.options[0] == "按“章丘区”读取"
+    radio.set_value(choice).run()
+    scope = at.radio(key=scope_key(at))
+    assert scope.value == "districts" and f"只更新本文件中的区县：{published_as}" in scope.options[0]
+    at = publish(at, "张三", confirm=choice == "known")  # read as 章丘区, its 11 projects are replaced
+    db = open_database(app_database)
+    rows = V.version_projects(db, 2)
+    assert rows.loc[rows["district"] == published_as, "name"].tolist() == [r[0] for r in WEEK[1:]]
+    assert len(rows) == (56 - 11 + 3 if choice == "known" else 56 + 3)
+    assert V.current(db).summary["scope"] == [published_as]
+
+
+def test_no_variant_question_for_a_different_district_one_character_away(make_xlsx, app_database, real_register):
+    at = upload(start(), "历城区.xlsx", workbook(make_xlsx, week_in("历下区")))  # 历下区 is known, not 历城区
+    assert not [r for r in at.radio if r.key and r.key.startswith("up_district_")]
+    assert {m.label: m.value for m in at.metric}["提示"] == "0"
+
+
+def test_a_row_without_a_district_is_named_and_the_file_replaces_the_whole_register(
+    make_xlsx, app_database, real_register
+):
+    rows = [*WEEK[:2], [WEEK[2][0], "", *WEEK[2][2:]], WEEK[3]]  # 白泉, on row 3, names no district
+    at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, rows))
+    problems = at.dataframe[0].value
+    assert list(problems["行号"]) == [3] and "项目“白泉”没有填写区县" in problems["说明"][0]
+    assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]
+    why = next(w.value for w in at.warning if "不能只更新其中的区县" in w.value)
+    assert "（章丘区）" in why and "有 1 个项目没有填写区县（第 3 行“白泉”）" in why and "替换整个台账" in why
+    gone = next(w.value for w in at.warning if w.value.startswith("发布后将移除"))
+    assert "56 个项目、67,650 户（占当前 100% 的项目、100% 的户数）" in gone
+
+
+def test_a_large_removal_is_stated_and_needs_the_confirmation(make_xlsx, app_database, real_register):
+    at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
+    at.radio(key=scope_key(at)).set_value("all").run()
+    gone = next(w.value for w in at.warning if w.value.startswith("发布后将移除"))
+    assert gone.startswith("发布后将移除当前第 1 版中的 56 个项目、67,650 户") and gone.endswith("见下表")
+    table = next(
+        d.value for d in at.dataframe if list(d.value.columns) == ["项目名称", "区县", "街道（镇）", "安置户数"]
+    )
+    assert len(table) == 56 and table["安置户数"].sum() == 67_650  # every project that goes, named
+    assert confirmation(at).label == "我确认移除这 56 个项目、67,650 户"
+    at = publish(at, "张三")  # not ticked
+    assert "未发布：本次发布将移除 56 个项目、67,650 户" in at.error[0].value
+    assert V.current_version_id(open_database(app_database)) == 1
+    at = publish(at, "张三", confirm=True)
+    assert V.current(open_database(app_database)).projects == 3
+
+
+def test_a_small_removal_is_not_asked_about(make_xlsx, app_database, real_register):
+    db = open_database(app_database)
+    current = V.version_projects(db, 1)
+    rows = [HEADER] + [
+        [r.name, r.district, r.street or "", r.households, r.floor_area_m2 / 10_000, r.deadline.date().isoformat(), ""]
+        for r in current.iloc[1:].itertuples()  # one project of 56 goes
+    ]
+    at = upload(start(), "全市.xlsx", workbook(make_xlsx, rows))
+    assert confirmation(at) is None and not [w for w in at.warning if w.value.startswith("发布后将移除")]
+    at = publish(at, "张三")
+    assert V.current(db).projects == 55
+
+
+def test_two_spellings_read_as_one_district_that_repeat_a_project_are_refused(make_xlsx, app_database, real_register):
+    rows = [*week_in("章丘区"), [WEEK[1][0], "章丘", *WEEK[1][2:]]]  # 西琅沟 under 章丘区 and under 章丘
+    at = upload(start(), "章丘区.xlsx", workbook(make_xlsx, rows))
+    assert "在同一区县中出现了两次" in at.error[0].value and "西琅沟" in at.error[0].value
+    assert not [b for b in at.button if b.label == "发布"]
+    district_radio(at).set_value("new").run()
+    assert not at.error and [b for b in at.button if b.label == "发布"]

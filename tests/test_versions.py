@@ -393,3 +393,62 @@ def test_app_processes_starting_together_migrate_and_seed_once(db_url, tmp_path)
         assert [(v.id, v.source) for v in listed] == [(1, "sample")] and V.current_version_id(engine) == 1
     finally:
         engine.dispose()
+
+
+# --- sample data: marked on every version holding it, never merged into a real one ---------------------------
+
+
+def seed_sample(engine, result) -> V.Version:
+    """The bundled portfolio seeded as the app's first start does (``publish_if_empty``)."""
+    return V.publish_if_empty(
+        engine,
+        result.projects,
+        content=SAMPLE.read_bytes(),
+        filename=SAMPLE.name,
+        issues=[],
+        uploader="系统 (示例数据)",
+        stage_dates=result.stage_dates,
+    )
+
+
+def test_versions_record_whether_they_hold_sample_data(engine):
+    result = load_workbook(SAMPLE)
+    seeded = seed_sample(engine, result)
+    real = publish_file(engine, {**district_file(result, "章丘区"), "scope": None}, expected=1)
+    back_to_sample, back_to_real = V.rollback(engine, 1, "李四"), V.rollback(engine, 2, "李四")
+    marks = [(v.id, v.source, v.sample) for v in (seeded, real, back_to_sample, back_to_real)]
+    assert marks == [(1, "sample", True), (2, "upload", False), (3, "rollback", True), (4, "rollback", False)]
+    assert [v.sample for v in V.list_versions(engine)] == [False, True, False, True]  # read back, too
+
+
+@pytest.mark.parametrize("expected", [1, V.ANY_VERSION])
+def test_a_district_file_over_the_sample_replaces_the_whole_register(engine, expected):
+    result = load_workbook(SAMPLE)
+    seed_sample(engine, result)
+    file = district_file(result, "章丘区", extra=1)
+    version = publish_file(engine, file, expected=expected)  # asked to replace just 章丘区
+    assert (version.id, version.sample, version.projects) == (2, False, len(file["projects"]))
+    assert "scope" not in version.summary
+    rows = V.version_projects(engine, 2)
+    pd.testing.assert_frame_equal(rows, file["projects"][rows.columns])  # no sample row survived
+    assert set(V.version_stage_dates(engine, 2)["district"]) == {"章丘区"}
+    if expected == 1:
+        assert publish_file(engine, file, expected=1).id == 2  # a double click still publishes once
+
+
+def test_a_district_file_previewed_against_the_sample_is_refused_once_a_real_version_landed(engine):
+    result = load_workbook(SAMPLE)
+    seed_sample(engine, result)
+    publish_file(engine, {**district_file(result, "历城区"), "scope": None}, uploader="李四", expected=1)
+    with pytest.raises(V.VersionMoved) as moved:  # the preview said "replaces the sample": no longer true
+        publish_file(engine, district_file(result, "章丘区"), expected=1)
+    assert moved.value.version == 2 and moved.value.uploader == "李四"
+
+
+def test_a_district_file_over_a_rollback_to_the_sample_replaces_the_whole_register(engine):
+    result = load_workbook(SAMPLE)
+    seed_sample(engine, result)
+    publish_file(engine, {**district_file(result, "历城区"), "scope": None}, expected=1)
+    V.rollback(engine, 1, "李四")  # the sample is current again
+    version = publish_file(engine, district_file(result, "章丘区"), expected=3)
+    assert set(V.version_projects(engine, version.id)["district"]) == {"章丘区"} and not version.sample

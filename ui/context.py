@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from housing.datasets import Sample
+from housing.datasets import Sample, sample_by_file
 from housing.i18n import t
 from housing.settings import get_setting
 from loaders import LoadResult
@@ -61,6 +61,22 @@ class View:
     def has_data(self) -> bool:
         """Something to show: a published version or a bundled sample (not an empty database)."""
         return self.source.version is not None or self.source.sample is not None
+
+
+def sample_notice(view: View) -> None:
+    """Say so on every page whose data is sample data: a bundled sample picked in the sidebar, or a published
+    version holding the sample's rows (the seeded sample, or a rollback to it)."""
+    lang, source = view.lang, view.source
+    if source.sample is not None:
+        st.info(t("sample_banner", lang, title=t(source.sample.title_key, lang)), icon=":material/info:")
+        return
+    version = source.version
+    if version is None or not version.sample:
+        return
+    sample = sample_by_file(version.filename)
+    title = t(sample.title_key, lang) if sample else version.filename
+    key = "past_sample_banner" if source.past else "published_sample_banner"
+    st.info(t(key, lang, version=version.id, title=title), icon=":material/info:")
 
 
 def empty_state(view: View) -> bool:
