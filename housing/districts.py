@@ -64,7 +64,8 @@ def district_variants(projects: pd.DataFrame, known: Iterable[str]) -> list[Vari
         by_stem.setdefault(district_stem(name), []).append(name)
     named = projects[projects["district"].notna()]
     variants = []
-    for written, rows in named.groupby("district", sort=False):
+    for key, rows in named.groupby("district", sort=False):
+        written = str(key)  # the district column holds text; the groupby key is typed as any scalar
         matches = by_stem.get(district_stem(written), [])
         if written in known or len(matches) != 1:
             continue

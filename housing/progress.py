@@ -130,6 +130,7 @@ def stage_counts(classified: pd.DataFrame) -> pd.DataFrame:
     """
     ids = _stage_ids(classified)
     known = ids.where(ids.isin(STAGE_IDS))
+    rows: list[tuple[str | None, int, int, float]]
     rows = [(s, *_totals(classified[(known == s).fillna(False).to_numpy(bool)])) for s in STAGE_IDS]
     unknown = classified[known.isna().to_numpy(bool)]
     if len(unknown):
@@ -168,7 +169,7 @@ def stage_plan(
     when running; missing otherwise). An actual date after ``as_of`` has not happened yet as of that day.
     """
     rows = project_stage_dates(stage_dates, name, district)
-    today = _as_timestamp(as_of)
+    today = pd.Timestamp(as_of).normalize()  # ``as_of`` is never None here
     planned = pd.to_datetime(rows["planned"]).reset_index(drop=True) if len(rows) else pd.Series(dtype="M8[ns]")
     actual = pd.to_datetime(rows["actual"]).reset_index(drop=True) if len(rows) else pd.Series(dtype="M8[ns]")
     actual = actual.where(actual <= today)
@@ -187,7 +188,7 @@ def stage_plan(
             "actual_end": actual,
             "done": done.to_numpy(bool),
             "running": running.to_numpy(bool),
-            "slip_days": pd.array(slip.round(), dtype="Int64") if len(ids) else pd.array([], dtype="Int64"),
+            "slip_days": slip.round().astype("Int64").array if len(ids) else pd.array([], dtype="Int64"),
         }
     )
     return plan[PLAN_COLUMNS]
@@ -207,7 +208,7 @@ def baseline_frame(classified: pd.DataFrame, baselines: pd.Series) -> pd.DataFra
     baseline = pd.to_datetime(pd.Series(baselines).reindex(keys).to_numpy())
     frame = classified[["name", "district", "households", "status", "deadline", "handed_over"]].copy()
     frame.insert(4, "baseline", baseline)
-    frame["slip_days"] = pd.array((frame["deadline"] - frame["baseline"]).dt.days, dtype="Int64")
+    frame["slip_days"] = (frame["deadline"] - frame["baseline"]).dt.days.astype("Int64").array
     return frame
 
 
@@ -216,5 +217,5 @@ def deadline_history(history: pd.DataFrame) -> pd.DataFrame:
     days the deadline moved since the version before (Int64; missing for the first version or a missing date)."""
     frame = history.sort_values("version_id", kind="stable").reset_index(drop=True)
     deadlines = pd.to_datetime(frame["deadline"])
-    frame["deadline_change"] = pd.array((deadlines - deadlines.shift(1)).dt.days, dtype="Int64")
+    frame["deadline_change"] = (deadlines - deadlines.shift(1)).dt.days.astype("Int64").array
     return frame

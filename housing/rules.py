@@ -528,8 +528,8 @@ def _evaluate(f: _Facts, thresholds, evidence: Evidence | None) -> tuple[np.ndar
     """``evaluate`` on prepared facts, as arrays in its order: positions, rule codes, level codes, params."""
     limits = effective_thresholds(thresholds)
     evidence = evidence or Evidence()
-    parts = [(i, _CHECKS[rule.id](f, limits[rule.id], evidence)) for i, rule in enumerate(RULES)]
-    parts = [(i, fired) for i, fired in parts if fired is not None and len(fired.positions)]
+    checked = [(i, _CHECKS[rule.id](f, limits[rule.id], evidence)) for i, rule in enumerate(RULES)]
+    parts = [(i, fired) for i, fired in checked if fired is not None and len(fired.positions)]
     if not parts:
         return np.zeros(0, "int64"), np.zeros(0, "int8"), np.zeros(0, "int8"), []
     position = np.concatenate([fired.positions for _, fired in parts]).astype("int64")
@@ -561,8 +561,8 @@ def evaluate(
     return pd.DataFrame(
         {
             "position": position,
-            "rule": pd.Categorical.from_codes(rule, categories=RULE_IDS),
-            "level": pd.Categorical.from_codes(level, categories=LEVELS),
+            "rule": pd.Categorical.from_codes(rule, categories=pd.Index(RULE_IDS)),
+            "level": pd.Categorical.from_codes(level, categories=pd.Index(LEVELS)),
             "params": column,
         }
     )
@@ -592,7 +592,9 @@ def classify(
     status[flagged] = AT_RISK
     status[overdue] = OVERDUE
     status[f.done] = DONE
-    worst = np.where(red, RED, np.where(flagged, YELLOW, None))
+    worst = np.full(f.n, None, dtype=object)
+    worst[flagged] = YELLOW
+    worst[red] = RED  # a red project is flagged too; red wins
 
     found: list[list[Reason]] = [[] for _ in range(f.n)]
     for p, r, prm in zip(position.tolist(), rule.tolist(), params, strict=True):
@@ -600,7 +602,7 @@ def classify(
     stages = _column(projects, "stage").tolist()
     deadlines, handovers = _dates(f.deadline), _dates(f.handed_over)
     days = [None if np.isnan(d) else int(d) for d in f.days_left.tolist()]
-    reasons = []
+    reasons: list[tuple[Reason, ...]] = []
     for i, done in enumerate(f.done.tolist()):
         if done:
             reasons.append((done_reason(deadlines[i], handovers[i]),))

@@ -218,7 +218,7 @@ def _term_pattern(term: str) -> str:
     return escaped
 
 
-def _build_lexer() -> tuple[re.Pattern, dict[str, str]]:
+def _build_lexer() -> tuple[re.Pattern[str], dict[str, str]]:
     """One alternation of every wording, longest first, each in a named group that maps to its stage."""
     terms = sorted(
         {(normalize(term), stage.id) for stage in STAGES for term in stage.terms}, key=lambda t: (-len(t[0]), t[0])
@@ -237,20 +237,26 @@ def _negated(before: str) -> bool:
     return bool(_NEGATED_ZH.search(before) or _NEGATED_EN.search(before))
 
 
+def _stage_of(m: re.Match[str]) -> str:
+    """The stage id of one lexer match (the named group that matched)."""
+    group = m.lastgroup
+    assert group is not None, "every alternative of the lexer is a named group"
+    return _GROUP_STAGE[group]
+
+
 def mentions(text: str) -> list[tuple[str, bool]]:
     """Every stage the (normalised) text names, in order, each with whether it is negated."""
-    return [
-        (_GROUP_STAGE[m.lastgroup], _negated(text[max(0, m.start() - 12) : m.start()])) for m in _LEXER.finditer(text)
-    ]
+    return [(_stage_of(m), _negated(text[max(0, m.start() - 12) : m.start()])) for m in _LEXER.finditer(text)]
 
 
 def _match(text: str) -> str | None:
     """``match_stage`` on normalised text."""
     found = mentions(text)
-    reached = [stage_index(s) for s, negated in found if not negated]
+    # ``mentions`` only yields known stage ids, so ``index`` cannot fail here.
+    reached = [STAGE_IDS.index(s) for s, negated in found if not negated]
     if reached:
         return STAGE_IDS[max(reached)]
-    missed = [stage_index(s) for s, _ in found]
+    missed = [STAGE_IDS.index(s) for s, _ in found]
     return STAGE_IDS[max(min(missed) - 1, 0)] if missed else None
 
 

@@ -50,9 +50,9 @@ class Weekly:
     @property
     def empty(self) -> bool:
         """Nothing to report."""
-        parts = (self.turned_red, self.turned_yellow, self.recovered, self.eased, self.cleared, self.slips)
-        parts += (self.stages_completed,)
-        return all(p.empty for p in parts) and self.handed_over.empty and self.changes.empty
+        tables = [self.turned_red, self.turned_yellow, self.recovered, self.eased, self.cleared, self.slips]
+        tables += [self.stages_completed, self.handed_over]
+        return all(t.empty for t in tables) and self.changes.empty
 
 
 def _rank(levels: pd.Series) -> pd.Series:

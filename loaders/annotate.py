@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import io
 import logging
 import math
@@ -107,7 +108,8 @@ def _annotate(data: bytes, kind: str, sheets: list[RawSheet], issues: list[Issue
     raw = {s.name: s for s in sheets}
     book = _open_original(data) if kind == "xlsx" else None
     original = book is not None
-    if original:
+    by_name: dict[str, object]
+    if book is not None:
         by_name = {ws.title: ws for ws in book.worksheets}
         _forget_previous(book, _has_comments(data))
     else:
@@ -147,8 +149,9 @@ def _has_comments(data: bytes) -> bool:
 def _rebuild(sheets: list[RawSheet]) -> tuple[Workbook, dict[str, object]]:
     """A new workbook with the sheets' values as the loader read them and their merged ranges."""
     book = Workbook()
-    book.remove(book.active)
-    by_name = {}
+    if book.active is not None:  # a new workbook comes with one empty sheet
+        book.remove(book.active)
+    by_name: dict[str, object] = {}
     for sheet in sheets:
         ws = book.create_sheet(_safe_title(sheet.name))
         for row in sheet.rows:
@@ -230,7 +233,7 @@ def _mark_issues(by_name: dict, raw: dict[str, RawSheet], issues: list[Issue], l
     for issue in issues:
         ws = by_name.get(issue.sheet) if issue.sheet else None
         spot = _locate(issue, raw.get(issue.sheet), header_rows) if ws is not None else None
-        if spot is None:
+        if ws is None or spot is None:
             places.append(None)
             continue
         if ws.title not in merged:
@@ -401,7 +404,7 @@ def _with_cached_values(xlsx: bytes, raw: dict[str, RawSheet], epoch) -> bytes:
             xml = zf.read(member)
             if name in raw and b"<f" in xml:
                 rows = raw[name].rows
-                replaced[member] = _FORMULA_CELL.sub(lambda m, rows=rows: _cached(m, rows, epoch), xml)
+                replaced[member] = _FORMULA_CELL.sub(functools.partial(_cached, rows=rows, epoch=epoch), xml)
         if not replaced:
             return xlsx
         out = io.BytesIO()

@@ -10,10 +10,17 @@ keeps it text. A number-like string such as ``-5`` is text as well: it was typed
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from typing import TypeAlias
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell; longer text makes Excel "repair" the file
+
+# What a cell can hold as a value: what the readers return and openpyxl writes (``datetime`` is a ``date``).
+CellValue: TypeAlias = str | int | float | bool | Decimal | dt.date | dt.time | dt.timedelta | None
 
 
 def safe_text(value: object) -> str:
@@ -36,7 +43,7 @@ def write_text(cell: Cell, value: object) -> Cell:
     return cell
 
 
-def write_value(cell: Cell, value: object) -> Cell:
+def write_value(cell: Cell, value: CellValue) -> Cell:
     """Store ``value`` in ``cell``: strings through ``write_text``, numbers, dates and ``None`` as they are."""
     if isinstance(value, str):
         return write_text(cell, value)

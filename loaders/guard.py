@@ -168,7 +168,9 @@ def _sanitize(xml: bytes, sheet: str, max_cells: int) -> tuple[bytes, Issue | No
     xml = _DIMENSION.sub(f'<dimension ref="A1:{col_letters(last_col)}{last_row}"/>'.encode(), xml)
     if not dropped:
         return xml, None
-    letters, row = re.match(r"([A-Z]+)(\d+)", dropped[0]).groups()
+    first = re.match(r"([A-Z]+)(\d+)", dropped[0])
+    assert first is not None, "dropped holds cell references such as B7"
+    letters, row = first.groups()
     params = {"count": len(dropped), "cell": dropped[0]}
     return xml, Issue("stray_cells", sheet=sheet, row=int(row), column=letters, value=dropped[0], params=params)
 
@@ -285,7 +287,7 @@ def _formula_issue(sheet: str, letters: str, rows: list[int]) -> Issue:
 def _dimension_too_big(xml: bytes, max_cells: int) -> bool:
     """A stale ``<dimension>`` can also make readers pre-allocate; treat an absurd one as a stray."""
     match = re.search(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"', xml[:4096])
-    return bool(match) and col_number(match.group(1)) * int(match.group(2)) > max_cells
+    return match is not None and col_number(match.group(1)) * int(match.group(2)) > max_cells
 
 
 @dataclass

@@ -114,7 +114,8 @@ def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = Non
         return LoadResult(filename, empty_projects(), issues + [Issue("no_table")], readable=True)
     frames = [t.frame for t in tables if len(t.frame)]
     projects = pd.concat(frames, ignore_index=True) if frames else empty_projects()
-    tables += [read_stage_sheet(s, projects, overrides) for s, staged in zip(sheets, stage_sheets) if staged]
+    stage_tables = [read_stage_sheet(s, projects, overrides) for s, staged in zip(sheets, stage_sheets) if staged]
+    tables += [t for t in stage_tables if t is not None]  # never None: these sheets were found to be stage sheets
     issues += [i for t in tables for i in t.issues]
     return LoadResult(filename, projects, issues, stage_dates=_stage_dates(tables))
 

@@ -12,6 +12,7 @@ import logging
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -123,6 +124,7 @@ def utf16_without_bom(data: bytes) -> str | None:
 def _common_characters(encoding: str) -> frozenset[str]:
     """The characters ordinary text in ``encoding`` is made of: punctuation, full-width forms and the CJK
     block that holds the everyday characters (Big5: the 5,401 frequent ones, not the rare second level)."""
+    ranges: list[tuple[int, Sequence[int]]]
     if encoding == GB:
         ranges = [(lead, range(0xA1, 0xFF)) for lead in [0xA1, 0xA3, *range(0xB0, 0xF8)]]
     else:
@@ -172,7 +174,7 @@ def _sample(data: bytes) -> bytes:
 def _chinese_encoding(data: bytes) -> str | None:
     """GB18030 or a Big5, whichever reads the file's first lines as plausible text; ``None`` when neither."""
     sample = _sample(data)
-    scored = []
+    scored: list[tuple[str, tuple[bool, float]]] = []
     for encoding in (GB, *BIG5S):
         if encoding in BIG5S and any(e in BIG5S for e, _ in scored):
             continue  # big5hkscs only when cp950 failed
@@ -205,10 +207,10 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    encoding = _chinese_encoding(data)
-    if encoding is None:
+    guessed = _chinese_encoding(data)
+    if guessed is None:
         raise ReadError(Issue("unknown_encoding"))
-    return _decode(data, encoding)
+    return _decode(data, guessed)
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -266,8 +268,9 @@ def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) 
     check_size(data, overrides)
     kind = sniff_format(data, filename)
     settings = resolved(overrides)
+    issues: list[Issue] = []
     if kind == "csv":
-        sheets, issues = read_csv(data, filename or "CSV"), []
+        sheets = read_csv(data, filename or "CSV")
     else:
         data, issues = _guarded(kind, data, settings)
         sheets = read_calamine(data)

@@ -15,10 +15,10 @@ from ui.escape import md_t
 from ui.weekly import counts, details
 
 
-def compare_choice(view: View) -> int | None:
-    """The earlier version to compare with: by default the newest one at least 7 days older."""
+def compare_choice(view: View, version: V.Version) -> int | None:
+    """The earlier version to compare ``version`` (the one in view) with: by default the newest one at least
+    7 days older."""
     db = engine()
-    version = view.source.version
     older = [v for v in V.list_versions(db) if v.id < version.id]
     if not older:
         return None
@@ -39,7 +39,7 @@ def compare_choice(view: View) -> int | None:
         t("wk_compare_with", view.lang),
         ids,
         index=ids.index(default) if default in ids else 0,
-        format_func=names.get,
+        format_func=lambda i: names[i],
         key=f"wk_compare__{view.lang}",
         help=t("wk_compare_help", view.lang),
     )
@@ -52,7 +52,7 @@ st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
 if view.source.version is None:
     st.info(t("wk_needs_versions", lang), icon=":material/info:")
 else:
-    compare_id = compare_choice(view)
+    compare_id = compare_choice(view, view.source.version)
     if compare_id is None:
         st.info(t("wk_first_version", lang, version=view.source.version.id), icon=":material/info:")
     else:

@@ -103,9 +103,9 @@ def compare(versions: list[V.Version], lang: str) -> None:
     names = {v.id: label(v, lang) for v in versions}
     cols = st.columns(2)
     old = cols[0].selectbox(
-        t("hi_from", lang), ids, index=min(1, len(ids) - 1), format_func=names.get, key=f"hi_from__{lang}"
+        t("hi_from", lang), ids, index=min(1, len(ids) - 1), format_func=lambda i: names[i], key=f"hi_from__{lang}"
     )
-    new = cols[1].selectbox(t("hi_to", lang), ids, index=0, format_func=names.get, key=f"hi_to__{lang}")
+    new = cols[1].selectbox(t("hi_to", lang), ids, index=0, format_func=lambda i: names[i], key=f"hi_to__{lang}")
     if old == new:
         st.info(t("hi_same", lang))
         return

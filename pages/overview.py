@@ -45,27 +45,29 @@ def headline(view: View) -> None:
     """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk."""
     lang = view.lang
     k = kpis(view.projects, view.as_of, view.source.target_for(view.as_of.year))
-    quiet = {"delta_color": "off", "delta_arrow": "off"}
     cols = st.columns(7)
     cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
     cols[1].metric(
         t("kpi_households", lang),
         fmt_int(k.households),
         t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
-        **quiet,
+        delta_color="off",
+        delta_arrow="off",
     )
     cols[2].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
     cols[3].metric(
         t("kpi_done", lang),
         t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
         t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
-        **quiet,
+        delta_color="off",
+        delta_arrow="off",
     )
     cols[4].metric(
         t("kpi_year", lang, year=k.year),
         t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
         t("kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)),
-        **quiet,
+        delta_color="off",
+        delta_arrow="off",
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
     cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))

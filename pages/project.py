@@ -6,6 +6,8 @@ project names here; the pickers choose another. The sidebar filters do not narro
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -102,7 +104,7 @@ def headline(project: pd.Series, baseline: pd.Series, lang: str) -> None:
     )
 
 
-def _deadline_delta(project: pd.Series, lang: str) -> tuple[str | None, str]:
+def _deadline_delta(project: pd.Series, lang: str) -> tuple[str | None, Literal["off", "red"]]:
     """Under the deadline: handed over on …, N days overdue (red), or N days left."""
     days = project["days_to_deadline"]
     if project["status"] == DONE:

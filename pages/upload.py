@@ -88,7 +88,9 @@ def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lan
 
     Asked only when the file names its districts and the current version has projects outside them.
     """
-    covered = file_districts(result.projects) if current else []
+    if current is None:
+        return None
+    covered = file_districts(result.projects)
     kept = kept_rows(version_projects(current.id), covered) if covered else None
     if kept is None or kept.empty:
         return None

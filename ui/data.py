@@ -166,8 +166,9 @@ def load_source(dataset: str, version_id: int | None) -> tuple[Source, LoadResul
         return Source(sample=SAMPLES[dataset]), load_sample(dataset)
     db = engine()
     current_id = V.current_version_id(db)
+    wanted = version_id or current_id
     try:
-        version = V.get_version(db, version_id or current_id) if (version_id or current_id) else None
+        version = V.get_version(db, wanted) if wanted else None
     except KeyError:  # a link to a version this database does not have: show the current one
         version = V.get_version(db, current_id) if current_id else None
     if version is None:

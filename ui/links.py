@@ -64,7 +64,8 @@ def current_project(classified: pd.DataFrame):
     if found is None:
         _set_pickers(None, None)
         return None, name
-    _set_pickers(classified.at[found, "district"], name)
+    cell = classified.at[found, "district"]  # text, or NA for a project with no district
+    _set_pickers(cell if isinstance(cell, str) else None, name)
     return found, None
 
 

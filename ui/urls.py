@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import streamlit as st
+
+if TYPE_CHECKING:  # the type ``st.column_config.LinkColumn`` returns; it is not exported elsewhere
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 SHARED_PARAMS = ("lang", "as_of", "data", "version")  # app.py's URL parameters, carried over by links
 
@@ -32,6 +36,6 @@ def replace_params(owned: tuple[str, ...], values: Mapping[str, str]) -> None:
     st.query_params.update(values)
 
 
-def link_column(label: str, param: str) -> st.column_config.LinkColumn:
+def link_column(label: str, param: str) -> ColumnConfig:
     """A table column of page URLs that shows the value of their ``param`` (a district or project name)."""
     return st.column_config.LinkColumn(label, display_text=rf"[?&]{param}=([^&]+)")
