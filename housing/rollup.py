@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from housing.register import UNNAMED  # noqa: F401  (re-exported: a district or street left blank)
 from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE
-
-UNNAMED = "—"  # district or street left blank in the workbook
 
 
 @dataclass(frozen=True)

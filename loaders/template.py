@@ -183,7 +183,7 @@ COLUMNS: tuple[TemplateColumn, ...] = (
     ),
     TemplateColumn(
         "progress", "percent", ("完成进度（%）", "Progress (%)"), 11, OPTIONAL,
-        ("总体完成比例", "Share of the work done"), ("百分比", "Percentage"), ("65%", "65%"),
+        ("已完成的工作量占总工作量的比例", "Share of the work done"), ("百分比", "Percentage"), ("65%", "65%"),
     ),
     TemplateColumn(
         "unit", "text", ("责任单位", "Responsible unit"), 20, OPTIONAL,

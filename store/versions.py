@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from housing.issues import Issue
+from housing.register import check_projects, empty_projects, empty_stage_dates
 from housing.scope import merge_districts
-from loaders.issues import Issue
-from loaders.load import empty_projects, empty_stage_dates
 from store.db import writing
 from store.schema import (
     DATE_FIELDS,
@@ -276,7 +276,9 @@ def _version_rows(
     if version_id is None:
         return empty_projects(), empty_stage_dates()
     return (
-        _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts),
+        check_projects(
+            _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts)
+        ),
         _read_in(conn, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates(), districts),
     )
 
@@ -427,7 +429,7 @@ def _read_in(
 
 def version_projects(engine: Engine, version_id: int) -> pd.DataFrame:
     """A version's project table, with the loader's column types."""
-    return _read(engine, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects())
+    return check_projects(_read(engine, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects()))
 
 
 def version_file(engine: Engine, version_id: int) -> tuple[str, bytes]:
