@@ -313,6 +313,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col_completion_actual": ("实际竣工日期", "Completed"),
     "col_leader": ("责任领导", "Responsible leader"),
     "col_read_as": ("读作", "Read as"),
+    "col_header": ("列名", "Header"),
+    "col_stage_planned": ("{stage}计划日期", "{stage} (planned)"),
+    "col_stage_actual": ("{stage}实际日期", "{stage} (actual)"),
+    "col_seq": ("序号", "Row number"),
+    "up_columns": (
+        "各列读作（{used} 列已使用，{unused} 列未使用）",
+        "How each column was read ({used} used, {unused} not used)",
+    ),
     "col_not_used": ("未使用", "Not used"),
     "kpi_investment_rate": ("投资完成率", "Investment completed"),
     "kpi_investment_rate_help": (

@@ -69,7 +69,7 @@ UNITS: dict[str, tuple[tuple[str, float], ...]] = {
 UNIT_WORDS = frozenset(u for units in UNITS.values() for u, _ in units) | {"户", "套", "%", "个", "天", "日期"}
 
 # Words that say "planned" and "actual" (the group headers 计划 / 完成 / 差额 of government forms use them too).
-PLANNED_WORDS = ("计划", "预计", "拟", "目标", "要求", "期限", "planned", "plan", "due", "target", "scheduled")
+PLANNED_WORDS = ("计划", "预计", "拟", "目标", "要求", "期限", "时限", "planned", "plan", "due", "target", "scheduled")
 ACTUAL_WORDS = ("实际", "已", "完成", "actual", "actually", "completed", "done")
 GAP_WORDS = ("差额", "差值", "相差", "偏差", "gap", "difference", "variance")
 
@@ -261,7 +261,7 @@ FIELDS: tuple[Field, ...] = (
         "col_investment_planned",
         ("计划投资", "总投资", "计划总投资", "投资", "概算投资", "估算投资", "investment", "planned investment"),
         (("投资", "investment", "budget", "cost"),),
-        avoid=ACTUAL_WORDS + ("累计", "本年完成", "到位", "率", "比例", "%", "spent"),
+        avoid=ACTUAL_WORDS + ("累计", "本年", "年度", "到位", "率", "比例", "%", "spent", "annual"),
         template=False,
     ),
     Field(

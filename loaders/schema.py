@@ -134,9 +134,18 @@ def match_words(header: str) -> HeaderMatch:
     base, unit = split_header(header)
     base = base.rstrip(":：*")
     exact = _ALIASES.get(base)
-    if exact is not None:
+    qualifiers = _qualifiers(unit)
+    if exact is not None and not qualifiers:
         return HeaderMatch(exact, unit)
-    compact = base + _qualifiers(unit)
+    # A qualifier in brackets (竣工时间（计划）) can change the field: the words decide, the spelling is a fallback.
+    found = _by_words(header, base + qualifiers, unit)
+    if exact is not None and found.column is None and not found.candidates and not found.gap:
+        return HeaderMatch(exact, unit)
+    return found
+
+
+def _by_words(header: str, compact: str, unit: str) -> HeaderMatch:
+    """The column whose words fit the header best (see ``Column``); ambiguous when two fit equally."""
     if len(compact) > MAX_WORDS_HEADER or _TITLE.search(compact) or _SENTENCE.search(compact):
         return HeaderMatch(None, unit)
     spaced = " " + re.sub(r"[\s_\-:：*()\[\]（）/,，]+", " ", to_simplified(normalize_text(header)).lower()) + " "

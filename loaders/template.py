@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from housing.fmt import fmt_list
+from housing.register import FIELDS
 from housing.stages import STAGES
 from loaders.cells import write_text
 from loaders.values import EXCEL_EPOCH, YEAR_HIGH, YEAR_LOW
@@ -132,7 +133,8 @@ class TemplateColumn:
 
 
 # fmt: off
-COLUMNS: tuple[TemplateColumn, ...] = (
+# What the template says about each column; which columns it has, and their order, are the register's.
+DETAILS: tuple[TemplateColumn, ...] = (
     TemplateColumn(
         "seq", "seq", ("序号", "No."), 6, OPTIONAL, ("行号，可不填", "Row number, may be left empty"),
         ("数字", "Whole number"), ("1", "1"),
@@ -197,6 +199,10 @@ COLUMNS: tuple[TemplateColumn, ...] = (
     ),
 )
 # fmt: on
+_BY_FIELD = {c.field: c for c in DETAILS}
+# The register's fields marked ``template`` (``housing.register``), in its order: a field marked without
+# details here fails at import, not in a user's download.
+COLUMNS: tuple[TemplateColumn, ...] = tuple(_BY_FIELD[f.read_as] for f in FIELDS if f.template)
 
 NUMBER_FORMATS = {"count": "#,##0", "area": "0.00", "percent": "0%"}
 HEADER_FILL = {REQUIRED: "F8CBAD", RECOMMENDED: "DDEBF7", OPTIONAL: "EDEDED"}

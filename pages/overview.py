@@ -56,7 +56,8 @@ def headline(view: View) -> None:
     lang = view.lang
     k = kpis(view.projects, view.as_of, view.source.target_for(view.as_of.year))
     quiet = {"delta_color": "off", "delta_arrow": "off"}
-    cols = st.columns(7)
+    rate = k.investment_rate  # only when the workbook gives investment figures
+    cols = st.columns(7 if rate is None else 8)
     cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
     cols[1].metric(
         t("kpi_households", lang),
@@ -79,6 +80,11 @@ def headline(view: View) -> None:
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
     cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=t("kpi_at_risk_help", lang, days=DUE_SOON_DAYS))
+    if rate is not None:
+        help_text = t(
+            "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
+        )
+        cols[7].metric(t("kpi_investment_rate", lang), f"{rate:.1f}%", help=help_text)
 
 
 def week_section(view: View) -> None:

@@ -9,6 +9,7 @@ from housing.fmt import fmt_datetime, fmt_int
 from housing.i18n import t
 from housing.scope import file_districts, kept_rows
 from housing.settings import get_setting
+from housing.summary import columns_table
 from loaders import LoadResult, chars, load_bytes
 from loaders.annotate import annotate_workbook
 from store import versions as V
@@ -56,6 +57,10 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
     cols[0].metric(t("up_errors", lang), fmt_int(len(result.errors)))
     cols[1].metric(t("up_warnings", lang), fmt_int(len(result.warnings)))
     cols[2].metric(t("up_projects", lang), fmt_int(len(result.projects)))
+    if result.columns:  # every column of the table and what it was read as: nothing dropped unseen
+        unused = sum(c.field is None for c in result.columns)
+        with st.expander(t("up_columns", lang, used=len(result.columns) - unused, unused=unused), expanded=unused > 0):
+            st.dataframe(columns_table(result.columns, lang), hide_index=True, width="stretch")
     if not result.issues:
         st.success(t("up_clean", lang))
         return
