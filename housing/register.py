@@ -6,7 +6,7 @@ the fields a diff compares (``housing.changes``), the fields the history watches
 (``loaders.template``). A new field is one entry below plus a migration adding its column.
 
 Header words: a file's header names a field when it is one of ``aliases`` (exact, after normalising), or
-when it contains a word of every group in ``words`` and none of ``avoid`` (``housing.headers`` does the
+when it contains a word of every group in ``words`` and none of ``avoid`` (``loaders.schema`` does the
 matching). Chinese words match anywhere in the header; English words only as whole words.
 """
 

@@ -175,6 +175,7 @@ def locate_header(rows: list[list], merged=(), mapping: Mapping | None = None) -
 
     ``mapping`` (header text -> field key or None) decides the headers it names before automatic matching.
     """
+    merged = [m for m in merged if m[0][0] <= HEADER_SCAN_ROWS]  # only the header's: not a district merged down
     best: FoundHeader | None = None
     best_score: float = 1  # a header names the project column and at least one more
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -723,8 +724,8 @@ def column_uses(
     for c in range(width):
         raw = cells[c] if c < len(cells) else ""
         text = header_text(raw) if not values.is_blank(raw) else ""
-        data = list(columns[c]) if c < len(columns) else []
-        if not text and all(values.is_blank(v) for v in data[:DATA_LIKE_SAMPLE]):
+        data = list(columns[c][:DATA_LIKE_SAMPLE]) if c < len(columns) else []  # a sample tells
+        if not text and all(values.is_blank(v) for v in data):
             continue
         field = by_index.get(c)
         if field is None and c in stage_cols:
