@@ -134,3 +134,36 @@ def test_frames_read_from_storage_are_checked(tmp_path):
     assert check_projects(back) is back
     assert back.loc[0, "flats"] == 12 and back.loc[0, "leader"] == "张三" and back.loc[0, "investment_done"] == 5e7
     pd.testing.assert_frame_equal(back, frame[frame["name"].notna()].reset_index(drop=True))
+
+
+def test_migration_0003_keeps_the_rows_of_a_0002_database(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+
+    from store import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with db.writing(engine) as conn:
+        command.upgrade(db._alembic_config(conn), "0002")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO files (id, sha256, size, content) VALUES (1, 'x', 1, x'00')"))
+        conn.execute(
+            text(
+                "INSERT INTO versions (id, created_at, uploader, filename, file_id, sha256, comment, source, projects,"
+                " households, floor_area_m2, issues, summary) VALUES (1, '2026-11-01 00:00:00', 'u', 'a.xlsx', 1, 'x',"
+                " '', 'upload', 1, 5, 1.0, '[]', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO project_rows (version_id, position, name, households, sheet, row)"
+                " VALUES (1, 0, '甲', 5, 'S', 3)"
+            )
+        )
+    db.migrate(engine)
+    columns = {c["name"] for c in inspect(create_engine(engine.url)).get_columns("project_rows")}
+    assert {"flats", "investment_planned", "investment_done", "completion_planned", "leader"} <= columns
+    from store.versions import version_projects
+
+    back = version_projects(engine, 1)
+    assert back.loc[0, "name"] == "甲" and back.loc[0, "households"] == 5 and back["leader"].isna().all()
