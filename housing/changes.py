@@ -16,25 +16,22 @@ import pandas as pd
 
 from housing.fmt import fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
-from housing.rollup import UNNAMED
+from housing.register import COMPARED, COUNT, DATE, MONEY, TEXT, UNNAMED
 
 KEY_SEP = "\x1f"  # between district, name and occurrence; whitespace to Python, so never left inside a part
-TEXT_FIELDS = ("street", "stage", "unit", "notes")
-DATE_FIELDS = ("start", "deadline", "handed_over")
-TOLERANCE = {"households": 0.0, "floor_area_m2": 0.005, "progress": 0.05}  # differences up to this are equal
-# The compared fields in display order (name and district make the key; stage_id follows stage).
-FIELDS = (
-    "street",
-    "households",
-    "floor_area_m2",
-    "start",
-    "deadline",
-    "handed_over",
-    "stage",
-    "progress",
-    "unit",
-    "notes",
-)
+# All derived from the register's declaration (``housing.register``): the fields a diff compares, in order.
+FIELDS = tuple(f.name for f in COMPARED)
+TEXT_FIELDS = tuple(f.name for f in COMPARED if f.kind == TEXT)
+DATE_FIELDS = tuple(f.name for f in COMPARED if f.kind == DATE)
+MONEY_FIELDS = tuple(f.name for f in COMPARED if f.kind == MONEY)
+COUNT_FIELDS = tuple(f.name for f in COMPARED if f.kind == COUNT)
+# Differences up to this are equal: m² and percentage points lost to rounding, half a yuan; counts exactly.
+TOLERANCE = {
+    "floor_area_m2": 0.005,
+    "progress": 0.05,
+    **{name: 0.0 for name in COUNT_FIELDS},
+    **{name: 0.5 for name in MONEY_FIELDS},
+}
 DEADLINE_SLIP, DEADLINE_EARLIER, HOUSEHOLDS, HANDED_OVER, FIELD = (
     "deadline_slip",
     "deadline_earlier",
@@ -45,18 +42,7 @@ DEADLINE_SLIP, DEADLINE_EARLIER, HOUSEHOLDS, HANDED_OVER, FIELD = (
 KIND_RANK = {DEADLINE_SLIP: 0, HOUSEHOLDS: 1, HANDED_OVER: 2}  # every other kind comes after, ranked 3
 CHANGED_COLUMNS = ["key", "name", "district", "field", "old", "new", "kind", "delta"]
 CHANGED_TYPES = {"key": "string", "name": "string", "district": "string", "field": "string", "kind": "string"}
-FIELD_LABELS = {
-    "street": "col_street",
-    "households": "col_households",
-    "floor_area_m2": "col_area",
-    "start": "col_start",
-    "deadline": "col_deadline",
-    "handed_over": "col_handed_over",
-    "stage": "col_stage",
-    "progress": "chg_field_progress",
-    "unit": "col_unit",
-    "notes": "chg_field_notes",
-}
+FIELD_LABELS = {f.name: f.label for f in COMPARED}
 MISSING = UNNAMED  # an empty value reads "—" in the display tables, as a blank district does elsewhere
 
 
@@ -105,10 +91,15 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[name] if name in frame else pd.Series(pd.NA, index=frame.index, dtype="object")
 
 
+def _objects(series: pd.Series) -> np.ndarray:
+    """The values as Python objects, missing ones as ``None``."""
+    return series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # pandas-stubs lack this overload
+
+
 def _keys(frame: pd.DataFrame) -> pd.Series:
     """``project_key`` as plain Python strings (object dtype hashes far faster than Arrow strings in isin)."""
-    districts = _column(frame, "district").to_numpy(object, na_value=None)
-    names = _column(frame, "name").to_numpy(object, na_value=None)
+    districts = _objects(_column(frame, "district"))
+    names = _objects(_column(frame, "name"))
     unique = list(set(districts))  # few districts: normalise each once
     norm = dict(zip(unique, _normal(unique), strict=True))
     key = pd.Series([norm[d] + KEY_SEP + n for d, n in zip(districts, _normal(names))], index=frame.index, dtype=object)
@@ -155,11 +146,11 @@ def _compare(field: str, old: pd.Series, new: pd.Series) -> tuple[np.ndarray, np
         with np.errstate(invalid="ignore"):
             return _differs(o, n, ~(np.abs(n - o) <= TOLERANCE[field])), np.round(n - o, 2)
     if field in DATE_FIELDS:
-        o, n = _days(old), _days(new)
-        days = ((n - o).dt.days).to_numpy("float64", na_value=np.nan)
-        return _differs(o, n, (o != n).to_numpy(bool)), days if field == "deadline" else nan
-    o, n = old.astype("string"), new.astype("string")
-    return _differs(o, n, (o != n).fillna(False).to_numpy(bool)), nan
+        od, nd = _days(old), _days(new)
+        days = ((nd - od).dt.days).to_numpy("float64", na_value=np.nan)
+        return _differs(od, nd, (od != nd).to_numpy(bool)), days if field == "deadline" else nan
+    os_, ns_ = old.astype("string"), new.astype("string")
+    return _differs(os_, ns_, (os_ != ns_).fillna(False).to_numpy(bool)), nan
 
 
 def _kinds(field: str, old: pd.Series, new: pd.Series, delta: np.ndarray) -> np.ndarray:
@@ -266,8 +257,10 @@ def _shown(field: str, value, lang: str) -> str:
         return MISSING
     if field in DATE_FIELDS:
         return fmt_date(value, lang)
-    if field == "households":
+    if field in COUNT_FIELDS:
         return fmt_int(value)
+    if field in MONEY_FIELDS:
+        return fmt_wan(value)  # yuan in 万元, as forms write investment
     if field == "floor_area_m2":
         return fmt_wan(value)
     if field == "progress":
@@ -294,8 +287,8 @@ def _change_text(field: str, old, new, lang: str) -> str:
         return t("chg_handed_over" if field == "handed_over" else "chg_filled", lang)
     if new is None:
         return t("chg_cleared", lang)
-    if field in TEXT_FIELDS:
-        return ""
+    if field in TEXT_FIELDS or field in MONEY_FIELDS or field == "flats":
+        return ""  # before and after say it: no sentence of its own
     up = "up" if new > old else "down"
     if field in DATE_FIELDS:
         days = abs((pd.Timestamp(new).normalize() - pd.Timestamp(old).normalize()).days)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE
-
-UNNAMED = "—"  # district or street left blank in the workbook
+from housing.register import UNNAMED  # noqa: F401  (re-exported: a district or street left blank)
+from housing.statuses import AT_RISK, DONE, ON_TRACK, OVERDUE
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,17 @@ class Kpis:
     year_done_households: int
     target_projects: int
     target_households: int
+    # Investment of the projects whose planned investment is given (yuan); None when no project gives it.
+    investment_planned: float | None = None
+    investment_done: float | None = None
+
+    @property
+    def investment_rate(self) -> float | None:
+        """Investment completed ÷ planned in percent, over the projects with a planned figure; ``None``
+        when no project gives one (forms without investment columns show no such figure)."""
+        if not self.investment_planned:
+            return None
+        return 100.0 * (self.investment_done or 0.0) / self.investment_planned
 
 
 def _sum(series: pd.Series) -> int:
@@ -55,7 +65,21 @@ def kpis(classified: pd.DataFrame, as_of: dt.date, target_projects: int = 0) -> 
         year_done_households=_sum(classified.loc[this_year, "households"]),
         target_projects=target_projects or int((due_this_year | this_year).sum()),
         target_households=_sum(classified.loc[due_this_year | this_year, "households"]),
+        **_investment(classified),
     )
+
+
+def _investment(classified: pd.DataFrame) -> dict[str, float | None]:
+    """Planned and completed investment summed over the projects that give a planned figure (a completed
+    figure without a plan has nothing to be a share of); both None when none does."""
+    if "investment_planned" not in classified:
+        return {"investment_planned": None, "investment_done": None}
+    planned = pd.to_numeric(classified["investment_planned"], errors="coerce")
+    given = planned.notna() & (planned > 0)
+    if not given.any():
+        return {"investment_planned": None, "investment_done": None}
+    done = pd.to_numeric(classified.get("investment_done", pd.Series(index=classified.index)), errors="coerce")
+    return {"investment_planned": float(planned[given].sum()), "investment_done": float(done[given].fillna(0).sum())}
 
 
 def rollup(classified: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -42,7 +42,7 @@ import pandas as pd
 from housing.changes import KEY_SEP, project_key
 from housing.i18n import t
 from housing.stages import STAGE_IDS, is_at_or_past
-from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, Reason, done_reason
+from housing.statuses import AT_RISK, DONE, ON_TRACK, OVERDUE, Reason, done_reason
 
 RED, YELLOW = "red", "yellow"
 

@@ -10,37 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from housing.fmt import fmt_date
 from housing.i18n import t
+from housing.rules import RULE_BY_ID, Evidence
+from housing.rules import classify as judge
 from housing.stages import stage_name
-
-if TYPE_CHECKING:
-    from housing.rules import Evidence
-
-DONE, ON_TRACK, AT_RISK, OVERDUE = "done", "on_track", "at_risk", "overdue"
-STATUSES = (OVERDUE, AT_RISK, ON_TRACK, DONE)  # most urgent first
-# Paul Tol's "vibrant" scheme: distinguishable with the common colour-vision deficiencies; red only
-# for overdue. Every use also carries the status label, so colour is never the only cue.
-STATUS_COLORS = {DONE: "#0077BB", ON_TRACK: "#009988", AT_RISK: "#EE7733", OVERDUE: "#CC3311"}
-STATUS_ICONS = {DONE: "✔", ON_TRACK: "●", AT_RISK: "▲", OVERDUE: "■"}
-
-Reason = tuple[str, dict]
-
-
-def done_reason(deadline: dt.date | None, handed_over: dt.date) -> Reason:
-    """Why a handed-over project is done: on time (days early), late (days late), or no deadline to judge."""
-    if deadline is None:
-        return ("reason_done", {"date": handed_over})
-    late = (handed_over - deadline).days
-    if late > 0:
-        return ("reason_done_late", {"date": handed_over, "days": late})
-    return ("reason_done_on_time", {"date": handed_over, "days": -late})
-
+from housing.statuses import (  # noqa: F401  (re-exported: the statuses' long-standing home)
+    AT_RISK,
+    DONE,
+    ON_TRACK,
+    OVERDUE,
+    STATUS_COLORS,
+    STATUS_ICONS,
+    STATUSES,
+    Reason,
+    done_reason,
+)
 
 # Counts English spells with their noun (the Chinese templates carry 天 and 个百分点 themselves).
 _NOUNS = {"days": ("day", "days"), "points": ("point", "points")}
@@ -62,8 +51,6 @@ def _shown(name: str, value, lang: str):
 
 def render(reason: Reason, lang: str) -> str:
     """One reason as a sentence in ``lang``: a rule's message (``housing.rules``) or a catalogue text."""
-    from housing.rules import RULE_BY_ID  # imported here: the rules import this module's statuses
-
     key, params = reason
     shown = {k: _shown(k, v, lang) for k, v in params.items()}
     rule = RULE_BY_ID.get(key)
@@ -74,8 +61,6 @@ def classify(
     projects: pd.DataFrame, as_of: dt.date, thresholds: Mapping | None = None, evidence: Evidence | None = None
 ) -> pd.DataFrame:
     """The projects with ``status``, ``level``, ``reasons`` and ``days_to_deadline`` added (``housing.rules``)."""
-    from housing.rules import classify as judge  # imported here: the rules import this module's statuses
-
     return judge(projects, as_of, thresholds, evidence)
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from housing.fmt import as_date
+from housing.fmt import as_date, fmt_date, fmt_int, fmt_wan
+from housing.i18n import t
+from housing.register import BY_KEY, BY_NAME, COUNT, DATE, MONEY, OPTIONAL_NEW
 from housing.rollup import by_district, kpis
 from housing.rules import Evidence
+from housing.stages import stage_name
 from housing.status import classify, render
-from loaders.load import LoadResult
+
+if TYPE_CHECKING:  # the loader's result is passed in; the domain does not import the loader
+    from loaders.load import LoadResult
 
 
 def _iso(value) -> str | None:
@@ -22,6 +28,52 @@ def _num(value, digits: int | None = None):
     if value is None or pd.isna(value):
         return None
     return int(value) if digits is None else round(float(value), digits)
+
+
+def optional_fields(project, lang: str) -> list[tuple[str, str]]:
+    """The optional fields a project's form gave (flats, investment, completion, leader) as (label, value)
+    pairs in the reader's language, in the register's order; fields left empty are not listed."""
+    out = []
+    for name in OPTIONAL_NEW:
+        value = project.get(name) if hasattr(project, "get") else getattr(project, name, None)
+        if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+            continue
+        kind = BY_NAME[name].kind
+        if kind == DATE:
+            shown = fmt_date(value, lang)
+        elif kind == MONEY:
+            shown = fmt_wan(value)  # yuan in 万元, as the label says
+        elif kind == COUNT:
+            shown = fmt_int(value)
+        else:
+            shown = str(value)
+        out.append((t(BY_NAME[name].label, lang), shown))
+    return out
+
+
+def read_as_label(field: str | None, lang: str) -> str:
+    """What a column was read as, for people: the field's label, a stage's planned or actual date, or 未使用."""
+    if field is None:
+        return t("col_not_used", lang)
+    if field.startswith("stage:"):
+        _, stage_id, kind = field.split(":")
+        return t(f"col_stage_{kind}", lang, stage=stage_name(stage_id, lang))
+    if field == "seq":
+        return t("col_seq", lang)
+    return t(BY_KEY[field].label, lang)
+
+
+def columns_table(columns, lang: str) -> pd.DataFrame:
+    """Every column of the file's project table (``LoadResult.columns``): sheet, column letter, header as
+    written and what it was read as, 未使用 for a column no field took."""
+    return pd.DataFrame(
+        {
+            t("col_sheet", lang): [c.sheet for c in columns],
+            t("col_column", lang): [c.letter for c in columns],
+            t("col_header", lang): [c.header for c in columns],
+            t("col_read_as", lang): [read_as_label(c.field, lang) for c in columns],
+        }
+    )
 
 
 def project_detail(row, lang: str) -> dict:
@@ -53,15 +105,19 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
         "projects": totals.projects,
         "households": totals.households,
         "floor_area_m2": round(totals.floor_area_m2, 2),
+        # completed ÷ planned investment in percent, null when the file gives no investment
+        "investment_rate": None if totals.investment_rate is None else round(totals.investment_rate, 1),
         "districts": [
             {
-                "district": d.district,
-                "projects": int(d.projects),
-                "households": int(d.households),
-                "floor_area_m2": round(float(d.floor_area_m2), 2),
+                "district": d["district"],
+                "projects": int(d["projects"]),
+                "households": int(d["households"]),
+                "floor_area_m2": round(float(d["floor_area_m2"]), 2),
             }
-            for d in districts.itertuples()
+            for d in districts.to_dict("records")
         ],
         "projects_detail": [project_detail(r, lang) for r in classified.itertuples()],
         "issues": [i.as_dict(lang) for i in result.issues],
+        # every column of the project table: its header as written and the field read from it, or null
+        "columns": [{"header": c.header, "field": c.field} for c in result.columns],
     }

@@ -263,7 +263,7 @@ def _locate(issue: Issue, sheet: RawSheet | None, header_rows: dict) -> tuple[in
         if col is None or sheet is None:
             return None
         if sheet.name not in header_rows:
-            found = find_header(sheet.rows)  # the header row the loader used, found the same way
+            found = find_header(sheet.rows, sheet.merged)  # the header row the loader used, found the same way
             header_rows[sheet.name] = found[0] + 1 if found else None
         row = header_rows[sheet.name]
         if row is None:

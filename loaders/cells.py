@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TypeAlias
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell; longer text makes Excel "repair" the file
@@ -28,7 +28,7 @@ def safe_text(value: object) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_CHARS]
 
 
-def write_text(cell: Cell, value: object) -> Cell:
+def write_text(cell: Cell | MergedCell, value: object) -> Cell | MergedCell:
     """Store ``value`` in ``cell`` as text (never a formula or an error value); returns the cell.
 
     ``None`` empties the cell. Text that would read as a formula gets the quote prefix.
@@ -43,7 +43,7 @@ def write_text(cell: Cell, value: object) -> Cell:
     return cell
 
 
-def write_value(cell: Cell, value: CellValue) -> Cell:
+def write_value(cell: Cell | MergedCell, value: CellValue) -> Cell | MergedCell:
     """Store ``value`` in ``cell``: strings through ``write_text``, numbers, dates and ``None`` as they are."""
     if isinstance(value, str):
         return write_text(cell, value)

@@ -8,26 +8,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from housing.register import empty_projects, empty_stage_dates
 from housing.settings import resolved
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import ReadError, check_size, diagnose, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.table import (
+    ColumnUse,
     SheetTable,
     clean_sheet_names,
     find_stage_header,
-    project_frame,
     read_stage_sheet,
     read_table,
-    stage_date_frame,
 )
 
 log = logging.getLogger(__name__)
 
 
-def empty_stage_dates() -> pd.DataFrame:
-    """A stage-dates table (name, district, stage_id, planned, actual, sheet, row) with its dtypes and no rows."""
-    return stage_date_frame([])
+__all__ = ["LoadResult", "empty_projects", "empty_stage_dates", "load_bytes", "load_workbook"]
 
 
 @dataclass
@@ -43,6 +41,8 @@ class LoadResult:
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
     stage_dates: pd.DataFrame = field(default_factory=empty_stage_dates)
+    # Every column of the file's project table(s): its header and the field it was read as, or None.
+    columns: list[ColumnUse] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -60,18 +60,18 @@ class LoadResult:
         return self.readable and not self.errors
 
 
-def empty_projects() -> pd.DataFrame:
-    """A project table with the canonical columns and dtypes, and no rows."""
-    return project_frame("", [], {})
-
-
 def load_bytes(data: bytes, filename: str = "", overrides: dict | None = None) -> LoadResult:
     """Load a workbook from its bytes; never raises for bad input, reports it as issues.
 
     The file is parsed in a separate process under the memory, CPU and time limits (``loaders.sandbox``):
     whatever a parser does with a hostile file, this process only sees a clear issue.
+
+    ``overrides`` holds settings by key, and optionally ``mapping``: {header text as written -> field key
+    (``housing.register.Field.read_as``) or None for "not used"}, consulted before automatic matching.
     """
     settings = resolved(overrides)
+    if overrides and overrides.get("mapping"):
+        settings["mapping"] = dict(overrides["mapping"])
     try:
         check_size(data, settings)
         return run_limited(load_unguarded, data, filename, settings, limits=Limits.from_settings(settings))
@@ -117,7 +117,8 @@ def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = Non
     stage_tables = [read_stage_sheet(s, projects, overrides) for s, staged in zip(sheets, stage_sheets) if staged]
     tables += [t for t in stage_tables if t is not None]  # never None: these sheets were found to be stage sheets
     issues += [i for t in tables for i in t.issues]
-    return LoadResult(filename, projects, issues, stage_dates=_stage_dates(tables))
+    columns = [c for t in tables for c in t.columns]
+    return LoadResult(filename, projects, issues, stage_dates=_stage_dates(tables), columns=columns)
 
 
 def _stage_dates(tables: list[SheetTable]) -> pd.DataFrame:

@@ -8,88 +8,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from housing.register import (
+    AREA,
+    COUNT,
+    DATE,
+    GAP_WORDS,
+    IGNORE,
+    MONEY,
+    PERCENT,
+    READABLE,
+    TEXT,
+    UNIT_WORDS,
+    UNITS,
+)
 from housing.stages import stage_for_term
 from loaders.values import normalize_text
 
-TEXT, COUNT, AREA, DATE, PERCENT, IGNORE = "text", "count", "area", "date", "percent", "ignore"
+__all__ = ["AREA", "COUNT", "DATE", "IGNORE", "MONEY", "PERCENT", "TEXT", "Column", "COLUMNS", "match_header"]
 
 
 @dataclass(frozen=True)
 class Column:
-    """One canonical column: its field name, kind of value and the headers that mean it."""
+    """One canonical column: its field name, kind of value and the headers that mean it (exactly, or by words:
+    every group of ``words`` present and none of ``avoid``, see ``housing.register``)."""
 
     field: str
     kind: str
     aliases: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...] = ()
+    avoid: tuple[str, ...] = ()
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("seq", IGNORE, ("序号", "编号", "no", "no.", "#", "number")),
-    Column("name", TEXT, ("项目名称", "项目", "项目名", "安置房项目", "安置区名称", "project", "project name", "name")),
-    Column("district", TEXT, ("所属区县", "区县", "区", "县", "所属区", "区(县)", "区/县", "district", "county")),
-    Column(
-        "street",
-        TEXT,
-        (
-            "街道",
-            "镇",
-            "片区",
-            "街道(镇)",
-            "镇(街道)",
-            "镇街",
-            "街镇",
-            "所属街道",
-            "街道/镇",
-            "镇/街道",
-            "subdistrict",
-            "street",
-            "town",
-            "area/town",
-        ),
-    ),
-    Column("households", COUNT, ("安置户数", "户数", "安置户", "安置总户数", "households", "number of households")),
-    Column(
-        "floor_area", AREA, ("总建筑面积", "建筑面积", "面积", "floor area", "gross floor area", "total floor area")
-    ),
-    Column("start", DATE, ("开工日期", "开工时间", "实际开工日期", "实际开工时间", "start", "start date")),
-    Column(
-        "deadline",
-        DATE,
-        (
-            "计划交付日期",
-            "交付期限",
-            "具备交付条件时间",
-            "具备交付条件日期",
-            "计划交付时间",
-            "计划具备交付条件时间",
-            "deadline",
-            "planned handover",
-            "due date",
-            "handover deadline",
-        ),
-    ),
-    Column(
-        "handed_over",
-        DATE,
-        (
-            "实际交付日期",
-            "交房日期",
-            "实际交房日期",
-            "实际交付时间",
-            "交付日期",
-            "handover date",
-            "handed over",
-            "actual handover",
-        ),
-    ),
-    Column(
-        "stage", TEXT, ("形象进度", "当前阶段", "工程进度", "目前进度", "stage", "current stage", "visible progress")
-    ),
-    Column("progress", PERCENT, ("进度", "完成比例", "完成率", "完成进度", "进度(%)", "progress", "completion")),
-    Column("unit", TEXT, ("责任单位", "责任部门", "responsible unit", "unit")),
-    Column("notes", TEXT, ("备注", "notes", "remarks", "note")),
-)
+# Derived from the register's declaration (``housing.register.FIELDS``), in its order.
+COLUMNS: tuple[Column, ...] = tuple(Column(f.read_as, f.kind, f.aliases, f.words, f.avoid) for f in READABLE)
 
 # Traditional characters of the header words above, their units (萬平方米) and the stage names (主體封頂計劃),
 # and their simplified forms, position by position: Taiwan and Hong Kong offices write 項目名稱, 安置戶數, 區.
@@ -125,12 +78,108 @@ def split_header(header: str) -> tuple[str, str]:
     return base, units.replace(" ", "")
 
 
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What a header names: the column (``None`` when nothing or more than one field fits equally), the unit
+    written in it, the fields it fits equally well when ambiguous, and whether it is a 差额/gap column."""
+
+    column: Column | None
+    unit: str
+    candidates: tuple[str, ...] = ()
+    gap: bool = False
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]")
+_TITLE = re.compile(r"(表|一览|汇总|台账|情况表|[:：].+)$")  # a title or a filled-in label, not a header
+# A description (项目实际开工的日期, 需安置的户数；…) or a value (65%), not a header.
+_SENTENCE = re.compile(r"[；;，,。]|的|^[\d.%\s]+$")
+MAX_WORDS_HEADER = 30
+MAX_ENGLISH_WORDS = 4  # longer text is a sentence (a note, a title), never matched on its words
+
+
+def _has(word: str, compact: str, spaced: str) -> bool:
+    """Whether the header contains ``word``: Chinese anywhere, English as whole words."""
+    if not word.isascii():
+        return word in compact
+    if not _ASCII_WORD.search(word):  # a symbol such as %
+        return word in compact
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", spaced) is not None
+
+
+def _words_score(column: Column, compact: str, spaced: str) -> int:
+    """How well a header's words fit a column: the length of the longest word matched in each group summed,
+    0 when a group has no word in the header or an avoided word is there."""
+    if not column.words or any(_has(w, compact, spaced) for w in column.avoid):
+        return 0
+    score = 0
+    for group in column.words:
+        found = [len(w) for w in group if _has(w, compact, spaced)]
+        if not found:
+            return 0
+        score += max(found)
+    return score
+
+
+def _qualifiers(units: str) -> str:
+    """The bracket text that is not a unit (交房时间（实际） gives 实际), to be matched as words."""
+    parts = [p for p in re.split(r"[,，、/ ]", units) if p]
+    return "".join(p for p in parts if p not in UNIT_WORDS and not any(u in p for u in UNIT_WORDS if len(u) > 1))
+
+
+@lru_cache(maxsize=8192)
+def match_words(header: str) -> HeaderMatch:
+    """``match_header`` with the candidates: exact spellings first, then the header's words (see ``Column``)."""
+    if not header.strip():
+        return HeaderMatch(None, "")
+    base, unit = split_header(header)
+    base = base.rstrip(":：*")
+    exact = _ALIASES.get(base)
+    qualifiers = _qualifiers(unit)
+    if exact is not None and not qualifiers:
+        return HeaderMatch(exact, unit)
+    # A qualifier in brackets (竣工时间（计划）) can change the field: the words decide, the spelling is a fallback.
+    found = _by_words(header, base + qualifiers, unit)
+    if exact is not None and found.column is None and not found.candidates and not found.gap:
+        return HeaderMatch(exact, unit)
+    return found
+
+
+def _by_words(header: str, compact: str, unit: str) -> HeaderMatch:
+    """The column whose words fit the header best (see ``Column``); ambiguous when two fit equally."""
+    if len(compact) > MAX_WORDS_HEADER or _TITLE.search(compact) or _SENTENCE.search(compact):
+        return HeaderMatch(None, unit)
+    spaced = " " + re.sub(r"[\s_\-:：*()\[\]（）/,，]+", " ", to_simplified(normalize_text(header)).lower()) + " "
+    if compact.isascii() and len(spaced.split()) > MAX_ENGLISH_WORDS:
+        return HeaderMatch(None, unit)  # an English sentence (District the project is in), not a header
+    if any(_has(w, compact, spaced) for w in GAP_WORDS):
+        return HeaderMatch(None, unit, gap=True)
+    scores = {c.field: (_words_score(c, compact, spaced), c) for c in COLUMNS}
+    best = max(score for score, _ in scores.values())
+    if best == 0:
+        return HeaderMatch(None, unit)
+    top = tuple(field for field, (score, _) in scores.items() if score == best)
+    if len(top) > 1:
+        return HeaderMatch(None, unit, top)
+    return HeaderMatch(scores[top[0]][1], unit)
+
+
 def match_header(header) -> tuple[Column | None, str]:
-    """The canonical column a header names, and the unit written in it (empty when none)."""
+    """The canonical column a header names, and the unit written in it (empty when none).
+
+    A header matches by its exact spelling (after normalising case, spaces and width) or by its words
+    (交付 + 计划 is the deadline, 完成投资 the investment completed); a header two fields fit equally well
+    names none (``match_words`` gives the candidates, reported by the loader).
+    """
     if not isinstance(header, str) or not header.strip():
         return None, ""
-    base, unit = split_header(header)
-    return _ALIASES.get(base.rstrip(":：*")), unit
+    found = match_words(header)
+    return found.column, found.unit
+
+
+def unit_factor(kind: str, unit: str) -> float | None:
+    """The stored unit per unit written in a header (亿元 is 100,000,000 yuan), ``None`` when none is given."""
+    compact = unit.replace(" ", "")
+    return next((factor for spelling, factor in UNITS.get(kind, ()) if spelling in compact), None)
 
 
 def area_factor(unit: str) -> float | None:

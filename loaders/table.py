@@ -18,6 +18,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from housing.register import (
+    ACTUAL_WORDS,
+    GAP_WORDS,
+    LOCATION,
+    MONEY,
+    PLANNED_WORDS,
+    STAGE_DATE_DTYPES,
+    STORED,
+    UNIT_WORDS,
+)
+from housing.register import PROJECT_COLUMNS as OUTPUT_COLUMNS
 from housing.settings import get_setting
 from housing.stages import STAGE_IDS, STAGES, is_progress_figure, match_stage
 from loaders import chars, values
@@ -27,6 +38,7 @@ from loaders.reading import RawSheet
 from loaders.schema import (
     ACTUAL,
     AREA,
+    COLUMNS,
     COUNT,
     DATE,
     IGNORE,
@@ -38,7 +50,9 @@ from loaders.schema import (
     match_header,
     match_stage_date_header,
     match_stage_sheet_header,
+    match_words,
     to_simplified,
+    unit_factor,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -49,25 +63,8 @@ TOTAL_WORDS = re.compile(
 GRAND_SCOPES = ("全", "总", "以上", "本表")  # prefixes that still mean the whole table (全区合计, 总计)
 # A footnote typed in the name column: 注：…, 说明：…, 填报人：…, 制表日期：…
 NOTE_WORDS = re.compile(r"^(注|说明|备注|填报|制表|审核|联系人|数据来源)[^:：]{0,6}[:：]")
-OUTPUT_COLUMNS = [
-    "name",
-    "district",
-    "street",
-    "households",
-    "floor_area_m2",
-    "start",
-    "deadline",
-    "handed_over",
-    "stage",
-    "stage_id",
-    "progress",
-    "unit",
-    "notes",
-    "sheet",
-    "row",
-]
 # The long table of per-stage dates: one row per project and stage (from a stage sheet or stage columns).
-STAGE_DATE_COLUMNS = ["name", "district", "stage_id", "planned", "actual", "sheet", "row"]
+STAGE_DATE_COLUMNS = list(STAGE_DATE_DTYPES)
 # Project figures a stage-dates sheet does not have: a header naming one of them is a project table.
 PROJECT_FIGURES = {"households", "floor_area", "start", "deadline", "handed_over", "progress"}
 
@@ -87,20 +84,120 @@ def header_text(cell) -> str:
     return chars.clean(str(cell)).strip()
 
 
-def find_header(rows: list[list]) -> tuple[int, dict[str, HeaderCell]] | None:
-    """The header row (0-based) and its recognised columns: the row naming the most known columns."""
-    best: tuple[int, dict[str, HeaderCell]] | None = None
-    best_score = 1  # a header names the project column and at least one more
+Mapping = dict[str, str | None]  # header text as written -> field key, or None for "not used"
+
+
+def _mapped(cell, mapping: Mapping | None) -> tuple[Column | None, str] | None:
+    """The column an explicit mapping gives a header cell (``(None, "")`` for "not used"); ``None`` when the
+    mapping does not name the header, so it is matched automatically."""
+    if not mapping or not isinstance(cell, str):
+        return None
+    text = header_text(cell)
+    if text not in mapping:
+        return None
+    field = mapping[text]
+    column = next((c for c in COLUMNS if c.field == field), None) if field else None
+    return column, match_header(cell)[1] if column else ""
+
+
+def _match(cell, mapping: Mapping | None) -> tuple[Column | None, str]:
+    return _mapped(cell, mapping) or match_header(cell)
+
+
+def _is_sub_header(cell) -> bool:
+    """A second header row's cell: a planned/actual/gap word (计划 / 完成 / 差额) or a unit (万平方米, 万元)."""
+    if not isinstance(cell, str):
+        return False
+    text = to_simplified(values.normalize_text(cell)).lower().strip("()（） ")
+    return bool(text) and (text in PLANNED_WORDS + ACTUAL_WORDS + GAP_WORDS or text in UNIT_WORDS)
+
+
+def _group_value(rows: list[list], r: int, c: int, merged) -> object:
+    """The cell at (r, c), or the value of a merged range spanning it across (a group header over columns)."""
+    value = rows[r][c] if c < len(rows[r]) else ""
+    if not values.is_blank(value):
+        return value
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= r <= r1 and c0 <= c <= c1 and r0 < len(rows) and c0 < len(rows[r0]):
+            return rows[r0][c0]
+    return value
+
+
+def combined_header(rows: list[list], r: int, merged=()) -> list | None:
+    """Row ``r`` and a second header row below it read as one header per column, or ``None`` when row
+    ``r + 1`` is not a second header row.
+
+    Government forms write a group header merged over 计划 / 完成 / 差额 sub-columns, or units on a row of
+    their own: 交付时间 over 计划 reads 交付时间计划 (the deadline), 投资 over 万元 reads 投资（万元）.
+    """
+    if r + 1 >= len(rows):
+        return None
+    sub = rows[r + 1]
+    filled = [v for v in sub if not values.is_blank(v)]
+    if not filled or not all(isinstance(v, str) for v in filled) or not any(map(_is_sub_header, filled)):
+        return None
+    width = max(len(rows[r]), len(sub))
+    out: list = []
+    for c in range(width):
+        top, below = _group_value(rows, r, c, merged), sub[c] if c < len(sub) else ""
+        top_text = header_text(top) if not values.is_blank(top) else ""
+        below_text = header_text(below) if not values.is_blank(below) else ""
+        if not below_text or not top_text:
+            out.append(top_text or below_text)
+        elif below_text.strip("()（） ") in UNIT_WORDS:
+            out.append(f"{top_text}（{below_text.strip('()（） ')}）")
+        else:
+            out.append(f"{top_text} {below_text}")
+    return out
+
+
+@dataclass(frozen=True)
+class FoundHeader:
+    """The header: the last header row (0-based; data start below it), its cells (two header rows already
+    read as one) and the recognised columns."""
+
+    row: int
+    cells: list
+    fields: dict[str, HeaderCell]
+
+
+def _recognised(cells: list, mapping: Mapping | None) -> dict[str, HeaderCell]:
+    found: dict[str, HeaderCell] = {}
+    for c, cell in enumerate(cells):
+        col, unit = _match(cell, mapping)
+        if col and col.field not in found:
+            found[col.field] = HeaderCell(col, c, header_text(cell), unit)
+    return found
+
+
+def locate_header(rows: list[list], merged=(), mapping: Mapping | None = None) -> FoundHeader | None:
+    """The header naming the most known columns (one row, or two read as one); ``None`` when there is none.
+
+    ``mapping`` (header text -> field key or None) decides the headers it names before automatic matching.
+    """
+    merged = [m for m in merged if m[0][0] <= HEADER_SCAN_ROWS]  # only the header's: not a district merged down
+    best: FoundHeader | None = None
+    best_score: float = 1  # a header names the project column and at least one more
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, HeaderCell] = {}
-        for c, cell in enumerate(row):
-            col, unit = match_header(cell)
-            if col and col.field not in found:
-                found[col.field] = HeaderCell(col, c, header_text(cell), unit)
-        score = len(found) - ("seq" in found)
-        if "name" in found and score > best_score:
-            best, best_score = (r, found), score
+        candidates = [(r, row)]
+        two = combined_header(rows, r, merged)
+        if two is not None:
+            candidates.append((r + 1, two))
+        for last, cells in candidates:
+            found = _recognised(cells, mapping)
+            # a second header row of units or 计划/完成 is the header's, never a data row: it wins a tie
+            score = len(found) - ("seq" in found) + (0.5 if last != r else 0)
+            if "name" in found and score > best_score:
+                best, best_score = FoundHeader(last, list(cells), found), score
     return best
+
+
+def find_header(
+    rows: list[list], merged=(), mapping: Mapping | None = None
+) -> tuple[int, dict[str, HeaderCell]] | None:
+    """The header row (0-based, the last one of a two-row header) and its recognised columns."""
+    found = locate_header(rows, merged, mapping)
+    return (found.row, found.fields) if found else None
 
 
 # --- two columns read as the same field ---------------------------------------------------------------------
@@ -116,8 +213,8 @@ def _labels(column: Column) -> tuple[str, str]:
     return zh, next((a for a in column.aliases if a.isascii()), zh)
 
 
-def _project_column_key(cell) -> ColumnKey:
-    column = match_header(cell)[0]
+def _project_column_key(cell, mapping: Mapping | None = None) -> ColumnKey:
+    column = _match(cell, mapping)[0]
     return None if column is None or column.kind == IGNORE else (column.field, *_labels(column))
 
 
@@ -367,6 +464,17 @@ class ColumnParser:
         self.factor = factor
         return [round(v * factor, 2) if v is not None else None for v in out]
 
+    def money(self, cells: list) -> list:
+        """Amounts in yuan, converted from the unit in the header (万元, 亿元); without one, 万元 is assumed
+        (what investment columns of government forms use) and said in a warning."""
+        out = self.numbers(cells)
+        factor = unit_factor(MONEY, self.header.unit)
+        if factor is None:
+            factor = 10_000.0
+            self.issues.append(Issue("money_unit_guessed", self.sheet, None, self.header.text, col=self.header.index))
+        self.factor = factor
+        return [round(v * factor, 2) if v is not None else None for v in out]
+
 
 @dataclass
 class SheetTable:
@@ -375,6 +483,7 @@ class SheetTable:
     frame: pd.DataFrame
     issues: list[Issue]
     stage_dates: pd.DataFrame = dataclasses.field(default_factory=lambda: stage_date_frame([]))
+    columns: list[ColumnUse] = dataclasses.field(default_factory=list)
 
 
 def _classify_rows(rows: list[list], start: int, header: dict[str, HeaderCell]):
@@ -418,6 +527,7 @@ def _parse_columns(sheet: str, columns, data, header, issues, max_text: int) -> 
             AREA: parser.areas,
             DATE: parser.dates,
             PERCENT: parser.percents,
+            MONEY: parser.money,
         }[cell.column.kind]
         parsed[field] = method(_cells(columns, cell.index, len(data)))
         if field == "stage":
@@ -431,29 +541,21 @@ def _dates(cells: list) -> pd.Series:
 
 
 def project_frame(sheet: str, data: list[int], parsed: dict[str, list]) -> pd.DataFrame:
-    """The canonical project table (the one place its dtypes are declared) from parsed columns."""
+    """The canonical project table from parsed columns, its columns and dtypes those of ``housing.register``."""
     n = len(data)
     none = [None] * n
-    frame = pd.DataFrame(
-        {
-            "name": pd.array(parsed.get("name", none), dtype="string"),
-            "district": pd.array(parsed.get("district", none), dtype="string"),
-            "street": pd.array(parsed.get("street", none), dtype="string"),
-            "households": pd.array(parsed.get("households", none), dtype="Float64").astype("Int64"),
-            "floor_area_m2": pd.array(parsed.get("floor_area", none), dtype="Float64"),
-            "start": _dates(parsed.get("start", none)),
-            "deadline": _dates(parsed.get("deadline", none)),
-            "handed_over": _dates(parsed.get("handed_over", none)),
-            "stage": pd.array(parsed.get("stage", none), dtype="string"),
-            "stage_id": pd.array(parsed.get("stage_id", none), dtype="string"),
-            "progress": pd.array(parsed.get("progress", none), dtype="Float64"),
-            "unit": pd.array(parsed.get("unit", none), dtype="string"),
-            "notes": pd.array(parsed.get("notes", none), dtype="string"),
-            "sheet": pd.array([sheet] * n, dtype="string"),
-            "row": pd.array([r + 1 for r in data], dtype="int64"),
-        }
-    )
-    return frame[OUTPUT_COLUMNS]
+    columns: dict[str, object] = {}
+    for f in STORED:
+        cells = parsed.get(f.read_as, none)
+        if f.kind == DATE:
+            columns[f.name] = _dates(cells)
+        elif f.kind == COUNT:  # through floats: a count parsed as 656.0 is still a whole number
+            columns[f.name] = pd.Series(cells, dtype="Float64").astype("Int64").array
+        else:
+            columns[f.name] = pd.Series(cells, dtype=f.dtype).array
+    columns["sheet"] = pd.Series([sheet] * n, dtype=dict(LOCATION)["sheet"]).array
+    columns["row"] = pd.Series([r + 1 for r in data], dtype=dict(LOCATION)["row"]).array
+    return pd.DataFrame(columns)[OUTPUT_COLUMNS]
 
 
 def stage_date_frame(records: list[tuple]) -> pd.DataFrame:
@@ -492,11 +594,9 @@ def _row_checks(sheet: str, frame: pd.DataFrame, columns, header, issues: list[I
         deadline = header["deadline"]
         raw = columns[deadline.index] if columns else ()
         open_rows = frame.index[frame["name"].notna() & frame["deadline"].isna() & frame["handed_over"].isna()]
-        for i in open_rows:
+        for i, row in zip(open_rows, frame.loc[open_rows, "row"].tolist()):
             if values.is_blank(raw[i]):
-                issues.append(
-                    Issue("missing_deadline", sheet, int(frame.at[i, "row"]), deadline.text, "", col=deadline.index)
-                )
+                issues.append(Issue("missing_deadline", sheet, int(row), deadline.text, "", col=deadline.index))
     early = frame["handed_over"] < frame["start"]
     handed = header.get("handed_over")  # present whenever a row has a handover date
     for row, value in zip(frame.loc[early, "row"], frame.loc[early, "handed_over"]):
@@ -550,24 +650,97 @@ def read_table(sheet: RawSheet, overrides: dict | None = None) -> SheetTable | N
 
     ``overrides`` are settings (``max_text_chars``) given by the caller rather than the environment.
     """
-    found = find_header(sheet.rows)
+    mapping = (overrides or {}).get("mapping")
+    found = locate_header(sheet.rows, sheet.merged, mapping)
     if found is None:
         return None
-    header_row, header = found
+    header_row, header, cells = found.row, found.fields, found.cells
     fill_merged(sheet.rows, sheet.merged, header_row + 1)
     data, totals = _classify_rows(sheet.rows, header_row + 1, header)
     columns = _columns(sheet.rows, data)
     issues: list[Issue] = []
-    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _project_column_key)
-    issues += duplicate_columns(sheet.name, header_row, sheet.rows[header_row], _stage_date_key)
+    issues += duplicate_columns(sheet.name, header_row, cells, lambda cell: _project_column_key(cell, mapping))
+    issues += duplicate_columns(sheet.name, header_row, cells, _stage_date_key)
     max_text = get_setting("max_text_chars", overrides)
     parsed, area_unit = _parse_columns(sheet.name, columns, data, header, issues, max_text)
     frame = project_frame(sheet.name, data, parsed)
-    stage_dates = _stage_columns(sheet.name, sheet.rows[header_row], columns, data, frame, issues)
+    stage_dates = _stage_columns(sheet.name, cells, columns, data, frame, issues, header)
     _row_checks(sheet.name, frame, columns, header, issues)
     _check_totals(sheet.name, frame, sheet.rows, totals, header, area_unit, issues)
+    used = column_uses(sheet.name, cells, header, columns, mapping, issues)
     issues.sort(key=lambda i: (i.row or 0, i.column))
-    return SheetTable(frame[frame["name"].notna()].reset_index(drop=True), issues, stage_dates)
+    return SheetTable(frame[frame["name"].notna()].reset_index(drop=True), issues, stage_dates, used)
+
+
+# --- every column accounted for ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """One column of a sheet's project table: where it is, its header as written and the field it was read
+    as (a register field's key, ``stage:<stage id>:planned|actual`` for a stage's date), or ``None``: not used."""
+
+    sheet: str
+    letter: str
+    header: str
+    field: str | None
+
+    def as_dict(self) -> dict:
+        """The CLI's JSON shape."""
+        return {"sheet": self.sheet, "column": self.letter, "header": self.header, "field": self.field}
+
+
+DATA_LIKE_SHARE = 0.5  # a column whose filled cells are mostly dates or numbers holds data
+DATA_LIKE_SAMPLE = 500  # cells looked at: enough to tell, cheap on 100,000 rows
+_DATE_TEXT = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}")
+_NUMBER_TEXT = re.compile(r"^[-+]?[\d,，]*\.?\d+\s*%?$")
+
+
+def _data_like(cells: list) -> str | None:
+    """``date`` or ``number`` when most filled cells of a column are dates or numbers, else ``None``."""
+    filled = [v for v in cells[:DATA_LIKE_SAMPLE] if not values.is_blank(v)]
+    if not filled:
+        return None
+    dates = sum(isinstance(v, dt.date) or (isinstance(v, str) and bool(_DATE_TEXT.match(v.strip()))) for v in filled)
+    numbers = sum(
+        (type(v) in (int, float)) or (isinstance(v, str) and bool(_NUMBER_TEXT.match(v.strip()))) for v in filled
+    )
+    if dates >= DATA_LIKE_SHARE * len(filled):
+        return "date"
+    return "number" if numbers >= DATA_LIKE_SHARE * len(filled) else None
+
+
+def column_uses(
+    sheet: str, cells: list, header: dict[str, HeaderCell], columns, mapping: Mapping | None, issues: list[Issue]
+) -> list[ColumnUse]:
+    """Every column of the table with the field it was read as; a warning for each header two fields fit
+    equally (naming them) and for each unused column that holds dates or numbers, so no figure is lost
+    without a word. Appends to ``issues``."""
+    by_index = {cell.index: field for field, cell in header.items()}
+    stage_cols = {cell.index: key for key, cell in find_stage_date_columns(cells).items()}
+    width = max(len(cells), len(columns))
+    out = []
+    for c in range(width):
+        raw = cells[c] if c < len(cells) else ""
+        text = header_text(raw) if not values.is_blank(raw) else ""
+        data = list(columns[c][:DATA_LIKE_SAMPLE]) if c < len(columns) else []  # a sample tells
+        if not text and all(values.is_blank(v) for v in data):
+            continue
+        field = by_index.get(c)
+        if field is None and c in stage_cols:
+            field = "stage:" + ":".join(stage_cols[c])
+        out.append(ColumnUse(sheet, col_letters(c + 1), text, field))
+        if field is not None or _mapped(raw, mapping) is not None:
+            continue  # read, or set to "not used" by the user's own mapping
+        found = match_words(raw) if isinstance(raw, str) else None
+        params = {"col": col_letters(c + 1), "header": text or "—"}
+        if found is not None and found.candidates:
+            params["candidates"] = "、".join(found.candidates)
+            issues.append(Issue("ambiguous_header", sheet, None, text, "", params, col=c))
+        elif (found is None or not found.gap) and (kind := _data_like(data)):
+            params["kind_zh"], params["kind_en"] = ("日期", "dates") if kind == "date" else ("数字", "numbers")
+            issues.append(Issue("unused_data_column", sheet, None, text, "", params, col=c))
+    return out
 
 
 # --- per-stage planned and actual dates ------------------------------------------------------------------------
@@ -584,13 +757,22 @@ def find_stage_date_columns(header_cells: list) -> dict[tuple[str, str], HeaderC
     return found
 
 
-def _stage_columns(sheet: str, header_cells: list, columns, data, frame, issues: list[Issue]) -> pd.DataFrame:
-    """The per-stage date columns of a project sheet as stage-date rows: one per project and dated stage."""
+def _stage_columns(
+    sheet: str, header_cells: list, columns, data, frame, issues: list[Issue], header: dict | None = None
+) -> pd.DataFrame:
+    """The per-stage date columns of a project sheet as stage-date rows: one per project and dated stage.
+
+    Register fields that are also a stage's date (竣工 planned and actual: the acceptance stage, see
+    ``housing.register.Field.stage_date``) count too, unless the sheet has that stage's own column.
+    """
     excel_rows = [r + 1 for r in data]
     dates = {
         key: ColumnParser(sheet, cell, excel_rows, issues).dates(_cells(columns, cell.index, len(data)))
         for key, cell in find_stage_date_columns(header_cells).items()
     }
+    for f in STORED:
+        if f.stage_date and f.read_as in (header or {}) and f.stage_date not in dates:
+            dates[f.stage_date] = [None if pd.isna(v) else v for v in frame[f.name]]
     stages = [s for s in STAGE_IDS if (s, PLANNED) in dates or (s, ACTUAL) in dates]
     none = [None] * len(data)
     records = []

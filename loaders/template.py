@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -20,9 +21,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from housing.fmt import fmt_list
+from housing.register import FIELDS
 from housing.stages import STAGES
 from loaders.cells import write_text
 from loaders.values import EXCEL_EPOCH, YEAR_HIGH, YEAR_LOW
+
+# openpyxl's data-validation kinds and operators (its stubs take only these words).
+ValidationType = Literal["whole", "decimal", "list", "date", "time", "textLength", "custom"]
+ValidationOperator = (
+    Literal["between", "notBetween", "equal", "notEqual", "lessThan", "lessThanOrEqual", "greaterThan"]
+    | Literal["greaterThanOrEqual"]
+    | None
+)
 
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
 DATA_ROWS = 500
@@ -132,7 +142,8 @@ class TemplateColumn:
 
 
 # fmt: off
-COLUMNS: tuple[TemplateColumn, ...] = (
+# What the template says about each column; which columns it has, and their order, are the register's.
+DETAILS: tuple[TemplateColumn, ...] = (
     TemplateColumn(
         "seq", "seq", ("序号", "No."), 6, OPTIONAL, ("行号，可不填", "Row number, may be left empty"),
         ("数字", "Whole number"), ("1", "1"),
@@ -183,7 +194,7 @@ COLUMNS: tuple[TemplateColumn, ...] = (
     ),
     TemplateColumn(
         "progress", "percent", ("完成进度（%）", "Progress (%)"), 11, OPTIONAL,
-        ("总体完成比例", "Share of the work done"), ("百分比", "Percentage"), ("65%", "65%"),
+        ("已完成的工作量占总工作量的比例", "Share of the work done"), ("百分比", "Percentage"), ("65%", "65%"),
     ),
     TemplateColumn(
         "unit", "text", ("责任单位", "Responsible unit"), 20, OPTIONAL,
@@ -197,6 +208,10 @@ COLUMNS: tuple[TemplateColumn, ...] = (
     ),
 )
 # fmt: on
+_BY_FIELD = {c.field: c for c in DETAILS}
+# The register's fields marked ``template`` (``housing.register``), in its order: a field marked without
+# details here fails at import, not in a user's download.
+COLUMNS: tuple[TemplateColumn, ...] = tuple(_BY_FIELD[f.read_as] for f in FIELDS if f.template)
 
 NUMBER_FORMATS = {"count": "#,##0", "area": "0.00", "percent": "0%"}
 HEADER_FILL = {REQUIRED: "F8CBAD", RECOMMENDED: "DDEBF7", OPTIONAL: "EDEDED"}
@@ -250,7 +265,13 @@ def _validation(kind: str, t: dict[str, str], source: str | None = None) -> Data
     if kind not in specs or (kind == "list" and not source):
         return None
     vtype, operator, formula1, formula2, prompt = specs[kind]
-    dv = DataValidation(type=vtype, operator=operator, formula1=formula1, formula2=formula2, allow_blank=True)
+    dv = DataValidation(
+        type=cast(ValidationType, vtype),
+        operator=cast(ValidationOperator, operator),
+        formula1=formula1,
+        formula2=formula2,
+        allow_blank=True,
+    )
     dv.showErrorMessage = dv.showInputMessage = True
     dv.prompt, dv.error, dv.errorTitle = t[prompt], t["error_list" if kind == "list" else prompt], t["error_title"]
     return dv
@@ -274,7 +295,7 @@ def _write_projects(ws: Worksheet, lang: str, year: int | None) -> None:
         cell.border = BORDER
         ws.column_dimensions[get_column_letter(c)].width = col.width
         _format_data_cells(ws, c, DATE_FORMATS[lang] if col.kind == "date" else NUMBER_FORMATS.get(col.kind))
-    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)  # header and the 序号/项目名称 columns stay in view
+    ws.freeze_panes = f"C{FIRST_DATA_ROW}"  # header and the 序号/项目名称 columns stay in view
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
 
@@ -363,6 +384,7 @@ def build_template(
     lang = "zh" if lang == "zh" else "en"
     book = Workbook()
     projects = book.active
+    assert isinstance(projects, Worksheet)  # a new workbook's only sheet
     _write_projects(projects, lang, year)
     _write_instructions(book.create_sheet(), lang, streets)
     sources = _write_lists(book.create_sheet(), lang, _options(lang, districts, streets))

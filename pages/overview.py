@@ -45,7 +45,8 @@ def headline(view: View) -> None:
     """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk."""
     lang = view.lang
     k = kpis(view.projects, view.as_of, view.source.target_for(view.as_of.year))
-    cols = st.columns(7)
+    rate = k.investment_rate  # only when the workbook gives investment figures
+    cols = st.columns(7 if rate is None else 8)
     cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
     cols[1].metric(
         t("kpi_households", lang),
@@ -71,6 +72,11 @@ def headline(view: View) -> None:
     )
     cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
     cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
+    if rate is not None:
+        help_text = t(
+            "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
+        )
+        cols[7].metric(t("kpi_investment_rate", lang), f"{rate:.1f}%", help=help_text)
 
 
 def week_section(view: View) -> None:

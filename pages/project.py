@@ -18,6 +18,7 @@ from housing.rollup import UNNAMED, names_in, projects_in
 from housing.settings import get_setting
 from housing.stages import stage_name
 from housing.status import DONE, STATUS_COLORS, render
+from housing.summary import optional_fields
 from ui.charts import days_text, moved_text, slip_text, stage_timeline
 from ui.context import View, current_view
 from ui.data import baselines, project_history
@@ -186,6 +187,13 @@ def history_section(view: View, project: pd.Series) -> None:
     st.dataframe(history_table(history, lang), hide_index=True, width="stretch")
 
 
+def optional_section(project: pd.Series, lang: str) -> None:
+    """Flats, investment, completion dates and the responsible leader, when the form gave them."""
+    for label, value in optional_fields(project, lang):
+        text = md_escape(value)  # the leader's name is workbook text
+        st.markdown(f"**{label}**：{text}" if lang == "zh" else f"**{label}**: {text}")
+
+
 def detail(view: View, index) -> None:
     """Everything about one project."""
     lang = view.lang
@@ -194,6 +202,7 @@ def detail(view: View, index) -> None:
     status_block(project, lang)
     headline(project, base, lang)
     who_and_notes(project, lang)
+    optional_section(project, lang)
     stages_section(view, project)
     history_section(view, project)
 

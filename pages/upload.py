@@ -19,6 +19,7 @@ from housing.fmt import fmt_datetime, fmt_int, fmt_list
 from housing.i18n import t
 from housing.scope import Removal, file_districts, kept_rows, removal
 from housing.settings import get_setting
+from housing.summary import columns_table
 from loaders import LoadResult, chars, load_bytes
 from loaders.annotate import annotate_workbook
 from store import versions as V
@@ -61,7 +62,8 @@ def checked(content: bytes, filename: str, digest: str) -> LoadResult:
 
 
 def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None:
-    """Counts of errors and warnings, every problem in a table, and the workbook with problem cells marked."""
+    """Counts of errors and warnings, every problem in a table, the workbook with problem cells marked, and
+    every column of the file with what it was read as (未使用 for a column no field took)."""
     st.subheader(t("up_report", lang))
     cols = st.columns(3)
     cols[0].metric(t("up_errors", lang), fmt_int(len(result.errors)))
@@ -69,9 +71,9 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
     cols[2].metric(t("up_projects", lang), fmt_int(len(result.projects)))
     if not result.issues:
         st.success(t("up_clean", lang))
-        return
-    st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
-    if result.readable:  # an unreadable file has no cells to mark
+    else:
+        st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+    if result.issues and result.readable:  # an unreadable file has no cells to mark
         st.download_button(
             t("up_marked", lang),
             data=lambda: annotate_workbook(content, filename, result.issues, lang) or b"",  # built when clicked
@@ -81,6 +83,10 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
             icon=":material/rate_review:",
             key="up_marked",
         )
+    if result.columns:  # after the problems: every column and what it was read as, so nothing is dropped unseen
+        unused = sum(c.field is None for c in result.columns)
+        with st.expander(t("up_columns", lang, used=len(result.columns) - unused, unused=unused), expanded=unused > 0):
+            st.dataframe(columns_table(result.columns, lang), hide_index=True, width="stretch")
 
 
 def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lang: str) -> list[str] | None:

@@ -8,11 +8,13 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from housing.changes import project_key
+from housing.register import COMPARED
 from store.schema import project_rows, versions
 from store.versions import Version
 
 # The fields whose change makes a row "updated" (locations and computed ids are not news).
-WATCHED = ("households", "floor_area_m2", "start", "deadline", "handed_over", "stage", "progress", "unit", "notes")
+# The compared fields of the register but the street: a subdistrict renamed or corrected is not news.
+WATCHED = tuple(f.name for f in COMPARED if f.name != "street")
 
 
 def previous_id(engine: Engine, version_id: int) -> int | None:

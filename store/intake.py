@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from loaders import LoadResult
+from typing import TYPE_CHECKING
+
 from store.versions import Version
+
+if TYPE_CHECKING:  # only its shape is used: storage does not import the loader
+    from loaders import LoadResult
 
 
 def publish_blocker(result: LoadResult, digest: str, current: Version | None) -> str | None:

@@ -24,7 +24,12 @@ from sqlalchemy import (
     false,
 )
 
+from housing.register import COUNT, DATE, STORED, TEXT
+
 metadata = MetaData()
+# The SQL type of each kind of register field (areas and amounts are floats: m², yuan).
+_SQL_TYPES = {TEXT: Text, COUNT: Integer, DATE: Date}
+_NARROW = {"stage_id": String(32)}  # a stage id is a short code
 
 files = Table(
     "files",
@@ -58,24 +63,13 @@ versions = Table(
     Column("summary", JSON, nullable=False),
 )
 
+# One column per stored register field (``housing.register``), between the keys and the row's location.
 project_rows = Table(
     "project_rows",
     metadata,
     Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
     Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("name", Text, nullable=False),
-    Column("district", Text),
-    Column("street", Text),
-    Column("households", Integer),
-    Column("floor_area_m2", Float),
-    Column("start", Date),
-    Column("deadline", Date),
-    Column("handed_over", Date),
-    Column("stage", Text),
-    Column("stage_id", String(32)),
-    Column("progress", Float),
-    Column("unit", Text),
-    Column("notes", Text),
+    *(Column(f.name, _NARROW.get(f.name, _SQL_TYPES.get(f.kind, Float)), nullable=not f.required) for f in STORED),
     Column("sheet", Text),
     Column("row", Integer),
 )
@@ -118,7 +112,7 @@ settings_log = Table(
 PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")
 )
-DATE_FIELDS: tuple[str, ...] = ("start", "deadline", "handed_over")
+DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in STORED if f.kind == DATE)
 STAGE_DATE_FIELDS: tuple[str, ...] = tuple(
     c.name for c in stage_dates.columns if c.name not in ("version_id", "position")
 )

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from housing.issues import Issue
+from housing.register import check_projects, empty_projects, empty_stage_dates
 from housing.scope import merge_districts
-from loaders.issues import Issue
-from loaders.load import empty_projects, empty_stage_dates
 from store.db import writing
 from store.schema import (
     DATE_FIELDS,
@@ -237,25 +237,27 @@ def _publish_checked(
 ) -> int:
     """Inside the write transaction: lock the pointer, check it against ``expected``, merge, write."""
     current = _lock_pointer(conn)
-    checked = expected is not ANY_VERSION
-    over_sample = _holds_sample(conn, current) or (checked and _holds_sample(conn, expected))
+    checked = not isinstance(expected, _Unchecked)
+    previewed = None if isinstance(expected, _Unchecked) else expected
+    over_sample = _holds_sample(conn, current) or (checked and _holds_sample(conn, previewed))
     if incoming.scope and over_sample:
         # No sample row may survive into a real version: over the sample a district's file is the whole
         # register (the upload page asks no scope question then; this holds for every other caller too).
         # Previewed against the sample, it stays the whole register, so a version landing meanwhile refuses it
         # and a double click finds the version its first click made.
         incoming = dataclasses.replace(incoming, scope=[])
-    if checked and _already_published(conn, current, incoming, expected):
+    if checked and current is not None and _already_published(conn, current, incoming, previewed):
         return current
     projects, stages = incoming.projects, incoming.stage_dates
+    moved = checked and current != previewed
     if incoming.scope:
         base = _version_rows(conn, current)
-        if checked and current != expected and not _districts_unchanged(conn, expected, base, incoming.scope):
-            raise _moved(conn, expected, current)
+        if moved and not _districts_unchanged(conn, previewed, base, incoming.scope):
+            raise _moved(conn, previewed, current)
         projects = merge_districts(base[0], projects, incoming.scope)
         stages = merge_districts(base[1], stages, incoming.scope)
-    elif checked and current != expected:
-        raise _moved(conn, expected, current)
+    elif moved:
+        raise _moved(conn, previewed, current)
     meta = _meta(projects, incoming.issues, **incoming.fields)
     if incoming.scope:
         meta["summary"]["scope"] = incoming.scope
@@ -263,13 +265,13 @@ def _publish_checked(
     return _publish_in(conn, projects, meta, None, content)
 
 
-def _already_published(conn: Connection, current: int | None, incoming: _Incoming, expected: int | None) -> bool:
+def _already_published(conn: Connection, current: int, incoming: _Incoming, expected: int | None) -> bool:
     """Whether the current version is this very file with this scope, published after the preview.
 
     Then publishing again would only add a copy of it: a second click on the same preview, or a colleague
     publishing the identical file at the same moment.
     """
-    if current is None or current <= (expected or 0):
+    if current <= (expected or 0):
         return False
     query = select(versions.c.sha256, versions.c.summary).where(versions.c.id == current)
     row = conn.execute(query).one()
@@ -292,7 +294,9 @@ def _version_rows(
     if version_id is None:
         return empty_projects(), empty_stage_dates()
     return (
-        _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts),
+        check_projects(
+            _read_in(conn, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects(), districts)
+        ),
         _read_in(conn, stage_dates, STAGE_DATE_FIELDS, STAGE_DATES, version_id, empty_stage_dates(), districts),
     )
 
@@ -310,8 +314,9 @@ def _rows_of(frame: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     return frame[frame["district"].isin(districts)].reset_index(drop=True)
 
 
-def _moved(conn: Connection, expected: int | None, current: int) -> VersionMoved:
+def _moved(conn: Connection, expected: int | None, current: int | None) -> VersionMoved:
     """The refusal naming the version current now, who published it and when."""
+    assert current is not None, "the pointer only ever moves to a newer version, never back to none"
     row = conn.execute(select(versions.c.uploader, versions.c.created_at).where(versions.c.id == current)).one()
     published_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
     return VersionMoved(expected, current, row.uploader, published_at)
@@ -452,7 +457,7 @@ def _read_in(
 
 def version_projects(engine: Engine, version_id: int) -> pd.DataFrame:
     """A version's project table, with the loader's column types."""
-    return _read(engine, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects())
+    return check_projects(_read(engine, project_rows, PROJECT_FIELDS, DATE_FIELDS, version_id, empty_projects()))
 
 
 def version_file(engine: Engine, version_id: int) -> tuple[str, bytes]:

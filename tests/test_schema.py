@@ -160,6 +160,12 @@ def test_fields_are_the_canonical_columns_in_order():
         "progress",
         "unit",
         "notes",
+        "flats",
+        "investment_planned",
+        "investment_done",
+        "completion_planned",
+        "completion_actual",
+        "leader",
     ]
 
 

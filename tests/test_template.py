@@ -272,3 +272,11 @@ def test_a_wrong_totals_row_is_still_checked(lang):
     result = load_bytes(fill(template(lang), totals=(TOTAL_LABEL[lang], 3400, 119.51)), "filled.xlsx")
     assert [(i.code, i.row) for i in result.issues] == [("total_mismatch", 8)]
     assert result.ok  # a warning, not an error
+
+
+def test_template_columns_are_the_registers_template_fields_in_order():
+    from housing.register import FIELDS
+    from loaders.template import DETAILS
+
+    assert [c.field for c in COLUMNS] == [f.read_as for f in FIELDS if f.template]
+    assert {c.field for c in DETAILS} == {f.read_as for f in FIELDS if f.template}  # no orphan details
