@@ -401,6 +401,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "各列读作（{used} 列已使用，{unused} 列未使用）",
         "How each column was read ({used} used, {unused} not used)",
     ),
+    "map_title": ("列对应：每一列读作什么", "Column mapping: what each column is read as"),
+    "map_help": (
+        "某列没有识别或识别有误时，在这里选择它对应的字段，或选“未使用”。"
+        "所选对应会保存，下次上传表头相同的文件时自动沿用。",
+        "When a column was not recognised or was read wrongly, choose its field here, or “Not used”. The choice is "
+        "kept and applied to the next file with the same headers.",
+    ),
+    "map_auto": ("自动识别", "Automatic"),
+    "map_apply": ("按所选对应重新读取", "Read again with these choices"),
+    "map_in_force": (
+        "已按保存的列对应读取 {count} 列（可在下方“列对应”中修改）。",
+        "{count} column(s) were read by a saved column mapping (change it under “Column mapping” below).",
+    ),
+    "col_how": ("依据", "By"),
+    "col_by_choice": ("所选对应", "Your mapping"),
     "col_not_used": ("未使用", "Not used"),
     "kpi_investment_rate": ("投资完成率", "Investment completed"),
     "kpi_investment_rate_help": (

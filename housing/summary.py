@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -63,10 +64,11 @@ def read_as_label(field: str | None, lang: str) -> str:
     return t(BY_KEY[field].label, lang)
 
 
-def columns_table(columns, lang: str) -> pd.DataFrame:
+def columns_table(columns, lang: str, chosen: Collection[str] | None = None) -> pd.DataFrame:
     """Every column of the file's project table (``LoadResult.columns``): sheet, column letter, header as
-    written and what it was read as, 未使用 for a column no field took."""
-    return pd.DataFrame(
+    written and what it was read as, 未使用 for a column no field took; with ``chosen`` (the headers a column
+    mapping named) also by what: the mapping or automatic recognition."""
+    table = pd.DataFrame(
         {
             t("col_sheet", lang): [c.sheet for c in columns],
             t("col_column", lang): [c.letter for c in columns],
@@ -74,6 +76,10 @@ def columns_table(columns, lang: str) -> pd.DataFrame:
             t("col_read_as", lang): [read_as_label(c.field, lang) for c in columns],
         }
     )
+    if chosen is not None:
+        how = [t("col_by_choice" if c.header in chosen else "map_auto", lang) for c in columns]
+        table[t("col_how", lang)] = how
+    return table
 
 
 def project_detail(row, lang: str) -> dict:

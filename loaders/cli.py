@@ -18,6 +18,7 @@ from housing.i18n import status_label, t
 from housing.summary import summarize
 from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
+from loaders.schema import FIELDS
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -27,6 +28,22 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+NOT_USED = ("none", "-", "")
+
+
+def _mapping(text: str) -> tuple[str, str | None]:
+    """``HEADER=FIELD`` as (header, field key or None for "not used")."""
+    header, sep, field = text.rpartition("=")
+    field = field.strip()
+    if not sep or not header.strip():
+        raise argparse.ArgumentTypeError(f"expected HEADER=FIELD, got {text!r}")
+    if field.lower() in NOT_USED:
+        return header.strip(), None
+    if field not in FIELDS:
+        raise argparse.ArgumentTypeError(f"unknown field {field!r}; one of: {', '.join(FIELDS)}, none")
+    return header.strip(), field
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--json", action="store_true", help="print exactly one JSON object")
     summary.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages")
+    summary.add_argument(
+        "--map",
+        action="append",
+        type=_mapping,
+        default=[],
+        metavar="HEADER=FIELD",
+        help=f"read the column headed HEADER as FIELD ({', '.join(FIELDS)}) or as nothing (none); repeatable",
+    )
     return parser
 
 
@@ -155,7 +180,8 @@ def render_text(summary: dict, lang: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
-    result = load_workbook(args.path)
+    mapping = dict(args.map)
+    result = load_workbook(args.path, {"mapping": mapping} if mapping else None)
     summary = summarize(result, args.as_of, args.lang)
     if not result.readable:
         print(shown(result.issues[0].message(args.lang)), file=sys.stderr)

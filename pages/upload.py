@@ -28,6 +28,7 @@ from ui.changes import show_changes
 from ui.context import View, current_view
 from ui.data import engine, scoped_upload, template_bytes, version_projects
 from ui.escape import md_list, md_t
+from ui.mapping import mapping_form, remember, remembered
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"]  # txt: Excel's "Unicode text" export (UTF-16)
@@ -51,17 +52,27 @@ def templates(lang: str, current: V.Version | None) -> None:
         )
 
 
-def checked(content: bytes, filename: str, digest: str) -> LoadResult:
-    """The loader's result for this file (``digest``: its SHA-256), kept for the session so reruns (typing a
-    comment) don't re-read it."""
-    key = (digest, filename)
-    if st.session_state.get("up_checked_key") != key:
-        st.session_state["up_checked"] = load_bytes(content, filename)
-        st.session_state["up_checked_key"] = key
-    return st.session_state["up_checked"]
+def checked(content: bytes, filename: str, digest: str, mapping: dict | None = None) -> LoadResult:
+    """The loader's result for this file (``digest``: its SHA-256) read with ``mapping`` (header → field or
+    None), kept for the session so reruns (typing a comment) don't re-read it."""
+    if st.session_state.get("up_checked_file") != (digest, filename):  # one file at a time, in its readings
+        st.session_state["up_checked_file"], st.session_state["up_checked"] = (digest, filename), {}
+    cache = st.session_state["up_checked"]
+    key = tuple(sorted((mapping or {}).items(), key=str))
+    if key not in cache:
+        cache[key] = load_bytes(content, filename, {"mapping": mapping} if mapping else None)
+    return cache[key]
 
 
-def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None:
+def read_with_mapping(content: bytes, filename: str, digest: str) -> tuple[LoadResult, dict]:
+    """The file read automatically, then again with the column mapping remembered for its layout (if any);
+    the form to change that mapping comes with the report."""
+    first = checked(content, filename, digest)
+    mapping = remembered(first) if first.readable else {}
+    return (checked(content, filename, digest, mapping) if mapping else first), mapping
+
+
+def report(result: LoadResult, content: bytes, filename: str, lang: str, mapping: dict | None = None) -> None:
     """Counts of errors and warnings, every problem in a table, the workbook with problem cells marked, and
     every column of the file with what it was read as (未使用 for a column no field took)."""
     st.subheader(t("up_report", lang))
@@ -85,8 +96,15 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str) -> None
         )
     if result.columns:  # after the problems: every column and what it was read as, so nothing is dropped unseen
         unused = sum(c.field is None for c in result.columns)
+        if mapping:
+            st.info(t("map_in_force", lang, count=len(mapping)), icon=":material/table_edit:")
         with st.expander(t("up_columns", lang, used=len(result.columns) - unused, unused=unused), expanded=unused > 0):
-            st.dataframe(columns_table(result.columns, lang), hide_index=True, width="stretch")
+            table = columns_table(result.columns, lang, chosen=set(mapping or {}))
+            st.dataframe(table, hide_index=True, width="stretch")
+        changed = mapping_form(result, mapping or {}, lang)
+        if changed is not None:
+            remember(result, changed)
+            st.rerun()  # read again with the new mapping
 
 
 def scope_choice(result: LoadResult, digest: str, current: V.Version | None, lang: str) -> list[str] | None:
@@ -345,8 +363,9 @@ if upload is None:
 else:
     content, filename = upload.getvalue(), chars.clean(upload.name)[:255]  # kept with the version, shown in history
     digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
-    result = with_district_checks(checked(content, filename, digest), current)
-    report(result, content, filename, lang)
+    read, mapping = read_with_mapping(content, filename, digest)
+    result = with_district_checks(read, current)
+    report(result, content, filename, lang, mapping)
     moved_notice(lang)
     blocker = publish_blocker(result, digest, current)
     if blocker == "up_blocked_unreadable":  # the one issue says why; it may quote a sheet name from the file

@@ -104,3 +104,36 @@ def test_stage_dates_of_the_workbook_are_evidence():
     assert (late_start["status"], late_start["level"]) == ("at_risk", "red")
     assert late_start["reasons"][0] == "Start of works planned 2025-12-01, not done, 355 days late"
     assert projects["小许家片区回迁房二期"]["level"] is None  # handed over: no rule fires
+
+
+def _keys_workbook(tmp_path: Path) -> Path:
+    from conftest import write_xlsx
+
+    rows = [
+        ["项目名称", "所属区县", "安置户数", "计划交付日期", "房屋钥匙发放"],
+        ["西琅沟", "章丘区", 656, "2021-03-31", "2021-03-20"],
+    ]
+    return write_xlsx(tmp_path / "keys.xlsx", rows)
+
+
+@pytest.mark.parametrize(
+    ("maps", "field", "handed_over"),
+    [
+        ([], None, None),  # not recognised: not used (and a warning that it holds dates)
+        (["房屋钥匙发放=handed_over"], "handed_over", "2021-03-20"),
+        (["房屋钥匙发放=none"], None, None),
+    ],
+)
+def test_map_reads_a_column_as_the_field_given(tmp_path, maps, field, handed_over):
+    args = [a for m in maps for a in ("--map", m)]
+    done = run_cli(str(_keys_workbook(tmp_path)), "--json", "--as-of", "2021-05-01", *args)
+    summary = json.loads(done.stdout)
+    assert {c["header"]: c["field"] for c in summary["columns"]}["房屋钥匙发放"] == field
+    assert summary["projects_detail"][0]["handed_over"] == handed_over
+
+
+@pytest.mark.parametrize("bad", ["房屋钥匙发放=keys", "no-equals-sign", "=handed_over"])
+def test_a_map_naming_no_field_is_refused_with_the_fields_listed(tmp_path, bad):
+    done = run_cli(str(_keys_workbook(tmp_path)), "--map", bad)
+    assert done.returncode == 2
+    assert "--map" in done.stderr and "Traceback" not in done.stderr
