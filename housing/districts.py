@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.issues import Issue
+from housing.issues import Issue
 
 # Administrative suffixes a district name is written with or without (市辖区, 县, 县级市).
 SUFFIXES = ("区", "县", "市")
