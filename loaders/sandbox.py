@@ -167,7 +167,13 @@ def run_limited(func: Callable[..., T], *args: Any, limits: Limits | None = None
     limits = limits or Limits.from_settings()
     receiver, sender = multiprocessing.Pipe(duplex=False)
     process = _mp_context().Process(target=_child, args=(sender, func, args, limits), daemon=True)
-    process.start()
+    try:
+        process.start()
+    except OSError as exc:  # the child died before it was told what to run (it re-imports the main script)
+        receiver.close()
+        sender.close()
+        log.error("the worker process did not start: %s", exc)
+        raise LimitExceeded(CRASH, 0, f"worker did not start: {exc}") from exc
     sender.close()  # only the child writes; an EOF then means it died
     try:
         answer = _receive(receiver, process, limits)
