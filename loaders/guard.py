@@ -321,7 +321,7 @@ def _extent(xml: bytes, sheet: str) -> Extent:
     extent = Extent(sheet)
     row = col = 0
     for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
-        name = element.tag.rsplit("}", 1)[-1]
+        name = local_name(element.tag)
         if event == "start" and name == "row":
             row, col = _row_number(element.get("r"), row + 1), 0
         elif event == "start" and name == "c":
@@ -331,6 +331,11 @@ def _extent(xml: bytes, sheet: str) -> Extent:
         elif event == "end" and name == "row":
             element.clear()
     return extent
+
+
+def local_name(tag: str) -> str:
+    """An element's name without its namespace (``{uri}c`` -> ``c``): a reader matches names, not prefixes."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def _row_number(text: str | None, default: int) -> int:

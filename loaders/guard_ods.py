@@ -14,7 +14,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
-from loaders.guard import Extent, GuardError, check_extent, check_members, check_xml, read_member
+from loaders.guard import Extent, GuardError, check_extent, check_members, check_xml, local_name, read_member
 from loaders.issues import Issue
 
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -51,8 +51,10 @@ def _repeat(element: ElementTree.Element, name: str) -> int:
         return 1
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def ods_file_extents(data: bytes, max_unzipped_mb: float) -> list[Extent]:
+    """``ods_extents`` of an .ods file's content.xml (the counterpart of ``xlsx_extents``)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return ods_extents(read_member(zf, "content.xml", max_unzipped_mb))
 
 
 def ods_extents(xml: bytes) -> list[Extent]:
@@ -60,7 +62,7 @@ def ods_extents(xml: bytes) -> list[Extent]:
     extents: list[Extent] = []
     row_index = col_index = row_cells = row_width = 0
     for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
-        name = _local(element.tag)
+        name = local_name(element.tag)
         if event == "start":
             if name == "table":
                 extents.append(Extent(element.get(_NAME, "")))

@@ -19,8 +19,8 @@ from xml.etree import ElementTree
 import python_calamine as calamine
 
 from housing.settings import get_setting, resolved
-from loaders.guard import GuardError, check_extent, guard_xlsx, read_member, xlsx_extents
-from loaders.guard_ods import guard_ods, ods_extents
+from loaders.guard import GuardError, check_extent, guard_xlsx, xlsx_extents
+from loaders.guard_ods import guard_ods, ods_file_extents
 from loaders.guard_xls import guard_xls
 from loaders.issues import Issue
 from loaders.schema import match_header
@@ -312,10 +312,7 @@ def diagnose(data: bytes, filename: str, settings: dict) -> Issue | None:
         kind = sniff_format(data, filename)
         if kind not in ("xlsx", "ods"):
             return None
-        if kind == "xlsx":
-            extents = xlsx_extents(data, settings["max_unzipped_mb"])
-        else:
-            extents = ods_extents(_content_xml(data, settings["max_unzipped_mb"]))
+        extents = (xlsx_extents if kind == "xlsx" else ods_file_extents)(data, settings["max_unzipped_mb"])
         for extent in extents:
             check_extent(extent.sheet, extent.rows, extent.cols, extent.cells, settings)
     except (GuardError, ReadError) as exc:
@@ -323,8 +320,3 @@ def diagnose(data: bytes, filename: str, settings: dict) -> Issue | None:
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ElementTree.ParseError):
         return None
     return None
-
-
-def _content_xml(data: bytes, limit_mb: float) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return read_member(zf, "content.xml", limit_mb)
