@@ -48,3 +48,9 @@ def test_t_fills_placeholders_and_falls_back_to_chinese():
     assert t("as_of_caption", "en", date="2021-03-31") == "As of 2021-03-31"
     assert t("as_of_caption", "zh", date="2021年3月31日") == "截至2021年3月31日"
     assert t("as_of_caption", "fr", date="x") == "截至x"
+
+
+def test_catalogues_have_the_same_keys():
+    from housing.i18n import TEXTS
+
+    assert set(TEXTS["zh"]) == set(TEXTS["en"]), set(TEXTS["zh"]) ^ set(TEXTS["en"])
