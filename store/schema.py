@@ -108,6 +108,41 @@ settings_log = Table(
     Column("changed_by", String(100), nullable=False),
 )
 
+# People who sign in (built-in accounts; single sign-on accounts are created on first sign-in without a
+# password). ``districts`` limits an editor to those districts' rows (empty list: every district).
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False, default=""),
+    Column("email", String(255), nullable=True, unique=True),
+    Column("role", String(16), nullable=False),  # viewer | editor | admin (service.roles.ROLES)
+    Column("districts", JSON, nullable=False),
+    Column("password_hash", Text, nullable=True),  # Argon2id; NULL for single sign-on accounts
+    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
+    Column("failed_attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("last_sign_in", DateTime(timezone=True), nullable=True),
+)
+
+# The audit trail: appended in the same transaction as the change it records, never updated or deleted.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("account", String(100), nullable=False, index=True),  # username, or what was typed on a failed sign-in
+    Column("action", String(32), nullable=False, index=True),  # service.roles action names, plus sign_in ...
+    Column("outcome", String(16), nullable=False),  # ok | refused | failed
+    Column("target", Text, nullable=False, default=""),  # what it touched: "version 12", "account li", a file name
+    Column("detail", JSON, nullable=False),  # figures and reasons, never secrets
+    Column("address", String(64), nullable=False, default=""),  # the client's IP address as the server saw it
+)
+
 # Columns of project_rows that carry a project field (the rest locate the row in its version).
 PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")

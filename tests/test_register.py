@@ -96,12 +96,23 @@ def _runtime_imports(package: str) -> set[tuple[str, str]]:
                 continue
             if isinstance(node, ast.ImportFrom) and node.module:
                 out.add((path.name, node.module))
+            elif isinstance(node, ast.Import):
+                out |= {(path.name, alias.name) for alias in node.names}
     return out
 
 
-@pytest.mark.parametrize("package", ["housing", "store"])
-def test_domain_and_storage_do_not_import_the_loader(package):
-    assert [(f, m) for f, m in _runtime_imports(package) if m.split(".")[0] == "loaders"] == []
+# Layers only look down: loaders -> domain (housing) -> storage -> service -> UI helpers -> pages.
+FORBIDDEN = {
+    "housing": {"loaders", "store", "service", "ui", "pages", "streamlit", "briefing"},
+    "store": {"loaders", "service", "ui", "pages", "streamlit", "briefing"},
+    "service": {"loaders", "ui", "pages", "streamlit"},
+}
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_layers_only_import_downwards(package):
+    imports = _runtime_imports(package)
+    assert [(f, m) for f, m in imports if m.split(".")[0] in FORBIDDEN[package]] == []
 
 
 def test_no_import_cycle_among_changes_rollup_rules_status():
