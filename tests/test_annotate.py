@@ -191,7 +191,10 @@ def _with_values(data: bytes, cached: dict[str, str]) -> bytes:
     xml = src.read("xl/worksheets/sheet1.xml").decode()
     for ref, value in cached.items():
         kind = "" if value.isdigit() else ' t="str"'
-        xml = re.sub(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v ?/>', rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>', xml)
+        # openpyxl writes an empty value as <v/> or <v></v> (with lxml installed, as python-pptx brings it)
+        xml = re.sub(
+            rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v ?(?:/>|></v>)', rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>', xml
+        )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in src.infolist():
