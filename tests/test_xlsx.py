@@ -6,16 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 
+import pandas as pd
 import pytest
+from app_pages import APP, open_page
 from briefings import PROJECTS, sample_briefing
 from openpyxl import load_workbook
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest, app_test
 from test_xlsxsafe import HOSTILE, assert_text_cells
 
 from briefing import blocks as B
 from briefing.xlsx import MAX_WIDTH, render_xlsx, sheet_title, tables_xlsx, text_width
 from housing.i18n import t
 from housing.statuses import AT_RISK, OVERDUE
+from store import versions as V
+from store.db import open_database
 
 INJECTIONS = (*HOSTILE, "+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "\nLF")
 DAY = dt.date(2021, 6, 30)
@@ -221,3 +228,151 @@ def test_a_missing_value_shows_what_the_screen_shows():
     table = B.Table("t", columns, ((B.Cell(None, "—"), B.Cell(float("nan"), "—")),))
     ws = workbook(tables_xlsx([("t", table)], "zh"))["t"]
     assert (ws["A2"].value, ws["B2"].value) == ("—", "—")
+
+
+# --- the pages' download buttons ----------------------------------------------------------------------------------
+
+
+class RecordingFiles(MediaFileManager):
+    """The AppTest's media file manager, keeping each deferred download (its file name and the callable a click
+    runs)."""
+
+    made: dict[str, tuple[str, Callable[[], bytes]]] = {}
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs) -> str:
+        file_id = super().add_deferred(data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+        RecordingFiles.made[file_id] = (file_name, data_callable)
+        return file_id
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Run a page, then ``downloads(at, key)`` gives the file name and workbook of its "下载 Excel" button."""
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingFiles)
+
+    def get(at, key: str, label: str = "下载 Excel"):
+        (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}")]
+        assert button.proto.label == label
+        name, make = RecordingFiles.made[button.proto.deferred_file_id]
+        return name, workbook(make())
+
+    return get
+
+
+@pytest.fixture
+def two_versions(app_database):
+    """Version 2 of the sample: two deadlines 45 days later (a slip on the delivery page and in what changed)."""
+    AppTest.from_file(APP, default_timeout=90).run()  # the first start publishes the sample as version 1
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    late = week.index[week["handed_over"].isna()][-2:]
+    week.loc[late, "deadline"] += pd.Timedelta(days=45)
+    V.publish(db, week, content=b"week 2", filename="第2周.xlsx", uploader="张三")
+    return week.loc[late, "name"].tolist()
+
+
+def data_rows(ws) -> int:
+    """A sheet's rows under its header, not counting the line saying the list is empty."""
+    return 0 if ws.max_row == 2 and ws["A2"].value == "无。" else ws.max_row - 1
+
+
+def about(wb) -> dict:
+    """The about sheet's label/value rows."""
+    return {r[0]: r[1] for r in wb.worksheets[0].iter_rows(min_row=3, values_only=True)}
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "key", "table", "file_name", "column"),
+    [
+        ("pages/overview.py", {}, "xl_risk", 0, "风险项目_2026-11-21.xlsx", "区县"),
+        ("pages/overview.py", {}, "xl_districts", 1, "区县汇总_2026-11-21.xlsx", "项目数"),
+        ("pages/districts.py", {}, "xl_dd_children", 0, "区县汇总_济南市_2026-11-21.xlsx", "项目数"),
+        (
+            "pages/districts.py",
+            {"district": "历城区"},
+            "xl_dd_children",
+            0,
+            "街道汇总_历城区_2026-11-21.xlsx",
+            "项目数",
+        ),
+        (
+            "pages/districts.py",
+            {"district": "历城区", "street": "港沟街道"},
+            "xl_dd_projects",
+            0,
+            "项目清单_历城区_港沟街道_2026-11-21.xlsx",
+            "项目名称",
+        ),
+        ("pages/progress.py", {}, "xl_slipped", 0, "推迟项目_2026-11-21.xlsx", "区县"),
+        ("pages/history.py", {}, "xl_versions", 0, "版本历史_2026-11-21.xlsx", "上传人"),
+    ],
+)
+def test_each_page_offers_its_table_as_excel(two_versions, downloads, page, params, key, table, file_name, column):
+    at = open_page(page, **params)
+    shown = at.dataframe[table].value
+    name, wb = downloads(at, key)
+    assert name == file_name
+    ws = wb.worksheets[1]
+    assert [c.value for c in ws[1]] == list(shown.columns)
+    assert ws.max_row - 1 == len(shown) > 0
+    position = list(shown.columns).index(column) + 1
+    assert [ws.cell(r, position).value for r in range(2, ws.max_row + 1)] == shown[column].tolist()
+    assert about(wb)["截至日期"] == "2026年11月21日" and about(wb)["数据版本"].startswith("数据：第 2 版")
+
+
+def test_the_changes_page_exports_every_list(two_versions, downloads):
+    at = open_page("pages/changes.py")
+    name, wb = downloads(at, "xl_changes")
+    assert name == "本周变化_2026-11-21.xlsx"
+    assert wb.sheetnames[1:] == [
+        "转为红色预警",
+        "转为黄色预警",
+        "交付日期推迟",
+        "因推迟交付日期而减轻",
+        "无进展，预警解除或减轻",
+        "有进展，预警解除或减轻",
+        "完成节点",
+        "新交付项目",
+        "新增项目",
+        "移除项目",
+    ]
+    listed = [ws for ws in wb.worksheets[1:] if ws["A2"].value != "无。"]
+    assert sorted(ws.max_row - 1 for ws in listed) == sorted(len(f.value) for f in at.dataframe)
+    slips = wb["交付日期推迟"]
+    assert sorted(slips.cell(r, 1).value for r in (2, 3)) == sorted(two_versions)
+    assert slips["E2"].value == 45 and slips["C2"].is_date
+    assert about(wb)["对比版本"] == "第 1 版 → 第 2 版"
+
+
+def test_the_export_states_the_sidebar_filters_and_holds_only_what_they_leave(two_versions, downloads):
+    at = open_page("pages/overview.py")
+    at.multiselect(key="ov_statuses__zh").set_value(["overdue"]).run()
+    at.multiselect(key="ov_filter_districts").set_value(["历城区", "章丘区"]).run()
+    shown = at.dataframe[0].value
+    _, wb = downloads(at, "xl_risk")
+    assert about(wb)["状态"] == "已逾期" and about(wb)["区县"] == "历城区、章丘区"
+    ws = wb.worksheets[1]
+    assert ws.max_row - 1 == len(shown) > 0
+    assert {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)} == {"已逾期"}
+    assert {ws.cell(r, 3).value for r in range(2, ws.max_row + 1)} <= {"历城区", "章丘区"}
+
+
+def test_an_english_page_exports_english_headers_and_names(two_versions, downloads):
+    at = open_page("pages/overview.py", lang="en")
+    name, wb = downloads(at, "xl_risk", "Download Excel")
+    assert name == "at-risk_2026-11-21.xlsx"
+    assert wb.sheetnames[0] == "About" and [c.value for c in wb.worksheets[1][1]] == list(at.dataframe[0].value.columns)
+    assert about(wb)["As of"] == "2026-11-21" and about(wb)["Statuses"] == "All"
+
+
+def test_a_project_named_like_a_formula_is_exported_as_text(app_database, downloads):
+    AppTest.from_file(APP, default_timeout=90).run()
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    overdue = week.index[week["handed_over"].isna()][0]
+    week.loc[overdue, ["name", "deadline"]] = ['=HYPERLINK("http://x","y")', pd.Timestamp("2026-01-31")]
+    V.publish(db, week, content=b"hostile", filename="hostile.xlsx", uploader="张三")
+    _, wb = downloads(open_page("pages/overview.py"), "xl_risk")
+    names = {c.value: c for c in wb.worksheets[1]["B"]}
+    cell = names['=HYPERLINK("http://x","y")']
+    assert cell.data_type == "s" and cell.quotePrefix
