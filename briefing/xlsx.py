@@ -34,6 +34,7 @@ from housing.xlsxsafe import write_text, write_value
 NUMBER = "_number"  # the headline figures: a shown number ("7,253", "264.83") written as a number
 FORMATS = {B.COUNT: "#,##0", B.WAN_M2: "#,##0.00", B.DAYS: "0", B.DATE: "yyyy-mm-dd"}
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+LINE_HEIGHT = 15  # points: one line of 11-point text, CJK included
 MAX_WIDTH = 60  # characters (a CJK character counts two); longer text wraps within the column
 SHEET_CHARS = 31  # Excel's limit for a sheet name
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -45,6 +46,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 TITLE_FONT = Font(bold=True, size=13)
 STATUS_FONT = Font(bold=True, color="FFFFFF")
 TOP = Alignment(vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
 
 
@@ -146,6 +148,7 @@ def _write_about(ws: Worksheet, title: str, rows: Sequence[tuple[str, object]]) 
         elif isinstance(value, int):
             cell.number_format = FORMATS[B.COUNT]
     _fit(ws, [[label for label, _ in rows], [_shown_about(v) for _, v in rows]])
+    _print_setup(ws)
 
 
 def _shown_about(value: object) -> str:
@@ -166,6 +169,7 @@ def _write_section(ws: Worksheet, section: B.Section, lang: str) -> None:
         write_text(ws.cell(row, 1), line)  # not wrapped: a sentence runs on over the empty cells beside it
         row += 1
     _fit(ws, widths)
+    _fit_rows(ws)
 
 
 def _parts(section: B.Section, lang: str) -> list[_Part]:
@@ -280,6 +284,7 @@ def _write_table(
     _print_setup(ws)
     if own:
         _fit(ws, widths)
+        _fit_rows(ws)
     return last + 1
 
 
@@ -302,7 +307,7 @@ def _write_cell(cell: XCell | MergedCell, kind: str, c: B.Cell, lang: str) -> st
         cell.number_format = FORMATS[kind]
         return c.text or f"{cell.value:,.2f}"
     if kind == B.DATE and isinstance(value, dt.date):
-        cell.value = value
+        cell.value, cell.alignment = value, CENTRE
         cell.number_format = DATETIME_FORMAT if isinstance(value, dt.datetime) else FORMATS[B.DATE]
         return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.isoformat()
     write_value(cell, value if isinstance(value, str | int | float | dt.date) else str(value))
@@ -332,6 +337,21 @@ def _fit(ws: Worksheet, columns: Iterable[Sequence[str]]) -> None:
     for c, texts in enumerate(columns, start=1):
         longest = max((text_width(line) for text in texts for line in str(text).split("\n")), default=8)
         ws.column_dimensions[get_column_letter(c)].width = min(max(longest, 6) + 2, MAX_WIDTH)
+
+
+def _fit_rows(ws: Worksheet) -> None:
+    """Rows with wrapped text made tall enough for every line (LibreOffice keeps a row one line high
+    otherwise, hiding the rest of a reason)."""
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        lines = max((_lines_in(ws, c) for c in row if c.alignment.wrap_text and isinstance(c.value, str)), default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
+
+
+def _lines_in(ws: Worksheet, cell: XCell | MergedCell) -> int:
+    """How many lines ``cell``'s text takes in its column's width."""
+    room = max((ws.column_dimensions[get_column_letter(cell.column or 1)].width or MAX_WIDTH) - 1, 1)
+    return sum(max(1, -(-text_width(line) // int(room))) for line in str(cell.value).split("\n"))
 
 
 def _print_setup(ws: Worksheet) -> None:

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from test_xlsxsafe import HOSTILE, assert_text_cells
 
 from briefing import blocks as B
-from briefing.xlsx import MAX_WIDTH, render_xlsx, sheet_title, tables_xlsx, text_width
+from briefing.xlsx import LINE_HEIGHT, MAX_WIDTH, render_xlsx, sheet_title, tables_xlsx, text_width
 from housing.i18n import t
 from housing.statuses import AT_RISK, OVERDUE
 from store import versions as V
@@ -117,6 +117,8 @@ def test_column_widths_fit_the_text_counting_cjk_double():
     long = project_table(["长" * 100])
     ws = workbook(tables_xlsx([("项目", long)], "zh"))["项目"]
     assert ws.column_dimensions["G"].width == MAX_WIDTH and ws["G2"].alignment.wrap_text  # never cut: wrapped
+    assert ws.row_dimensions[2].height == 4 * LINE_HEIGHT  # 200 widths in 59 a line: tall enough for 4 lines
+    assert ws.row_dimensions[1].height is None  # a row that fits on one line keeps the default height
 
 
 def test_an_empty_table_says_so_under_its_header():
