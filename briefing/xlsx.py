@@ -69,6 +69,7 @@ def tables_xlsx(sheets: Sequence[tuple[str, B.Table]], lang: str, filters: Seque
     names = [(sheet_title(name, taken), table) for name, table in sheets]
     counts = [(t("xl_rows_of", lang, sheet=name), len(table.rows)) for name, table in names]
     _write_about(about, t("xl_about_title", lang), [*filters, *counts])
+    _properties(wb, t("xl_about_title", lang), lang)
     for name, table in names:
         _write_table(wb.create_sheet(name), table, lang, top=1, filtered=True)
     return _saved(wb, first_data=1 if names else 0)
@@ -83,6 +84,7 @@ def render_xlsx(b: B.Briefing) -> bytes:
     taken: set[str] = set()
     about.title = sheet_title(t("xl_sheet_about", b.lang), taken)
     _write_about(about, b.title, _briefing_facts(b))
+    _properties(wb, b.title, b.lang)
     for section in b.sections:
         if section.key != B.TITLE:
             _write_section(wb.create_sheet(sheet_title(section.title, taken)), section, b.lang)
@@ -124,6 +126,12 @@ def _cut(text: str, limit: int) -> str:
 def text_width(text: str) -> int:
     """How many character widths ``text`` takes in a column: a CJK (wide) character counts two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _properties(wb: Workbook, title: str, lang: str) -> None:
+    """The file's title and author as the product names them (not the library that wrote it)."""
+    wb.properties.title = title
+    wb.properties.creator = wb.properties.lastModifiedBy = t("app_title", lang)
 
 
 def _saved(wb: Workbook, first_data: int) -> bytes:

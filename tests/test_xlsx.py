@@ -108,6 +108,7 @@ def test_the_filters_in_force_and_the_row_counts_are_stated():
     rows = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=3, values_only=True)}
     assert rows == {**dict(filters), "工作表「风险项目」行数": 3}
     assert wb["说明"]["A1"].value == "本文件的内容与筛选条件"
+    assert (wb.properties.title, wb.properties.creator) == ("本文件的内容与筛选条件", "安置房交付看板")
 
 
 def test_column_widths_fit_the_text_counting_cjk_double():

@@ -109,13 +109,14 @@ def data_text(view: View) -> str:
 def frame_block(
     key: str,
     display: pd.DataFrame,
-    kinds: Mapping[str, str] = {},  # noqa: B006  # read only
-    raw: Raw = {},  # noqa: B006  # read only
+    kinds: Mapping[str, str] | None = None,
+    raw: Raw | None = None,
     statuses: Iterable[str | None] = (),
     empty: str = "",
 ) -> Table:
     """A ``Table`` block from a page's display frame: its headers, each cell's shown text, and the raw value
     from ``raw`` where given (else the shown value); ``kinds`` gives a column's kind (default text)."""
+    kinds, raw = kinds or {}, raw or {}
     columns = tuple(Column(str(c), str(c), kinds.get(str(c), TEXT)) for c in display.columns)
     values = {c: list(raw[c]) if c in raw else display[c].tolist() for c in display.columns}
     shown = {c: display[c].tolist() for c in display.columns}
