@@ -41,10 +41,12 @@ SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 RESERVED_SHEETS = {"history"}  # Excel keeps this name for itself and refuses to open a file using it
 SHOWN_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$")
 
-HEADER_FONT = Font(bold=True)
+FONT = "Calibri"  # the workbook's own font: a font without a name is drawn in a serif face by LibreOffice
+HEADER_FONT = Font(name=FONT, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-TITLE_FONT = Font(bold=True, size=13)
-STATUS_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=FONT, bold=True, size=13)
+STATUS_FONT = Font(name=FONT, bold=True, color="FFFFFF")
+EMPTY_FONT = Font(name=FONT, italic=True, color="555555")
 TOP = Alignment(vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
@@ -283,7 +285,7 @@ def _write_table(
         for c, (column, cell) in enumerate(zip(columns, row), start=1):
             widths[c - 1].append(_write_cell(ws.cell(r, c), column.kind, cell, lang))
     if not rows and table.empty:
-        write_text(ws.cell(top + 1, 1), table.empty).font = Font(italic=True, color="555555")
+        write_text(ws.cell(top + 1, 1), table.empty).font = EMPTY_FONT
     last = top + max(len(rows), 1)
     if filtered:
         ws.freeze_panes = f"A{top + 1}"
