@@ -161,7 +161,7 @@ def build_view(filters: bool) -> View:
     classified = judged(source, result, as_of, thresholds)
     districts, statuses = sidebar_filters(classified, lang) if filters else ([], [])
     projects = filter_projects(classified, districts, statuses)
-    return View(lang, as_of, source, result, classified, projects, tuple(districts), thresholds)
+    return View(lang, as_of, source, result, classified, projects, tuple(districts), thresholds, tuple(statuses))
 
 
 init_state()

@@ -38,8 +38,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from housing.settings import resolved
+from housing.xlsxsafe import FORMULA_STARTS, write_text, write_value
 from loaders import chars
-from loaders.cells import FORMULA_STARTS, write_text, write_value
 from loaders.guard import _sheet_members, col_letters, col_number
 from loaders.issues import ERROR, WARNING, Issue
 from loaders.reading import RawSheet, ReadError, read_sheets, sniff_format
@@ -181,7 +181,7 @@ def _safe_title(name: str) -> str:
 
 def _keep_texts_as_text(ws, rows: list[list]) -> None:
     """Text such as ``=A1``, ``-5`` or ``#N/A`` stays text: openpyxl would store a formula or an error, and
-    Excel would read ``+``/``-``/``@`` text as a formula once the cell is edited (``loaders.cells``)."""
+    Excel would read ``+``/``-``/``@`` text as a formula once the cell is edited (``housing.xlsxsafe``)."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             if isinstance(value, str) and value[:1] in ("#", *FORMULA_STARTS):

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from housing.fmt import fmt_list
 from housing.register import FIELDS
 from housing.stages import STAGES
-from loaders.cells import write_text
+from housing.xlsxsafe import write_text
 from loaders.values import EXCEL_EPOCH, YEAR_HIGH, YEAR_LOW
 
 # openpyxl's data-validation kinds and operators (its stubs take only these words).

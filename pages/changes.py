@@ -12,6 +12,7 @@ from store import versions as V
 from ui.context import View, current_view
 from ui.data import engine, weekly_for
 from ui.escape import md_t
+from ui.exports import download_xlsx, today_name, view_filters, weekly_sheets
 from ui.weekly import counts, details
 
 
@@ -63,3 +64,13 @@ else:
             st.success(t("wk_nothing", lang))
         else:
             details(weekly, lang)
+            download_xlsx(
+                t("xl_download", lang),
+                weekly_sheets(weekly, lang),
+                view_filters(
+                    view, (t("xl_compared", lang), t("wk_caption", lang, old=compare_id, new=view.source.version.id))
+                ),
+                today_name("xl_file_changes", view),
+                "xl_changes",
+                lang=lang,
+            )

@@ -16,6 +16,7 @@ from ui.charts import households_bars
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.escape import md_escape, md_t
+from ui.exports import download_xlsx, project_block, status_count_block, today_name, view_filters
 from ui.tables import project_columns, project_table, status_count_columns, status_count_table, style_status
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -100,9 +101,11 @@ def headline(projects: pd.DataFrame, view: View) -> None:
     cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
 
 
-def children(projects: pd.DataFrame, column: str, lang: str) -> None:
+def children(projects: pd.DataFrame, column: str, view: View, place: Place) -> None:
     """One level down: households handed over and waiting as bars, project counts per status as a table."""
-    st.subheader(t("dd_sec_district", lang) if column == "district" else t("dd_sec_street", lang))
+    lang = view.lang
+    title = t("dd_sec_district", lang) if column == "district" else t("dd_sec_street", lang)
+    st.subheader(title)
     st.caption(t("dd_chart_caption", lang))
     table = rollup_by(projects, column)
     st.plotly_chart(households_bars(table, column, lang), width="stretch", config=PLOTLY_CONFIG)
@@ -113,10 +116,13 @@ def children(projects: pd.DataFrame, column: str, lang: str) -> None:
         height=table_height(len(table)),
         column_config=status_count_columns(lang),
     )
+    stem = "xl_file_districts" if column == "district" else "xl_file_streets"
+    export(view, place, [(title, status_count_block(column, table, lang, column))], stem, "xl_dd_children")
 
 
-def project_list(projects: pd.DataFrame, lang: str) -> None:
+def project_list(projects: pd.DataFrame, view: View, place: Place) -> None:
     """The projects with status (icon, label, colour), households, 万㎡, deadline, stage and reasons."""
+    lang = view.lang
     st.subheader(t("dd_sec_projects", lang))
     table = project_table(projects, lang)
     st.dataframe(
@@ -126,6 +132,17 @@ def project_list(projects: pd.DataFrame, lang: str) -> None:
         height=table_height(len(table)),
         column_config=project_columns(lang),
     )
+    export(
+        view, place, [(t("dd_sec_projects", lang), project_block(projects, lang))], "xl_file_projects", "xl_dd_projects"
+    )
+
+
+def export(view: View, place: Place, sheets: list, stem: str, key: str) -> None:
+    """The level's table as Excel, its place (district, street) among the filters and in the file name."""
+    where = place_name(place, view.region(), view.lang)
+    filters = view_filters(view, (t("xl_place", view.lang), where))
+    parts = [p for p in (place.district, place.street) if p] or [view.region()]
+    download_xlsx(t("xl_download", view.lang), sheets, filters, today_name(stem, view, *parts), key, lang=view.lang)
 
 
 def level(view: View, place: Place) -> None:
@@ -137,13 +154,13 @@ def level(view: View, place: Place) -> None:
         return
     headline(projects, view)
     if place.child == "district":
-        children(projects, "district", lang)
+        children(projects, "district", view, place)
     elif place.child == "street" and has_streets(projects):
-        children(projects, "street", lang)
+        children(projects, "street", view, place)
     else:
         if place.child == "street":  # a district whose projects name no street/town: its projects at once
             st.info(md_t("dd_no_streets", lang, place=place.district))
-        project_list(projects, lang)
+        project_list(projects, view, place)
 
 
 view = current_view()

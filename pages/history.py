@@ -14,6 +14,7 @@ from ui.changes import show_changes
 from ui.context import PUBLISHED, current_view
 from ui.data import engine, version_projects
 from ui.escape import md_t
+from ui.exports import download_xlsx, today_name, versions_block, view_filters
 
 
 def source_text(version: V.Version, lang: str) -> str:
@@ -125,7 +126,16 @@ if not versions:
     st.info(t("no_data_yet", lang), icon=":material/upload_file:")
 else:
     st.caption(t("hi_intro", lang, count=len(versions)))
-    st.dataframe(versions_table(versions, current_id, lang), hide_index=True, width="stretch")
+    table = versions_table(versions, current_id, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_xlsx(
+        t("xl_download", lang),
+        [(t("xl_sheet_versions", lang), versions_block(versions, table, lang))],
+        view_filters(view, filtered=False),
+        today_name("xl_file_versions", view),
+        "xl_versions",
+        lang=lang,
+    )
     st.subheader(t("hi_one", lang))
     by_id = {v.id: v for v in versions}
     picked = st.selectbox(

@@ -16,6 +16,7 @@ from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, weekly_for
 from ui.drill import district_link
 from ui.escape import md_t
+from ui.exports import download_xlsx, risk_block, rollup_block, today_name, view_filters
 from ui.links import project_link
 from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
 from ui.urls import link_column
@@ -110,6 +111,14 @@ def at_risk(view: View) -> None:
         height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
         column_config=risk_columns(view.lang) | {name: link_column(name, "name")},
     )
+    download_xlsx(
+        t("xl_download", view.lang),
+        [(t("sec_risk", view.lang), risk_block(flagged, view.lang))],
+        view_filters(view),
+        today_name("xl_file_risk", view),
+        "xl_risk",
+        lang=view.lang,
+    )
 
 
 def districts_section(view: View) -> None:
@@ -127,6 +136,14 @@ def districts_section(view: View) -> None:
         width="stretch",
         column_config=number_columns(lang) | {label: link_column(label, "district")},
     )
+    download_xlsx(
+        t("xl_download", lang),
+        [(t("sec_districts", lang), rollup_block("districts", districts, lang, ["district"]))],
+        view_filters(view),
+        today_name("xl_file_districts", view),
+        "xl_districts",
+        lang=lang,
+    )
     picked = st.selectbox(
         t("pick_district", lang),
         districts["district"],
@@ -142,6 +159,14 @@ def districts_section(view: View) -> None:
         return
     st.dataframe(
         rollup_table(streets, lang, ["street"]), hide_index=True, width="stretch", column_config=number_columns(lang)
+    )
+    download_xlsx(
+        t("xl_download", lang),
+        [(picked, rollup_block("streets", streets, lang, ["street"]))],
+        view_filters(view, (t("xl_place", lang), picked)),
+        today_name("xl_file_streets", view, picked),
+        "xl_streets",
+        lang=lang,
     )
 
 

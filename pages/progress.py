@@ -15,6 +15,7 @@ from ui.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_ch
 from ui.context import View, current_view, empty_state
 from ui.data import baselines
 from ui.escape import md_t
+from ui.exports import download_xlsx, slipped_block, today_name, view_filters
 from ui.links import project_link
 from ui.tables import status_text, style_status
 from ui.urls import link_column
@@ -89,14 +90,23 @@ def baseline_section(view: View) -> None:
         st.success(t("pg_no_slips", lang))
         return
     st.markdown(t("pg_slipped", lang, count=len(slipped)))
+    table = slipped_table(slipped, lang)
     st.dataframe(
-        style_status(slipped_table(slipped, lang), lang),
+        style_status(table, lang),
         hide_index=True,
         width="stretch",
         column_config={
             t("col_name", lang): link_column(t("col_name", lang), "name"),
             t("pg_col_slip", lang): st.column_config.NumberColumn(format="localized"),
         },
+    )
+    download_xlsx(
+        t("xl_download", lang),
+        [(t("pg_sec_baseline", lang), slipped_block(slipped, table, lang))],
+        view_filters(view),
+        today_name("xl_file_slipped", view),
+        "xl_slipped",
+        lang=lang,
     )
 
 

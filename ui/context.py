@@ -52,6 +52,7 @@ class View:
     projects: pd.DataFrame  # the projects left after the sidebar filters
     districts: tuple[str, ...]  # the districts chosen in the sidebar (empty: all)
     thresholds: dict = field(default_factory=dict)  # the rule thresholds the statuses were judged with
+    statuses: tuple[str, ...] = ()  # the statuses chosen in the sidebar (empty: all)
 
     def region(self) -> str:
         """The title's area: the one district chosen, or the data's region."""

@@ -68,10 +68,15 @@ def status_count_columns(lang: str) -> dict:
     return config
 
 
+def urgent_order(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects most urgent status first, then by deadline and name (the project list's order)."""
+    ranked = projects.assign(_rank=projects["status"].map({s: i for i, s in enumerate(STATUSES)}))
+    return ranked.sort_values(["_rank", "deadline", "name"], na_position="last").drop(columns="_rank")
+
+
 def project_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The projects of one place, most urgent status first, then by deadline; floor area in 万㎡."""
-    ordered = projects.assign(_rank=projects["status"].map({s: i for i, s in enumerate(STATUSES)}))
-    ordered = ordered.sort_values(["_rank", "deadline", "name"], na_position="last")
+    ordered = urgent_order(projects)
     return pd.DataFrame(
         {
             t("col_status", lang): [status_text(s, lang) for s in ordered["status"]],

@@ -1,4 +1,4 @@
-"""Text users wrote stays text in every workbook the product writes (``loaders.cells``): the blank template with
+"""Text users wrote stays text in every workbook the product writes (``housing.xlsxsafe``): the blank template with
 the current districts and streets, and the marked-up copy of an upload, rebuilt (csv) or opened (xlsx).
 
 Each file is checked in its XML, as Excel reads it: no cell holding user text has a ``<f>`` formula, the text is
@@ -16,9 +16,9 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import Workbook
 
+from housing.xlsxsafe import FORMULA_STARTS, MAX_CELL_CHARS, safe_text, write_text, write_value
 from loaders import load_bytes
 from loaders.annotate import annotate_workbook
-from loaders.cells import FORMULA_STARTS, MAX_CELL_CHARS, safe_text, write_text, write_value
 from loaders.template import build_template
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

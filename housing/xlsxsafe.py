@@ -1,4 +1,5 @@
-"""Writing text into the workbooks the product hands out, so that text stays text.
+"""Writing text into the workbooks the product hands out (marked-up uploads, templates, Excel exports), so that
+text stays text. Kept in the domain layer so both the loaders and the briefing renderers can use it.
 
 openpyxl stores a string that starts with ``=`` as a formula and one such as ``#N/A`` as an error value, so
 a district called ``=HYPERLINK("http://evil","x")`` would become a live link in the template's list sheet.
