@@ -225,7 +225,9 @@ def _level(status, level, lang: str) -> str:
     if not isinstance(status, str):
         return MISSING
     shown = status_text(status, lang)
-    return f"{shown} · {t(f'wk_level_{level}', lang)}" if level in ("red", "yellow") else shown
+    return (
+        f"{shown} · {t(f'wk_level_{level}', lang)}" if isinstance(level, str) and level in ("red", "yellow") else shown
+    )
 
 
 def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
