@@ -39,6 +39,7 @@ PHONE_CSS = f"""
   .st-key-{HEADLINES_KEY} [data-testid="stColumn"] {{ flex: 1 1 calc(50% - 0.5rem) !important;
     width: calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; }}
   .st-key-{HEADLINES_KEY} [data-testid="stMetricValue"] {{ font-size: 1.5rem; }}
+  [data-testid="stMain"] h1 {{ font-size: 1.9rem; }}
   .st-key-{CARDS_KEY} {{ display: block; }}
   .st-key-{TABLE_KEY} {{ display: none; }}
   .modebar-container, [data-testid="stElementToolbar"] {{ display: none !important; }}
