@@ -59,7 +59,9 @@ def earliest_stage_dates(stage_dates: pd.DataFrame) -> pd.Series:
 
 def seen_days(seen: pd.Series, tz: str) -> pd.Series:
     """First-appearance instants (``store.history.first_seen``, UTC) as the local days they were published."""
-    local = pd.to_datetime(seen.dt.tz_convert(zone(tz)).dt.date) if len(seen) else seen.astype("datetime64[ns]")
+    if not len(seen):  # an empty version: an aware empty series cannot be cast to plain dates
+        return pd.Series(dtype="datetime64[ns]", name="first_known")
+    local = pd.to_datetime(seen.dt.tz_convert(zone(tz)).dt.date)
     return pd.Series(local.to_numpy(), index=seen.index, name="first_known")
 
 
