@@ -50,12 +50,3 @@ def test_a_bundled_sample_with_a_district():
     figures = {h.key: h.value for h in briefing.sections[1].slides[0].blocks[0].items}
     assert figures["households"] == "7,253" and figures["year"] == "0 / 15"
     assert "sample_zhangqiu_2021.xlsx" in briefing.version
-
-
-def test_first_known_dates_of_an_empty_version():
-    import pandas as pd
-
-    from briefing.source import seen_days
-
-    empty = pd.Series(dtype="datetime64[us, UTC]", name="first_seen")
-    assert seen_days(empty, "Asia/Shanghai").empty

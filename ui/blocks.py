@@ -35,10 +35,11 @@ PHONE_CSS = f"""
 .bf-card ul {{ margin: 0; padding-left: 1.1rem; }}
 .bf-card li {{ font-size: 0.92rem; line-height: 1.45; white-space: normal; }}
 @media (max-width: {PHONE_PX}px) {{
-  .st-key-{HEADLINES_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; gap: 0.5rem 1rem; }}
-  .st-key-{HEADLINES_KEY} [data-testid="stColumn"] {{ flex: 1 1 calc(50% - 0.5rem) !important;
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
+    gap: 0.5rem 1rem; }}
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stColumn"] {{ flex: 1 1 calc(50% - 0.5rem) !important;
     width: calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; }}
-  .st-key-{HEADLINES_KEY} [data-testid="stMetricValue"] {{ font-size: 1.5rem; }}
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1.5rem; }}
   [data-testid="stMain"] h1 {{ font-size: 1.9rem; }}
   .st-key-{CARDS_KEY} {{ display: block; }}
   .st-key-{TABLE_KEY} {{ display: none; }}
@@ -54,14 +55,19 @@ def phone_layout() -> None:
 
 
 def show_headlines(
-    block: B.Headlines, per_row: int | None = None, helps: dict[str, str] | None = None, target_as_help=()
+    block: B.Headlines,
+    per_row: int | None = None,
+    helps: dict[str, str] | None = None,
+    target_as_help=(),
+    key: str = HEADLINES_KEY,
 ) -> None:
     """Headline figures as metrics, ``per_row`` to a row (default: all in one); the target sentence under the
-    value (or, for keys in ``target_as_help``, in the tooltip); two to a row on a phone."""
+    value (or, for keys in ``target_as_help``, in the tooltip); two to a row on a phone. ``key`` names the
+    container (one per page and key; it starts with ``headlines`` so the phone styles find it)."""
     helps = helps or {}
     items = list(block.items)
     per_row = per_row or len(items)
-    with st.container(key=HEADLINES_KEY if per_row == len(items) else None):
+    with st.container(key=key):
         for start in range(0, len(items), per_row):
             row = items[start : start + per_row]
             for col, item in zip(st.columns(per_row), row):

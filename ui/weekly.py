@@ -16,7 +16,7 @@ def counts(weekly: Weekly, lang: str) -> None:
     (deadline slips, stages completed, handovers, projects added and removed): every list has its count (the
     briefing's week block)."""
     helps = {key: t(f"wk_{key}_help", lang) for key in ("recovered", "eased", "cleared")}
-    show_headlines(week_block(weekly, lang), per_row=5, helps=helps)
+    show_headlines(week_block(weekly, lang), per_row=5, helps=helps, key="headlines_week")
 
 
 def _section(title_key: str, table, lang: str) -> None:
