@@ -109,6 +109,21 @@ def _text_cell(value) -> B.Cell:
     return B.Cell(None if text == MISSING else text, text)
 
 
+def _same(text: str) -> B.Cell:
+    """A text cell whose raw value is its text."""
+    return B.Cell(text, text)
+
+
+def _plain(value) -> str:
+    """Workbook text as given, or empty when the cell was blank."""
+    return value if isinstance(value, str) else ""
+
+
+def _reasons_cell(reasons, lang: str, stage: bool = True) -> B.Cell:
+    """Every reason, in full, as one cell."""
+    return _same(joined(reason_texts(reasons, lang, stage), lang))
+
+
 def _days_cell(value) -> B.Cell:
     known = value is not None and not pd.isna(value)
     return B.Cell(int(value) if known else None, f"{int(value):,}" if known else MISSING)
@@ -218,7 +233,7 @@ def weekly_between(previous: pd.DataFrame, current: pd.DataFrame, as_of: dt.date
 
 
 def _who(name, district) -> tuple[B.Cell, B.Cell]:
-    return _text_cell(name), B.Cell(_text(district), _text(district))
+    return _text_cell(name), _same(_text(district))
 
 
 def _level(status, level, lang: str) -> str:
@@ -246,9 +261,7 @@ def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
             _count_cell(r["households_new"]),
             B.Cell(r["status_old"], _level(r["status_old"], r["level_old"], lang)),
             B.Cell(r["status_new"], _level(r["status_new"], r["level_new"], lang)),
-            B.Cell(
-                joined(reason_texts(r["reasons_new"], lang), lang), joined(reason_texts(r["reasons_new"], lang), lang)
-            ),
+            _reasons_cell(r["reasons_new"], lang),
         )
         for _, r in frame.iterrows()
     )
@@ -345,17 +358,12 @@ def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str =
         (
             B.Cell(r["status"], status_text(r["status"], lang)),
             _text_cell(r["name"]),
-            B.Cell(_text(r["district"]), UNNAMED if not isinstance(r["district"], str) else r["district"]),
+            _same(_plain(r["district"]) or UNNAMED),
             _count_cell(r["households"]),
             _date_cell(r["deadline"], lang),
-            B.Cell(
-                r["stage"] if isinstance(r["stage"], str) else "", r["stage"] if isinstance(r["stage"], str) else ""
-            ),
-            B.Cell(
-                joined(reason_texts(r["reasons"], lang, stage=False), lang),
-                joined(reason_texts(r["reasons"], lang, stage=False), lang),
-            ),
-            B.Cell(r["unit"] if isinstance(r["unit"], str) else "", r["unit"] if isinstance(r["unit"], str) else ""),
+            _same(_plain(r["stage"])),
+            _reasons_cell(r["reasons"], lang, stage=False),
+            _same(_plain(r["unit"])),
         )
         for _, r in flagged.iterrows()
     )
@@ -363,8 +371,7 @@ def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str =
 
 
 def _optional(project: pd.Series, column: str) -> str:
-    value = project.get(column)
-    return value.strip() if isinstance(value, str) else ""
+    return _plain(project.get(column)).strip()
 
 
 def project_facts(project: pd.Series, baseline: pd.Series | None, lang: str) -> B.Facts:
@@ -504,7 +511,7 @@ def districts_block(projects: pd.DataFrame, lang: str) -> B.Table:
     )
     keys = [c.key for c in columns]
     rows = tuple(
-        tuple(B.Cell(r[k], str(r[k])) if k == "district" else _cell_for(c.kind, r[k]) for k, c in zip(keys, columns))
+        tuple(_same(str(r[k])) if k == "district" else _cell_for(c.kind, r[k]) for k, c in zip(keys, columns))
         for _, r in table.iterrows()
     )
     return B.Table("districts", columns, rows)
