@@ -24,6 +24,7 @@ ROW_PX, GROUPED_ABOVE = 22, 120
 TALL_ROWS = 20  # a timeline with more rows than this (about 600 px) gets its date axis below the rows too
 DEADLINE_MARK = "triangle-down"  # a project with a deadline but no known start: a pin on the deadline
 BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
+MODEBAR_PX = 36  # right margin: room for the upright toolbar, so it covers neither the legend nor a label
 
 
 def plot_escape(text: object) -> str:
@@ -39,10 +40,12 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         font={"family": FONT, "size": 13},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": MODEBAR_PX, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         plot_bgcolor="white",
         hoverlabel={"font_family": FONT},
+        # The toolbar stands on the right edge, not along the top where the legend lies, so it never covers it.
+        modebar={"orientation": "v"},
     )
     return fig
 
@@ -476,7 +479,7 @@ def stage_timeline(plan: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     fig.update_layout(barmode="overlay")
     height = 170 + STAGE_ROW_PX * max(len(plan), 2)
     _layout(fig, height)
-    fig.update_layout(margin={"t": 90, "b": 40, "r": 20}, legend={"y": 1 + 40 / (height - 130)})
+    fig.update_layout(margin={"t": 90, "b": 40, "r": MODEBAR_PX}, legend={"y": 1 + 40 / (height - 130)})
     return fig
 
 

@@ -308,3 +308,12 @@ def test_a_tall_baseline_timeline_has_date_axes_at_top_and_bottom(rows, tall):
 )
 def test_month_step_gives_a_handful_of_ticks(first, last, step):
     assert month_step(pd.Series([pd.Timestamp(first), pd.NaT, pd.Timestamp(last)])) == step
+
+
+def test_the_toolbar_stands_upright_in_the_right_margin_clear_of_the_legend():
+    from briefing.charts import MODEBAR_PX
+
+    classified = classify(portfolio(12), AS_OF)
+    for figure in (district_bars(by_district(classified), "zh"), timeline(classified, AS_OF, "en")):
+        assert figure.layout.modebar.orientation == "v" and figure.layout.margin.r >= MODEBAR_PX
+        assert figure.layout.legend.orientation == "h" and figure.layout.legend.y >= 1.0  # the legend on top
