@@ -136,8 +136,8 @@ def version_data(engine: Engine, version: V.Version, as_of: dt.date, thresholds:
         as_of=as_of,
         projects=judge_version(engine, version.id, as_of, thresholds),
         stage_dates=stages,
-        regions=regions(version.filename) if version.sample else regions(),
-        target_projects=target_for(version.filename if version.sample else "", as_of.year),
+        regions=regions(),  # published data covers the configured region, as the pages say
+        target_projects=target_for("", as_of.year),
         version=version,
         previous=previous,
         compare_id=compare_id,
