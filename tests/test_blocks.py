@@ -8,14 +8,17 @@ import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from test_browser import CHROMIUM_ARGS, ROOT, _free_port, _require_chromium, _shot, _wait_healthy
 
+from briefing import blocks as B
+from briefing.build import risk_block
 from briefing.source import load_data
 from housing.datasets import DATA_DIR
 from housing.status import OVERDUE, render, urgent_first
+from ui.blocks import risk_cards, table_frame
 
-pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 # Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design.
 OVERFLOW = """() => {
@@ -72,6 +75,7 @@ def _first_red_reasons(lang: str) -> tuple[str, list[str]]:
     return first["name"], [render(r, lang) for r in first["reasons"] if r[0] != "reason_stage"]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_phone_shows_figures_two_a_row_then_cards_with_every_reason(server, browser, lang):
     context, page = _open(browser, f"{server}/?as_of=2026-11-21&lang={lang}", PHONE)
@@ -102,6 +106,7 @@ def test_phone_shows_figures_two_a_row_then_cards_with_every_reason(server, brow
         context.close()
 
 
+@pytest.mark.browser
 def test_desk_shows_the_table_not_the_cards(server, browser):
     context, page = _open(browser, f"{server}/?as_of=2026-11-21", {"width": 1440, "height": 900})
     try:
@@ -110,3 +115,36 @@ def test_desk_shows_the_table_not_the_cards(server, browser):
         assert len({round(b["y"]) for b in boxes}) == 1  # one row of figures
     finally:
         context.close()
+
+
+def _flagged(name: str, households) -> pd.DataFrame:
+    reasons = (("reason_overdue", {"days": 31, "deadline": dt.date(2021, 3, 31)}), ("reason_stage", {"stage_id": None}))
+    return pd.DataFrame(
+        {
+            "status": [OVERDUE],
+            "name": [name],
+            "district": ["章丘区"],
+            "households": [households],
+            "deadline": [pd.Timestamp("2021-03-31")],
+            "stage": ["主体施工"],
+            "reasons": [reasons],
+            "unit": ["区住建局"],
+        }
+    )
+
+
+def test_cards_escape_workbook_text_and_list_every_reason():
+    block = risk_block(_flagged('<img src=x onerror="alert(1)">', 656), "zh")
+    cards = risk_cards(block, {"households": "安置户数", "deadline": "计划交付日期"})
+    assert "<img" not in cards and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in cards
+    assert "安置户数 656" in cards and "计划交付日期 2021年3月31日" in cards and "主体施工" in cards
+    reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
+    assert cards.count("<li>") == len([r for r in reasons.split("；") if r]) >= 1
+
+
+def test_a_blank_figure_is_left_off_the_card_and_the_table_keeps_numbers():
+    block = risk_block(_flagged("西琅沟", None), "zh")
+    assert "安置户数" not in risk_cards(block, {"households": "安置户数"})
+    frame = table_frame(risk_block(_flagged("西琅沟", 1802), "en"))
+    assert frame["Households"].tolist() == [1802] and frame["Status"].tolist() == ["■ Overdue"]
+    assert isinstance(block, B.Table) and block.statuses == (OVERDUE,)

@@ -153,4 +153,11 @@ def risk_cards(block: B.Table, labels: dict[str, str]) -> str:
 
 
 def _labelled(row: tuple[B.Cell, ...], keys: list[str], labels: dict[str, str]) -> tuple[B.Cell, ...]:
-    return tuple(B.Cell(c.value, f"{labels[k]} {c.text}") if k in labels and c.text else c for k, c in zip(keys, row))
+    """Labelled figures (``安置户数 231``); a figure the workbook left blank is left off the card."""
+    return tuple(B.Cell(c.value, _labelled_text(labels.get(k), c)) for k, c in zip(keys, row))
+
+
+def _labelled_text(label: str | None, cell: B.Cell) -> str:
+    if label is None:
+        return cell.text
+    return f"{label} {cell.text}" if cell.value is not None else ""
