@@ -95,7 +95,11 @@ def test_plot_escape(text, shown):
 
 MARKDOWN_FIELDS = {"body", "label", "help", "delta", "options", "content", "captions"}
 PLAIN_OPTIONS = {"Selectbox", "MultiSelect"}  # their options are drawn as plain text, not Markdown
-NOT_MARKDOWN = {"Dataframe", "PlotlyChart", "ArrowTable"}
+NOT_MARKDOWN = {"Dataframe", "PlotlyChart", "ArrowTable", "Html"}  # st.html: checked by ``html_tags`` instead
+# The only tags and attributes the product's own HTML (``ui.blocks`` phone cards and styles) uses: a tag or an
+# attribute from workbook text (``<a href``, ``<img src``, ``onerror=``) would show up as anything else.
+HTML_TAGS = {"style", "div", "h4", "span", "ul", "li"}
+HTML_ATTRIBUTES = {"class", "style"}
 
 
 def _strings(message, plain_options: bool):
@@ -156,7 +160,19 @@ def assert_inert(at: AppTest) -> list[str]:
     assert not live, live
     tags = [s for s in plotly_texts(at) if re.search(r"<\s*(a|img|script)\b", s, re.I)]
     assert not tags, tags
+    assert html_tags(at) <= HTML_TAGS | HTML_ATTRIBUTES
     return [text for _, _, text in texts]
+
+
+def html_tags(at: AppTest) -> set[str]:
+    """Every tag and attribute name in the page's ``st.html`` blocks (their text is HTML, not Markdown)."""
+    bodies = [node.proto.body for node in _nodes(at._tree) if type(getattr(node, "proto", None)).__name__ == "Html"]
+    found: set[str] = set()
+    for body in bodies:
+        for tag, attributes in re.findall(r"<\s*/?\s*([a-zA-Z][\w-]*)([^>]*)>", body):
+            found.add(tag.lower())
+            found |= {a.lower() for a in re.findall(r"([\w-]+)\s*=", attributes)}
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from housing.weekly import Weekly, eased_table, handovers_table, moves_table, sl
 from store.versions import Version
 from ui.changes import project_list
 from ui.context import View
-from ui.tables import project_table, risk_table, rollup_table, status_count_table, status_text, urgent_order
+from ui.tables import project_table, rollup_table, status_count_table, status_text, urgent_order
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')  # not allowed in a file name on Windows or elsewhere
@@ -161,15 +161,6 @@ def _raw(lang: str, **by_key: Iterable) -> dict[str, Iterable]:
 
 
 # --- the pages' tables ------------------------------------------------------------------------------------------
-
-
-def risk_block(flagged: pd.DataFrame, lang: str) -> Table:
-    """The overview's overdue and at-risk projects (already most urgent first)."""
-    kinds = _kinds(lang, col_status=STATUS, col_households=COUNT, col_deadline=DATE)
-    raw = _raw(
-        lang, col_status=flagged["status"], col_households=flagged["households"], col_deadline=flagged["deadline"]
-    )
-    return frame_block("risk", risk_table(flagged, lang), kinds, raw, flagged["status"])
 
 
 def rollup_block(key: str, rollup: pd.DataFrame, lang: str, by: list[str]) -> Table:

@@ -1,4 +1,4 @@
-"""Plotly figures for the overview: household totals per district and the project timeline.
+"""Plotly figures of the dashboard and the briefing: households per district, the project timeline, stages.
 
 Plain functions from data to figure, so they are tested without a browser. Fonts list CJK faces first
 so Chinese renders on projectors and in exported images alike.
@@ -7,6 +7,7 @@ so Chinese renders on projectors and in exported images alike.
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +17,6 @@ from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
-from ui.escape import plot_escape
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WAITING_COLOR = "#BBBBBB"
@@ -24,16 +24,28 @@ ROW_PX, GROUPED_ABOVE = 22, 120
 TALL_ROWS = 20  # a timeline with more rows than this (about 600 px) gets its date axis below the rows too
 DEADLINE_MARK = "triangle-down"  # a project with a deadline but no known start: a pin on the deadline
 BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
+MODEBAR_PX = 36  # right margin: room for the upright toolbar, so it covers neither the legend nor a label
+
+
+def plot_escape(text: object) -> str:
+    """``text`` for a Plotly label, hover or tick: ``<``, ``>`` and ``&`` as entities, so no tag is drawn.
+
+    Plotly turns the entities back into the characters when it draws the text. Workbook names (projects,
+    districts, streets) go through this before they reach a figure.
+    """
+    return "" if text is None else html.escape(str(text), quote=False)
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         font={"family": FONT, "size": 13},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": 10, "r": MODEBAR_PX, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         plot_bgcolor="white",
         hoverlabel={"font_family": FONT},
+        # The toolbar stands on the right edge, not along the top where the legend lies, so it never covers it.
+        modebar={"orientation": "v"},
     )
     return fig
 
@@ -467,7 +479,7 @@ def stage_timeline(plan: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figure:
     fig.update_layout(barmode="overlay")
     height = 170 + STAGE_ROW_PX * max(len(plan), 2)
     _layout(fig, height)
-    fig.update_layout(margin={"t": 90, "b": 40, "r": 20}, legend={"y": 1 + 40 / (height - 130)})
+    fig.update_layout(margin={"t": 90, "b": 40, "r": MODEBAR_PX}, legend={"y": 1 + 40 / (height - 130)})
     return fig
 
 
