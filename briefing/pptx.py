@@ -245,16 +245,23 @@ BOLD_SLACK = 1.15  # bold digits are wider than the measure's regular glyphs
 
 
 def _value_size(item: B.Headline, width: float) -> float:
-    """The value's font size: ``CARD_VALUE_PT``, smaller if the value and its unit would not fit on one line."""
-    inner = width - 0.5
-    wanted = (text_width(item.value, CARD_VALUE_PT) + text_width(f" {item.unit}", CARD_UNIT_PT)) * BOLD_SLACK
-    return CARD_VALUE_PT if wanted <= inner else max(24.0, CARD_VALUE_PT * inner / wanted)
+    """The value's font size: ``CARD_VALUE_PT``, smaller only if the value alone would not fit its card."""
+    wanted = text_width(item.value, CARD_VALUE_PT) * BOLD_SLACK
+    return CARD_VALUE_PT if wanted <= width - 0.5 else max(24.0, CARD_VALUE_PT * (width - 0.5) / wanted)
+
+
+def _unit_inline(item: B.Headline, width: float) -> bool:
+    """Whether the unit fits after the value on its line (else it gets a line of its own, e.g. "households")."""
+    value = text_width(item.value, _value_size(item, width)) * BOLD_SLACK
+    return value + text_width(f" {item.unit}", CARD_UNIT_PT) <= width - 0.5
 
 
 def _card_height(item: B.Headline, width: float) -> float:
     inner = width - 0.4
-    value = _value_size(item, width) * LINE_SPACING / POINTS_PER_INCH
-    height = text_height(item.label, inner, CARD_LABEL_PT) + value + 0.5
+    height = (
+        text_height(item.label, inner, CARD_LABEL_PT) + _value_size(item, width) * LINE_SPACING / POINTS_PER_INCH + 0.5
+    )
+    height += 0.0 if _unit_inline(item, width) else text_height(item.unit, inner, CARD_UNIT_PT)
     height += text_height(item.target, inner, CARD_TARGET_PT) + 0.1 if item.target else 0.0
     return max(height, CARD_MIN_H)
 
@@ -271,10 +278,15 @@ def _card(deck_slide: Any, item: B.Headline, box: tuple[float, float, float, flo
     _margins(frame, 0.2)
     _fill_paragraph(frame.paragraphs[0], item.label, CARD_LABEL_PT, colour=INK)
     value = frame.add_paragraph()
-    size = _value_size(item, box[2])
-    _add_run(value, item.value, size, bold=True, colour=colour)
+    _add_run(value, item.value, _value_size(item, box[2]), bold=True, colour=colour)
     if item.unit:
-        _add_run(value, f" {item.unit}", min(CARD_UNIT_PT, size), colour=colour)
+        inline = _unit_inline(item, box[2])
+        _add_run(
+            value if inline else frame.add_paragraph(),
+            f" {item.unit}" if inline else item.unit,
+            CARD_UNIT_PT,
+            colour=colour,
+        )
     if item.target:
         _fill_paragraph(frame.add_paragraph(), item.target, CARD_TARGET_PT, colour=MUTED)
     for paragraph in frame.paragraphs:
@@ -371,13 +383,20 @@ def _place_chart(deck: _Deck, slide: B.Slide, page: _Page, block: B.Chart) -> _P
     full = _new_page_room(slide)
     width = min(CONTENT_W, full * width_px / height_px)
     page = _ensure_room(deck, slide, page, min(width * height_px / width_px, full * 0.6))
-    width = min(width, page.room * width_px / height_px)
+    width = min(width, (page.room - _notes_after(slide, block)) * width_px / height_px)
     height = width * height_px / width_px
     left = MARGIN + (CONTENT_W - width) / 2
     picture = page.slide.shapes.add_picture(io.BytesIO(png), _emu(left), _emu(page.y), _emu(width), _emu(height))
     picture._element.nvPicPr.cNvPr.set("descr", block.alt)  # alt text for screen readers
     page.y += height + GAP
     return page
+
+
+def _notes_after(slide: B.Slide, block: B.Chart) -> float:
+    """Room for the notes that follow a chart on its slide (a source line, a caveat): the chart leaves it."""
+    following = slide.blocks[slide.blocks.index(block) + 1 :]
+    notes = [b for b in following if isinstance(b, B.Note)]
+    return sum(text_height(note.text, CONTENT_W, BODY_PT) + 0.15 + GAP for note in notes)
 
 
 def _new_page_room(slide: B.Slide) -> float:
