@@ -28,7 +28,7 @@ from fpdf.fonts import FontFace
 
 from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
-from briefing.measure import fit_widths, text_width
+from briefing.measure import Grid, shortest_widths, text_width
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -293,8 +293,9 @@ def _facts(doc: _Doc, block: B.Facts, images: dict[int, bytes]) -> None:
 def _fact(doc: _Doc, label: str, value: str, width: float) -> None:
     doc.set_font(FAMILY, "", BODY_PT)
     doc.set_text_color(_hex(MUTED))
-    label_w = min(doc.get_string_width(f"{label}：") + 1, width / 2)
-    doc.cell(label_w, 7, f"{label}：")
+    label = t("deck_fact_label", doc.briefing.lang, label=label)
+    label_w = min(doc.get_string_width(label) + 1, width / 2)
+    doc.cell(label_w, 7, label)
     doc.set_font(FAMILY, "B", BODY_PT)
     doc.set_text_color(_hex(INK))
     x = doc.get_x()
@@ -362,13 +363,9 @@ def _table(doc: _Doc, block: B.Table, images: dict[int, bytes]) -> None:
 
 
 def _column_widths(block: B.Table) -> tuple[float, ...]:
-    """Short columns as wide as their longest text, long ones (names, reasons) share the rest."""
-    natural = [
-        max([text_width(cell.text, TABLE_PT) for cell in column] + [min(text_width(c.label, TABLE_PT), 1.2)]) * 1.05
-        + 0.15
-        for c, column in zip(block.columns, zip(*block.rows))
-    ]
-    return tuple(fit_widths(natural, [min(n, 0.9) for n in natural], CONTENT_W / MM_PER_INCH))
+    """Short columns as wide as their text, the rest of the width where it saves most height."""
+    rows = [[c.label for c in block.columns]] + [[cell.text for cell in row] for row in block.rows]
+    return tuple(shortest_widths(Grid(rows, TABLE_PT, 0.15), CONTENT_W / MM_PER_INCH))
 
 
 _PLACERS: dict[type, Any] = {

@@ -30,7 +30,7 @@ from pptx.util import Emu, Pt
 
 from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
-from briefing.measure import LINE_SPACING, POINTS_PER_INCH, fit_widths, text_height, text_width
+from briefing.measure import LINE_SPACING, POINTS_PER_INCH, Grid, shortest_widths, text_height, text_width
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -43,11 +43,11 @@ SUBTITLE_H = 0.45
 BODY_BOTTOM = 6.85  # the footer sits below
 FOOTER_TOP, FOOTER_H = 6.95, 0.35
 GAP = 0.2
+TITLE_SMALL_PT = 22
 TITLE_PT, SUBTITLE_PT, BODY_PT, TABLE_PT, FOOTER_PT = 28, 16, 18, 12, 11
 INK, MUTED, RULE, HEADER_FILL = "1F2933", "5F6B7A", "C9D1DB", "1F3A5F"
 NUMERIC = (B.COUNT, B.WAN_M2, B.DAYS)
 CELL_PAD_W, CELL_PAD_H = 0.2, 0.1  # python-pptx's default cell margins (left+right, top+bottom), inches
-WIDTH_SLACK = 1.05  # a short cell (a date, a count) must not wrap because a renderer's glyphs are wider
 TINT = 0.14  # share of a status colour in a row's background
 TITLE_LAYOUT, TITLE_ONLY_LAYOUT = 0, 5  # in python-pptx's default template
 
@@ -130,8 +130,7 @@ def _new_page(deck: _Deck, slide: B.Slide, continued: bool) -> _Page:
     """A fresh deck slide with the briefing slide's title (marked as continued), subtitle, notes, footer."""
     deck_slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[TITLE_ONLY_LAYOUT])
     title = t("deck_continued", deck.lang, title=slide.title) if continued else slide.title
-    _title(deck_slide, title, slide.status)
-    top = TITLE_TOP + TITLE_H + GAP / 2
+    top = TITLE_TOP + _title(deck_slide, title, slide.status) + GAP / 2
     if slide.subtitle:
         _text_box(deck_slide, slide.subtitle, (MARGIN, top, CONTENT_W, SUBTITLE_H), SUBTITLE_PT, colour=MUTED)
         top += SUBTITLE_H
@@ -140,22 +139,31 @@ def _new_page(deck: _Deck, slide: B.Slide, continued: bool) -> _Page:
     return _Page(deck_slide, top + GAP / 2, top + GAP / 2)
 
 
-def _title(deck_slide: Any, text: str, status: str | None) -> None:
-    """Fill the slide's title placeholder; a flagged slide gets its status colour as a bar and text."""
+def _title_size(text: str, width: float) -> tuple[float, float]:
+    """(points, box height in inches): 28 pt on one line, else 22 pt on as many lines as it takes."""
+    if text_height(text, width, TITLE_PT) <= TITLE_PT * LINE_SPACING / POINTS_PER_INCH:
+        return TITLE_PT, TITLE_H
+    return TITLE_SMALL_PT, max(TITLE_H, text_height(text, width, TITLE_SMALL_PT) + 0.1)
+
+
+def _title(deck_slide: Any, text: str, status: str | None) -> float:
+    """Fill the slide's title placeholder (a flagged slide gets its status colour as a bar and text); returns
+    the title's height, which grows for a title too long for one line (a title is never cut)."""
     shape = deck_slide.shapes.title
     left = MARGIN + (0.18 if status else 0.0)
-    _place(shape, (left, TITLE_TOP, SLIDE_W - MARGIN - left, TITLE_H))
+    size, height = _title_size(text, SLIDE_W - MARGIN - left)
+    _place(shape, (left, TITLE_TOP, SLIDE_W - MARGIN - left, height))
     frame = shape.text_frame
     frame.word_wrap, frame.vertical_anchor = True, MSO_ANCHOR.MIDDLE
     _margins(frame, 0.0)
-    size = TITLE_PT if text_width(text, TITLE_PT) <= SLIDE_W - MARGIN - left else 22
     _fill_paragraph(frame.paragraphs[0], text, size, bold=True, colour=STATUS_COLORS.get(status or "", INK))
     frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     if status:
-        bar = deck_slide.shapes.add_shape(1, _emu(MARGIN), _emu(TITLE_TOP + 0.1), _emu(0.08), _emu(TITLE_H - 0.2))
+        bar = deck_slide.shapes.add_shape(1, _emu(MARGIN), _emu(TITLE_TOP + 0.1), _emu(0.08), _emu(height - 0.2))
         bar.fill.solid()
         bar.fill.fore_color.rgb = _rgb(STATUS_COLORS[status])
         bar.line.fill.background()
+    return height
 
 
 def _title_slide(deck: _Deck, slide: B.Slide) -> None:
@@ -317,7 +325,7 @@ def _place_facts(deck: _Deck, slide: B.Slide, page: _Page, block: B.Facts) -> _P
     for i, column in enumerate(columns):
         if column:
             box = page.slide.shapes.add_textbox(*(_emu(v) for v in (MARGIN + i * (width + GAP), page.y, width, height)))
-            _facts_text(box.text_frame, column)
+            _facts_text(box.text_frame, column, deck.lang)
     page.y += height + GAP
     return page
 
@@ -326,11 +334,11 @@ def _facts_height(items: Sequence[tuple[str, str]], width: float) -> float:
     return sum(text_height(f"{label}：{value}", width - 0.2, FACT_PT) + 0.06 for label, value in items)
 
 
-def _facts_text(frame: Any, items: Sequence[tuple[str, str]]) -> None:
+def _facts_text(frame: Any, items: Sequence[tuple[str, str]], lang: str) -> None:
     frame.word_wrap = True
     for i, (label, value) in enumerate(items):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        _add_run(paragraph, f"{label}：", FACT_PT, colour=MUTED)
+        _add_run(paragraph, t("deck_fact_label", lang, label=label), FACT_PT, colour=MUTED)
         _add_run(paragraph, value, FACT_PT, bold=True, colour=INK)
         paragraph.space_after = Pt(4)
 
@@ -400,7 +408,9 @@ def _notes_after(slide: B.Slide, block: B.Chart) -> float:
 
 
 def _new_page_room(slide: B.Slide) -> float:
-    top = TITLE_TOP + TITLE_H + GAP + (SUBTITLE_H if slide.subtitle else 0.0)
+    """The height a fresh (continuation) slide offers below its title."""
+    title = _title_size(t("deck_continued", "zh", title=slide.title), SLIDE_W - 2 * MARGIN - 0.18)[1]
+    top = TITLE_TOP + title + GAP + (SUBTITLE_H if slide.subtitle else 0.0)
     return BODY_BOTTOM - top
 
 
@@ -412,7 +422,7 @@ def _place_table(deck: _Deck, slide: B.Slide, page: _Page, block: B.Table) -> _P
     if not block.rows:
         return _place_note(deck, slide, page, B.Note(block.empty or t("deck_table_empty", deck.lang)))
     widths = _column_widths(block)
-    header = _row_height([c.label for c in block.columns], widths)
+    header = _row_height([c.label for c in block.columns], widths, bold=True)
     heights = [_row_height([cell.text for cell in row], widths) for row in block.rows]
     start = 0
     while start < len(block.rows):
@@ -436,19 +446,14 @@ def _rows_fitting(heights: Sequence[float], start: int, room: float) -> int:
 
 
 def _column_widths(block: B.Table) -> list[float]:
-    """Widths filling the slide: short columns as wide as their longest text, long ones share the rest."""
-    natural = [
-        max([text_width(cell.text, TABLE_PT) for cell in column] + [min(text_width(c.label, TABLE_PT), 1.6)])
-        * WIDTH_SLACK
-        + CELL_PAD_W
-        for c, column in zip(block.columns, zip(*block.rows))
-    ]
-    minimum = [min(n, 1.1) for n in natural]
-    return fit_widths(natural, minimum, CONTENT_W)
+    """Widths filling the slide: short columns as wide as their text, the rest where it saves most height."""
+    rows = [[c.label for c in block.columns]] + [[cell.text for cell in row] for row in block.rows]
+    return shortest_widths(Grid(rows, TABLE_PT, CELL_PAD_W), CONTENT_W)
 
 
-def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
-    return max(text_height(text, w - CELL_PAD_W, TABLE_PT) for text, w in zip(texts, widths)) + CELL_PAD_H + 0.02
+def _row_height(texts: Sequence[str], widths: Sequence[float], bold: bool = False) -> float:
+    tallest = max(text_height(text, w - CELL_PAD_W, TABLE_PT, bold) for text, w in zip(texts, widths))
+    return tallest + CELL_PAD_H + 0.02
 
 
 def _table_shape(

@@ -122,10 +122,10 @@ def test_nothing_runs_off_the_slide(rendered):
 
 
 def test_every_run_names_the_east_asian_and_latin_face(rendered):
-    _, prs = rendered
+    briefing, prs = rendered
     parts = [slide.element for slide in prs.slides] + [slide.notes_slide.element for slide in prs.slides]
     runs = [run for part in parts for run in part.iter(qn("a:r"), qn("a:fld"))]
-    assert any(CJK.search(run.findtext(qn("a:t")) or "") for run in runs)
+    assert any(CJK.search(run.findtext(qn("a:t")) or "") for run in runs) == (briefing.lang == "zh")
     for run in runs:
         rpr = run.find(qn("a:rPr"))
         assert rpr is not None, run.findtext(qn("a:t"))
