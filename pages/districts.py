@@ -8,11 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from housing.fmt import fmt_date, fmt_int, fmt_wan
+from briefing.build import place_headline_block
+from briefing.charts import households_bars
+from housing.fmt import fmt_date
 from housing.i18n import t
-from housing.rollup import has_streets, kpis, names_in, projects_in, rollup_by
+from housing.rollup import has_streets, names_in, projects_in, rollup_by
 from housing.rules import at_risk_help
-from ui.charts import households_bars
+from ui.blocks import phone_layout, show_headlines
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.escape import md_escape, md_t
@@ -81,23 +83,10 @@ def pickers(view: View, place: Place) -> None:
 
 
 def headline(projects: pd.DataFrame, view: View) -> None:
-    """The KPI row: projects, households, waiting, handed over, floor area, overdue, at risk."""
-    lang = view.lang
-    k = kpis(projects, view.as_of)
-    cols = st.columns(7)
-    cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
-    cols[1].metric(t("kpi_households", lang), fmt_int(k.households))
-    cols[2].metric(t("dd_kpi_waiting", lang), fmt_int(k.waiting_households))
-    cols[3].metric(
-        t("dd_kpi_done", lang),
-        fmt_int(k.done_households),
-        t("dd_kpi_done_projects", lang, count=fmt_int(k.done_projects)),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[4].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
-    cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
+    """The KPI row: projects, households, waiting, handed over, floor area, overdue, at risk (the briefing's
+    place block)."""
+    block = place_headline_block(projects, view.as_of, view.lang)
+    show_headlines(block, helps={"at_risk": at_risk_help(view.thresholds, view.lang)})
 
 
 def children(projects: pd.DataFrame, column: str, lang: str) -> None:
@@ -147,6 +136,7 @@ def level(view: View, place: Place) -> None:
 
 
 view = current_view()
+phone_layout()
 place, unknown = current_place(view.classified)
 st.title(md_t("dd_title", view.lang, place=place_name(place, view.region(), view.lang)))
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
+from briefing.build import districts_block, districts_chart, headline_block, risk_block
+from briefing.charts import GROUPED_ABOVE, timeline, timeline_frame
+from housing.fmt import fmt_date, fmt_datetime
 from housing.i18n import t
-from housing.rollup import UNNAMED, by_district, by_street, kpis
+from housing.rollup import UNNAMED, by_street
 from housing.rules import at_risk_help
 from housing.settings import get_setting
 from housing.status import urgent_first
 from store import history as H
-from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
+from ui.blocks import (
+    CARDS_KEY,
+    TABLE_KEY,
+    phone_layout,
+    risk_cards,
+    show_headlines,
+    status_styled,
+    table_columns,
+    table_frame,
+)
 from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, weekly_for
 from ui.drill import district_link
 from ui.escape import md_t
 from ui.links import project_link
-from ui.tables import issues_table, number_columns, risk_columns, risk_table, rollup_table, style_status
+from ui.tables import issues_table, number_columns, rollup_table
 from ui.urls import link_column
 from ui.weekly import counts
 
@@ -42,41 +53,10 @@ def data_banner(view: View) -> None:
 
 
 def headline(view: View) -> None:
-    """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk."""
-    lang = view.lang
-    k = kpis(view.projects, view.as_of, view.source.target_for(view.as_of.year))
-    rate = k.investment_rate  # only when the workbook gives investment figures
-    cols = st.columns(7 if rate is None else 8)
-    cols[0].metric(t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects)))
-    cols[1].metric(
-        t("kpi_households", lang),
-        fmt_int(k.households),
-        t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[2].metric(t("kpi_area", lang), fmt_wan(k.floor_area_m2))
-    cols[3].metric(
-        t("kpi_done", lang),
-        t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
-        t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[4].metric(
-        t("kpi_year", lang, year=k.year),
-        t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
-        t("kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[5].metric(t("kpi_overdue", lang), fmt_int(k.overdue))
-    cols[6].metric(t("kpi_at_risk", lang), fmt_int(k.at_risk), help=at_risk_help(view.thresholds, lang))
-    if rate is not None:
-        help_text = t(
-            "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
-        )
-        cols[7].metric(t("kpi_investment_rate", lang), f"{rate:.1f}%", help=help_text)
+    """The KPI row: projects, households, floor area, handed over, the year's target, overdue, at risk (the
+    briefing's headline block)."""
+    block = headline_block(view.projects, view.as_of, view.source.target_for(view.as_of.year), view.lang)
+    show_headlines(block, helps={"at_risk": at_risk_help(view.thresholds, view.lang)}, target_as_help=("investment",))
 
 
 def week_section(view: View) -> None:
@@ -94,42 +74,49 @@ def week_section(view: View) -> None:
 
 
 def at_risk(view: View) -> None:
-    """Every overdue or at-risk project with its reasons, most urgent first."""
-    st.subheader(t("sec_risk", view.lang))
+    """Every overdue or at-risk project with its reasons, most urgent first: a table on a desk, cards on a
+    phone (both from the briefing's risk block)."""
+    lang = view.lang
+    st.subheader(t("sec_risk", lang))
     flagged = urgent_first(view.projects)
     if flagged.empty:
-        st.success(t("empty_risk", view.lang, date=fmt_date(view.as_of, view.lang)))
+        st.success(t("empty_risk", lang, date=fmt_date(view.as_of, lang)))
         return
-    table = risk_table(flagged, view.lang)
-    name = t("col_name", view.lang)
+    block = risk_block(flagged, lang)
+    table = table_frame(block)
+    name = t("col_name", lang)
     table[name] = [project_link(d, n) for d, n in zip(flagged["district"], flagged["name"])]
-    st.dataframe(
-        style_status(table, view.lang),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
-        column_config=risk_columns(view.lang) | {name: link_column(name, "name")},
-    )
+    with st.container(key=TABLE_KEY):
+        st.dataframe(
+            status_styled(table, block),
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
+            column_config=table_columns(block) | {name: link_column(name, "name")},
+        )
+    labels = {"households": t("col_households", lang), "deadline": t("col_deadline", lang)}
+    with st.container(key=CARDS_KEY):
+        st.html(risk_cards(block, labels))
 
 
 def districts_section(view: View) -> None:
     """Households per district as bars and a table; pick a district to see its streets and towns."""
     lang = view.lang
     st.subheader(t("sec_districts", lang))
-    districts = by_district(view.projects)
-    st.plotly_chart(district_bars(districts, lang), width="stretch", config=PLOTLY_CONFIG)
-    table = rollup_table(districts, lang, ["district"])
+    st.plotly_chart(districts_chart(view.projects, lang).figure, width="stretch", config=PLOTLY_CONFIG)
+    block = districts_block(view.projects, lang)
+    table = table_frame(block)
     label = t("col_district", lang)
-    table[label] = [district_link(d) for d in districts["district"]]  # each district opens its drill-down
+    table[label] = [district_link(row[0].value) for row in block.rows]  # each district opens its drill-down
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
-        column_config=number_columns(lang) | {label: link_column(label, "district")},
+        column_config=table_columns(block) | {label: link_column(label, "district")},
     )
     picked = st.selectbox(
         t("pick_district", lang),
-        districts["district"],
+        [row[0].value for row in block.rows],
         index=None,
         key="ov_street_district",
         placeholder=t("street_hint", lang),
@@ -168,6 +155,7 @@ def load_notes(view: View) -> None:
 
 
 view = current_view()
+phone_layout()
 st.title(md_t("page_title", view.lang, region=view.region()))  # a district chosen in the sidebar
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 data_banner(view)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from housing.fmt import fmt_date, fmt_int
-from housing.i18n import status_label, t
-from housing.rollup import UNNAMED
-from housing.status import STATUS_COLORS, STATUS_ICONS, STATUSES, render
+from briefing.build import joined, reason_texts, status_text  # noqa: F401  (status_text re-exported)
+from housing.fmt import fmt_date
+from housing.i18n import t
+from housing.status import STATUS_COLORS, STATUSES
 from loaders.issues import Issue
-
-
-def status_text(status: str, lang: str) -> str:
-    """``■ 已逾期``: icon and label, so the status never rests on colour alone."""
-    return f"{STATUS_ICONS[status]} {status_label(status, lang)}"
 
 
 def rollup_table(rollup: pd.DataFrame, lang: str, by: list[str]) -> pd.DataFrame:
@@ -94,33 +89,9 @@ def project_columns(lang: str) -> dict:
     }
 
 
-def risk_table(flagged: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Overdue and at-risk projects, most urgent first, with every reason in words."""
-    return pd.DataFrame(
-        {
-            t("col_status", lang): [status_text(s, lang) for s in flagged["status"]],
-            t("col_name", lang): flagged["name"].tolist(),
-            t("col_district", lang): flagged["district"].fillna(UNNAMED).tolist(),
-            t("col_households", lang): [fmt_int(h) or UNNAMED for h in flagged["households"]],
-            t("col_deadline", lang): [fmt_date(d, lang) for d in flagged["deadline"]],
-            t("col_stage", lang): flagged["stage"].fillna("").tolist(),
-            t("col_reasons", lang): [_joined(rs, lang) for rs in flagged["reasons"]],
-            t("col_unit", lang): flagged["unit"].fillna("").tolist(),
-        }
-    )
-
-
-def risk_columns(lang: str) -> dict:
-    """Column widths for the at-risk table: the reasons get the room."""
-    return {
-        t("col_reasons", lang): st.column_config.TextColumn(width="large"),
-        t("col_households", lang): st.column_config.TextColumn(width="small"),
-    }
-
-
 def _joined(reasons, lang: str) -> str:
     """Every reason but the stage (which has its own column), as one sentence."""
-    return ("；" if lang == "zh" else "; ").join(render(r, lang) for r in reasons if r[0] != "reason_stage")
+    return joined(reason_texts(reasons, lang, stage=False), lang)
 
 
 def style_status(frame: pd.DataFrame, lang: str):

@@ -4,33 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.fmt import fmt_int
+from briefing.build import week_block
 from housing.i18n import t
 from housing.weekly import Weekly, eased_table, handovers_table, moves_table, slips_table, stages_table
+from ui.blocks import show_headlines
 from ui.changes import project_list
 
 
 def counts(weekly: Weekly, lang: str) -> None:
     """Judgements (turned red / yellow, recovered, eased by a later deadline, eased otherwise), then facts
-    (deadline slips, stages completed, handovers, projects added and removed): every list has its count."""
-    judged = st.columns(5)
-    judged[0].metric(t("wk_turned_red", lang), fmt_int(len(weekly.turned_red)))
-    judged[1].metric(t("wk_turned_yellow", lang), fmt_int(len(weekly.turned_yellow)))
-    judged[2].metric(t("wk_recovered", lang), fmt_int(len(weekly.recovered)), help=t("wk_recovered_help", lang))
-    judged[3].metric(t("wk_eased", lang), fmt_int(len(weekly.eased)), help=t("wk_eased_help", lang))
-    judged[4].metric(t("wk_cleared", lang), fmt_int(len(weekly.cleared)), help=t("wk_cleared_help", lang))
-    facts = st.columns(5)
-    facts[0].metric(t("wk_slips", lang), fmt_int(len(weekly.slips)))
-    facts[1].metric(t("wk_stages", lang), fmt_int(len(weekly.stages_completed)))
-    facts[2].metric(
-        t("wk_handed_over", lang),
-        fmt_int(len(weekly.handed_over)),
-        t("kpi_households_unit", lang, households=fmt_int(weekly.handed_over_households)),
-        delta_color="off",
-        delta_arrow="off",
-    )
-    facts[3].metric(t("chg_added", lang), fmt_int(len(weekly.changes.added)))
-    facts[4].metric(t("chg_removed", lang), fmt_int(len(weekly.changes.removed)))
+    (deadline slips, stages completed, handovers, projects added and removed): every list has its count (the
+    briefing's week block)."""
+    helps = {key: t(f"wk_{key}_help", lang) for key in ("recovered", "eased", "cleared")}
+    show_headlines(week_block(weekly, lang), per_row=5, helps=helps, key="headlines_week")
 
 
 def _section(title_key: str, table, lang: str) -> None:

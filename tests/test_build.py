@@ -1,0 +1,219 @@
+"""briefing.build: the meeting briefing for the bundled samples and published versions, at several dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+import pandas as pd
+import pytest
+
+from briefing import blocks as B
+from briefing.build import BriefingData, build_briefing, headline_block, status_text, week_block, weekly_between
+from briefing.source import load_data, version_data
+from housing.datasets import DATA_DIR
+from housing.fmt import fmt_int, fmt_wan
+from housing.rollup import kpis
+from housing.status import AT_RISK, OVERDUE, render, urgent_first
+from loaders import load_workbook
+from store import versions as V
+
+PORTFOLIO, ZHANGQIU = "sample_portfolio.xlsx", "sample_zhangqiu_2021.xlsx"
+# (workbook, as-of date, the overview's headline figures there: projects, households, 万㎡, overdue, at risk)
+CASES = [
+    (
+        PORTFOLIO,
+        "2026-11-21",
+        {"projects": "56个", "households": "67,650", "area": "959.95", "overdue": "7", "at_risk": "26"},
+    ),
+    (
+        ZHANGQIU,
+        "2021-05-01",
+        {"projects": "8个", "households": "7,253", "area": "264.83", "overdue": "5", "at_risk": "1"},
+    ),
+    (ZHANGQIU, "2021-03-01", {"projects": "8个", "households": "7,253", "area": "264.83"}),
+    (PORTFOLIO, "2024-06-30", {"projects": "56个", "households": "67,650", "area": "959.95"}),
+]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@functools.cache
+def data_for(file: str, as_of: str) -> BriefingData:
+    return load_data(str(DATA_DIR / file), dt.date.fromisoformat(as_of))
+
+
+@functools.cache
+def briefing(file: str, as_of: str, lang: str, districts=(), sections=B.SECTIONS) -> B.Briefing:
+    return build_briefing(data_for(file, as_of), lang, districts, sections)
+
+
+def section(b: B.Briefing, key: str) -> B.Section:
+    return next(s for s in b.sections if s.key == key)
+
+
+def headlines(b: B.Briefing) -> dict[str, str]:
+    block = section(b, B.HEADLINE).slides[0].blocks[0]
+    assert isinstance(block, B.Headlines)
+    return {h.key: h.value for h in block.items}
+
+
+def blocks_of(slides, kind) -> list:
+    return [block for slide in slides for block in slide.blocks if isinstance(block, kind)]
+
+
+@pytest.mark.parametrize(("file", "as_of", "expected"), CASES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headline_figures_are_the_overviews(file, as_of, expected, lang):
+    data, b = data_for(file, as_of), briefing(file, as_of, lang)
+    k = kpis(data.projects, data.as_of, data.target_projects)
+    shown = headlines(b)
+    assert shown["households"] == fmt_int(k.households) and shown["area"] == fmt_wan(k.floor_area_m2)
+    assert shown["overdue"] == fmt_int(k.overdue) and shown["at_risk"] == fmt_int(k.at_risk)
+    if lang == "zh":
+        assert {key: shown[key] for key in expected} == expected
+
+
+def test_the_published_target_is_the_year_headline():
+    assert headlines(briefing(ZHANGQIU, "2021-05-01", "zh"))["year"] == "0 / 15个"  # 15 projects in 2021
+
+
+@pytest.mark.parametrize(("file", "as_of", "expected"), CASES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_slide_per_red_project_with_every_reason_in_full(file, as_of, expected, lang):
+    data, b = data_for(file, as_of), briefing(file, as_of, lang)
+    red = urgent_first(data.projects)
+    red = red[red["status"] == OVERDUE]
+    slides = section(b, B.RED).slides
+    if red.empty:
+        assert [s.key for s in slides] == ["red-none"] and isinstance(slides[0].blocks[0], B.Note)
+        return
+    assert [s.title for s in slides] == red["name"].tolist()
+    assert all(s.status == OVERDUE for s in slides)
+    for slide, (_, project) in zip(slides, red.iterrows()):
+        reasons = blocks_of([slide], B.Reasons)[0].items
+        assert reasons == tuple(render(r, lang) for r in project["reasons"]) and reasons
+        assert all(r in slide.notes for r in reasons)  # speaker notes carry them too
+        assert not any(r.endswith(("…", "...")) for r in reasons)
+        facts = dict(blocks_of([slide], B.Facts)[0].items)
+        assert fmt_int(project["households"]) in facts.values()
+        assert any(isinstance(x, B.Chart | B.Note) for x in slide.blocks)  # stage timeline, or why there is none
+
+
+@pytest.mark.parametrize(("file", "as_of", "expected"), CASES)
+def test_yellow_table_rows_are_the_at_risk_projects(file, as_of, expected):
+    data, b = data_for(file, as_of), briefing(file, as_of, "zh")
+    at_risk = urgent_first(data.projects)
+    at_risk = at_risk[at_risk["status"] == AT_RISK]
+    tables = blocks_of(section(b, B.YELLOW).slides, B.Table)
+    if at_risk.empty:
+        assert not tables and blocks_of(section(b, B.YELLOW).slides, B.Note)
+        return
+    (table,) = tables
+    names = [row[[c.key for c in table.columns].index("name")].text for row in table.rows]
+    assert names == at_risk["name"].tolist()
+    assert set(table.statuses) == {AT_RISK}
+    reasons = [row[[c.key for c in table.columns].index("reasons")].text for row in table.rows]
+    for text, (_, project) in zip(reasons, at_risk.iterrows()):
+        assert all(render(r, "zh") in text for r in project["reasons"] if r[0] != "reason_stage")
+
+
+def test_the_sequence_and_the_title():
+    b = briefing(ZHANGQIU, "2021-05-01", "zh")
+    assert [s.key for s in b.sections] == ["title", *B.SECTIONS]
+    assert b.title == "章丘区安置房交付调度会" and b.region == "章丘区"
+    assert "2021年5月1日" in b.footer and "sample_zhangqiu_2021.xlsx" in b.version
+    assert isinstance(section(b, B.TIMELINE).slides[0].blocks[0], B.Chart)
+    districts = blocks_of(section(b, B.DISTRICTS).slides, B.Table)[0]
+    assert sum(row[2].value for row in districts.rows) == 7253  # households per district add up
+
+
+def test_english_briefing_has_english_chrome():
+    b = briefing(PORTFOLIO, "2026-11-21", "en")
+    assert b.title == "Jinan: resettlement housing progress meeting"
+    assert [s.title for s in b.sections[1:]] == [
+        "Overall",
+        "What changed this week",
+        "Overdue projects",
+        "At-risk projects",
+        "Households by district",
+        "Project timeline",
+    ]
+    labels = [h.label for h in blocks_of(section(b, B.HEADLINE).slides, B.Headlines)[0].items]
+    assert not any(CJK.search(label) for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("districts", "region"),
+    [(("章丘区",), "章丘区"), (("历城区", "章丘区"), "济南市"), (("没有这个区",), "没有这个区")],
+)
+def test_district_filter_narrows_every_section(districts, region):
+    data, b = data_for(PORTFOLIO, "2026-11-21"), briefing(PORTFOLIO, "2026-11-21", "zh", districts)
+    inside = data.projects[data.projects["district"].isin(districts)]
+    assert b.region == region and b.districts == districts
+    if inside.empty:
+        assert all(isinstance(s.blocks[0], B.Note) for key in (B.HEADLINE, B.DISTRICTS) for s in section(b, key).slides)
+        return
+    assert headlines(b)["households"] == fmt_int(inside["households"].sum())
+    red = {s.title for s in section(b, B.RED).slides if s.status == OVERDUE}
+    assert red == set(inside.loc[inside["status"] == OVERDUE, "name"])
+    table = blocks_of(section(b, B.DISTRICTS).slides, B.Table)[0]
+    assert {row[0].text for row in table.rows} == set(districts)
+
+
+@pytest.mark.parametrize(
+    "sections", [(B.RED,), (B.TIMELINE, B.HEADLINE), (), (B.CHANGES, B.YELLOW, B.DISTRICTS)], ids=str
+)
+def test_section_selection_keeps_the_meetings_order(sections):
+    b = briefing(ZHANGQIU, "2021-05-01", "zh", (), sections)
+    assert [s.key for s in b.sections] == ["title", *(k for k in B.SECTIONS if k in sections)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_empty_cases_say_so(lang):
+    b = briefing(ZHANGQIU, "2020-01-01", lang)  # nothing is due yet: no red project
+    red = section(b, B.RED).slides
+    assert [s.key for s in red] == ["red-none"] and isinstance(red[0].blocks[0], B.Note)
+    changes = section(b, B.CHANGES).slides  # a workbook has no earlier version
+    assert len(changes) == 1 and isinstance(changes[0].blocks[0], B.Note) and changes[0].blocks[0].text
+    assert all(slide.blocks for slide in b.slides())  # no empty slide anywhere
+
+
+def test_status_text_never_rests_on_colour_alone():
+    assert status_text(OVERDUE, "zh").endswith("已逾期") and status_text(OVERDUE, "en").endswith("Overdue")
+
+
+def _publish(engine, projects, stages, day: str, name: str) -> V.Version:
+    at = dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
+    return V.publish(engine, projects, content=name.encode(), filename=name, uploader="测试", stage_dates=stages, at=at)
+
+
+def test_published_versions_give_the_weeks_changes(engine):
+    result = load_workbook(DATA_DIR / ZHANGQIU)
+    first = _publish(engine, result.projects, result.stage_dates, "2021-04-20T02:00:00", "week16.xlsx")
+    later = result.projects.copy()
+    later.loc[later.index[0], "deadline"] = later["deadline"].iloc[0] + pd.Timedelta(days=30)  # a slip
+    later = later.drop(index=later.index[-1])  # a project removed
+    second = _publish(engine, later, result.stage_dates, "2021-04-30T08:05:00", "week17.xlsx")
+    as_of = dt.date(2021, 5, 1)
+    data = version_data(engine, V.get_version(engine, second.id), as_of)
+    assert data.compare_id == first.id and data.previous is not None
+    b = build_briefing(data, "zh")
+    assert "第 2 版" in b.version and "2021年4月30日 16:05" in b.version  # upload time in Beijing time
+    counts = {h.key: h.value for h in blocks_of(section(b, B.CHANGES).slides, B.Headlines)[0].items}
+    expected = week_block(weekly_between(data.previous, data.projects, as_of), "zh")
+    assert counts == {h.key: h.value for h in expected.items}
+    assert counts["slips"] == "1" and counts["removed"] == "1"
+    tables = {t.key: t for t in blocks_of(section(b, B.CHANGES).slides, B.Table)}
+    assert tables["slips"].rows[0][4].value == 30 and len(tables["removed"].rows) == 1
+    assert headlines(b) == {h.key: h.value for h in headline_block(data.projects, as_of, 0, "zh").items}
+
+
+def test_a_single_published_version_has_no_week_to_compare(engine):
+    result = load_workbook(DATA_DIR / ZHANGQIU)
+    only = _publish(engine, result.projects, result.stage_dates, "2021-04-30T08:05:00", "week17.xlsx")
+    b = build_briefing(version_data(engine, only, dt.date(2021, 5, 1)), "en")
+    (slide,) = section(b, B.CHANGES).slides
+    assert slide.blocks == (
+        B.Note("Version 1 is the first published version; there is no earlier version to compare with yet."),
+    )

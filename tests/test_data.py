@@ -1,0 +1,52 @@
+"""ui.data.briefing_for: the page-side briefing, built from the same cached pieces the pages show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefing import blocks as B
+from housing.rollup import filter_projects
+from ui.context import View
+from ui.data import briefing_for, judged, load_source, rule_thresholds
+
+
+def run(dataset: str, as_of: str, lang: str, districts: tuple = (), sections: tuple = ("headline", "red", "changes")):
+    """The view a page would get for ``dataset`` at ``as_of`` (no sidebar filters but ``districts``), and the
+    briefing ``briefing_for`` gives for it, with whether a second call came from the cache.
+
+    Called outside a Streamlit run: ``st.cache_data`` then keeps its entries in memory, as it does in a run."""
+    day = dt.date.fromisoformat(as_of)
+    source, result = load_source(dataset, None)
+    thresholds = rule_thresholds()
+    classified = judged(source, result, day, thresholds)
+    projects = filter_projects(classified, list(districts), [])
+    view = View(lang, day, source, result, classified, projects, districts, thresholds)
+    first = briefing_for(view, districts, sections)
+    assert isinstance(first, B.Briefing)
+    return first, briefing_for(view, districts, sections) == first
+
+
+def test_the_published_sample_as_the_overview_shows_it():
+    briefing, cached = run("published", "2026-11-21", "zh")
+    assert cached and [s.key for s in briefing.sections] == ["title", "headline", "changes", "red"]
+    figures = {h.key: h.value for h in briefing.sections[1].slides[0].blocks[0].items}
+    # the overview's figures for the seeded sample (tests/test_app.py)
+    assert figures == {
+        "projects": "56个",
+        "households": "67,650",
+        "area": "959.95",
+        "done": "17个",
+        "year": "3 / 14个",
+        "overdue": "7",
+        "at_risk": "26",
+    }
+    assert briefing.version.startswith("第 1 版") and len(briefing.sections[3].slides) == 7
+    assert briefing.sections[2].slides[0].blocks[0].text.startswith("第 1 版是第一个")  # nothing to compare yet
+
+
+def test_a_bundled_sample_with_a_district():
+    briefing, _ = run("zhangqiu_2021", "2021-05-01", "en", ("章丘区",))
+    assert briefing.region == "章丘区" and briefing.districts == ("章丘区",)
+    figures = {h.key: h.value for h in briefing.sections[1].slides[0].blocks[0].items}
+    assert figures["households"] == "7,253" and figures["year"] == "0 / 15"
+    assert "sample_zhangqiu_2021.xlsx" in briefing.version

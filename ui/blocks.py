@@ -1,0 +1,156 @@
+"""Briefing blocks drawn on the dashboard pages, so a page's figures and the briefing's have one source.
+
+The pages build their headline figures, risk list, week counts and district table with the briefing's block
+functions (``briefing.build``) and draw them here: ``show_headlines`` as metrics (two per row on a phone),
+``table_frame`` / ``table_columns`` as a data frame, ``risk_cards`` as readable cards for a phone. ``PHONE_CSS``
+switches between the table and the cards by screen width, so nothing scrolls sideways at 390 px.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import streamlit as st
+
+from briefing import blocks as B
+from housing.status import STATUS_COLORS
+
+PHONE_PX = 640  # below this width Streamlit stacks columns: the phone layout takes over
+HEADLINES_KEY, CARDS_KEY, TABLE_KEY = "headlines", "risk_cards", "risk_table"
+REASON_SEPARATORS = re.compile("；|; ")  # ``briefing.build.joined``: one list item per reason on a card
+
+# Headline columns wrap two to a row, the risk table gives way to cards, chart toolbars stay off the legends.
+PHONE_CSS = f"""
+<style>
+.st-key-{CARDS_KEY} {{ display: none; }}
+.bf-cards {{ display: flex; flex-direction: column; gap: 0.6rem; }}
+.bf-card {{ border: 1px solid #DDDDDD; border-left: 6px solid var(--bf-status); border-radius: 6px;
+  padding: 0.5rem 0.75rem; overflow-wrap: anywhere; }}
+.bf-card h4 {{ margin: 0 0 0.15rem 0; padding: 0; font-size: 1.05rem; line-height: 1.35; }}
+.bf-card .bf-status {{ display: inline-block; background: var(--bf-status); color: white; border-radius: 4px;
+  padding: 0 0.45rem; font-size: 0.85rem; margin-right: 0.35rem; }}
+.bf-card .bf-meta {{ color: #444444; font-size: 0.9rem; margin: 0.1rem 0 0.3rem 0; }}
+.bf-card ul {{ margin: 0; padding-left: 1.1rem; }}
+.bf-card li {{ font-size: 0.92rem; line-height: 1.45; white-space: normal; }}
+@media (max-width: {PHONE_PX}px) {{
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
+    gap: 0.5rem 1rem; }}
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stColumn"] {{ flex: 1 1 calc(50% - 0.5rem) !important;
+    width: calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; }}
+  [class*="st-key-{HEADLINES_KEY}"] [data-testid="stMetricValue"] {{ font-size: 1.5rem; }}
+  [data-testid="stMain"] h1 {{ font-size: 1.9rem; }}
+  .st-key-{CARDS_KEY} {{ display: block; }}
+  .st-key-{TABLE_KEY} {{ display: none; }}
+  .modebar-container, [data-testid="stElementToolbar"] {{ display: none !important; }}
+}}
+</style>
+"""
+
+
+def phone_layout() -> None:
+    """Add the phone layout's styles to the page (once per page run)."""
+    st.html(PHONE_CSS)
+
+
+def show_headlines(
+    block: B.Headlines,
+    per_row: int | None = None,
+    helps: dict[str, str] | None = None,
+    target_as_help=(),
+    key: str = HEADLINES_KEY,
+) -> None:
+    """Headline figures as metrics, ``per_row`` to a row (default: all in one); the target sentence under the
+    value (or, for keys in ``target_as_help``, in the tooltip); two to a row on a phone. ``key`` names the
+    container (one per page and key; it starts with ``headlines`` so the phone styles find it)."""
+    helps = helps or {}
+    items = list(block.items)
+    per_row = per_row or len(items)
+    with st.container(key=key):
+        for start in range(0, len(items), per_row):
+            row = items[start : start + per_row]
+            for col, item in zip(st.columns(per_row), row):
+                in_help = item.key in target_as_help
+                col.metric(
+                    item.label,
+                    item.value,
+                    None if in_help else (item.target or None),
+                    delta_color="off",
+                    delta_arrow="off",
+                    help=item.target if in_help else helps.get(item.key),
+                )
+
+
+def _shown(cell: B.Cell, kind: str):
+    """What a data frame cell holds: numbers as numbers (sortable, formatted by the column), the rest as text."""
+    if kind in (B.COUNT, B.DAYS):
+        return cell.value
+    if kind == B.WAN_M2:
+        return None if cell.value is None else round(float(cell.value) / 10_000, 2)
+    return cell.text
+
+
+def table_frame(block: B.Table) -> pd.DataFrame:
+    """A table block as a data frame headed in the block's language."""
+    data = {column.label: [_shown(row[i], column.kind) for row in block.rows] for i, column in enumerate(block.columns)}
+    frame = pd.DataFrame(data, columns=[c.label for c in block.columns])
+    for column in block.columns:
+        if column.kind in (B.COUNT, B.DAYS):
+            frame[column.label] = frame[column.label].astype("Int64")
+    return frame
+
+
+def table_columns(block: B.Table) -> dict:
+    """Column formats: thousands separators for counts, two decimals for 万㎡, room for the reasons."""
+    config: dict = {}
+    for column in block.columns:
+        if column.kind in (B.COUNT, B.DAYS):
+            config[column.label] = st.column_config.NumberColumn(format="localized")
+        elif column.kind == B.WAN_M2:
+            config[column.label] = st.column_config.NumberColumn(format="%.2f")
+        elif column.key == "reasons":
+            config[column.label] = st.column_config.TextColumn(width="large")
+    return config
+
+
+def status_styled(frame: pd.DataFrame, block: B.Table):
+    """The status column filled with each row's status colour (white text)."""
+    label = next((c.label for c in block.columns if c.kind == B.STATUS), None)
+    colors = [STATUS_COLORS.get(s or "", "") for s in block.statuses]
+
+    def fill(column: pd.Series) -> list[str]:
+        return [f"background-color: {c}; color: white" if c else "" for c in colors]
+
+    return frame.style.apply(fill, subset=[label]) if label and colors else frame
+
+
+def _card(row: tuple[B.Cell, ...], keys: list[str], status: str | None) -> str:
+    """One project as an HTML card; every text is escaped (workbook text never becomes markup)."""
+    cell = dict(zip(keys, row))
+
+    def text(key: str) -> str:
+        return html.escape(cell[key].text) if key in cell else ""
+
+    meta = " · ".join(x for x in (text("district"), text("households"), text("deadline"), text("stage")) if x)
+    reasons = [r for r in REASON_SEPARATORS.split(cell["reasons"].text) if r.strip()] if "reasons" in cell else []
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    color = STATUS_COLORS.get(status or "", "#777777")
+    return (
+        f'<div class="bf-card" style="--bf-status:{color}"><h4><span class="bf-status">{text("status")}</span>'
+        f'{text("name")}</h4><div class="bf-meta">{meta}</div><ul>{items}</ul></div>'
+    )
+
+
+def risk_cards(block: B.Table, labels: dict[str, str]) -> str:
+    """The flagged projects as cards (name, status, district, households, deadline, every reason), for a phone.
+
+    ``labels`` prefix the households and deadline (``安置户数``, ``计划交付日期``)."""
+    keys = [c.key for c in block.columns]
+    rows = [_labelled(row, keys, labels) for row in block.rows]
+    statuses = list(block.statuses) or [None] * len(rows)
+    return '<div class="bf-cards">' + "".join(_card(r, keys, s) for r, s in zip(rows, statuses)) + "</div>"
+
+
+def _labelled(row: tuple[B.Cell, ...], keys: list[str], labels: dict[str, str]) -> tuple[B.Cell, ...]:
+    return tuple(B.Cell(c.value, f"{labels[k]} {c.text}") if k in labels and c.text else c for k, c in zip(keys, row))
