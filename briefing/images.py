@@ -1,17 +1,21 @@
 """Charts as PNG images for the deck and the PDF: Plotly through kaleido 1.x and Debian's chromium.
 
 Both renderers call ``chart_pngs`` once per briefing, so one browser session draws every chart (starting
-chromium costs about 1.5 s; each further chart about 0.2 s). The browser is never downloaded at run time:
-its path is found here (``BROWSER_PATH``, then the usual Debian/Ubuntu names) and handed to kaleido in code.
+chromium costs about 1.5 s on an idle machine; each further chart about 0.2 s), and recent images are
+cached, so the PDF made after the deck (or a second download) starts no browser at all. The browser is
+never downloaded at run time: its path is found here (``BROWSER_PATH``, then the usual Debian/Ubuntu
+names) and handed to kaleido in code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import queue
 import shutil
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -88,11 +92,36 @@ def _run_in_thread(charts: Sequence[Chart], path: str) -> list[bytes]:
     return outcome
 
 
+CACHE_SIZE = 32  # chart images kept (about 100 KB each): the PDF after the deck, or a second download, reuses them
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _key(chart: Chart) -> str:
+    """What an image depends on: the figure and its size (not the chart's key or alt text)."""
+    return json.dumps([chart.figure, chart.height_px, CHART_WIDTH_PX, SCALE], sort_keys=True, default=str)
+
+
 def chart_pngs(charts: Sequence[Chart]) -> list[bytes]:
-    """Every chart as PNG bytes (``CHART_WIDTH_PX`` × its ``height_px``, at 2×), drawn in one browser session."""
-    if not charts:
-        return []
-    return _run_in_thread(charts, browser_path())
+    """Every chart as PNG bytes (``CHART_WIDTH_PX`` × its ``height_px``, at 2×). Charts drawn recently come
+    from a small cache; the others are drawn together in one browser session."""
+    keys = [_key(chart) for chart in charts]
+    with _cache_lock:
+        found = {key: _cache[key] for key in keys if key in _cache}
+    missing = {key: chart for key, chart in zip(keys, charts) if key not in found}
+    if missing:
+        found.update(zip(missing, _run_in_thread(list(missing.values()), browser_path())))
+        _remember({key: found[key] for key in missing})
+    return [found[key] for key in keys]
+
+
+def _remember(images: dict[str, bytes]) -> None:
+    with _cache_lock:
+        for key, png in images.items():
+            _cache[key] = png
+            _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def briefing_charts(slides: Sequence[Any]) -> list[Chart]:

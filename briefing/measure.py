@@ -38,7 +38,8 @@ def _advance(char: str) -> float:
 
 
 def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    # "A" (ambiguous: ▲ ● ■ ✔ ·) are full width in the CJK faces the deck and the PDF use
+    return unicodedata.east_asian_width(char) in ("W", "F", "A")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Grid:
         return [[span(text, bold=i == 0) for text in row] for i, row in enumerate(self.rows)]
 
 
-MIN_COLUMN, MAX_WORD = 0.9, 1.6  # inches
+MIN_COLUMN, MAX_WORD = 1.2, 1.6  # inches: a status, a date or a short name is never wrapped
 LOOKAHEAD = (1, 3, 9, 27)  # slices tried at once: one slice often saves no line, several may
 
 
@@ -108,6 +109,8 @@ def shortest_widths(grid: Grid, available: float, steps: int = 120) -> list[floa
         return [w * available / sum(natural) for w in natural]
     words = [min(w, MAX_WORD) for w in _longest_words(grid)]  # CJK text has no spaces: it breaks anywhere
     widths = [min(n, max(MIN_COLUMN, w)) for n, w in zip(natural, words)]
+    if sum(widths) > available:  # many columns: every one narrower than it would like
+        return [w * available / sum(widths) for w in widths]
     step = max(available - sum(widths), 0.0) / steps
     left = steps if step > 0 else 0
     while left > 0:

@@ -38,6 +38,7 @@ FACE = "Microsoft YaHei"
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.5
 CONTENT_W = SLIDE_W - 2 * MARGIN
+TEXT_COLUMN_W = 6.4  # a project slide's reasons; its chart takes the rest of the width
 TITLE_TOP, TITLE_H = 0.3, 0.8
 SUBTITLE_H = 0.45
 BODY_BOTTOM = 6.85  # the footer sits below
@@ -73,6 +74,8 @@ class _Page:
     slide: Any
     y: float
     top: float
+    left: float = MARGIN  # the column being filled (the whole width, or one side of a red project's slide)
+    width: float = CONTENT_W
 
     @property
     def room(self) -> float:
@@ -122,8 +125,33 @@ def _add_slide(deck: _Deck, slide: B.Slide) -> None:
         _title_slide(deck, slide)
         return
     page = _new_page(deck, slide, continued=False)
+    if _side_by_side(slide):
+        _two_columns(deck, slide, page)
+        return
     for block in slide.blocks:
         page = _PLACERS[type(block)](deck, slide, page, block)
+
+
+def _side_by_side(slide: B.Slide) -> bool:
+    """A project's slide (its facts and reasons with one chart) is laid out in two columns, so the project
+    stays on one screen: text on the left, the chart on the right."""
+    charts = [block for block in slide.blocks if isinstance(block, B.Chart)]
+    return len(charts) == 1 and any(isinstance(block, (B.Facts, B.Reasons)) for block in slide.blocks)
+
+
+def _two_columns(deck: _Deck, slide: B.Slide, page: _Page) -> None:
+    """Facts across the slide, then the other text blocks (reasons, notes) down the left column and the chart
+    beside them on the right; if the text ran on to a continuation slide, the chart follows it there."""
+    first, top = page, page.y
+    for block in (b for b in slide.blocks if not isinstance(b, B.Chart)):
+        if not isinstance(block, B.Facts) and page.width == CONTENT_W and page is first:
+            top, page.width = page.y, TEXT_COLUMN_W  # the columns start below the facts
+        page = _PLACERS[type(block)](deck, slide, page, block)
+    chart = next(b for b in slide.blocks if isinstance(b, B.Chart))
+    if page is first:
+        right = MARGIN + TEXT_COLUMN_W + GAP
+        page = _Page(first.slide, top, top, right, CONTENT_W - TEXT_COLUMN_W - GAP)
+    _place_chart(deck, slide, page, chart)
 
 
 def _new_page(deck: _Deck, slide: B.Slide, continued: bool) -> _Page:
@@ -303,11 +331,12 @@ def _card(deck_slide: Any, item: B.Headline, box: tuple[float, float, float, flo
 
 def _place_note(deck: _Deck, slide: B.Slide, page: _Page, block: B.Note) -> _Page:
     """A paragraph; a warning is set bold in the at-risk colour."""
-    height = text_height(block.text, CONTENT_W, BODY_PT) + 0.1
+    height = text_height(block.text, page.width, BODY_PT) + 0.1
     page = _ensure_room(deck, slide, page, height)
     warning = block.tone == "warning"
     colour = STATUS_COLORS["at_risk"] if warning else INK
-    _text_box(page.slide, block.text, (MARGIN, page.y, CONTENT_W, height), BODY_PT, colour=colour, bold=warning)
+    box = (page.left, page.y, page.width, height)
+    _text_box(page.slide, block.text, box, BODY_PT, colour=colour, bold=warning)
     page.y += height + GAP
     return page
 
@@ -316,15 +345,18 @@ FACT_PT = 18
 
 
 def _place_facts(deck: _Deck, slide: B.Slide, page: _Page, block: B.Facts) -> _Page:
-    """Label/value pairs in two columns, the label muted and the value bold."""
-    half = (len(block.items) + 1) // 2
-    columns = [block.items[:half], block.items[half:]]
-    width = (CONTENT_W - GAP) / 2
+    """Label/value pairs (in two columns on a full-width slide), the label muted and the value bold."""
+    count = 2 if page.width > TEXT_COLUMN_W else 1
+    size = (len(block.items) + count - 1) // count
+    columns = [block.items[i * size : (i + 1) * size] for i in range(count)]
+    width = (page.width - GAP * (count - 1)) / count
     height = max(_facts_height(column, width) for column in columns) + 0.1
     page = _ensure_room(deck, slide, page, height)
     for i, column in enumerate(columns):
         if column:
-            box = page.slide.shapes.add_textbox(*(_emu(v) for v in (MARGIN + i * (width + GAP), page.y, width, height)))
+            box = page.slide.shapes.add_textbox(
+                *(_emu(v) for v in (page.left + i * (width + GAP), page.y, width, height))
+            )
             _facts_text(box.text_frame, column, deck.lang)
     page.y += height + GAP
     return page
@@ -351,10 +383,10 @@ def _place_reasons(deck: _Deck, slide: B.Slide, page: _Page, block: B.Reasons) -
     heading = t("deck_reasons", deck.lang)
     pending = list(block.items)
     while pending:
-        page = _ensure_room(deck, slide, page, _reasons_height(heading, pending[:1]))
-        take = _reasons_fitting(heading, pending, page.room) or 1  # one reason taller than a slide: still whole
-        height = _reasons_height(heading, pending[:take])
-        box = page.slide.shapes.add_textbox(*(_emu(v) for v in (MARGIN, page.y, CONTENT_W, height)))
+        page = _ensure_room(deck, slide, page, _reasons_height(heading, pending[:1], page.width))
+        take = _reasons_fitting(heading, pending, page) or 1  # one reason taller than a slide: still whole
+        height = _reasons_height(heading, pending[:take], page.width)
+        box = page.slide.shapes.add_textbox(*(_emu(v) for v in (page.left, page.y, page.width, height)))
         _reasons_text(box.text_frame, heading, pending[:take])
         page.y += height + GAP
         pending = pending[take:]
@@ -363,14 +395,14 @@ def _place_reasons(deck: _Deck, slide: B.Slide, page: _Page, block: B.Reasons) -
     return page
 
 
-def _reasons_height(heading: str, items: Sequence[str]) -> float:
-    body = sum(text_height(f"• {item}", CONTENT_W - 0.4, REASON_PT) + 0.08 for item in items)
-    return text_height(heading, CONTENT_W, BODY_PT) + body + 0.15
+def _reasons_height(heading: str, items: Sequence[str], width: float) -> float:
+    body = sum(text_height(f"• {item}", width - 0.4, REASON_PT) + 0.08 for item in items)
+    return text_height(heading, width, BODY_PT) + body + 0.15
 
 
-def _reasons_fitting(heading: str, items: Sequence[str], room: float) -> int:
+def _reasons_fitting(heading: str, items: Sequence[str], page: _Page) -> int:
     take = 0
-    while take < len(items) and _reasons_height(heading, items[: take + 1]) <= room:
+    while take < len(items) and _reasons_height(heading, items[: take + 1], page.width) <= page.room:
         take += 1
     return take
 
@@ -389,11 +421,12 @@ def _place_chart(deck: _Deck, slide: B.Slide, page: _Page, block: B.Chart) -> _P
     png = deck.images[id(block)]
     width_px, height_px = png_size(png)
     full = _new_page_room(slide)
-    width = min(CONTENT_W, full * width_px / height_px)
+    width = min(page.width, full * width_px / height_px)
     page = _ensure_room(deck, slide, page, min(width * height_px / width_px, full * 0.6))
-    width = min(width, (page.room - _notes_after(slide, block)) * width_px / height_px)
+    below = _notes_after(slide, block) if page.width == CONTENT_W else 0.0  # beside text, no note follows
+    width = min(width, page.width, (page.room - below) * width_px / height_px)
     height = width * height_px / width_px
-    left = MARGIN + (CONTENT_W - width) / 2
+    left = page.left + (page.width - width) / 2
     picture = page.slide.shapes.add_picture(io.BytesIO(png), _emu(left), _emu(page.y), _emu(width), _emu(height))
     picture._element.nvPicPr.cNvPr.set("descr", block.alt)  # alt text for screen readers
     page.y += height + GAP
