@@ -110,9 +110,18 @@ def chart_pngs(charts: Sequence[Chart]) -> list[bytes]:
         found = {key: _cache[key] for key in keys if key in _cache}
     missing = {key: chart for key, chart in zip(keys, charts) if key not in found}
     if missing:
-        found.update(zip(missing, _run_in_thread(list(missing.values()), browser_path())))
+        found.update(zip(missing, _draw(list(missing.values()))))
         _remember({key: found[key] for key in missing})
     return [found[key] for key in keys]
+
+
+def _draw(charts: list[Chart]) -> list[bytes]:
+    """Draw in a fresh browser; once more if that fails (a browser that did not start on a busy machine)."""
+    path = browser_path()
+    try:
+        return _run_in_thread(charts, path)
+    except ChartRenderError:
+        return _run_in_thread(charts, path)
 
 
 def _remember(images: dict[str, bytes]) -> None:

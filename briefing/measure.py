@@ -90,6 +90,7 @@ class Grid:
     rows: Sequence[Sequence[str]]  # the header first
     size_pt: float
     pad: float
+    keep: Sequence[bool] = ()  # per column: its body texts stay on one line (dates, figures, statuses)
 
     def spans(self) -> list[list[Span]]:
         return [[span(text, bold=i == 0) for text in row] for i, row in enumerate(self.rows)]
@@ -109,6 +110,9 @@ def shortest_widths(grid: Grid, available: float, steps: int = 120) -> list[floa
         return [w * available / sum(natural) for w in natural]
     words = [min(w, MAX_WORD) for w in _longest_words(grid)]  # CJK text has no spaces: it breaks anywhere
     widths = [min(n, max(MIN_COLUMN, w)) for n, w in zip(natural, words)]
+    for j, whole in enumerate(_one_line_widths(grid, spans)):
+        if j < len(grid.keep) and grid.keep[j]:
+            widths[j] = max(widths[j], whole)
     if sum(widths) > available:  # many columns: every one narrower than it would like
         return [w * available / sum(widths) for w in widths]
     step = max(available - sum(widths), 0.0) / steps
@@ -118,6 +122,12 @@ def shortest_widths(grid: Grid, available: float, steps: int = 120) -> list[floa
         widths[column] += taken * step
         left -= taken
     return widths
+
+
+def _one_line_widths(grid: Grid, spans: list[list[Span]]) -> list[float]:
+    """Per column, the width that keeps every body text on one line (the header may still wrap)."""
+    body = [max((s.em for s in col[1:]), default=0.0) for col in zip(*spans)]
+    return [em * grid.size_pt / POINTS_PER_INCH * WRAP_SLACK + grid.pad + 1e-6 for em in body]
 
 
 def _longest_words(grid: Grid) -> list[float]:

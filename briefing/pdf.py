@@ -319,12 +319,12 @@ def _reasons(doc: _Doc, block: B.Reasons, images: dict[int, bytes]) -> None:
 
 
 def _chart(doc: _Doc, block: B.Chart, images: dict[int, bytes]) -> None:
-    """The chart's image as wide as the page allows, on a new page if less than half a page is left."""
+    """The chart's image as wide as the page allows, on a new page if less than a third of a page is left."""
     png = images[id(block)]
     width_px, height_px = png_size(png)
     full = PAGE_H - 2 * MARGIN - FOOTER_H - 16  # below a title
     height = min(CONTENT_W * height_px / width_px, full)
-    _ensure_room(doc, min(height, full / 2))
+    _ensure_room(doc, min(height, full / 3))  # shrink it to stay with its project rather than break the page
     height = min(height, doc.room - 2)
     width = height * width_px / height_px
     doc.image(io.BytesIO(png), x=MARGIN + (CONTENT_W - width) / 2, y=doc.get_y(), w=width, h=height, alt_text=block.alt)
@@ -365,7 +365,9 @@ def _table(doc: _Doc, block: B.Table, images: dict[int, bytes]) -> None:
 def _column_widths(block: B.Table) -> tuple[float, ...]:
     """Short columns as wide as their text, the rest of the width where it saves most height."""
     rows = [[c.label for c in block.columns]] + [[cell.text for cell in row] for row in block.rows]
-    return tuple(shortest_widths(Grid(rows, TABLE_PT, 0.15), CONTENT_W / MM_PER_INCH))
+    return tuple(
+        shortest_widths(Grid(rows, TABLE_PT, 0.15, [c.kind != B.TEXT for c in block.columns]), CONTENT_W / MM_PER_INCH)
+    )
 
 
 _PLACERS: dict[type, Any] = {

@@ -481,7 +481,7 @@ def _rows_fitting(heights: Sequence[float], start: int, room: float) -> int:
 def _column_widths(block: B.Table) -> list[float]:
     """Widths filling the slide: short columns as wide as their text, the rest where it saves most height."""
     rows = [[c.label for c in block.columns]] + [[cell.text for cell in row] for row in block.rows]
-    return shortest_widths(Grid(rows, TABLE_PT, CELL_PAD_W), CONTENT_W)
+    return shortest_widths(Grid(rows, TABLE_PT, CELL_PAD_W, [c.kind != B.TEXT for c in block.columns]), CONTENT_W)
 
 
 def _row_height(texts: Sequence[str], widths: Sequence[float], bold: bool = False) -> float:

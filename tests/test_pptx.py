@@ -15,7 +15,7 @@ from briefing.images import browser_path
 from briefing.pptx import BODY_BOTTOM, FACE, render_pptx
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
-from tests.briefings import VERY_LONG_NAME, edge_briefing, sample_briefing, sample_briefing_en
+from tests.briefings import LONG_REASON, VERY_LONG_NAME, edge_briefing, sample_briefing, sample_briefing_en
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 EMU_PER_INCH = 914400
@@ -188,3 +188,52 @@ def test_edge_cases_empty_table_no_red_project_and_a_very_long_name(lang):
     (table,) = _tables(prs.slides[1])
     assert table[1][0] == VERY_LONG_NAME  # in full
     assert len(prs.slides) == 2
+
+
+def test_a_project_with_a_chart_stays_on_one_slide_chart_beside_the_reasons():
+    _chromium_or_skip()
+    sample = sample_briefing()
+    red = next(slide for slide in sample.slides() if slide.status == "overdue")
+    chart = next(b for s in sample.slides() for b in s.blocks if isinstance(b, B.Chart))
+    slide = B.Slide(red.key, red.title, (*red.blocks, chart), red.subtitle, red.status, red.notes)
+    briefing = B.Briefing(
+        "zh",
+        sample.as_of,
+        sample.region,
+        sample.title,
+        sample.version,
+        sample.footer,
+        (),
+        (B.Section(B.RED, "逾期项目", (slide,)),),
+    )
+    (deck_slide,) = Presentation(io.BytesIO(render_pptx(briefing))).slides
+    (picture,) = [shape for shape in deck_slide.shapes if shape.shape_type == 13]
+    reasons = next(s for s in deck_slide.shapes if s.has_text_frame and LONG_REASON in s.text_frame.text)
+    assert picture.left >= reasons.left + reasons.width  # beside, not below
+    assert picture.top + picture.height <= Emu(int(BODY_BOTTOM * EMU_PER_INCH))
+
+
+def test_real_briefing_from_the_sample_portfolio():
+    """The builder's briefing for the 56-project sample: one slide per red project, every table text shown."""
+    _chromium_or_skip()
+    import datetime as dt
+    from pathlib import Path
+
+    from briefing.build import build_briefing
+    from briefing.source import load_data
+
+    data = load_data(str(Path(__file__).parent.parent / "data" / "sample_portfolio.xlsx"), dt.date(2026, 11, 21))
+    briefing = build_briefing(data, "zh")
+    prs = Presentation(io.BytesIO(render_pptx(briefing)))
+    red = [slide for slide in briefing.slides() if slide.status == "overdue"]
+    assert len(red) == 7
+    for slide in red:
+        assert len(_deck_slides_of(prs, briefing, slide)) == 1
+    shown = [row for deck_slide in prs.slides for table in _tables(deck_slide) for row in table[1:]]
+    expected = [
+        [c.text for c in row] for s in briefing.slides() for b in s.blocks if isinstance(b, B.Table) for row in b.rows
+    ]
+    assert shown == expected
+    for deck_slide in prs.slides:
+        for shape in deck_slide.shapes:
+            assert (shape.top + shape.height) / EMU_PER_INCH <= 7.5
