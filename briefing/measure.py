@@ -18,7 +18,7 @@ LINE_SPACING = 1.25  # line height as a multiple of the font size; the deck sets
 WRAP_SLACK = 1.06  # glyph metrics differ between faces, and CJK punctuation may not start a line
 WIDE, NARROW, LOWER, SPACE = 1.0, 0.62, 0.56, 0.3  # glyph advance in ems (DejaVu Sans, the widest we meet)
 BOUNDARY = 0.25  # LibreOffice puts this much space where CJK text meets Latin letters or digits
-BOLD = 1.1  # bold glyphs are this much wider
+BOLD = 1.2  # bold glyphs are this much wider (DejaVu Sans Bold, which LibreOffice substitutes, is wide)
 
 
 def em_width(text: str) -> float:

@@ -39,6 +39,7 @@ SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.5
 CONTENT_W = SLIDE_W - 2 * MARGIN
 TEXT_COLUMN_W = 6.4  # a project slide's reasons; its chart takes the rest of the width
+TEXT_COLUMN_WIDTHS = (TEXT_COLUMN_W, 7.2, 8.0)  # wider when the reasons need it (the chart gets smaller)
 TITLE_TOP, TITLE_H = 0.3, 0.8
 SUBTITLE_H = 0.45
 BODY_BOTTOM = 6.85  # the footer sits below
@@ -142,16 +143,32 @@ def _side_by_side(slide: B.Slide) -> bool:
 def _two_columns(deck: _Deck, slide: B.Slide, page: _Page) -> None:
     """Facts across the slide, then the other text blocks (reasons, notes) down the left column and the chart
     beside them on the right; if the text ran on to a continuation slide, the chart follows it there."""
-    first, top = page, page.y
+    first, top, column = page, page.y, TEXT_COLUMN_W
     for block in (b for b in slide.blocks if not isinstance(b, B.Chart)):
         if not isinstance(block, B.Facts) and page.width == CONTENT_W and page is first:
-            top, page.width = page.y, TEXT_COLUMN_W  # the columns start below the facts
+            top, column = page.y, _text_column(slide, BODY_BOTTOM - page.y)
+            page.width = column  # the columns start below the facts
         page = _PLACERS[type(block)](deck, slide, page, block)
     chart = next(b for b in slide.blocks if isinstance(b, B.Chart))
     if page is first:
-        right = MARGIN + TEXT_COLUMN_W + GAP
-        page = _Page(first.slide, top, top, right, CONTENT_W - TEXT_COLUMN_W - GAP)
+        page = _Page(first.slide, top, top, MARGIN + column + GAP, CONTENT_W - column - GAP)
     _place_chart(deck, slide, page, chart)
+
+
+def _text_column(slide: B.Slide, room: float) -> float:
+    """The narrowest of the text column's widths that holds the reasons and notes in ``room`` (a wider text
+    column leaves a smaller chart); the widest if none does (the text then continues on the next slide)."""
+    blocks = [b for b in slide.blocks if isinstance(b, (B.Reasons, B.Note))]
+    for width in TEXT_COLUMN_WIDTHS:
+        if sum(_text_block_height(block, width) + GAP for block in blocks) <= room:
+            return width
+    return TEXT_COLUMN_WIDTHS[-1]
+
+
+def _text_block_height(block: B.Reasons | B.Note, width: float) -> float:
+    if isinstance(block, B.Reasons):
+        return _reasons_height(t("deck_reasons", "zh"), block.items, width)
+    return text_height(block.text, width, BODY_PT) + 0.1
 
 
 def _new_page(deck: _Deck, slide: B.Slide, continued: bool) -> _Page:
