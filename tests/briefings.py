@@ -122,3 +122,121 @@ def sample_briefing() -> B.Briefing:
         ("章丘区",),
         (title, headline, red, yellow, charts, done),
     )
+
+
+# --- for the deck and PDF renderers: the same briefing in English, and edge cases -----------------------
+
+LONG_REASON_EN = (
+    "Overdue: the planned handover date 2021-03-31 passed 31 days ago and the main structure is not finished; "
+    "permits for the access road, the heating network and the school plot are still being processed, and the "
+    "sub-district office reports that some households dispute the flat allocation plan, which the district "
+    "housing bureau, the natural resources bureau and the sub-district must settle together"
+)
+PROJECTS_EN = [
+    (f"Bucun resettlement area, plot {i:02d}", "Zhangqiu", 100 + i * 37, 12_345.6 * (i + 1)) for i in range(30)
+]
+
+
+def _reason_en(i: int) -> str:
+    return LONG_REASON_EN if i % 3 == 0 else "Acceptance not completed within 30 days of the planned handover date"
+
+
+def _table_en(key: str, rows: list[tuple[str, str, int, float]], status: str) -> B.Table:
+    columns = (
+        B.Column("name", "Project"),
+        B.Column("district", "District"),
+        B.Column("households", "Households", B.COUNT),
+        B.Column("area", "Floor area (10k m²)", B.WAN_M2),
+        B.Column("deadline", "Planned handover", B.DATE),
+        B.Column("reasons", "Reasons"),
+    )
+    body = tuple(
+        (
+            B.Cell(name, name),
+            B.Cell(district, district),
+            B.Cell(households, f"{households:,}"),
+            B.Cell(area, f"{area / 10_000:,.2f}"),
+            B.Cell(dt.date(2021, 6, 30), "2021-06-30"),
+            B.Cell(_reason_en(i), _reason_en(i)),
+        )
+        for i, (name, district, households, area) in enumerate(rows)
+    )
+    return B.Table(key, columns, body, tuple(status for _ in body))
+
+
+def _red_slide_en(i: int, name: str, district: str, hh: int, area: float) -> B.Slide:
+    facts = (
+        ("District", district),
+        ("Households", f"{hh:,}"),
+        ("Floor area", f"{area / 10_000:,.2f} 10k m²"),
+        ("Planned handover", "2021-03-31"),
+        ("Slip", "31 days"),
+        ("Responsible unit", "District housing bureau"),
+    )
+    reasons = (LONG_REASON_EN, "Acceptance not completed within 30 days of the planned handover date")
+    return B.Slide(
+        f"red_{i}", name, (B.Facts(facts), B.Reasons(reasons)), subtitle=district, status=OVERDUE, notes=LONG_REASON_EN
+    )
+
+
+def sample_briefing_en() -> B.Briefing:
+    """The English twin of ``sample_briefing``: the same slides, blocks and figures in English."""
+    footer = "Zhangqiu District, Jinan · as of 2021-05-01 · version 12"
+    title = B.Section(
+        "title",
+        "Resettlement housing meeting",
+        (B.Slide("title", "Zhangqiu resettlement housing meeting", (B.Note("As of 2021-05-01 · version 12"),)),),
+    )
+    heads = B.Headlines(
+        (
+            B.Headline("households", "Households", "7,253", "households", "Target for the year 9,000, 80.6% done"),
+            B.Headline("handed_over", "Handed over", "5,120", "households", "", DONE),
+            B.Headline("area", "Floor area", "264.83", "10k m²"),
+            B.Headline("overdue", "Overdue", "2", "projects", "", OVERDUE),
+        )
+    )
+    red = tuple(_red_slide_en(i, *project) for i, project in enumerate(PROJECTS_EN[:2]))
+    fig = go.Figure(go.Bar(x=[3120, 980, 455], y=["Zhangqiu", "Licheng", "Changqing"], orientation="h"))
+    chart = B.Chart("households", fig.to_dict(), "Households per district: Zhangqiu 3,120, Licheng 980, Changqing 455")
+    sections = (
+        title,
+        B.Section(B.HEADLINE, "Headline figures", (B.Slide("headline", "Headline figures", (heads,)),)),
+        B.Section(B.RED, "Overdue projects", red),
+        B.Section(
+            B.YELLOW,
+            "Projects at risk",
+            (B.Slide("yellow", "Projects at risk", (_table_en("yellow", PROJECTS_EN, AT_RISK),)),),
+        ),
+        B.Section(B.DISTRICTS, "Households per district", (B.Slide("districts", "Households per district", (chart,)),)),
+    )
+    return B.Briefing(
+        "en", dt.date(2021, 5, 1), "Zhangqiu District, Jinan", "Zhangqiu meeting", "version 12", footer, (), sections
+    )
+
+
+VERY_LONG_NAME = (
+    "章丘区埠村街道办事处辖区内棚户区改造及城中村拆迁安置房建设项目（一期、二期、三期）东区第十七号地块" * 2
+)
+
+
+def edge_briefing(lang: str = "zh") -> B.Briefing:
+    """No red project, an empty table (its ``empty`` sentence), a very long project name in a table and as a
+    slide title, a warning note, and no chart (so no browser is started)."""
+    columns = (B.Column("name", "项目名称" if lang == "zh" else "Project"), B.Column("households", "户数", B.COUNT))
+    empty = B.Table("red", columns, (), (), "没有逾期项目。" if lang == "zh" else "No project is overdue.")
+    long_row = ((B.Cell(VERY_LONG_NAME, VERY_LONG_NAME), B.Cell(12, "12")),)
+    slides = (
+        B.Slide("red", "逾期项目" if lang == "zh" else "Overdue projects", (empty,)),
+        B.Slide(
+            "yellow",
+            VERY_LONG_NAME,
+            (
+                B.Note("数据不完整" if lang == "zh" else "Data incomplete", "warning"),
+                B.Table("yellow", columns, long_row),
+            ),
+            status=AT_RISK,
+        ),
+    )
+    section = B.Section(B.RED, "逾期项目", slides)
+    footer = "济南市章丘区 · 截至2021年5月1日" if lang == "zh" else "Zhangqiu · as of 2021-05-01"
+    return B.Briefing(lang, dt.date(2021, 5, 1), "章丘区", "调度会", "第 1 版", footer, (), (section,))
