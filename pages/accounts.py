@@ -100,7 +100,8 @@ def create(lang: str) -> None:
     """The button of the new-account form."""
     state = st.session_state
     name, role, districts = state["ac_new_name"], state["ac_new_role"], state["ac_new_districts"]
-    act(lambda: A.create_account(engine(), state[ACTOR], name, role, districts), "ac_created", name)
+    shown = A.normal_username(name)  # as it is stored and will be typed
+    act(lambda: A.create_account(engine(), state[ACTOR], name, role, districts), "ac_created", shown)
     if state[MESSAGE][0] == "success":
         state.update(ac_new_name="", ac_new_districts=[])
 
