@@ -116,9 +116,18 @@ def _notice(lang: str) -> None:
         getattr(st, level)(md_t(key, lang, **params))
 
 
+def _centred():
+    """A column in the middle of the wide page, so a short form does not stretch across the screen."""
+    return st.columns([1, 2, 1])[1]
+
+
 def sign_in_form() -> None:
     """用户名 / 密码 / 登录: the only thing shown to someone not signed in."""
-    lang = st.session_state["lang"]
+    with _centred():
+        _sign_in_form(st.session_state["lang"])
+
+
+def _sign_in_form(lang: str) -> None:
     st.title(t("si_title", lang))
     st.caption(t("si_intro", lang))
     _notice(lang)
@@ -165,7 +174,11 @@ def _failure_text(failure: A.Failure, lang: str) -> tuple[str, dict]:
 
 def change_password_form() -> None:
     """The forced change of a temporary password, before anything else is shown."""
-    lang = st.session_state["lang"]
+    with _centred():
+        _change_password_form(st.session_state["lang"])
+
+
+def _change_password_form(lang: str) -> None:
     st.title(t("si_change_title", lang))
     st.caption(t("si_change_intro", lang, minimum=int(get_setting("password_min_length"))))
     _notice(lang)
