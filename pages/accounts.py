@@ -15,9 +15,8 @@ from housing.i18n import t
 from housing.settings import get_setting
 from service import accounts as A
 from service.roles import ROLES, Refused
-from store import versions as V
-from ui.context import current_view
-from ui.data import engine, version_projects
+from ui.context import PUBLISHED, current_view
+from ui.data import engine, load_source
 from ui.escape import md_t
 from ui.signin import ACTOR
 
@@ -48,6 +47,11 @@ def districts_text(districts: tuple[str, ...], lang: str) -> str:
     return fmt_list(districts, lang) if districts else t("ac_all_districts", lang)
 
 
+def creator(account: A.Account, lang: str) -> str:
+    """Who created the account ("the system" for the first administrator)."""
+    return t("ac_system", lang) if account.created_by == A.SYSTEM else account.created_by
+
+
 def accounts_table(accounts: list[A.Account], lang: str) -> pd.DataFrame:
     """One row per account: name, role, districts, status, last sign-in, created when and by whom."""
     return pd.DataFrame(
@@ -57,16 +61,15 @@ def accounts_table(accounts: list[A.Account], lang: str) -> pd.DataFrame:
             t("ac_col_districts", lang): [districts_text(a.districts, lang) for a in accounts],
             t("ac_col_status", lang): [status(a, lang) for a in accounts],
             t("ac_col_last_sign_in", lang): [when(a.last_sign_in, lang) for a in accounts],
-            t("ac_col_created", lang): [f"{when(a.created_at, lang)} · {a.created_by}" for a in accounts],
+            t("ac_col_created", lang): [f"{when(a.created_at, lang)} · {creator(a, lang)}" for a in accounts],
         }
     )
 
 
 def known_districts(extra: tuple[str, ...] = ()) -> list[str]:
     """The districts of the current published version (and ``extra``, those already given to an account)."""
-    current = V.current_version_id(engine())
-    names = set(version_projects(current)["district"].dropna()) if current else set()
-    return sorted(names | set(extra))
+    _, current = load_source(PUBLISHED, None)
+    return sorted(set(current.projects["district"].dropna()) | set(extra))
 
 
 def act(change: Callable[[], str | None], key: str, name: str) -> None:

@@ -69,6 +69,7 @@ def test_wrong_passwords_lock_the_account(server, page, database):
         page.get_by_text("账号已锁定至" if number == 4 else "用户名或密码不正确").wait_for(timeout=30_000)
     attempt(page, database, "guesser.target", password)  # even the right password, while locked
     page.get_by_text("账号已锁定至").wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('input[type=password]').value === ''", timeout=30_000)
     assert page.locator("[data-testid='stMetric']").count() == 0
     shot(page, "signin_locked_zh")
 

@@ -20,6 +20,7 @@ from housing.settings import get_setting
 from service import accounts as A
 from service.roles import VIEWER, Actor
 from store.db import secret
+from ui.data import engine
 from ui.escape import md_t
 
 ACTOR = "actor"  # the shared contract: the acting account, absent or None when nobody is signed in
@@ -147,8 +148,6 @@ def _sign_in_form(lang: str) -> None:
 
 def _attempt(lang: str) -> None:
     """The sign-in button: check the typed name and password, then empty the password field."""
-    from ui.data import engine
-
     state = st.session_state
     typed, password = state.get("si_username", ""), state.get("si_password", "")
     state["si_password"] = ""
@@ -195,8 +194,6 @@ def _change_password_form(lang: str) -> None:
 
 def _change(lang: str) -> None:
     """The save button of the password form: check, change, and empty every field."""
-    from ui.data import engine
-
     state = st.session_state
     current, new, repeat = (state.get(k, "") for k in ("si_current", "si_new", "si_repeat"))
     state.update(si_current="", si_new="", si_repeat="")
@@ -214,8 +211,6 @@ def _change(lang: str) -> None:
 
 def sign_out() -> None:
     """The sign-out button: record it and forget the session's account."""
-    from ui.data import engine
-
     actor = st.session_state.get(ACTOR)
     if actor is not None and actor.username != ANONYMOUS:
         A.sign_out(engine(), actor)
