@@ -499,3 +499,28 @@ def _first_admin_message(password: str) -> str:
         f"    {password}\n\n"
         f"Sign in with it and choose a new password (shown only now; set {FIRST_ADMIN_ENV} to choose it)."
     )
+
+
+def operator_reset(engine: Engine, username: str, announce: Callable[[str], None] = _to_stderr) -> bool:
+    """Recovery from the server's terminal (no administrator can sign in): give ``username`` a new temporary
+    password, printed by ``announce``, unlocked and enabled. Audited as the system. False: no such account."""
+    password = temporary_password()
+    with writing(engine) as conn:
+        name = _valid_or_none(username)
+        row = _fetch(conn, name, lock=True) if name else None
+        if row is None:
+            return False
+        values = {"password_hash": hash_password(password), "must_change_password": True, "failed_attempts": 0}
+        _set(conn, row["username"], **values, locked_until=None, disabled=False)
+        detail = {"change": RESET, "by": "operator"}
+        audit.record(conn, SYSTEM, MANAGE_ACCOUNTS, target=f"account {row['username']}", detail=detail)
+    announce(f"New one-time password for '{row['username']}' (change it at the next sign-in):\n\n    {password}\n")
+    return True
+
+
+if __name__ == "__main__":  # python -m service.accounts reset-password admin
+    from store.db import open_database
+
+    if len(sys.argv) != 3 or sys.argv[1] != "reset-password":
+        sys.exit("usage: python -m service.accounts reset-password USERNAME")
+    sys.exit(0 if operator_reset(open_database(), sys.argv[2]) else f"no account named {sys.argv[2]!r}")

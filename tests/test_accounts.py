@@ -337,3 +337,14 @@ def test_sign_out_is_audited(engine):
         {"reason": "idle"},
         "1.2.3.4",
     )
+
+
+def test_the_operator_can_reset_a_password_from_the_terminal(engine):
+    add(engine, "li", locked_until=A.LOCKED_BY_ADMIN, disabled=True)
+    said = []
+    assert A.operator_reset(engine, "LI", announce=said.append)
+    password = said[0].split("\n\n")[1].strip()
+    assert A.sign_in(engine, "li", password) == Actor("li", EDITOR)
+    assert A.get_account(engine, "li").must_change_password
+    assert audit_rows(engine)[-2]["detail"] == {"change": "reset_password", "by": "operator"}
+    assert not A.operator_reset(engine, "nobody", announce=said.append) and len(said) == 1
