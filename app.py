@@ -1,4 +1,8 @@
-"""安置房交付看板 — entrypoint: navigation, the sidebar (language, data, as-of date, filters), shared state.
+"""安置房交付看板 — entrypoint: sign-in, navigation, the sidebar (language, data, as-of date, filters), shared state.
+
+Nobody sees anything but the sign-in form until signed in (``ui.signin``; or, when the setting allows, the
+dashboard pages as an anonymous viewer); the navigation then lists only the pages the role may use
+(``ui.nav``).
 
 Language, data, version and as-of date live in the URL (``?lang=en&as_of=2021-05-01&version=3``, or
 ``data=zhangqiu_2021`` for a bundled sample), so a link opens the same view on the meeting-room projector.
@@ -18,8 +22,9 @@ from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
 from housing.status import STATUSES
+from ui import nav, signin
 from ui.context import PUBLISHED, VIEW_KEY, View, sample_notice
-from ui.data import judged, load_source, rule_thresholds
+from ui.data import engine, judged, load_source, rule_thresholds
 
 log = logging.getLogger("resettle")
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -103,11 +108,18 @@ def keep(key: str, widget_key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
 
 
-def sidebar_choices(lang: str) -> None:
-    """Language, dataset and as-of date (their values stay in session state under their keys)."""
+def language_choice() -> str:
+    """The language switch, offered on every screen (the sign-in form too); returns the language chosen."""
     with st.sidebar:
-        st.radio(t("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
-        lang = st.session_state["lang"]
+        st.radio(
+            t("language", st.session_state["lang"]), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get
+        )
+    return st.session_state["lang"]
+
+
+def sidebar_choices(lang: str) -> None:
+    """Dataset and as-of date (their values stay in session state under their keys)."""
+    with st.sidebar:
         dataset_key = per_language("dataset", lang)
         st.selectbox(t("dataset", lang), DATASETS, key=dataset_key, format_func=lambda d: dataset_label(d, lang))
         keep("dataset", dataset_key)
@@ -164,35 +176,31 @@ def build_view(filters: bool) -> View:
     return View(lang, as_of, source, result, classified, projects, tuple(districts), thresholds, tuple(statuses))
 
 
-init_state()
-follow_today()
-sidebar_choices(st.session_state["lang"])
-sync_url()
-LANG = st.session_state["lang"]
-# The url_path differs from the file name: AppTest also scans pages/ (multipage v1) and would otherwise
-# re-run the page file alone, without this entrypoint, after the first interaction.
-OVERVIEW = st.Page(
-    "pages/overview.py", title=t("page_overview", LANG), icon=":material/dashboard:", default=True, url_path="home"
-)
-DASHBOARD = [
-    OVERVIEW,
-    st.Page("pages/changes.py", title=t("page_changes", LANG), icon=":material/compare_arrows:", url_path="weekly"),
-    st.Page("pages/districts.py", title=t("page_districts", LANG), icon=":material/account_tree:", url_path="drill"),
-    st.Page("pages/progress.py", title=t("page_progress", LANG), icon=":material/timeline:", url_path="delivery"),
-    st.Page("pages/project.py", title=t("page_project", LANG), icon=":material/apartment:", url_path="detail"),
-]
-STAFF = [
-    st.Page("pages/upload.py", title=t("page_upload", LANG), icon=":material/upload_file:", url_path="uploads"),
-    st.Page("pages/history.py", title=t("page_history", LANG), icon=":material/history:", url_path="versions"),
-    st.Page("pages/settings.py", title=t("page_settings", LANG), icon=":material/tune:", url_path="admin"),
-]
-page = st.navigation({t("nav_dashboard", LANG): DASHBOARD, t("nav_staff", LANG): STAFF})
-try:
-    st.session_state[VIEW_KEY] = build_view(filters=page in DASHBOARD)
-    st.session_state["_lang_seen"] = LANG
-    if page in DASHBOARD:  # every figure of a dashboard page comes from this data: say when it is a sample
+def main() -> None:
+    """One run: who is acting, then either the sign-in (or password) form alone, or the pages the role may use."""
+    init_state()
+    follow_today()
+    actor = signin.resolve(engine())
+    lang = language_choice()
+    form = signin.gate(actor)
+    if actor is None or form is not None:
+        sync_url()
+        nav.stand_ins(form or signin.sign_in_form, t("si_title", lang)).run()
+        return
+    signin.account_box(actor, lang)
+    sidebar_choices(lang)
+    sync_url()
+    page = nav.navigation(actor, lang)
+    dashboard = nav.is_dashboard(page)
+    st.session_state[VIEW_KEY] = build_view(filters=dashboard)
+    st.session_state["_lang_seen"] = lang
+    if dashboard:  # every figure of a dashboard page comes from this data: say when it is a sample
         sample_notice(st.session_state[VIEW_KEY])
     page.run()
+
+
+try:
+    main()
 except Exception:  # a user never sees a traceback; the log keeps it for us
     log.exception("page failed")
-    st.error(t("unexpected_error", LANG))
+    st.error(t("unexpected_error", st.session_state.get("lang", DEFAULT_LANG)))

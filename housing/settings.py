@@ -81,6 +81,32 @@ SETTINGS: tuple[Setting, ...] = (
         "单元格文字长度上限（字符）：名称等超过即报错，备注超过则截断并提示",
         "Longest text in a cell, in characters: a longer name is an error, a longer note is cut with a warning",
     ),
+    # accounts and sign-in
+    Setting(
+        "signin_max_failures",
+        5,
+        "连续输错密码多少次后锁定账号",
+        "Wrong passwords in a row after which an account is locked",
+    ),
+    Setting(
+        "signin_lockout_minutes",
+        15,
+        "账号被锁定的时长（分钟）",
+        "How long a locked-out account stays locked, in minutes",
+    ),
+    Setting(
+        "session_idle_minutes",
+        30,
+        "无操作多少分钟后自动退出登录",
+        "Minutes without any action after which a session is signed out",
+    ),
+    Setting("password_min_length", 10, "密码最短长度（字符）", "Shortest password accepted, in characters"),
+    Setting(
+        "anonymous_viewing",
+        0,
+        "1 表示无需登录即可查看看板页面（只读），0 表示必须登录",
+        "1: the dashboard pages can be viewed without signing in (read only); 0: everyone signs in",
+    ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

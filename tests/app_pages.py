@@ -1,4 +1,5 @@
-"""Opening a page of the app in AppTest the way a user arrives: through the entrypoint, with URL parameters."""
+"""Opening a page of the app in AppTest the way a user arrives: through the entrypoint, with URL parameters,
+signed in (an administrator unless told otherwise)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,43 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from service.roles import ADMIN, Actor
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def open_page(page: str, **params) -> AppTest:
-    """Run ``app.py`` with ``params`` in the URL (``as_of`` 2026-11-21 unless given), then switch to ``page``.
+def account_for(actor: Actor) -> None:
+    """Make sure the app's database (``DATABASE_URL``) has an account for ``actor``, with its role and districts
+    and no password to change: the app reads the signed-in account again on every run."""
+    from sqlalchemy import update
+
+    from service.accounts import create_account, get_account, normal_username
+    from store.db import open_database, writing
+    from store.schema import accounts
+
+    db = open_database()
+    if get_account(db, actor.username) is None:
+        create_account(db, Actor("test setup", ADMIN), actor.username, actor.role, actor.districts)
+    with writing(db) as conn:
+        values = {"role": actor.role, "districts": list(actor.districts), "must_change_password": False}
+        conn.execute(update(accounts).where(accounts.c.username == normal_username(actor.username)).values(**values))
+
+
+def signed_in(at: AppTest, role: str = ADMIN, actor: Actor | None = None) -> AppTest:
+    """Put a signed-in account in ``at``'s session (``actor``, else one named after ``role``)."""
+    actor = actor or Actor("admin" if role == ADMIN else role, role)
+    account_for(actor)
+    at.session_state["actor"] = actor
+    return at
+
+
+def open_page(page: str, role: str = ADMIN, actor: Actor | None = None, **params) -> AppTest:
+    """Run ``app.py`` signed in as ``actor`` (default: an account named after ``role``, an administrator) with
+    ``params`` in the URL (``as_of`` 2026-11-21 unless given), then switch to ``page``.
 
     Asserts the run raised nothing, so every page test checks that much.
     """
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = signed_in(AppTest.from_file(APP, default_timeout=90), role, actor)
     at.query_params.update({"as_of": "2026-11-21", **params})
     at.run()
     at.switch_page(page).run()

@@ -1,15 +1,12 @@
 """AppTest runs of the app through its entrypoint: no exception, the key figures right for the samples."""
 
-from pathlib import Path
-
 import pytest
+from app_pages import APP, signed_in
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def run_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = signed_in(AppTest.from_file(APP, default_timeout=90))
     at.query_params.update({"as_of": "2026-11-21", **params})
     at.run()
     assert not at.exception, [e.value for e in at.exception]

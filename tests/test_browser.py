@@ -1,124 +1,22 @@
-"""The real thing: the app served by ``streamlit run``, driven in Debian's headless Chromium.
-
-Skipped with a visible reason where no chromium is installed, except under ``CI=true``, where a missing
-browser is a failure (``.ci/run`` installs it). Set ``SCREENSHOT_DIR`` to keep screenshots.
+"""The real thing: the app served by ``streamlit run``, driven in Debian's headless Chromium (``tests/browser.py``
+starts it and signs in). Set ``SCREENSHOT_DIR`` to keep screenshots.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import *  # noqa: F403 - the fixtures: the served app, headless Chromium, a tab
+from browser import ROOT, open_signed_in, sign_in
+from browser import shot as _shot
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = pytest.mark.browser
 
 
-def _require_chromium() -> str:
-    if CHROMIUM:
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed, and browser tests must run in CI (apt-get install chromium)")
-    pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-cjk to run browser tests)")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("streamlit did not become healthy")
-
-
-@pytest.fixture(scope="module")
-def database(tmp_path_factory) -> str:
-    """The served app's own database (never the developer's data/resettle.db)."""
-    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
-
-
-@pytest.fixture(scope="module")
-def server(database):
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    env = {**os.environ, "DATABASE_URL": database}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
 def _open(page, url: str) -> None:
-    page.goto(url)
+    open_signed_in(page, url)
     page.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
 
 
@@ -140,13 +38,14 @@ def test_language_switch_in_the_browser(server, page):
     assert "lang=en" in page.url
     assert "67,650" in page.locator("[data-testid='stMetric']").filter(has_text="Households").inner_text()
     _shot(page, "overview_en")
-    page.reload()  # the language is kept in the URL
+    page.reload()  # the language is kept in the URL (a reload is a new session: sign in again, in English)
+    sign_in(page)
     page.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
     assert "Jinan" in page.locator("h1").first.inner_text()
 
 
 def _upload(page, server: str, path: Path) -> None:
-    page.goto(f"{server}/uploads?as_of=2026-11-21")
+    open_signed_in(page, f"{server}/uploads?as_of=2026-11-21")
     page.wait_for_selector("[data-testid='stFileUploader']", timeout=90_000)
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(path))
     page.get_by_text("校验结果").wait_for(timeout=60_000)
@@ -163,7 +62,10 @@ def _publish_and_open_the_overview(page, households: str) -> None:
 
 
 def test_the_first_upload_replaces_the_sample_and_a_later_district_file_only_its_district(
-    server, page, database, tmp_path
+    server,
+    page,
+    database,
+    tmp_path,
 ):
     """Over the seeded sample a 章丘区 file is the whole register: the overview shows exactly its households.
     Over that real version, a 历城区 file replaces only 历城区 (the default), keeping 章丘区."""

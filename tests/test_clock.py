@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from app_pages import APP
+from app_pages import APP, signed_in
 from streamlit.testing.v1 import AppTest
 
 from housing import clock
@@ -48,7 +48,7 @@ def evening(monkeypatch):
 
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = signed_in(AppTest.from_file(APP, default_timeout=90))
     at.query_params.update(params)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

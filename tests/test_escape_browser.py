@@ -3,14 +3,15 @@ current version has Markdown links and images, raw HTML and ``javascript:`` URLs
 (``tests/hostile.py``). The DOM must show that text as typed, with no image fetched from elsewhere and no link
 taken from the data, in the page and in the Plotly figures.
 
-Uses the server and Chromium fixtures of ``test_browser`` (skipped there without chromium, failed under CI).
+Uses the server and Chromium fixtures of ``tests/browser.py`` (skipped without chromium, failed under CI).
 """
 
 from __future__ import annotations
 
 import pytest
+from browser import *  # noqa: F403 - the fixtures: the served app, headless Chromium, a tab
+from browser import open_signed_in
 from hostile import ATTACK, EVIL, publish_hostile
-from test_browser import browser, page, server  # noqa: F401 - fixtures: the served app and headless Chromium
 
 pytestmark = pytest.mark.browser
 # The page shows ``text`` (the word joiners ui.escape puts into URLs to stop autolinking are invisible).
@@ -61,12 +62,12 @@ def _assert_nothing_foreign(tab, origin: str) -> None:
 
 
 def _open(tab, url: str) -> None:
-    tab.goto(url)
+    open_signed_in(tab, url)
     tab.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
     tab.wait_for_selector(".js-plotly-plot", timeout=60_000)
 
 
-def test_overview_shows_hostile_uploader_and_file_name_as_text(server, page):  # noqa: F811
+def test_overview_shows_hostile_uploader_and_file_name_as_text(server, page):
     _open(page, f"{server}/?as_of=2026-11-21")
     caption = f"{ATTACK['uploader']} · {ATTACK['filename']}"
     page.wait_for_function(SHOWS, arg=caption, timeout=30_000)
@@ -75,7 +76,7 @@ def test_overview_shows_hostile_uploader_and_file_name_as_text(server, page):  #
     _assert_nothing_foreign(page, server)
 
 
-def test_project_page_shows_hostile_name_notes_and_unit_as_text(server, page):  # noqa: F811
+def test_project_page_shows_hostile_name_notes_and_unit_as_text(server, page):
     from urllib.parse import urlencode
 
     query = urlencode({"as_of": "2026-11-21", "district": ATTACK["district"], "name": ATTACK["name"]})
@@ -87,10 +88,10 @@ def test_project_page_shows_hostile_name_notes_and_unit_as_text(server, page):  
     _assert_nothing_foreign(page, server)
 
 
-def test_unknown_project_from_the_link_is_echoed_as_text(server, page):  # noqa: F811
+def test_unknown_project_from_the_link_is_echoed_as_text(server, page):
     from urllib.parse import urlencode
 
     name = f"[链接](http://{EVIL}/q)<img src=http://{EVIL}/q.png>"
-    page.goto(f"{server}/detail?{urlencode({'as_of': '2026-11-21', 'name': name})}")
+    open_signed_in(page, f"{server}/detail?{urlencode({'as_of': '2026-11-21', 'name': name})}")
     page.wait_for_function(SHOWS, arg=name, timeout=90_000)
     _assert_nothing_foreign(page, server)

@@ -1,4 +1,4 @@
-"""AppTest of the rule settings page: thresholds shown, changed, stored with who changed them, protected."""
+"""AppTest of the rule settings page: thresholds shown, changed, stored with who changed them, administrators only."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ def start(**params) -> AppTest:
     return open_page("pages/settings.py", **params)
 
 
-def test_every_rule_is_listed_with_its_thresholds(monkeypatch):
-    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+def test_every_rule_is_listed_with_its_thresholds():
     rules = start().dataframe[0].value
     assert rules["规则"].tolist() == [
         "逾期未交付",
@@ -28,8 +27,7 @@ def test_every_rule_is_listed_with_its_thresholds(monkeypatch):
     assert rules.iloc[5]["当前阈值"] == "未更新周数（超过） = 4"
 
 
-def test_a_change_is_stored_with_who_made_it_and_applies(monkeypatch, app_database):
-    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+def test_a_change_is_stored_with_who_made_it_and_applies(app_database):
     at = start()
     at.number_input(key="ad_stale_weeks").set_value(6)
     at.text_input(key="ad_changed_by").input("王主任")
@@ -40,8 +38,7 @@ def test_a_change_is_stored_with_who_made_it_and_applies(monkeypatch, app_databa
     assert at.dataframe[1].value["修改人"].tolist() == ["王主任"]
 
 
-def test_red_below_yellow_is_refused(monkeypatch, app_database):
-    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+def test_red_below_yellow_is_refused(app_database):
     at = start()
     at.number_input(key="ad_stage_late_red_days").set_value(1)
     at.number_input(key="ad_stage_late_yellow_days").set_value(5)
@@ -51,14 +48,11 @@ def test_red_below_yellow_is_refused(monkeypatch, app_database):
     assert load_setting(open_database(app_database), RULE_THRESHOLDS) is None
 
 
-def test_the_page_asks_for_the_admin_password_when_one_is_set(monkeypatch):
-    monkeypatch.setenv("ADMIN_PASSWORD", "s3cret")
-    at = start()
-    assert not at.dataframe
-    at.text_input(key="ad_password").input("wrong").run()
-    assert "密码不正确" in at.error[0].value
-    at.text_input(key="ad_password").input("s3cret").run()
-    assert len(at.dataframe[0].value) == 6
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_only_administrators_have_the_page(role):
+    at = open_page("pages/overview.py", role=role)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/settings.py")
 
 
 def saved(app_database, due_soon_days: int, yellow_points: float) -> None:

@@ -1,0 +1,166 @@
+"""AppTest of signing in (``ui.signin`` through ``app.py``): the form alone until signed in, wrong passwords,
+the forced password change, idle expiry, signing out, a disabled account's session, anonymous viewing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from app_pages import APP, account_for, signed_in
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from service import accounts as A
+from service.roles import EDITOR, VIEWER, Actor
+from store.db import open_database
+from store.schema import audit_log
+from ui import signin
+
+ADMIN_PASSWORD = "first admin password"
+
+
+@pytest.fixture(autouse=True)
+def configured_admin(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.delenv("DASHBOARD_ANONYMOUS_VIEWING", raising=False)
+
+
+def fresh(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submit(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="si_username").input(username)
+    at.text_input(key="si_password").input(password)
+    return next(b for b in at.button if b.label in ("登录", "Sign in")).click().run()
+
+
+def audit_actions(app_database) -> list[tuple]:
+    with open_database(app_database).connect() as conn:
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings().all()
+    return [(r["account"], r["action"], r["outcome"], r["detail"]) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "labels", "button"),
+    [("zh", "登录", ["用户名", "密码"], "登录"), ("en", "Sign in", ["Username", "Password"], "Sign in")],
+)
+def test_nobody_signed_in_sees_the_form_and_nothing_else(lang, title, labels, button):
+    at = fresh(lang=lang)
+    assert [t.value for t in at.title] == [title]
+    assert [i.label for i in at.text_input] == labels
+    assert [b.label for b in at.button] == [button]
+    assert not at.metric and not at.dataframe and not at.selectbox and not at.date_input
+    assert [r.label for r in at.sidebar.radio] == ["语言 / Language"]  # the language switch stays
+
+
+def test_the_language_switch_works_on_the_form():
+    at = fresh()
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == "Sign in" and at.text_input[0].label == "Username"
+
+
+def test_signing_in_opens_the_dashboard_with_the_account_in_the_sidebar(app_database):
+    at = submit(fresh(), "Admin", ADMIN_PASSWORD)
+    assert not at.exception and at.metric
+    assert at.session_state["actor"] == Actor("admin", "admin", (), "localhost")
+    assert "当前用户：admin（管理员）" in [c.value for c in at.sidebar.caption]
+    assert audit_actions(app_database)[-1] == ("admin", "sign_in", "ok", {})
+
+
+def test_a_wrong_password_is_refused_and_the_field_emptied(app_database):
+    at = submit(fresh(), "admin", "not the password")
+    assert [e.value for e in at.error] == ["用户名或密码不正确。"]
+    assert at.text_input(key="si_password").value == "" and not at.metric
+    assert audit_actions(app_database)[-1] == ("admin", "sign_in", "failed", {"reason": "wrong"})
+
+
+def test_repeated_wrong_passwords_lock_the_account(monkeypatch):
+    monkeypatch.setenv("RESETTLE_SIGNIN_MAX_FAILURES", "3")
+    at = fresh()
+    for _ in range(3):
+        submit(at, "admin", "not the password")
+    assert "账号已锁定至" in at.error[0].value
+    submit(at, "admin", ADMIN_PASSWORD)
+    assert "账号已锁定至" in at.error[0].value and not at.metric
+
+
+def test_a_temporary_password_must_be_changed_before_anything_else(app_database):
+    fresh()  # creates the first admin
+    db = open_database(app_database)
+    temporary = A.create_account(db, Actor("admin", "admin"), "li", EDITOR)
+    at = submit(fresh(), "li", temporary)
+    assert at.title[0].value == "设置新密码" and not at.metric
+    fields = ("si_current", "si_new", "si_repeat")
+    for values, error in (
+        ((temporary, "a good new password", "another one entirely"), "两次输入的新密码不一致。"),
+        ((temporary, "short", "short"), "密码至少需要 10 个字符。"),
+        (("wrong", "a good new password", "a good new password"), "当前密码不正确。"),
+    ):
+        for key, value in zip(fields, values, strict=True):
+            at.text_input(key=key).input(value)
+        next(b for b in at.button if b.label == "保存新密码").click().run()
+        assert [e.value for e in at.error] == [error]
+        assert all(at.text_input(key=k).value == "" for k in fields)
+    for key, value in zip(fields, (temporary, "a good new password", "a good new password"), strict=True):
+        at.text_input(key=key).input(value)
+    next(b for b in at.button if b.label == "保存新密码").click().run()
+    assert at.metric and "密码已修改。" in [s.value for s in at.success]
+    assert not A.get_account(db, "li").must_change_password
+
+
+def test_an_idle_session_is_signed_out(app_database):
+    at = signed_in(AppTest.from_file(APP, default_timeout=90), VIEWER)
+    at.run()
+    assert at.metric
+    at.session_state[signin.LAST_SEEN] = time.time() - 31 * 60
+    at.run()
+    assert at.title[0].value == "登录" and not at.metric
+    assert "已超过 30 分钟未操作" in at.warning[0].value
+    assert audit_actions(app_database)[-1] == ("viewer", "sign_out", "ok", {"reason": "idle"})
+
+
+def test_signing_out(app_database):
+    at = signed_in(AppTest.from_file(APP, default_timeout=90), VIEWER).run()
+    next(b for b in at.sidebar.button if b.label == "退出登录").click().run()
+    assert at.title[0].value == "登录" and at.info[0].value == "您已退出登录。"
+    assert "actor" not in at.session_state or at.session_state["actor"] is None
+    assert audit_actions(app_database)[-1] == ("viewer", "sign_out", "ok", {})
+
+
+@pytest.mark.parametrize("change", ["disable", "lock", "role"])
+def test_changes_by_an_administrator_apply_at_the_next_run(app_database, change):
+    at = signed_in(AppTest.from_file(APP, default_timeout=90), EDITOR).run()
+    db, boss = open_database(app_database), Actor("admin", "admin")
+    {
+        "disable": lambda: A.set_disabled(db, boss, "editor", True),
+        "lock": lambda: A.set_locked(db, boss, "editor", True),
+        "role": lambda: A.update_account(db, boss, "editor", VIEWER),
+    }[change]()
+    at.run()
+    if change == "role":
+        assert at.session_state["actor"].role == VIEWER and at.metric
+    else:
+        assert at.title[0].value == "登录" and "已被停用或锁定" in at.warning[0].value
+
+
+def test_anonymous_viewing_when_configured(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ANONYMOUS_VIEWING", "1")
+    at = fresh()
+    assert at.metric and at.session_state["actor"].role == VIEWER
+    assert "未登录：仅可查看看板。" in [c.value for c in at.sidebar.caption]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/upload.py")
+    next(b for b in at.sidebar.button if b.label == "工作人员登录").click().run()
+    assert at.title[0].value == "登录"
+    submit(at, "admin", ADMIN_PASSWORD)
+    assert at.session_state["actor"].username == "admin" and at.metric
+
+
+def test_anonymous_viewing_is_off_by_default():
+    account_for(Actor("viewer", VIEWER))
+    assert fresh().title[0].value == "登录"

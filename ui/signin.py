@@ -1,0 +1,231 @@
+"""Who is signed in, resolved once per run for ``app.py``: the sign-in form, the forced password change, idle
+expiry, the account box in the sidebar, and anonymous viewing when the setting allows it.
+
+The signed-in account is ``st.session_state["actor"]`` (a ``service.roles.Actor``); it is read again from
+the database on every run, so a role changed by an administrator applies at the next click and a disabled
+account's session ends. The forms do their work in the submit button's callback, before the script runs,
+so the password fields can be emptied and the page drawn once with the outcome.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from housing.fmt import fmt_datetime
+from housing.i18n import t
+from housing.settings import get_setting
+from service import accounts as A
+from service.roles import VIEWER, Actor
+from store.db import secret
+from ui.data import engine
+from ui.escape import md_t
+
+ACTOR = "actor"  # the shared contract: the acting account, absent or None when nobody is signed in
+ANONYMOUS = "(anonymous)"  # never a valid username (brackets are refused), so never a real account
+LAST_SEEN = "_si_last_seen"  # time.time() of the previous run, for idle expiry
+MUST_CHANGE = "_si_must_change"
+NOTICE = "_si_notice"  # (level, catalogue key, params) shown once on the next form
+WANTS_SIGN_IN = "_si_wants_sign_in"  # an anonymous viewer asked for the sign-in form
+KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version")
+_admin_checked: set[str] = set()  # databases this process has made sure have an account
+
+
+def client_address() -> str:
+    """The client's IP address as the server sees it (Streamlit hides loopback: then ``localhost``)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context (a script run outside a browser session)
+        address = None
+    return address if isinstance(address, str) and address else "localhost"
+
+
+def anonymous_viewing() -> bool:
+    """Whether the dashboard pages may be viewed without signing in (off unless configured)."""
+    return secret("DASHBOARD_ANONYMOUS_VIEWING").lower() in ("1", "true", "yes") or bool(
+        int(get_setting("anonymous_viewing"))
+    )
+
+
+def first_admin(db: Engine) -> None:
+    """Once per database and process: with no account at all, create the first administrator."""
+    key = str(db.url)
+    if key not in _admin_checked:
+        A.ensure_first_admin(db)
+        _admin_checked.add(key)
+
+
+def resolve(db: Engine) -> Actor | None:
+    """The account acting in this run: signed in (read again from the database), the anonymous viewer when
+    allowed, or ``None``. Signs out a session idle for longer than ``session_idle_minutes``."""
+    first_admin(db)
+    state = st.session_state
+    actor = state.get(ACTOR)
+    if actor is not None and actor.username != ANONYMOUS:
+        actor = _still_valid(db, actor)
+    if actor is None or actor.username == ANONYMOUS:
+        actor = Actor(ANONYMOUS, VIEWER, (), client_address()) if anonymous_viewing() else None
+        state[MUST_CHANGE] = False
+    state[ACTOR] = actor
+    state[LAST_SEEN] = time.time()
+    return actor
+
+
+def _still_valid(db: Engine, actor: Actor) -> Actor | None:
+    """The account as it is now, or ``None`` (with the reason noted) when the session has to end."""
+    idle = float(get_setting("session_idle_minutes"))
+    last = st.session_state.get(LAST_SEEN)
+    if last is not None and time.time() - last > idle * 60:
+        A.sign_out(db, actor, "idle")
+        _ended("si_expired", minutes=f"{idle:g}")
+        return None
+    account = A.get_account(db, actor.username)
+    if account is None or account.disabled or account.locked_until == A.LOCKED_BY_ADMIN:
+        _ended("si_ended")
+        return None
+    st.session_state[MUST_CHANGE] = account.must_change_password
+    return account.actor(actor.address)
+
+
+def _ended(key: str, **params: object) -> None:
+    _forget()
+    st.session_state[NOTICE] = ("warning", key, params)
+
+
+def _forget() -> None:
+    """Drop everything the session knew except the view's language, date and data."""
+    for key in list(st.session_state.keys()):
+        if key not in KEEP_ON_SIGN_OUT:
+            del st.session_state[key]
+
+
+def gate(actor: Actor | None):
+    """The form to show instead of the app (sign-in or password change), or ``None`` when the app may show."""
+    if actor is None or (actor.username == ANONYMOUS and st.session_state.get(WANTS_SIGN_IN)):
+        return sign_in_form
+    if st.session_state.get(MUST_CHANGE):
+        return change_password_form
+    return None
+
+
+def _notice(lang: str) -> None:
+    note = st.session_state.pop(NOTICE, None)
+    if note:
+        level, key, params = note
+        getattr(st, level)(md_t(key, lang, **params))
+
+
+def _centred():
+    """A column in the middle of the wide page, so a short form does not stretch across the screen."""
+    return st.columns([1, 2, 1])[1]
+
+
+def sign_in_form() -> None:
+    """用户名 / 密码 / 登录: the only thing shown to someone not signed in."""
+    with _centred():
+        _sign_in_form(st.session_state["lang"])
+
+
+def _sign_in_form(lang: str) -> None:
+    st.title(t("si_title", lang))
+    st.caption(t("si_intro", lang))
+    _notice(lang)
+    with st.form("si_form"):
+        st.text_input(t("si_username", lang), key="si_username", max_chars=A.MAX_USERNAME, autocomplete="username")
+        st.text_input(
+            t("si_password", lang),
+            key="si_password",
+            type="password",
+            max_chars=A.MAX_PASSWORD,
+            autocomplete="current-password",
+        )
+        st.form_submit_button(t("si_submit", lang), type="primary", on_click=_attempt, args=(lang,))
+    if st.session_state.get(ACTOR) is not None:  # an anonymous viewer may go back to the dashboard
+        st.button(t("si_back_to_viewing", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: False},))
+
+
+def _attempt(lang: str) -> None:
+    """The sign-in button: check the typed name and password, then empty the password field."""
+    state = st.session_state
+    typed, password = state.get("si_username", ""), state.get("si_password", "")
+    state["si_password"] = ""
+    if not typed.strip() or not password:
+        state[NOTICE] = ("error", "si_fail_empty", {})
+        return
+    outcome = A.sign_in(engine(), typed, password, client_address())
+    if isinstance(outcome, A.Failure):
+        state[NOTICE] = ("error", *_failure_text(outcome, lang))
+        return
+    _forget()
+    state[ACTOR], state[LAST_SEEN] = outcome, time.time()
+
+
+def _failure_text(failure: A.Failure, lang: str) -> tuple[str, dict]:
+    """The catalogue key and its parameters telling why a sign-in failed (unknown and wrong read the same)."""
+    if failure.reason == A.LOCKED and failure.locked_until == A.LOCKED_BY_ADMIN:
+        return "si_fail_locked_admin", {}
+    if failure.reason == A.LOCKED and failure.locked_until is not None:
+        return "si_fail_locked", {"until": fmt_datetime(failure.locked_until, lang, str(get_setting("timezone")))}
+    return ("si_fail_disabled", {}) if failure.reason == A.DISABLED else ("si_fail_wrong", {})
+
+
+def change_password_form() -> None:
+    """The forced change of a temporary password, before anything else is shown."""
+    with _centred():
+        _change_password_form(st.session_state["lang"])
+
+
+def _change_password_form(lang: str) -> None:
+    st.title(t("si_change_title", lang))
+    st.caption(t("si_change_intro", lang, minimum=int(get_setting("password_min_length"))))
+    _notice(lang)
+    with st.form("si_change"):
+        for key, label, hint in (
+            ("si_current", "si_current_password", "current-password"),
+            ("si_new", "si_new_password", "new-password"),
+            ("si_repeat", "si_repeat_password", "new-password"),
+        ):
+            st.text_input(t(label, lang), key=key, type="password", max_chars=A.MAX_PASSWORD, autocomplete=hint)
+        st.form_submit_button(t("si_change_submit", lang), type="primary", on_click=_change, args=(lang,))
+    st.button(t("si_sign_out", lang), key="si_change_sign_out", on_click=sign_out)
+
+
+def _change(lang: str) -> None:
+    """The save button of the password form: check, change, and empty every field."""
+    state = st.session_state
+    current, new, repeat = (state.get(k, "") for k in ("si_current", "si_new", "si_repeat"))
+    state.update(si_current="", si_new="", si_repeat="")
+    if new != repeat:
+        state[NOTICE] = ("error", "si_mismatch", {})
+        return
+    try:
+        A.change_password(engine(), state[ACTOR], current, new)
+    except A.AccountError as error:
+        state[NOTICE] = ("error", error.key, error.params)
+        return
+    state[MUST_CHANGE] = False
+    state[NOTICE] = ("success", "si_password_changed", {})
+
+
+def sign_out() -> None:
+    """The sign-out button: record it and forget the session's account."""
+    actor = st.session_state.get(ACTOR)
+    if actor is not None and actor.username != ANONYMOUS:
+        A.sign_out(engine(), actor)
+    _forget()
+    st.session_state[NOTICE] = ("info", "si_signed_out", {})
+
+
+def account_box(actor: Actor, lang: str) -> None:
+    """The sidebar's "signed in as NAME (role)" and the sign-out button (or, anonymous, a sign-in button)."""
+    with st.sidebar:
+        if actor.username == ANONYMOUS:
+            st.caption(t("si_anonymous", lang))
+            st.button(t("si_sign_in_button", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: True},))
+            return
+        role = t(f"role_{actor.role}", lang)
+        st.caption(md_t("si_signed_in_as", lang, name=actor.username, role=role))
+        st.button(t("si_sign_out", lang), key="si_sign_out", icon=":material/logout:", on_click=sign_out)
+    _notice(lang)  # left for the app itself: the password was changed
