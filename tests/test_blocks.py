@@ -4,13 +4,11 @@ at-risk projects as cards with every reason in full, nothing wider than the scre
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-from test_browser import CHROMIUM_ARGS, ROOT, _free_port, _require_chromium, _shot, _wait_healthy
+from browser import *  # noqa: F403  (the server and browser fixtures)
+from browser import open_signed_in, shot
 
 from briefing import blocks as B
 from briefing.build import risk_block
@@ -30,39 +28,10 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on its own port (``BROWSER_PORT``, else a free one) and its own database."""
-    port = int(os.environ.get("BROWSER_PORT") or _free_port())
-    database = f"sqlite:///{tmp_path_factory.mktemp('phone') / 'app.db'}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    env = {**os.environ, "DATABASE_URL": database}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def _open(browser, url: str, viewport: dict):
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
-    page.goto(url)
+    open_signed_in(page, url)
     page.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     return context, page
@@ -101,7 +70,7 @@ def test_phone_shows_figures_two_a_row_then_cards_with_every_reason(server, brow
             assert items.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth + 1")
         overflow = page.evaluate(OVERFLOW)
         assert overflow == {"root": 0, "wide": []}
-        _shot(page, f"overview_phone_{lang}")
+        shot(page, f"overview_phone_{lang}")
     finally:
         context.close()
 
