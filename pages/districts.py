@@ -8,11 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from briefing.charts import households_bars
 from housing.fmt import fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import has_streets, kpis, names_in, projects_in, rollup_by
 from housing.rules import at_risk_help
-from ui.charts import households_bars
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.escape import md_escape, md_t

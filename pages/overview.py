@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from briefing.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
@@ -11,7 +12,6 @@ from housing.rules import at_risk_help
 from housing.settings import get_setting
 from housing.status import urgent_first
 from store import history as H
-from ui.charts import GROUPED_ABOVE, district_bars, timeline, timeline_frame
 from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, weekly_for
 from ui.drill import district_link

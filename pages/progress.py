@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from briefing.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_chart, stage_bars
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import t
 from housing.progress import MEASURES, baseline_frame, stage_counts, stage_funnel
 from housing.rollup import UNNAMED
-from ui.charts import MEASURE_KEYS, baseline_order, baseline_timeline, funnel_chart, stage_bars
 from ui.context import View, current_view, empty_state
 from ui.data import baselines
 from ui.escape import md_t

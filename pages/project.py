@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from briefing.charts import days_text, moved_text, slip_text, stage_timeline
 from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.progress import baseline_frame, deadline_history, stage_plan
@@ -19,7 +20,6 @@ from housing.settings import get_setting
 from housing.stages import stage_name
 from housing.status import DONE, STATUS_COLORS, render
 from housing.summary import optional_fields
-from ui.charts import days_text, moved_text, slip_text, stage_timeline
 from ui.context import View, current_view
 from ui.data import baselines, project_history
 from ui.escape import md_escape, md_t

@@ -5,10 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from housing.changes import project_key
-from housing.rollup import by_district, rollup_by
-from housing.status import STATUS_COLORS, classify
-from ui.charts import (
+from briefing.charts import (
     DEADLINE_MARK,
     GROUPED_ABOVE,
     ROW_PX,
@@ -21,6 +18,9 @@ from ui.charts import (
     timeline,
     timeline_frame,
 )
+from housing.changes import project_key
+from housing.rollup import by_district, rollup_by
+from housing.status import STATUS_COLORS, classify
 
 AS_OF = dt.date(2026, 11, 21)
 
@@ -203,7 +203,7 @@ def stage_plan_sample(as_of=AS_OF) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_stage_timeline_planned_beside_actual_with_slips_and_today(lang):
-    from ui.charts import PLANNED_FILL, stage_timeline
+    from briefing.charts import PLANNED_FILL, stage_timeline
 
     plan = stage_plan_sample()
     fig = stage_timeline(plan, AS_OF, lang)
@@ -225,8 +225,8 @@ def test_stage_timeline_planned_beside_actual_with_slips_and_today(lang):
 
 
 def test_funnel_chart_in_each_measure():
+    from briefing.charts import funnel_chart
     from housing.progress import stage_funnel
-    from ui.charts import funnel_chart
 
     projects = portfolio(60)
     funnel = stage_funnel(projects)
@@ -243,8 +243,8 @@ def test_funnel_chart_in_each_measure():
 
 
 def test_stage_bars_show_every_stage():
+    from briefing.charts import stage_bars
     from housing.progress import stage_counts
-    from ui.charts import stage_bars
 
     fig = stage_bars(stage_counts(portfolio(60).assign(stage_id="structure")), "projects", "en")
     (trace,) = fig.data
@@ -265,7 +265,7 @@ def with_baselines(n: int) -> pd.DataFrame:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_baseline_timeline_readable_at_60_projects(lang):
-    from ui.charts import SLIP_COLOR, baseline_order, baseline_timeline
+    from briefing.charts import SLIP_COLOR, baseline_order, baseline_timeline
 
     frame = with_baselines(60)
     fig = baseline_timeline(frame, AS_OF, lang)
@@ -285,7 +285,7 @@ def test_baseline_timeline_readable_at_60_projects(lang):
 
 @pytest.mark.parametrize(("rows", "tall"), [(5, False), (TALL_ROWS + 1, True), (60, True)])
 def test_a_tall_baseline_timeline_has_date_axes_at_top_and_bottom(rows, tall):
-    from ui.charts import baseline_timeline
+    from briefing.charts import baseline_timeline
 
     fig = baseline_timeline(with_baselines(rows), AS_OF, "en")
     axes = fig.layout.to_plotly_json()

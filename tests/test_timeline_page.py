@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from app_pages import open_page
 
+from briefing.charts import DEADLINE_MARK
 from loaders.load import empty_stage_dates
 from store import versions as V
 from store.db import open_database
-from ui.charts import DEADLINE_MARK
 
 
 def row(name: str, **kw) -> dict:

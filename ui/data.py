@@ -7,19 +7,22 @@ bundled samples under their file's SHA-256.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from housing.changes import project_key
-from housing.clock import date_at, zone
+from briefing import source as S
+from briefing.blocks import Briefing
+from briefing.build import BriefingData, build_briefing, weekly_between
 from housing.datasets import SAMPLES, file_version
-from housing.rules import Evidence, classify, effective_thresholds
+from housing.i18n import LANGS
+from housing.rules import Evidence, classify
 from housing.scope import merge_districts
 from housing.settings import get_setting
-from housing.weekly import Weekly, weekly_changes
+from housing.weekly import Weekly
 from loaders import LoadResult, load_workbook
 from loaders.load import empty_projects
 from loaders.sandbox import run_limited
@@ -27,7 +30,6 @@ from loaders.template import build_template
 from store import history as H
 from store import versions as V
 from store.db import database_url, open_database
-from store.settings_log import RULE_THRESHOLDS, load_setting
 from ui.context import Source, View
 
 SEED_UPLOADER = "系统 (示例数据)"
@@ -115,37 +117,23 @@ def _baselines(url: str, version_id: int) -> pd.Series:
 def baselines(source: Source, projects: pd.DataFrame) -> pd.Series:
     """Each project's first published deadline by project key (a sample has one version: its deadlines)."""
     if source.version is None:
-        return pd.Series(projects["deadline"].to_numpy(), index=project_key(projects).to_numpy(), name="baseline")
+        return S.sample_baselines(projects)
     return _baselines(database_url(), source.version.id)
-
-
-def earliest_stage_dates(stage_dates: pd.DataFrame) -> pd.Series:
-    """Each project's earliest planned or actual stage date, by project key (projects with none left out)."""
-    dates = stage_dates.assign(_first=stage_dates[["planned", "actual"]].min(axis=1)).dropna(subset=["_first"])
-    if dates.empty:
-        return pd.Series(dtype="datetime64[ns]", name="first_known")
-    first = dates.groupby(["district", "name"], dropna=False, sort=False)["_first"].min().reset_index()
-    return pd.Series(
-        pd.to_datetime(first["_first"]).to_numpy(), index=project_key(first).to_numpy(), name="first_known"
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _first_seen(url: str, version_id: int, tz: str) -> pd.Series:
-    seen = H.first_seen(open_database(url), version_id)
     # the day it was published, where the users are (as version times are shown), as a plain date
-    local = pd.to_datetime(seen.dt.tz_convert(zone(tz)).dt.date) if len(seen) else seen.astype("datetime64[ns]")
-    return pd.Series(local.to_numpy(), index=seen.index, name="first_known")
+    return S.seen_days(H.first_seen(open_database(url), version_id), tz)
 
 
 def first_known_dates(source: Source, result: LoadResult) -> pd.Series:
     """The earliest date known for each project, by project key, to start its timeline bar when the register
     gives no start date: its earliest stage date, else (published data) the day it first appeared."""
-    stages = earliest_stage_dates(result.stage_dates)
     if source.version is None:
-        return stages
+        return S.first_known(result.stage_dates)
     seen = _first_seen(database_url(), source.version.id, str(get_setting("timezone")))
-    return stages.combine_first(seen).rename("first_known")
+    return S.first_known(result.stage_dates, seen)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -195,18 +183,18 @@ def rule_thresholds() -> dict[str, dict[str, float]]:
 
     Read on every run (one small query), so a change applies at once for everyone.
     """
-    return effective_thresholds(load_setting(engine(), RULE_THRESHOLDS))
+    return S.thresholds_in(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _evidence(url: str, version_id: int) -> Evidence:
     db = open_database(url)
-    version = V.get_version(db, version_id)
     previous = H.previous_id(db, version_id)
-    return Evidence(
-        stage_dates=_version_stage_dates(url, version_id),
-        previous=version_projects(previous) if previous else None,
-        unchanged_since=H.unchanged_since(db, version),
+    return S.version_evidence(
+        db,
+        V.get_version(db, version_id),
+        _version_stage_dates(url, version_id),
+        version_projects(previous) if previous else None,
     )
 
 
@@ -230,15 +218,50 @@ def judged(source: Source, result: LoadResult, as_of: dt.date, thresholds: dict)
 def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     """A published version classified as of the day it was published (how it stood then)."""
     url = database_url()
-    version = V.get_version(open_database(url), version_id)
-    as_of = date_at(version.created_at)  # the publication day in the zone the version times are shown in
+    as_of = S.published_day(V.get_version(open_database(url), version_id))  # how it stood then
     return _judged(url, version_id, as_of, thresholds)
 
 
 def weekly_for(view: View, compare_id: int) -> Weekly:
     """The changes from version ``compare_id`` (as it stood when published) to the view, same districts."""
-    old = judged_version(compare_id, view.thresholds)
-    new = view.classified
-    if view.districts:
-        old, new = old[old["district"].isin(view.districts)], new[new["district"].isin(view.districts)]
-    return weekly_changes(old, new, view.as_of)
+    return weekly_between(judged_version(compare_id, view.thresholds), view.classified, view.as_of, view.districts)
+
+
+def briefing_data(view: View) -> BriefingData:
+    """What the briefing is built from, for the view's data and date: the same cached pieces the pages use
+    (judged projects, the version a week before as it stood then, first deadlines, first known dates)."""
+    source, result = view.source, view.result
+    version = source.version
+    compare_id = H.week_before(engine(), version) if version is not None else None
+    filename = version.filename if version is not None and version.sample else ""
+    return BriefingData(
+        as_of=view.as_of,
+        projects=view.classified,
+        stage_dates=result.stage_dates,
+        regions={lang: source.region(lang) for lang in LANGS},
+        target_projects=source.target_for(view.as_of.year),
+        version=version,
+        filename=source.sample.file if source.sample else filename,
+        previous=judged_version(compare_id, view.thresholds) if compare_id is not None else None,
+        compare_id=compare_id,
+        baselines=baselines(source, view.classified),
+        first_known=first_known_dates(source, result),
+        timezone=str(get_setting("timezone")),
+        sample=source.sample is not None or (version is not None and version.sample),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _briefing(key: tuple, _view: View, districts: tuple[str, ...], sections: tuple[str, ...], lang: str) -> Briefing:
+    # ``key`` (database, version or sample file, as-of date, thresholds) names the data; the view is not hashed
+    return build_briefing(briefing_data(_view), lang, districts, sections)
+
+
+def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) -> Briefing:
+    """The meeting briefing for the view's data, date and language, narrowed to ``districts`` with the chosen
+    ``sections``; cached on the version id (or the sample's file version), never on a DataFrame."""
+    source = view.source
+    data_key = f"v{source.version.id}" if source.version else file_version(source.sample.path) if source.sample else ""
+    thresholds = json.dumps(view.thresholds, sort_keys=True)
+    key = (database_url(), data_key, source.current_id, view.as_of, thresholds)
+    return _briefing(key, view, tuple(districts), tuple(sections), view.lang)

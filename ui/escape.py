@@ -15,9 +15,9 @@ Markdown; the app has none), and select-box options are plain text too.
 
 from __future__ import annotations
 
-import html
 import re
 
+from briefing.charts import plot_escape  # noqa: F401  (re-exported: it lives with the figures)
 from housing.fmt import fmt_list
 from housing.i18n import t
 
@@ -53,11 +53,3 @@ def md_t(key: str, lang: str, **params: object) -> str:
 def md_list(items, lang: str) -> str:
     """Names as one line (``housing.fmt.fmt_list``), each escaped by ``md_escape``; the separators stay plain."""
     return fmt_list([md_escape(item) for item in items], lang)
-
-
-def plot_escape(text: object) -> str:
-    """``text`` for a Plotly label, hover or tick: ``<``, ``>`` and ``&`` as entities, so no tag is drawn.
-
-    Plotly turns the entities back into the characters when it draws the text.
-    """
-    return "" if text is None else html.escape(str(text), quote=False)

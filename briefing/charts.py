@@ -1,4 +1,4 @@
-"""Plotly figures for the overview: household totals per district and the project timeline.
+"""Plotly figures of the dashboard and the briefing: households per district, the project timeline, stages.
 
 Plain functions from data to figure, so they are tested without a browser. Fonts list CJK faces first
 so Chinese renders on projectors and in exported images alike.
@@ -7,6 +7,7 @@ so Chinese renders on projectors and in exported images alike.
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +17,6 @@ from housing.fmt import fmt_date, fmt_int
 from housing.i18n import status_label, t
 from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
-from ui.escape import plot_escape
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WAITING_COLOR = "#BBBBBB"
@@ -24,6 +24,15 @@ ROW_PX, GROUPED_ABOVE = 22, 120
 TALL_ROWS = 20  # a timeline with more rows than this (about 600 px) gets its date axis below the rows too
 DEADLINE_MARK = "triangle-down"  # a project with a deadline but no known start: a pin on the deadline
 BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
+
+
+def plot_escape(text: object) -> str:
+    """``text`` for a Plotly label, hover or tick: ``<``, ``>`` and ``&`` as entities, so no tag is drawn.
+
+    Plotly turns the entities back into the characters when it draws the text. Workbook names (projects,
+    districts, streets) go through this before they reach a figure.
+    """
+    return "" if text is None else html.escape(str(text), quote=False)
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:

@@ -1,0 +1,586 @@
+"""The meeting briefing built once, as plain data (``briefing.blocks``), from one ``BriefingData``.
+
+The sequence: title → headline figures against the year's target → what changed since last week → one slide
+per overdue project → the at-risk projects as one table → households per district → the portfolio timeline.
+Every figure comes from the domain (``housing.rollup.kpis``, ``housing.weekly``, ``housing.progress``) and
+every text from the catalogue and ``housing.fmt``, here and nowhere else: renderers only lay the blocks out,
+and the dashboard pages draw their headline figures, risk list, week counts and district table from the same
+block functions (``headline_block``, ``risk_block``, ``week_block``, ``place_headline_block``,
+``districts_block``), so a figure has one source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from briefing import blocks as B
+from briefing.charts import days_text, households_bars, moved_text, stage_timeline, timeline, timeline_frame
+from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_wan
+from housing.i18n import status_label, t
+from housing.progress import baseline_frame, stage_plan
+from housing.rollup import UNNAMED, by_district, filter_projects, kpis
+from housing.stages import stage_name
+from housing.status import AT_RISK, DONE, OVERDUE, STATUS_ICONS, render, urgent_first
+from housing.weekly import Weekly, weekly_changes
+from store.versions import Version
+
+MISSING = "—"
+
+
+@dataclass(frozen=True, eq=False)
+class BriefingData:
+    """What one published version (or one workbook) yields at one as-of date, for every district.
+
+    ``projects`` are judged (``status``, ``level``, ``reasons``, ``days_to_deadline``); ``previous`` is the
+    version a week before judged as of its own publication day (``None``: no earlier version, or a workbook);
+    ``baselines`` and ``first_known`` are by project key (``ui``'s former helpers, now ``briefing.source``).
+    """
+
+    as_of: dt.date
+    projects: pd.DataFrame
+    stage_dates: pd.DataFrame
+    regions: Mapping[str, str]  # {"zh": "济南市", "en": "Jinan"}
+    target_projects: int = 0  # the year's published target in projects (0: those due in the year)
+    version: Version | None = None
+    filename: str = ""  # the workbook's file name when the data is not a published version
+    previous: pd.DataFrame | None = None
+    compare_id: int | None = None
+    baselines: pd.Series | None = None
+    first_known: pd.Series | None = None
+    timezone: str = "Asia/Shanghai"
+    sample: bool = False  # the data is (or holds) the bundled sample
+
+    def scoped(self, districts: tuple[str, ...]) -> pd.DataFrame:
+        """The projects of the chosen districts (empty choice: all)."""
+        return filter_projects(self.projects, list(districts), [])
+
+    def region(self, lang: str, districts: tuple[str, ...] = ()) -> str:
+        """The one district chosen, or the data's region."""
+        return districts[0] if len(districts) == 1 else self.regions.get(lang, self.regions.get("zh", ""))
+
+
+# --- small texts ----------------------------------------------------------------------------------------------
+
+
+def status_text(status: str, lang: str) -> str:
+    """``■ 已逾期``: icon and label, so the status never rests on colour alone."""
+    return f"{STATUS_ICONS[status]} {status_label(status, lang)}"
+
+
+def reason_texts(reasons, lang: str, stage: bool = True) -> tuple[str, ...]:
+    """Every reason in words, in full; ``stage=False`` leaves out the stage (shown in its own column)."""
+    if not isinstance(reasons, tuple | list):
+        return ()
+    return tuple(render(r, lang) for r in reasons if stage or r[0] != "reason_stage")
+
+
+def joined(texts, lang: str) -> str:
+    """Sentences as one line, with the language's separator."""
+    return ("；" if lang == "zh" else "; ").join(texts)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) and value.strip() else MISSING
+
+
+def _count_cell(value) -> B.Cell:
+    known = value is not None and not pd.isna(value)
+    return B.Cell(int(value) if known else None, fmt_int(value) if known else MISSING)
+
+
+def _area_cell(value) -> B.Cell:
+    known = value is not None and not pd.isna(value)
+    return B.Cell(float(value) if known else None, fmt_wan(value) if known else MISSING)
+
+
+def _date_cell(value, lang: str) -> B.Cell:
+    day = None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+    return B.Cell(day, fmt_date(day, lang) or MISSING)
+
+
+def _text_cell(value) -> B.Cell:
+    text = _text(value)
+    return B.Cell(None if text == MISSING else text, text)
+
+
+def _days_cell(value) -> B.Cell:
+    known = value is not None and not pd.isna(value)
+    return B.Cell(int(value) if known else None, f"{int(value):,}" if known else MISSING)
+
+
+def figure_dict(figure: go.Figure) -> dict:
+    """A Plotly figure as a JSON-safe dictionary (dates as ISO text, arrays as lists)."""
+    return json.loads(figure.to_json())
+
+
+# --- headline figures -----------------------------------------------------------------------------------------
+
+
+def headline_block(projects: pd.DataFrame, as_of: dt.date, target_projects: int, lang: str) -> B.Headlines:
+    """The overview's headline figures (``housing.rollup.kpis``) against the year's target."""
+    k = kpis(projects, as_of, target_projects)
+    items = [
+        B.Headline("projects", t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects))),
+        B.Headline(
+            "households",
+            t("kpi_households", lang),
+            fmt_int(k.households),
+            target=t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
+        ),
+        B.Headline("area", t("kpi_area", lang), fmt_wan(k.floor_area_m2)),
+        B.Headline(
+            "done",
+            t("kpi_done", lang),
+            t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
+            target=t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
+            status=DONE,
+        ),
+        B.Headline(
+            "year",
+            t("kpi_year", lang, year=k.year),
+            t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
+            target=t(
+                "kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)
+            ),
+        ),
+        B.Headline("overdue", t("kpi_overdue", lang), fmt_int(k.overdue), status=OVERDUE),
+        B.Headline("at_risk", t("kpi_at_risk", lang), fmt_int(k.at_risk), status=AT_RISK),
+    ]
+    if k.investment_rate is not None:  # only when the workbook gives investment figures
+        target = t(
+            "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
+        )
+        items.append(
+            B.Headline("investment", t("kpi_investment_rate", lang), f"{k.investment_rate:.1f}%", target=target)
+        )
+    return B.Headlines(tuple(items))
+
+
+def place_headline_block(projects: pd.DataFrame, as_of: dt.date, lang: str) -> B.Headlines:
+    """A place's figures (the districts page at every level): projects, households, waiting, handed over,
+    万㎡, overdue, at risk."""
+    k = kpis(projects, as_of)
+    done_projects = t("dd_kpi_done_projects", lang, count=fmt_int(k.done_projects))
+    return B.Headlines(
+        (
+            B.Headline("projects", t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects))),
+            B.Headline("households", t("kpi_households", lang), fmt_int(k.households)),
+            B.Headline("waiting", t("dd_kpi_waiting", lang), fmt_int(k.waiting_households)),
+            B.Headline("done", t("dd_kpi_done", lang), fmt_int(k.done_households), target=done_projects, status=DONE),
+            B.Headline("area", t("kpi_area", lang), fmt_wan(k.floor_area_m2)),
+            B.Headline("overdue", t("kpi_overdue", lang), fmt_int(k.overdue), status=OVERDUE),
+            B.Headline("at_risk", t("kpi_at_risk", lang), fmt_int(k.at_risk), status=AT_RISK),
+        )
+    )
+
+
+# --- what changed ---------------------------------------------------------------------------------------------
+
+# (key, catalogue label, Weekly attribute): the week's counts in the order the changes page shows them.
+WEEK_COUNTS = (
+    ("turned_red", "wk_turned_red", "turned_red"),
+    ("turned_yellow", "wk_turned_yellow", "turned_yellow"),
+    ("recovered", "wk_recovered", "recovered"),
+    ("eased", "wk_eased", "eased"),
+    ("cleared", "wk_cleared", "cleared"),
+    ("slips", "wk_slips", "slips"),
+    ("stages", "wk_stages", "stages_completed"),
+    ("handed_over", "wk_handed_over", "handed_over"),
+)
+WEEK_STATUS = {"turned_red": OVERDUE, "turned_yellow": AT_RISK, "handed_over": DONE}
+
+
+def week_block(weekly: Weekly, lang: str) -> B.Headlines:
+    """The week's counts: turned red / yellow, recovered, eased, cleared, slips, stages, handovers, added,
+    removed (``housing.weekly``)."""
+    items = [
+        B.Headline(key, t(label, lang), fmt_int(len(getattr(weekly, attr))), status=WEEK_STATUS.get(key))
+        for key, label, attr in WEEK_COUNTS
+    ]
+    households = t("kpi_households_unit", lang, households=fmt_int(weekly.handed_over_households))
+    items[-1] = B.Headline(items[-1].key, items[-1].label, items[-1].value, target=households, status=DONE)
+    items.append(B.Headline("added", t("chg_added", lang), fmt_int(len(weekly.changes.added))))
+    items.append(B.Headline("removed", t("chg_removed", lang), fmt_int(len(weekly.changes.removed))))
+    return B.Headlines(tuple(items))
+
+
+def weekly_between(previous: pd.DataFrame, current: pd.DataFrame, as_of: dt.date, districts=()) -> Weekly:
+    """The changes from an earlier judged version to the current one, both narrowed to the same districts."""
+    old = filter_projects(previous, list(districts), [])
+    new = filter_projects(current, list(districts), [])
+    return weekly_changes(old, new, as_of)
+
+
+def _who(name, district) -> tuple[B.Cell, B.Cell]:
+    return _text_cell(name), B.Cell(_text(district), _text(district))
+
+
+def _level(status, level, lang: str) -> str:
+    if not isinstance(status, str):
+        return MISSING
+    shown = status_text(status, lang)
+    return f"{shown} · {t(f'wk_level_{level}', lang)}" if level in ("red", "yellow") else shown
+
+
+def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
+    """Turned red / yellow: who, households, the standing before and after, today's reasons in full."""
+    columns = (
+        B.Column("name", t("col_name", lang)),
+        B.Column("district", t("col_district", lang)),
+        B.Column("households", t("col_households", lang), B.COUNT),
+        B.Column("before", t("wk_before", lang), B.STATUS),
+        B.Column("after", t("wk_after", lang), B.STATUS),
+        B.Column("reasons", t("col_reasons", lang)),
+    )
+    rows = tuple(
+        (
+            *_who(r["name_new"], r["district_new"]),
+            _count_cell(r["households_new"]),
+            B.Cell(r["status_old"], _level(r["status_old"], r["level_old"], lang)),
+            B.Cell(r["status_new"], _level(r["status_new"], r["level_new"], lang)),
+            B.Cell(
+                joined(reason_texts(r["reasons_new"], lang), lang), joined(reason_texts(r["reasons_new"], lang), lang)
+            ),
+        )
+        for _, r in frame.iterrows()
+    )
+    return B.Table(key, columns, rows, tuple(r for r in frame["status_new"]) if len(frame) else ())
+
+
+def _slips_table(slips: pd.DataFrame, lang: str) -> B.Table:
+    """Deadline slips: old and new deadline, days lost."""
+    columns = (
+        B.Column("name", t("col_name", lang)),
+        B.Column("district", t("col_district", lang)),
+        B.Column("old", t("wk_old_deadline", lang), B.DATE),
+        B.Column("new", t("wk_new_deadline", lang), B.DATE),
+        B.Column("days", t("wk_slip_days", lang), B.DAYS),
+    )
+    rows = tuple(
+        (
+            *_who(r["name"], r["district"]),
+            _date_cell(r["old"], lang),
+            _date_cell(r["new"], lang),
+            _days_cell(r["delta"]),
+        )
+        for _, r in slips.iterrows()
+    )
+    return B.Table("slips", columns, rows)
+
+
+def _handovers_table(frame: pd.DataFrame, lang: str) -> B.Table:
+    """Projects handed over this week, with households and date."""
+    columns = (
+        B.Column("name", t("col_name", lang)),
+        B.Column("district", t("col_district", lang)),
+        B.Column("households", t("col_households", lang), B.COUNT),
+        B.Column("handed_over", t("col_handed_over", lang), B.DATE),
+    )
+    rows = tuple(
+        (*_who(r["name_new"], r["district_new"]), _count_cell(r["households"]), _date_cell(r["handed_over_new"], lang))
+        for _, r in frame.iterrows()
+    )
+    return B.Table("handed_over", columns, rows, tuple(DONE for _ in rows))
+
+
+def _project_list(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
+    """Projects added or removed: name, district, households, 万㎡, deadline."""
+    columns = (
+        B.Column("name", t("col_name", lang)),
+        B.Column("district", t("col_district", lang)),
+        B.Column("households", t("col_households", lang), B.COUNT),
+        B.Column("area", t("col_area", lang), B.WAN_M2),
+        B.Column("deadline", t("col_deadline", lang), B.DATE),
+    )
+    rows = tuple(
+        (
+            *_who(r["name"], r["district"]),
+            _count_cell(r["households"]),
+            _area_cell(r["floor_area_m2"]),
+            _date_cell(r["deadline"], lang),
+        )
+        for _, r in frame.iterrows()
+    )
+    return B.Table(key, columns, rows)
+
+
+def week_tables(weekly: Weekly, lang: str) -> list[tuple[str, B.Table]]:
+    """The week's lists that have rows, most pressing first, each with its heading."""
+    tables = [
+        ("wk_turned_red", _moves_table("turned_red", weekly.turned_red, lang)),
+        ("wk_turned_yellow", _moves_table("turned_yellow", weekly.turned_yellow, lang)),
+        ("wk_slips", _slips_table(weekly.slips, lang)),
+        ("wk_handed_over", _handovers_table(weekly.handed_over, lang)),
+        ("chg_added", _project_list("added", weekly.changes.added, lang)),
+        ("chg_removed", _project_list("removed", weekly.changes.removed, lang)),
+    ]
+    return [(title, table) for title, table in tables if table.rows]
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+
+
+def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str = "") -> B.Table:
+    """Flagged projects in the order given: status, name, district, households, deadline, stage, every reason
+    in full (the stage has its own column), responsible unit."""
+    columns = (
+        B.Column("status", t("col_status", lang), B.STATUS),
+        B.Column("name", t("col_name", lang)),
+        B.Column("district", t("col_district", lang)),
+        B.Column("households", t("col_households", lang), B.COUNT),
+        B.Column("deadline", t("col_deadline", lang), B.DATE),
+        B.Column("stage", t("col_stage", lang)),
+        B.Column("reasons", t("col_reasons", lang)),
+        B.Column("unit", t("col_unit", lang)),
+    )
+    rows = tuple(
+        (
+            B.Cell(r["status"], status_text(r["status"], lang)),
+            _text_cell(r["name"]),
+            B.Cell(_text(r["district"]), UNNAMED if not isinstance(r["district"], str) else r["district"]),
+            _count_cell(r["households"]),
+            _date_cell(r["deadline"], lang),
+            B.Cell(
+                r["stage"] if isinstance(r["stage"], str) else "", r["stage"] if isinstance(r["stage"], str) else ""
+            ),
+            B.Cell(
+                joined(reason_texts(r["reasons"], lang, stage=False), lang),
+                joined(reason_texts(r["reasons"], lang, stage=False), lang),
+            ),
+            B.Cell(r["unit"] if isinstance(r["unit"], str) else "", r["unit"] if isinstance(r["unit"], str) else ""),
+        )
+        for _, r in flagged.iterrows()
+    )
+    return B.Table(key, columns, rows, tuple(flagged["status"]), empty)
+
+
+def _optional(project: pd.Series, column: str) -> str:
+    value = project.get(column)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def project_facts(project: pd.Series, baseline: pd.Series | None, lang: str) -> B.Facts:
+    """A red project's figures: households, 万㎡, deadline and days overdue, the move against its first
+    published deadline, stage, and the responsible unit and leader when the workbook names them."""
+    days = project["days_to_deadline"]
+    overdue = t("pj_days_over", lang, days=days_text(-int(days), lang)) if pd.notna(days) and days < 0 else MISSING
+    stage_id = project["stage_id"]
+    items = [
+        (t("col_households", lang), fmt_int(project["households"]) or MISSING),
+        (t("kpi_area", lang), fmt_wan(project["floor_area_m2"]) or MISSING),
+        (t("col_deadline", lang), fmt_date(project["deadline"], lang) or MISSING),
+        (t("bf_overdue_by", lang), overdue),
+    ]
+    if baseline is not None and pd.notna(baseline["slip_days"]) and baseline["slip_days"] != 0:
+        moved = moved_text(baseline["slip_days"], lang)
+        items.append(
+            (
+                t("pg_baseline", lang),
+                t("bf_baseline_moved", lang, date=fmt_date(baseline["baseline"], lang), moved=moved),
+            )
+        )
+    items.append(
+        (t("col_stage", lang), stage_name(stage_id, lang) if isinstance(stage_id, str) else _text(project["stage"]))
+    )
+    items += [(t(key, lang), _optional(project, col)) for key, col in (("col_unit", "unit"), ("col_leader", "leader"))]
+    return B.Facts(tuple((label, value) for label, value in items if value))
+
+
+def red_slide(data: BriefingData, index, lang: str, baselines: pd.DataFrame | None) -> B.Slide:
+    """One overdue project: its figures, every reason in full, and its stages planned against actual."""
+    project = data.projects.loc[index]
+    reasons = reason_texts(project["reasons"], lang)
+    plan = stage_plan(data.stage_dates, project["name"], project["district"], data.as_of, project["stage_id"])
+    if plan.empty:
+        stages: B.Block = B.Note(t("pj_no_stages", lang))
+    else:
+        alt = t("bf_stages_alt", lang, name=project["name"])
+        stages = B.Chart(f"stages-{index}", figure_dict(stage_timeline(plan, data.as_of, lang)), alt)
+    place = " · ".join(p for p in (project["district"], project["street"]) if isinstance(p, str))
+    baseline = baselines.loc[index] if baselines is not None else None
+    return B.Slide(
+        f"red-{index}",
+        str(project["name"]),
+        (project_facts(project, baseline, lang), B.Reasons(reasons), stages),
+        subtitle=place,
+        status=OVERDUE,
+        notes="\n".join(reasons),
+    )
+
+
+# --- sections -------------------------------------------------------------------------------------------------
+
+
+def version_label(data: BriefingData, lang: str) -> str:
+    """``第 12 版 · 2021年4月30日 16:05 上传`` for a published version, else the workbook's file name."""
+    if data.version is None:
+        return t("bf_file", lang, file=data.filename)
+    when = fmt_datetime(data.version.created_at, lang, data.timezone)
+    return t("bf_version", lang, version=data.version.id, time=when)
+
+
+def title_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> B.Section:
+    """The title slide: region, as-of date, data version and its upload time (and the districts chosen)."""
+    facts = [(t("as_of", lang), fmt_date(data.as_of, lang)), (t("bf_data", lang), version_label(data, lang))]
+    if len(districts) > 1:
+        facts.append((t("filter_districts", lang), fmt_list(districts, lang)))
+    blocks: list[B.Block] = [B.Facts(tuple(facts))]
+    if data.sample:
+        blocks.append(B.Note(t("bf_sample", lang), "warning"))
+    title = t("bf_title", lang, region=data.region(lang, districts))
+    return B.Section(B.TITLE, title, (B.Slide("title", title, tuple(blocks)),))
+
+
+def headline_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """The headline figures against the year's target."""
+    projects = data.scoped(districts)
+    if projects.empty:
+        return (B.Slide("headline", t("bf_sec_headline", lang), (B.Note(t("bf_no_projects", lang), "warning"),)),)
+    block = headline_block(projects, data.as_of, data.target_projects, lang)
+    caption = B.Note(t("as_of_caption", lang, date=fmt_date(data.as_of, lang)))
+    return (B.Slide("headline", t("bf_sec_headline", lang), (block, caption)),)
+
+
+def changes_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """The week's counts, then its lists (turned red / yellow, slips, handovers, added, removed)."""
+    title = t("sec_week", lang)
+    if data.version is None:
+        return (B.Slide("changes", title, (B.Note(t("bf_no_versions", lang)),)),)
+    if data.previous is None or data.compare_id is None:
+        return (B.Slide("changes", title, (B.Note(t("wk_first_version", lang, version=data.version.id)),)),)
+    weekly = weekly_between(data.previous, data.projects, data.as_of, districts)
+    caption = t("wk_caption", lang, old=data.compare_id, new=data.version.id)
+    counts = B.Slide("changes", title, (week_block(weekly, lang),), subtitle=caption)
+    if weekly.empty:
+        return (counts, B.Slide("changes-none", title, (B.Note(t("wk_nothing", lang)),), subtitle=caption))
+    lists = tuple(
+        B.Slide(f"changes-{table.key}", t(heading, lang), (table,), subtitle=caption)
+        for heading, table in week_tables(weekly, lang)
+    )
+    return (counts, *lists)
+
+
+def red_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """One slide per overdue project, longest late first; a note when there is none."""
+    projects = data.scoped(districts)
+    red = urgent_first(projects)
+    red = red[red["status"] == OVERDUE]
+    if red.empty:
+        note = B.Note(t("bf_no_red", lang, date=fmt_date(data.as_of, lang)))
+        return (B.Slide("red-none", t("bf_sec_red", lang), (note,)),)
+    baselines = baseline_frame(data.projects, data.baselines) if data.baselines is not None else None
+    return tuple(red_slide(data, index, lang, baselines) for index in red.index)
+
+
+def yellow_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """The at-risk projects as one table with every reason; a note when there is none."""
+    flagged = urgent_first(data.scoped(districts))
+    yellow = flagged[flagged["status"] == AT_RISK]
+    title = t("bf_sec_yellow", lang)
+    if yellow.empty:
+        return (B.Slide("yellow", title, (B.Note(t("bf_no_yellow", lang, date=fmt_date(data.as_of, lang))),)),)
+    table = risk_block(yellow, lang, key="yellow")
+    return (B.Slide("yellow", title, (table,), subtitle=t("bf_yellow_count", lang, count=fmt_int(len(yellow)))),)
+
+
+def districts_block(projects: pd.DataFrame, lang: str) -> B.Table:
+    """Per district: projects, households, handed over and waiting, 万㎡, overdue and at-risk counts."""
+    table = by_district(projects)
+    counts = ("projects", "households", "done_households", "waiting_households")
+    columns = (
+        B.Column("district", t("col_district", lang)),
+        *(B.Column(c, t(f"col_{c}", lang), B.COUNT) for c in counts),
+        B.Column("floor_area_m2", t("col_area", lang), B.WAN_M2),
+        B.Column("overdue", t("col_overdue", lang), B.COUNT),
+        B.Column("at_risk", t("col_at_risk", lang), B.COUNT),
+    )
+    keys = [c.key for c in columns]
+    rows = tuple(
+        tuple(B.Cell(r[k], str(r[k])) if k == "district" else _cell_for(c.kind, r[k]) for k, c in zip(keys, columns))
+        for _, r in table.iterrows()
+    )
+    return B.Table("districts", columns, rows)
+
+
+def _cell_for(kind: str, value) -> B.Cell:
+    return _area_cell(value) if kind == B.WAN_M2 else _count_cell(value)
+
+
+def districts_chart(projects: pd.DataFrame, lang: str) -> B.Chart:
+    """Households handed over and waiting per district, as stacked bars (``briefing.charts``)."""
+    table = by_district(projects)
+    alt = joined(
+        (
+            t("bf_district_alt", lang, district=d, done=fmt_int(h), waiting=fmt_int(w))
+            for d, h, w in zip(table["district"], table["done_households"], table["waiting_households"])
+        ),
+        lang,
+    )
+    figure = households_bars(table, "district", lang)
+    return B.Chart("districts", figure_dict(figure), alt, int(figure.layout.height or 480))
+
+
+def districts_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """Households per district (handed over / waiting) as bars, then the same figures as a table."""
+    projects = data.scoped(districts)
+    title = t("sec_districts", lang)
+    if projects.empty:
+        return (B.Slide("districts", title, (B.Note(t("bf_no_projects", lang), "warning"),)),)
+    chart = B.Slide(
+        "districts", title, (place_headline_block(projects, data.as_of, lang), districts_chart(projects, lang))
+    )
+    table = B.Slide("districts-table", title, (districts_block(projects, lang),))
+    return (chart, table)
+
+
+def timeline_chart(
+    projects: pd.DataFrame, as_of: dt.date, lang: str, first_known: pd.Series | None
+) -> B.Chart | B.Note:
+    """The portfolio timeline (one bar per project, coloured by status, the as-of line), or a note when no
+    project has a date."""
+    if timeline_frame(projects).empty:
+        return B.Note(t("empty_timeline", lang))
+    figure = timeline(projects, as_of, lang, first_known)
+    return B.Chart("timeline", figure_dict(figure), t("timeline_caption", lang), int(figure.layout.height or 480))
+
+
+def timeline_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """The portfolio timeline."""
+    block = timeline_chart(data.scoped(districts), data.as_of, lang, data.first_known)
+    return (B.Slide("timeline", t("sec_timeline", lang), (block,)),)
+
+
+Builder = Callable[[BriefingData, str, tuple[str, ...]], tuple[B.Slide, ...]]
+# Each section: its title key and the function that builds its slides, in the meeting's order.
+SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
+    B.HEADLINE: ("bf_sec_headline", headline_section),
+    B.CHANGES: ("sec_week", changes_section),
+    B.RED: ("bf_sec_red", red_section),
+    B.YELLOW: ("bf_sec_yellow", yellow_section),
+    B.DISTRICTS: ("sec_districts", districts_section),
+    B.TIMELINE: ("sec_timeline", timeline_section),
+}
+
+
+def build_briefing(
+    data: BriefingData, lang: str, districts: tuple[str, ...] = (), sections: tuple[str, ...] = B.SECTIONS
+) -> B.Briefing:
+    """The whole briefing for ``data`` in ``lang``, narrowed to ``districts`` (empty: all), with the chosen
+    ``sections`` (always in the meeting's order; the title slide always comes first)."""
+    districts = tuple(districts)
+    region = data.region(lang, districts)
+    version = version_label(data, lang)
+    footer = " · ".join((region, t("as_of_caption", lang, date=fmt_date(data.as_of, lang)), version))
+    parts = [title_section(data, lang, districts)]
+    for key in B.SECTIONS:
+        if key in sections:
+            title_key, builder = SECTION_BUILDERS[key]
+            parts.append(B.Section(key, t(title_key, lang), builder(data, lang, districts)))
+    title = parts[0].title
+    return B.Briefing(lang, data.as_of, region, title, version, footer, districts, tuple(parts))

@@ -1,0 +1,128 @@
+"""``python -m briefing build SOURCE --as-of YYYY-MM-DD [--lang zh|en] [--districts A,B] [--sections ...]
+--format pptx|pdf|xlsx|json --out FILE``.
+
+SOURCE is a workbook path (read in the loader's sandbox), ``published`` (the current version in
+``DATABASE_URL``'s database) or ``version:N``. The briefing is built exactly as the app builds it
+(``briefing.build.build_briefing``) and handed to a renderer. Exit 0 on success; 2 with a message in the
+chosen language when the source cannot be read or the version does not exist. This module is the package's
+one loader-level entry: it alone imports ``loaders``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from briefing.blocks import SECTIONS, Briefing
+from briefing.build import build_briefing
+from briefing.source import SourceError, load_data
+from housing.clock import today
+from housing.i18n import DEFAULT_LANG, LANGS, t
+from loaders.cli import json_safe, shown
+from loaders.load import load_bytes
+
+EXIT_OK, EXIT_UNREADABLE = 0, 2
+# Format -> (module, function) of its renderer, imported only when asked for (each has heavy dependencies).
+RENDERERS: dict[str, tuple[str, str]] = {
+    "pptx": ("briefing.pptx", "render_pptx"),
+    "pdf": ("briefing.pdf", "render_pdf"),
+    "xlsx": ("briefing.xlsx", "render_xlsx"),
+}
+FORMATS = ("json", *RENDERERS)
+
+
+def read_workbook(data: bytes, filename: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """A workbook read by the sandboxed loader: projects, stage dates, and whether it gave anything to brief
+    (readable, and not a file whose errors left no project)."""
+    result = load_bytes(data, filename)
+    usable = result.readable and not (result.projects.empty and result.errors)
+    return result.projects, result.stage_dates, usable
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """A comma-separated list (``章丘区,历城区``), blanks dropped; Chinese commas accepted too."""
+    return tuple(n.strip() for n in text.replace("，", ",").split(",") if n.strip())
+
+
+def _sections(text: str) -> tuple[str, ...]:
+    chosen = _names(text)
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown section(s) {', '.join(unknown)}; one of: {', '.join(SECTIONS)}")
+    return chosen
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="python -m briefing", description="Build the weekly meeting briefing.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build the briefing and write it as PPTX, PDF, XLSX or JSON")
+    build.add_argument("source", help="a workbook path, 'published' or 'version:N'")
+    build.add_argument("--as-of", type=_date, default=today(), help="judge statuses as of this date (default: today)")
+    build.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="language of the briefing")
+    build.add_argument("--districts", type=_names, default=(), help="comma-separated districts (default: all)")
+    build.add_argument(
+        "--sections", type=_sections, default=SECTIONS, help=f"comma-separated, of: {','.join(SECTIONS)} (default: all)"
+    )
+    build.add_argument("--format", choices=FORMATS, required=True, help="the file to write")
+    build.add_argument("--out", type=Path, required=True, help="where to write it")
+    return parser
+
+
+def _plain(value):
+    """A briefing value as JSON data: dates as ISO text, tuples as lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def briefing_json(briefing: Briefing) -> str:
+    """The briefing as one JSON object (dataclasses as objects; every slide under its section)."""
+    return json.dumps(_plain(dataclasses.asdict(briefing)), ensure_ascii=False, indent=1)
+
+
+def renderer(fmt: str) -> Callable[[Briefing], bytes]:
+    """The render function for ``fmt``; ``ImportError`` when that renderer is not part of this build."""
+    if fmt == "json":
+        return lambda b: briefing_json(b).encode("utf-8")
+    module, name = RENDERERS[fmt]
+    return getattr(importlib.import_module(module), name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    lang = args.lang
+    try:
+        data = load_data(args.source, args.as_of)
+    except SourceError as error:
+        print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        render = renderer(args.format)
+    except (ImportError, AttributeError):
+        print(t("bf_err_format", lang, format=args.format), file=sys.stderr)
+        return EXIT_UNREADABLE
+    briefing = build_briefing(data, lang, args.districts, args.sections)
+    args.out.write_bytes(render(briefing))
+    print(json_safe(t("bf_written", lang, file=str(args.out), slides=len(briefing.slides()))))
+    return EXIT_OK
