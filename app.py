@@ -186,7 +186,12 @@ STAFF = [
     st.Page("pages/history.py", title=t("page_history", LANG), icon=":material/history:", url_path="versions"),
     st.Page("pages/settings.py", title=t("page_settings", LANG), icon=":material/tune:", url_path="admin"),
 ]
-page = st.navigation({t("nav_dashboard", LANG): DASHBOARD, t("nav_staff", LANG): STAFF})
+# Presentation mode: the briefing full screen; not a dashboard page (no sidebar filters, no banner on slides).
+# Its file is not named present.py: Streamlit would serve /present as that file alone (multipage v1), see above.
+PRESENT = st.Page(
+    "pages/presentation.py", title=t("page_present", LANG), icon=":material/slideshow:", url_path="present"
+)
+page = st.navigation({t("nav_dashboard", LANG): [*DASHBOARD, PRESENT], t("nav_staff", LANG): STAFF})
 try:
     st.session_state[VIEW_KEY] = build_view(filters=page in DASHBOARD)
     st.session_state["_lang_seen"] = LANG

@@ -49,8 +49,9 @@ _TOKENS = re.compile(r"\s+|[^\s\u2e80-\U0002ffff]+|.", re.DOTALL)  # runs of Lat
 
 
 def char_em(char: str) -> float:
-    """A character's width in em: 1 for the wide (CJK, fullwidth) ones, ``LATIN_EM`` for the rest."""
-    return 1.0 if unicodedata.east_asian_width(char) in "WF" else LATIN_EM
+    """A character's width in em: 1 for the wide ones (CJK, fullwidth, and the ambiguous ■ ▲ ● that a CJK font
+    draws wide), ``LATIN_EM`` for the rest."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else LATIN_EM
 
 
 def text_em(text: str) -> float:
@@ -89,8 +90,8 @@ def text_height(text: str, width_em: float, size: float = 1.0, line: float = LIN
 
 def column_widths(table: B.Table, total: float = CONTENT_W) -> list[float]:
     """Column widths in u: each as wide as its longest text, the widest capped so the table fits ``total``."""
-    natural = [
-        max([min(text_em(col.label) * 1.05, 6.0)] + [text_em(row[i].text) for row in table.rows]) + 2 * CELL_PAD_X
+    natural = [  # + 1 em: ``line_count`` keeps one free at the end of each line
+        max([min(text_em(col.label) * 1.05, 6.0)] + [text_em(row[i].text) for row in table.rows]) + 2 * CELL_PAD_X + 1
         for i, col in enumerate(table.columns)
     ]
     if sum(natural) <= total:
@@ -357,6 +358,8 @@ def _figure(chart: B.Chart, font: int) -> dict:
     figure = dict(chart.figure)
     layout = dict(figure.get("layout", {}))
     layout["font"] = {**layout.get("font", {}), "size": font}
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout[name] = {**layout.get(name, {}), "automargin": True}  # larger type needs room for the ticks
     layout.pop("height", None)
     layout["autosize"] = True
     figure["layout"] = layout
@@ -382,7 +385,7 @@ def show_slide(slide: B.Slide, footer: str, cover: bool = False) -> None:
         for i, part in enumerate(runs(slide.blocks)):
             if isinstance(part, B.Chart):
                 st.html(f"<style>.st-key-pr_chart_{i}{{height:calc({charts:.2f} * var(--u)) !important}}</style>")
-                _chart(part, f"pr_chart_{i}", 18)
+                _chart(part, f"pr_chart_{i}", 16)
             else:
                 st.html(f'<div class="pr-body">{part}</div>')
         st.html(f'<div class="pr-foot">{esc(footer)}</div>')
