@@ -417,23 +417,39 @@ def row_cards_html(block: B.Table) -> str:
 PHONE_HTML: dict[type, Callable] = {**HTML, B.Table: row_cards_html}
 
 
-def phone_runs(slide: B.Slide) -> list[str | B.Chart]:
-    """A slide as phone HTML (one card) and charts, in order."""
+def phone_runs(slide: B.Slide, charts: bool = True) -> list[str | B.Chart]:
+    """A slide as phone cards (HTML) and, with ``charts``, its charts between them, in order."""
     out: list[str | B.Chart] = [card_html(slide)]
     for block in slide.blocks:
         if isinstance(block, B.Chart):
-            out += [block, '<article class="pr-card pr-more">']
+            out += [block, '<article class="pr-card pr-more">'] if charts else []
         else:
             out[-1] = str(out[-1]) + PHONE_HTML[type(block)](block)
+    if out[-1] == '<article class="pr-card pr-more">':  # nothing after the last chart
+        out.pop()
     return [part if isinstance(part, B.Chart) else part + "</article>" for part in out]
+
+
+# On a phone "which projects, and why" comes right after the headline figures, before the week's changes.
+PHONE_ORDER = (B.TITLE, B.HEADLINE, B.RED, B.YELLOW)
+# A red project's stage chart is too fine for a phone's width; its card has the dates and every reason.
+PHONE_NO_CHARTS = (B.RED,)
+
+
+def phone_slides(briefing: B.Briefing) -> list[tuple[B.Slide, bool]]:
+    """The slides in the phone's order (title, figures, red and yellow projects, then the rest), each with
+    whether its charts are drawn."""
+    first = [s for key in PHONE_ORDER for s in briefing.sections if s.key == key]
+    rest = [s for s in briefing.sections if s.key not in PHONE_ORDER]
+    return [(slide, section.key not in PHONE_NO_CHARTS) for section in first + rest for slide in section.slides]
 
 
 def show_phone(briefing: B.Briefing) -> None:
     """The whole briefing as a vertical stream of cards (``pr_phone``; slides.css shows it on narrow screens)."""
     with st.container(key="pr_phone", gap=None):
         st.html(f'<p class="pr-phone-foot">{esc(briefing.footer)}</p>')
-        for s, slide in enumerate(briefing.slides()):
-            for i, part in enumerate(phone_runs(slide)):
+        for s, (slide, charts) in enumerate(phone_slides(briefing)):
+            for i, part in enumerate(phone_runs(slide, charts)):
                 if isinstance(part, B.Chart):
                     _chart(part, f"pr_phone_chart_{s}_{i}", 13)
                 else:
