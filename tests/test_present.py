@@ -93,3 +93,13 @@ def test_the_buttons_step_and_stop_at_the_ends():
     at.button(key="pr_next").click().run()
     assert _counter(at) == (2, 2) and _param(at, "slide") == "2"
     assert at.button(key="pr_next").disabled
+
+
+def test_the_overview_links_to_the_presentation_of_what_it_shows():
+    at = open_page("pages/overview.py", lang="en")
+    at.multiselect(key="ov_filter_districts").select("章丘区").run()
+    (link,) = [p.proto for p in at.get("page_link") if p.proto.page == "present"]
+    assert link.label == t("pr_open", "en")
+    query = dict(part.split("=", 1) for part in link.query_string.split("&"))
+    assert query["lang"] == "en" and query["as_of"] == "2026-11-21"
+    assert query["districts"] in ("章丘区", "%E7%AB%A0%E4%B8%98%E5%8C%BA")
