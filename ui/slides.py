@@ -41,7 +41,9 @@ CONTENT_H = CANVAS_H - BAR_H - 2 * PAD_Y - HEAD_H - FOOT_H - SAFETY
 CHART_MIN_H = 14.0
 COVER_H = 10.5  # the cover: its title sits lower (top padding) and is larger
 NUMERIC = (B.COUNT, B.WAN_M2, B.DAYS)
-LATIN_EM = 0.62  # an upper bound of a Latin letter or digit's average width, in em
+# Latin text's average width per character, in em, with a margin: 0.47-0.51 measured in Noto Sans CJK
+# (the slides' font) for English reasons, dates and figures; only a run of capitals is wider.
+LATIN_EM = 0.56
 _TOKENS = re.compile(r"\s+|[^\s\u2e80-\U0002ffff]+|.", re.DOTALL)  # runs of Latin; each CJK character alone
 
 
@@ -62,9 +64,10 @@ def text_em(text: str) -> float:
 def line_count(text: str, width_em: float) -> int:
     """How many lines ``text`` takes in a box ``width_em`` wide, wrapping words as a browser does.
 
-    One em is kept free at the end of each line for CJK punctuation that may not start a line.
+    In CJK text one em is kept free at the end of each line for punctuation that may not start a line.
     """
-    room = max(width_em - 1.0, 1.0)
+    slack = 1.0 if any(char_em(c) == 1.0 for c in text) else 0.3
+    room = max(width_em - slack, 1.0)
     lines, used = 1, 0.0
     for token in _TOKENS.findall(" ".join(text.split())):
         width = text_em(token)
