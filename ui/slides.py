@@ -363,6 +363,9 @@ def _figure(chart: B.Chart, font: int) -> dict:
     layout["font"] = {**layout.get("font", {}), "size": font}
     for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
         layout[name] = {**layout.get(name, {}), "automargin": True}  # larger type needs room for the ticks
+    legend = layout.get("legend", {})
+    if legend.get("y", 0) > 1:  # placed above the plot for the figure's own height: pin it to the top instead
+        layout["legend"] = {**legend, "yref": "container", "y": 1, "yanchor": "top"}
     layout.pop("height", None)
     layout["autosize"] = True
     figure["layout"] = layout
