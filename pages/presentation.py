@@ -49,8 +49,13 @@ def write_url(name: str) -> None:
     st.query_params[SLIDE_PARAM] = "1"
 
 
+def switch_language() -> None:
+    """Callback: the other language (app.py keeps it in the URL; the sidebar's picker is hidden here)."""
+    st.session_state["lang"] = "en" if st.session_state["lang"] == "zh" else "zh"
+
+
 def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) -> None:
-    """The presenter's choice of districts and sections (in the popover under the slide)."""
+    """The presenter's choice of districts, sections and language (in the popover under the slide)."""
     lang = view.lang
     st.session_state[LISTS["districts"]] = list(districts)  # the URL is the truth (a link, a reload)
     st.session_state[LISTS["sections"]] = [] if sections == SECTIONS else list(sections)
@@ -71,6 +76,7 @@ def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) 
         on_change=write_url,
         args=("sections",),
     )
+    st.button(t("pr_other_language", lang), key="pr_lang", icon=":material/translate:", on_click=switch_language)
 
 
 view = current_view()

@@ -103,3 +103,12 @@ def test_the_overview_links_to_the_presentation_of_what_it_shows():
     query = dict(part.split("=", 1) for part in link.query_string.split("&"))
     assert query["lang"] == "en" and query["as_of"] == "2026-11-21"
     assert query["districts"] in ("章丘区", "%E7%AB%A0%E4%B8%98%E5%8C%BA")
+
+
+def test_the_settings_switch_the_language_and_keep_the_slide():
+    at = open_page(PAGE, slide="2")
+    at.button(key="pr_lang").click().run()
+    assert _param(at, "lang") == "en" and _counter(at)[0] == 2
+    assert _title(at) == t("bf_sec_headline", "en")
+    at.button(key="pr_lang").click().run()
+    assert _param(at, "lang") == "zh" and _title(at) == t("bf_sec_headline", "zh")
