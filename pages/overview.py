@@ -30,10 +30,11 @@ from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
 from ui.links import project_link
 from ui.tables import issues_table, number_columns, rollup_table
-from ui.urls import link_column
+from ui.urls import SHARED_PARAMS, link_column
 from ui.weekly import counts
 
 PLOTLY_CONFIG = {"displaylogo": False}
+PRESENT_PAGE = "pages/presentation.py"  # served at /present (app.py)
 
 
 def data_banner(view: View) -> None:
@@ -179,12 +180,22 @@ def load_notes(view: View) -> None:
             st.dataframe(issues_table(view.result.issues, view.lang), hide_index=True, width="stretch")
 
 
+def presentation_link(view: View) -> None:
+    """The weekly meeting's presentation of this view: same language, date, data and districts."""
+    shared = {k: v for k, v in st.query_params.to_dict().items() if k in SHARED_PARAMS}
+    districts = {"districts": ",".join(view.districts)} if view.districts else {}
+    st.page_link(
+        PRESENT_PAGE, label=t("pr_open", view.lang), icon=":material/slideshow:", query_params=shared | districts
+    )
+
+
 view = current_view()
 phone_layout()
 st.title(md_t("page_title", view.lang, region=view.region()))  # a district chosen in the sidebar
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
 data_banner(view)
 if not empty_state(view):
+    presentation_link(view)
     headline(view)
     week_section(view)
     at_risk(view)

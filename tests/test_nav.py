@@ -8,7 +8,14 @@ from app_pages import open_page
 
 from ui.nav import PAGES
 
-DASHBOARD = ["pages/overview.py", "pages/changes.py", "pages/districts.py", "pages/progress.py", "pages/project.py"]
+DASHBOARD = [
+    "pages/overview.py",
+    "pages/changes.py",
+    "pages/districts.py",
+    "pages/progress.py",
+    "pages/project.py",
+    "pages/presentation.py",
+]
 EDITOR = [*DASHBOARD, "pages/upload.py", "pages/history.py"]
 ADMIN = [*EDITOR, "pages/settings.py", "pages/accounts.py"]
 

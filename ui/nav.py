@@ -28,6 +28,7 @@ class NavPage:
     section: str
     needs: str  # the action (service.roles) a role must be allowed to see the page
     default: bool = False
+    framed: bool = True  # a dashboard page drawn in the frame: sidebar filters, the sample notice
 
 
 PAGES: tuple[NavPage, ...] = (
@@ -36,12 +37,15 @@ PAGES: tuple[NavPage, ...] = (
     NavPage("pages/districts.py", "page_districts", ":material/account_tree:", "drill", DASHBOARD, VIEW),
     NavPage("pages/progress.py", "page_progress", ":material/timeline:", "delivery", DASHBOARD, VIEW),
     NavPage("pages/project.py", "page_project", ":material/apartment:", "detail", DASHBOARD, VIEW),
+    # Presentation mode: the briefing full screen, no sidebar filters or banner on the slides. Its file is not
+    # named present.py: Streamlit would serve /present as that file alone (multipage v1).
+    NavPage("pages/presentation.py", "page_present", ":material/slideshow:", "present", DASHBOARD, VIEW, framed=False),
     NavPage("pages/upload.py", "page_upload", ":material/upload_file:", "uploads", STAFF, UPLOAD),
     NavPage("pages/history.py", "page_history", ":material/history:", "versions", STAFF, ROLLBACK),
     NavPage("pages/settings.py", "page_settings", ":material/tune:", "admin", ADMIN, SAVE_SETTINGS),
     NavPage("pages/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", ADMIN, MANAGE_ACCOUNTS),
 )
-DASHBOARD_PATHS = frozenset(p.url_path for p in PAGES if p.section == DASHBOARD)
+DASHBOARD_PATHS = frozenset(p.url_path for p in PAGES if p.section == DASHBOARD and p.framed)
 
 
 def allowed(actor: Actor) -> list[NavPage]:
