@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from housing.i18n import CATALOGUE, LANGS, t
+from housing.i18n import CATALOGUE, LANGS, TEXTS, locale, plural, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -30,8 +30,10 @@ def test_both_languages_present_with_same_placeholders(key):
 def test_every_key_used_in_code_exists():
     used = set()
     for path in SOURCES:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
-        used |= set(re.findall(r"""title_key\s*=?\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\b(?:t|md_t|plural)\(\s*["']([a-z0-9_.]+)["']""", text))
+        used |= set(re.findall(r"""\bfmt_count\([^()]*?,\s*["']([a-z0-9_.]+)["']""", text))
+        used |= set(re.findall(r"""title_key\s*=?\s*["']([a-z0-9_]+)["']""", text))
     assert used, "the scan found no keys: the pattern is broken"
     assert sorted(used - set(CATALOGUE)) == []
 
@@ -51,6 +53,53 @@ def test_t_fills_placeholders_and_falls_back_to_chinese():
 
 
 def test_catalogues_have_the_same_keys():
-    from housing.i18n import TEXTS
-
     assert set(TEXTS["zh"]) == set(TEXTS["en"]), set(TEXTS["zh"]) ^ set(TEXTS["en"])
+
+
+def _forms(key: str, lang: str) -> dict[str, str]:
+    entry = TEXTS[lang][key]
+    return entry if isinstance(entry, dict) else {"other": entry}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS["zh"]))
+def test_every_form_of_both_languages_has_the_same_placeholders(key):
+    forms = {
+        **{f"zh.{f}": s for f, s in _forms(key, "zh").items()},
+        **{f"en.{f}": s for f, s in _forms(key, "en").items()},
+    }
+    fields = {name: _fields(text) for name, text in forms.items()}
+    assert len(set(map(frozenset, fields.values()))) == 1, f"{key}: placeholders differ: {fields}"
+
+
+PLURAL_KEYS = sorted(k for k in TEXTS["zh"] if isinstance(TEXTS["zh"][k], dict) or isinstance(TEXTS["en"].get(k), dict))
+
+
+@pytest.mark.parametrize("key", PLURAL_KEYS)
+def test_plural_texts_have_exactly_the_forms_each_language_needs(key):
+    for lang in LANGS:
+        entry = TEXTS[lang][key]
+        assert isinstance(entry, dict), f"{key} is plural in one language only"
+        needed = set(locale(lang).plural_form.tags) | {"other"}  # en: one, other; zh: other
+        assert set(entry) == needed, f"{key} ({lang}): forms {sorted(entry)}, needs {sorted(needed)}"
+        assert "n" in _fields(entry["other"]), f"{key} ({lang}) does not show its count"
+
+
+def test_there_are_plural_texts():
+    assert {"count.projects", "count.days"} <= set(PLURAL_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "params", "expected"),
+    [
+        ("count.projects", "en", {"n": 1}, "1 project"),
+        ("count.projects", "en", {"n": 3}, "3 projects"),
+        ("count.projects", "zh", {"n": 1}, "1 个项目"),
+    ],
+)
+def test_t_picks_a_plural_form_from_n(key, lang, params, expected):
+    assert t(key, lang, **params) == expected
+
+
+def test_dotted_keys_are_read_as_flat_keys():
+    assert "chrome.upload_button" in TEXTS["zh"] and "chrome" not in TEXTS["zh"]
+    assert plural("count.versions", 1, "en") == "1 version"
