@@ -18,6 +18,7 @@ from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
 from housing.status import STATUSES
+from ui.chrome import apply_chrome
 from ui.context import PUBLISHED, VIEW_KEY, View, sample_notice
 from ui.data import judged, load_source, rule_thresholds
 
@@ -169,6 +170,7 @@ follow_today()
 sidebar_choices(st.session_state["lang"])
 sync_url()
 LANG = st.session_state["lang"]
+apply_chrome(LANG)  # Streamlit's own English words (uploader, menu) in the reader's language
 # The url_path differs from the file name: AppTest also scans pages/ (multipage v1) and would otherwise
 # re-run the page file alone, without this entrypoint, after the first interaction.
 OVERVIEW = st.Page(
