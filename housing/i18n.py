@@ -90,6 +90,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
     return _text(entry, form).format(**params)
 
 
+def template(key: str, lang: str = DEFAULT_LANG) -> str:
+    """The text for ``key`` in ``lang`` with its ``{placeholders}`` unfilled (a plural text's ``other`` form)."""
+    return _text(TEXTS[_lang(lang)][key])
+
+
 def plural(key: str, count, lang: str, **params) -> str:
     """A plural text in the form ``count`` needs; ``{n}`` is ``count`` unless ``params`` gives it as shown."""
     entry = TEXTS[_lang(lang)][key]

@@ -54,7 +54,7 @@ def render(reason: Reason, lang: str) -> str:
     key, params = reason
     shown = {k: _shown(k, v, lang) for k, v in params.items()}
     rule = RULE_BY_ID.get(key)
-    return rule.template(lang).format(**shown) if rule else t(key, lang, **shown)
+    return rule.reason(lang, **shown) if rule else t(key, lang, **shown)
 
 
 def classify(

@@ -103,3 +103,53 @@ def test_t_picks_a_plural_form_from_n(key, lang, params, expected):
 def test_dotted_keys_are_read_as_flat_keys():
     assert "chrome.upload_button" in TEXTS["zh"] and "chrome" not in TEXTS["zh"]
     assert plural("count.versions", 1, "en") == "1 version"
+
+
+def _declared_texts() -> dict[str, set[str]]:
+    """Each namespace's keys as the code that declares the data expects them."""
+    from housing.datasets import SAMPLES
+    from housing.issues import SEVERITY
+    from housing.rules import RULES
+    from housing.settings import SETTINGS
+    from housing.stages import STAGES
+    from loaders.template import DETAILS
+
+    rules = {f"rule.{r.id}.{part}" for r in RULES for part in ("reason", "help")}
+    rules |= {f"rule.{r.id}.{th.name}.help" for r in RULES for th in r.thresholds}
+    parts = ("header", "meaning", "format", "example")
+    return {
+        "issue.": {f"issue.{code}" for code in SEVERITY},
+        "rule.": rules,
+        "stage.": {f"stage.{s.id}" for s in STAGES},
+        "setting.": {f"setting.{s.key}" for s in SETTINGS},
+        "region.": {f"region.{s.id}" for s in SAMPLES.values()},
+        "tpl.col.": {f"tpl.col.{c.field}.{part}" for c in DETAILS for part in parts},
+    }
+
+
+@pytest.mark.parametrize("prefix", ["issue.", "rule.", "stage.", "setting.", "region.", "tpl.col."])
+def test_each_declared_thing_has_exactly_its_texts(prefix):
+    """A problem code, rule, stage, setting, sample or template column without its text (or a text left over
+    from one that was removed) fails here, not in front of a user."""
+    declared = _declared_texts()[prefix]
+    in_catalogue = {k for k in TEXTS["zh"] if k.startswith(prefix) and not k.startswith("issue.word.")}
+    assert declared == in_catalogue, declared ^ in_catalogue
+
+
+@pytest.mark.parametrize(
+    ("params", "lang", "expected"),
+    [
+        ({"unit_zh": "万平方米", "unit_en": "10,000 m²"}, "zh", "列名未注明面积单位，按数值大小推断为万平方米"),
+        (
+            {"unit_zh": "万平方米", "unit_en": "10,000 m²"},
+            "en",
+            "The header gives no area unit; read as 10,000 m² from",
+        ),
+    ],
+)
+def test_an_issue_stored_with_params_in_both_languages_reads_in_either(params, lang, expected):
+    from housing.issues import Issue, both_languages
+
+    issue = Issue("area_unit_guessed", "项目", None, "面积", "", params)
+    assert issue.message(lang).startswith(expected)
+    assert both_languages("unit", "issue.word.wan_m2") == params  # what the loader stores today
