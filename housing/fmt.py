@@ -70,6 +70,11 @@ def fmt_wan(m2) -> str:
     return "" if _missing(m2) else fmt_number(float(m2) / 10_000, WAN_PATTERN)
 
 
+def fmt_percent(share, digits: int = 0) -> str:
+    """A share (0.256) as a percentage, ``26%`` (``digits`` decimals: ``25.6%``); empty for a missing value."""
+    return "" if _missing(share) else fmt_number(share, "#,##0" + ("." + "0" * digits if digits else "") + "%")
+
+
 def fmt_big(value, lang: str) -> str:
     """A large figure as people say it: ``1.26亿`` / ``126.2 million`` (CLDR compact decimals); empty if missing."""
     if _missing(value):

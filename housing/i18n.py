@@ -8,8 +8,9 @@ looks a text up and fills its ``{placeholders}``.
 
 A text that depends on a count is a table of CLDR plural forms (``{one = "{n} project", other = "{n}
 projects"}``; Chinese needs only ``other``): ``plural(key, count, lang)`` picks the form with Babel's plural
-rules. A test checks that both catalogues have the same keys, the same placeholders and the plural forms
-each language needs, and that every key the code uses exists.
+rules (``t`` does the same, from the text's ``n`` or ``count`` param). A test checks that both catalogues
+have the same keys, the same placeholders and the plural forms each language needs, and that every key the
+code uses exists.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ BABEL_LOCALES = {"zh": "zh_CN", "en": "en"}  # the Babel (CLDR) locale of each i
 PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})  # CLDR's plural categories
 
 Entry = str | dict[str, str]  # a text, or a text per plural form
+COUNT_PARAMS = ("n", "count")  # the param whose number picks a plural text's form, in order
 
 
 def _is_plural(value) -> bool:
@@ -84,9 +86,10 @@ def plural_form(count, lang: str) -> str:
 def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
     """The text for ``key`` in ``lang`` (``zh`` or ``en``), with ``params`` filled in.
 
-    A plural text takes its form from the ``n`` param (``other`` when there is none)."""
+    A plural text takes its form from its count: the ``n`` param, else ``count`` (``other`` without either)."""
     entry = TEXTS[_lang(lang)][key]
-    form = plural_form(params["n"], lang) if isinstance(entry, dict) and "n" in params else "other"
+    count = next((params[name] for name in COUNT_PARAMS if name in params), None)
+    form = plural_form(count, lang) if isinstance(entry, dict) and count is not None else "other"
     return _text(entry, form).format(**params)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_wan
+from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_percent, fmt_wan
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_district, by_street, kpis
 from housing.rules import at_risk_help
@@ -76,7 +76,7 @@ def headline(view: View) -> None:
         help_text = t(
             "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
         )
-        cols[7].metric(t("kpi_investment_rate", lang), f"{rate:.1f}%", help=help_text)
+        cols[7].metric(t("kpi_investment_rate", lang), fmt_percent(rate / 100, 1), help=help_text)
 
 
 def week_section(view: View) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from housing.fmt import fmt_big, fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_wan
+from housing.fmt import fmt_big, fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_wan
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,11 @@ def test_fmt_big_says_large_figures_as_people_do(value, lang, expected):
 )
 def test_fmt_count_picks_the_plural_form(n, key, lang, expected):
     assert fmt_count(n, key, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "digits", "expected"),
+    [(0.256, 0, "26%"), (0.9134, 1, "91.3%"), (1 / 3, 0, "33%"), (1, 0, "100%"), (0, 1, "0.0%"), (None, 0, "")],
+)
+def test_fmt_percent(share, digits, expected):
+    assert fmt_percent(share, digits) == expected
