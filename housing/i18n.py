@@ -79,7 +79,10 @@ def locale(lang: str) -> Locale:
 
 def plural_form(count, lang: str) -> str:
     """The CLDR plural category of ``count`` in ``lang``: ``one`` or ``other`` in English, ``other`` in Chinese."""
-    number = decimal.Decimal(str(count).replace(",", ""))  # "1.5" and "1,200" as shown keep their digits
+    try:
+        number = decimal.Decimal(str(count).replace(",", ""))  # "1.5" and "1,200" as shown keep their digits
+    except decimal.InvalidOperation:
+        return "other"  # not a number ("—"): the general form
     return locale(lang).plural_form(number)
 
 

@@ -94,6 +94,14 @@ def test_there_are_plural_texts():
         ("count.projects", "en", {"n": 1}, "1 project"),
         ("count.projects", "en", {"n": 3}, "3 projects"),
         ("count.projects", "zh", {"n": 1}, "1 个项目"),
+        ("count.projects", "en", {"n": "1,200"}, "1,200 projects"),
+        ("count.projects", "en", {"n": "—"}, "— projects"),
+        (
+            "hi_intro",
+            "en",
+            {"count": 1},
+            "1 version. Versions are never edited or deleted; a rollback publishes a new version.",
+        ),
     ],
 )
 def test_t_picks_a_plural_form_from_n(key, lang, params, expected):
@@ -153,3 +161,13 @@ def test_an_issue_stored_with_params_in_both_languages_reads_in_either(params, l
     issue = Issue("area_unit_guessed", "项目", None, "面积", "", params)
     assert issue.message(lang).startswith(expected)
     assert both_languages("unit", "issue.word.wan_m2") == params  # what the loader stores today
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_hand_made_plural_is_left(lang):
+    """Counts take a plural form from Babel's rules, never "(s)" or a noun fixed after a number placeholder."""
+    texts = [(k, s) for k, e in TEXTS[lang].items() for s in ([e] if isinstance(e, str) else e.values())]
+    assert [k for k, s in texts if "(s)" in s] == []
+    if lang == "en":
+        fixed = re.compile(r"\{(?:n|count)\} (?:project|household|version|error|warning|day|column|cell|row|sheet)s\b")
+        assert [k for k, s in texts if fixed.search(s) and not isinstance(TEXTS[lang][k], dict)] == []
