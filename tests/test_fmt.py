@@ -88,7 +88,7 @@ def test_fmt_big_says_large_figures_as_people_do(value, lang, expected):
         ("1", "count.points", "en", "1 point"),
         ("12.5", "count.points", "en", "12.5 points"),
         ("1.0", "count.points", "en", "1.0 points"),  # CLDR: a visible decimal is plural in English
-        (1, "count.versions", "en", "1 version"),
+        (1, "count.errors", "en", "1 error"),
     ],
 )
 def test_fmt_count_picks_the_plural_form(n, key, lang, expected):

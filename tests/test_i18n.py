@@ -110,7 +110,7 @@ def test_t_picks_a_plural_form_from_n(key, lang, params, expected):
 
 def test_dotted_keys_are_read_as_flat_keys():
     assert "chrome.upload_button" in TEXTS["zh"] and "chrome" not in TEXTS["zh"]
-    assert plural("count.versions", 1, "en") == "1 version"
+    assert plural("count.warnings", 1, "en") == "1 warning"
 
 
 def _declared_texts() -> dict[str, set[str]]:
