@@ -23,6 +23,7 @@ from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
 from housing.status import STATUSES
 from ui import nav, signin
+from ui.chrome import apply_chrome
 from ui.context import PUBLISHED, VIEW_KEY, View, sample_notice
 from ui.data import engine, judged, load_source, rule_thresholds
 
@@ -182,6 +183,7 @@ def main() -> None:
     follow_today()
     actor = signin.resolve(engine())
     lang = language_choice()
+    apply_chrome(lang)  # Streamlit's own English words (uploader, menu) in the reader's language
     form = signin.gate(actor)
     if actor is None or form is not None:
         sync_url()

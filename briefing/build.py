@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from briefing import blocks as B
 from briefing.charts import days_text, households_bars, moved_text, stage_timeline, timeline, timeline_frame
-from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_wan
+from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_wan
 from housing.i18n import status_label, t
 from housing.progress import baseline_frame, stage_plan
 from housing.rollup import UNNAMED, by_district, filter_projects, kpis
@@ -172,7 +172,9 @@ def headline_block(projects: pd.DataFrame, as_of: dt.date, target_projects: int,
             "kpi_investment_rate_help", lang, done=fmt_wan(k.investment_done), planned=fmt_wan(k.investment_planned)
         )
         items.append(
-            B.Headline("investment", t("kpi_investment_rate", lang), f"{k.investment_rate:.1f}%", target=target)
+            B.Headline(
+                "investment", t("kpi_investment_rate", lang), fmt_percent(k.investment_rate / 100, 1), target=target
+            )
         )
     return B.Headlines(tuple(items))
 

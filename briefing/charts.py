@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from housing.changes import project_key
-from housing.fmt import fmt_date, fmt_int
-from housing.i18n import status_label, t
+from housing.fmt import WAN_PATTERN, fmt_count, fmt_date, fmt_int, fmt_number, fmt_percent
+from housing.i18n import status_label, t, template
 from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
 
@@ -275,9 +275,7 @@ def _tick_format(frame: pd.DataFrame, lang: str) -> str:
     """Date ticks in the reader's convention: months over long spans, days over a few months."""
     dates = pd.concat([frame["begin"], frame["deadline"], frame["handed_over"]]).dropna()
     short = dates.empty or (dates.max() - dates.min()).days < 200
-    if lang == "zh":
-        return "%-m月%-d日" if short else "%Y年%-m月"
-    return "%m-%d" if short else "%Y-%m"
+    return template("chart_ticks_days" if short else "chart_ticks_months", lang)
 
 
 def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str, inside: bool = False) -> None:
@@ -341,9 +339,7 @@ def _date_range(dates: pd.Series, as_of: dt.date, right: float = 0.16) -> list[p
 
 def days_text(days: int, lang: str) -> str:
     """A count of days for a message: the bare number in Chinese (the text carries 天), ``1 day``/``30 days``."""
-    if lang == "zh":
-        return fmt_int(days)
-    return "1 day" if days == 1 else f"{fmt_int(days)} days"
+    return fmt_count(days, "count.days", lang)
 
 
 def slip_text(days, running: bool, lang: str, short: bool = False) -> str:
@@ -502,7 +498,7 @@ def measure_values(frame: pd.DataFrame, measure: str) -> pd.Series:
 
 def measure_text(value: float, measure: str, lang: str) -> str:
     """A measure's value with its unit: ``37个``, ``46,599户``, ``658.56万㎡`` (English: the bare figure)."""
-    shown = f"{value:,.2f}" if measure == "floor_area_m2" else fmt_int(value)
+    shown = fmt_number(value, WAN_PATTERN) if measure == "floor_area_m2" else fmt_int(value)
     return t(f"pg_unit_{measure}", lang, value=shown)
 
 
@@ -511,7 +507,7 @@ def funnel_chart(funnel: pd.DataFrame, measure: str, lang: str) -> go.Figure:
     step with its share of the total; greys darken along the steps, handed over in the done blue."""
     values = measure_values(funnel, measure)
     total = float(values.iloc[0]) if len(values) else 0.0
-    shares = [f"{v / total:.0%}" if total else "—" for v in values]
+    shares = [fmt_percent(v / total) if total else "—" for v in values]
     steps = funnel["step"].tolist()
     fig = go.Figure(
         go.Funnel(

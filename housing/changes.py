@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from housing.fmt import fmt_date, fmt_int, fmt_wan
+from housing.fmt import fmt_count, fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.register import COMPARED, COUNT, DATE, MONEY, TEXT, UNNAMED
 
@@ -268,17 +268,15 @@ def _shown(field: str, value, lang: str) -> str:
     return str(value)
 
 
-def _unit(count, one: str, many: str, lang: str) -> str:
+def _unit(count, unit_key: str, lang: str) -> str:
     """A count for a template: bare in Chinese (the template carries 天/户), with its noun in English."""
-    if lang != "en":
-        return str(count)
-    return f"{count} {one if count in (1, '1') else many}"
+    return fmt_count(count, unit_key, lang)
 
 
 def _area(m2: float, lang: str) -> str:
     """An area difference in 万㎡, or in ㎡ when it is too small to show in 万㎡ with two decimals."""
     wan = fmt_wan(m2)
-    return f"{wan} {t('chg_unit_wan', lang)}" if wan != "0.00" else f"{m2:,.0f} {t('chg_unit_m2', lang)}"
+    return f"{wan} {t('chg_unit_wan', lang)}" if wan != "0.00" else f"{fmt_int(m2)} {t('chg_unit_m2', lang)}"
 
 
 def _change_text(field: str, old, new, lang: str) -> str:
@@ -292,13 +290,13 @@ def _change_text(field: str, old, new, lang: str) -> str:
     up = "up" if new > old else "down"
     if field in DATE_FIELDS:
         days = abs((pd.Timestamp(new).normalize() - pd.Timestamp(old).normalize()).days)
-        return t("chg_later" if up == "up" else "chg_earlier", lang, days=_unit(days, "day", "days", lang))
+        return t("chg_later" if up == "up" else "chg_earlier", lang, days=_unit(days, "count.days", lang))
     if field == "households":
-        return t(f"chg_households_{up}", lang, count=_unit(fmt_int(abs(new - old)), "household", "households", lang))
+        return t(f"chg_households_{up}", lang, count=_unit(fmt_int(abs(new - old)), "count.households_bare", lang))
     if field == "floor_area_m2":
         return t(f"chg_area_{up}", lang, area=_area(abs(new - old), lang))
     points = f"{round(abs(float(new) - float(old)), 1):g}"  # progress
-    return t(f"chg_progress_{up}", lang, points=_unit(points, "point", "points", lang))
+    return t(f"chg_progress_{up}", lang, points=_unit(points, "count.points", lang))
 
 
 def change_line(field: str, old, new, lang: str) -> str:
@@ -307,7 +305,7 @@ def change_line(field: str, old, new, lang: str) -> str:
     line = f"{t(FIELD_LABELS[field], lang)} {_shown(field, old, lang)} → {_shown(field, new, lang)}"
     if not change:
         return line
-    return f"{line}（{change}）" if lang == "zh" else f"{line} ({change})"
+    return t("chg_line", lang, line=line, change=change)
 
 
 def changes_table(changes: Changes, lang: str) -> pd.DataFrame:

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from housing.i18n import t
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -16,8 +18,6 @@ class Sample:
     id: str
     file: str
     title_key: str
-    region_zh: str
-    region_en: str
     target_projects: int = 0  # the year's published target, when the source states one
     target_year: int | None = None
 
@@ -27,8 +27,8 @@ class Sample:
         return DATA_DIR / self.file
 
     def region(self, lang: str) -> str:
-        """The area the dataset covers, for the page title."""
-        return self.region_zh if lang == "zh" else self.region_en
+        """The area the dataset covers, for the page title (the catalogue's ``region.<id>``)."""
+        return t(f"region.{self.id}", lang)
 
     def target_for(self, year: int) -> int:
         """The published target for ``year`` (0 when none: the target is then derived from deadlines)."""
@@ -38,14 +38,12 @@ class Sample:
 SAMPLES: dict[str, Sample] = {
     s.id: s
     for s in (
-        Sample("portfolio", "sample_portfolio.xlsx", "sample_portfolio", "济南市", "Jinan"),
+        Sample("portfolio", "sample_portfolio.xlsx", "sample_portfolio"),
         # 2021 headline task: "完成15个项目交房入住" (seed 000); the workbook lists 8 of the 15.
         Sample(
             "zhangqiu_2021",
             "sample_zhangqiu_2021.xlsx",
             "sample_zhangqiu_2021",
-            "章丘区",
-            "Zhangqiu District",
             target_projects=15,
             target_year=2021,
         ),

@@ -1,7 +1,8 @@
 """The at-risk rules, declared as data, and the one engine the app, the summary and the CLI judge projects with.
 
-Each rule has an id, the most severe level it raises (``red`` or ``yellow``), its thresholds (name, default,
-help text in both languages, unit) and its message in both languages; ``{placeholders}`` are filled from the
+Each rule has an id, the most severe level it raises (``red`` or ``yellow``) and its thresholds (name, default,
+unit); its message and help texts are the catalogue's (``rule.<id>.reason``, ``rule.<id>.help``,
+``rule.<id>.<threshold>.help`` in ``housing/locales``), and the message's ``{placeholders}`` are filled from the
 params a firing gives (``housing.status.render`` formats dates and counts for the reader's language).
 
 - ``overdue`` (red): the deadline has passed and the project is not handed over.
@@ -40,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from housing.changes import KEY_SEP, project_key
-from housing.i18n import t
+from housing.i18n import t, template
 from housing.stages import STAGE_IDS, is_at_or_past
 from housing.statuses import AT_RISK, DONE, ON_TRACK, OVERDUE, Reason, done_reason
 
@@ -69,12 +70,11 @@ DUE_SOON_DAYS = 30  # the due-soon rule's default window, in days (help texts qu
 
 @dataclass(frozen=True)
 class Threshold:
-    """One adjustable figure of a rule, with its default, help text and unit (``days``, ``points``, ``weeks``)."""
+    """One adjustable figure of a rule, with its default and unit (``days``, ``points``, ``weeks``); its help text
+    is the catalogue's ``rule.<rule id>.<name>.help``."""
 
     name: str
     default: float
-    help_zh: str
-    help_en: str
     unit: str
     minimum: float = 0
     maximum: float = 3650
@@ -87,142 +87,52 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Rule:
-    """One warning rule: id, the most severe level it raises, message templates, help and thresholds.
+    """One warning rule: id, the most severe level it raises and its thresholds.
 
+    Its texts are the catalogue's (``housing/locales``): ``rule.<id>.reason`` (the message, filled from the
+    params a firing gives), ``rule.<id>.help`` (what it checks) and each threshold's help.
     ``ordered`` names pairs of thresholds (lower, upper) where the upper one must be greater.
     """
 
     id: str
     level: str
-    zh: str
-    en: str
-    help_zh: str
-    help_en: str
     thresholds: tuple[Threshold, ...] = ()
     ordered: tuple[tuple[str, str], ...] = ()
 
     def template(self, lang: str) -> str:
-        """The message template in ``lang`` (Chinese for anything but ``en``)."""
-        return self.en if lang == "en" else self.zh
+        """The message template in ``lang`` (Chinese for anything but ``en``), its ``{placeholders}`` unfilled."""
+        return template(f"rule.{self.id}.reason", lang)
+
+    def reason(self, lang: str, **params) -> str:
+        """The message in ``lang`` with the params of a firing (as shown: see ``housing.status.render``)."""
+        return t(f"rule.{self.id}.reason", lang, **params)
+
+    def help(self, lang: str) -> str:
+        """What the rule checks, in ``lang``."""
+        return t(f"rule.{self.id}.help", lang)
+
+    def threshold_help(self, threshold: Threshold, lang: str) -> str:
+        """What one of the rule's thresholds means, in ``lang``."""
+        return t(f"rule.{self.id}.{threshold.name}.help", lang)
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "overdue",
-        RED,
-        "已逾期 {days} 天（计划 {deadline}）",
-        "{days} overdue (deadline {deadline})",
-        "计划交付日期已过，尚未交付",
-        "The deadline has passed and the project is not handed over",
-    ),
+    Rule("overdue", RED),
     Rule(
         "behind_schedule",
         RED,
-        "按序时应完成 {expected}%，实际 {actual}%，落后 {points} 个百分点",
-        "Expected {expected}% by now, actual {actual}%: {points} behind",
-        "实际完成比例（未填写时按形象进度估算）落后于开工至计划交付日期的序时进度",
-        "Progress (or, without a figure, the stage's usual share) behind the pro-rata share of start to deadline",
-        (
-            Threshold(
-                "yellow_points",
-                10.0,
-                "落后序时进度达到该百分点数（含）即为黄色预警",
-                "Points behind schedule from which a project is yellow (inclusive)",
-                "points",
-                maximum=100,
-            ),
-            Threshold(
-                "red_points",
-                30.0,
-                "落后序时进度超过该百分点数即为红色预警",
-                "Points behind schedule beyond which a project is red",
-                "points",
-                maximum=100,
-            ),
-        ),
+        (Threshold("yellow_points", 10.0, "points", maximum=100), Threshold("red_points", 30.0, "points", maximum=100)),
         (("yellow_points", "red_points"),),
     ),
     Rule(
         "stage_late",
         RED,
-        "{stage_id}计划于{planned}完成，尚未完成，已晚 {days} 天",
-        "{stage_id} planned {planned}, not done, {days} late",
-        "节点计划完成日期已过，仍未填写实际完成日期，且当前形象进度未到该节点",
-        "A stage's planned date has passed, with no actual date and the current stage not at or past it",
-        (
-            Threshold(
-                "yellow_days",
-                1,
-                "节点逾期达到该天数（含）即为黄色预警",
-                "Days late on a stage from which it is yellow (inclusive)",
-                "days",
-                minimum=1,
-            ),
-            Threshold(
-                "red_days",
-                15,
-                "节点逾期达到该天数（含）即为红色预警（其间均为黄色）",
-                "Days late on a stage from which it is red (inclusive; yellow below)",
-                "days",
-                minimum=1,
-            ),
-        ),
+        (Threshold("yellow_days", 1, "days", minimum=1), Threshold("red_days", 15, "days", minimum=1)),
         (("yellow_days", "red_days"),),
     ),
-    Rule(
-        "due_soon",
-        RED,
-        "距计划交付日期{deadline}仅剩 {days} 天，当前阶段：{stage_id}",
-        "Deadline {deadline} is {days} away; current stage: {stage_id}",
-        "临近计划交付日期而尚未到联合验收（红色）；形象进度不详时为黄色",
-        "Deadline close and the project not yet at joint acceptance (red); yellow when the stage is unknown",
-        (
-            Threshold(
-                "days",
-                DUE_SOON_DAYS,
-                "距计划交付日期不超过该天数（含）且尚未联合验收即预警",
-                "Days to the deadline (inclusive) within which a project before joint acceptance is flagged",
-                "days",
-            ),
-        ),
-    ),
-    Rule(
-        "slip",
-        YELLOW,
-        "计划交付日期由{old}推迟至{new}，推迟 {days} 天",
-        "Deadline moved from {old} to {new} ({days} later)",
-        "计划交付日期比上一发布版本推迟",
-        "The deadline is later than in the previous published version",
-        (
-            Threshold(
-                "days",
-                1,
-                "计划交付日期推迟达到该天数（含）即预警",
-                "Days a deadline moves later from which it is flagged (inclusive)",
-                "days",
-                minimum=1,
-            ),
-        ),
-    ),
-    Rule(
-        "stale",
-        YELLOW,
-        "自{since}起已 {days} 天未更新",
-        "Unchanged for {days} (since {since})",
-        "项目信息连续多周未更新且尚未交付",
-        "The project's row has not changed for weeks and it is not handed over",
-        (
-            Threshold(
-                "weeks",
-                4,
-                "项目信息超过该周数未更新即预警",
-                "Weeks without a change after which a project is flagged",
-                "weeks",
-                minimum=1,
-                maximum=520,
-            ),
-        ),
-    ),
+    Rule("due_soon", RED, (Threshold("days", DUE_SOON_DAYS, "days"),)),
+    Rule("slip", YELLOW, (Threshold("days", 1, "days", minimum=1),)),
+    Rule("stale", YELLOW, (Threshold("weeks", 4, "weeks", minimum=1, maximum=520),)),
 )
 RULE_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)

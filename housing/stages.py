@@ -1,7 +1,8 @@
 """The stages of one resettlement project, in order, declared as data (see docs/DOMAIN.md).
 
-Each stage has a stable id (stored with the data), its Chinese and English names, and the other ways
-staff write it in the 形象进度 column. ``match_stage`` maps that free text to a stage id:
+Each stage has a stable id (stored with the data), its Chinese and English names (the catalogue's
+``stage.<id>``), and the other ways staff write it in the 形象进度 column. ``match_stage`` maps that free
+text to a stage id:
 
 1. The text is normalised: full-width to half-width (NFKC), lower case, ``-``/``_`` and runs of spaces as
    one space, no spaces between Chinese characters (``主体 封顶`` is ``主体封顶``).
@@ -28,15 +29,30 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from housing.i18n import t
+
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of delivery: stable id, names in both languages, and the wordings that mean it."""
+    """One step of delivery: stable id and the other wordings that mean it; its names in both languages are the
+    catalogue's ``stage.<id>`` (and are read back as the stage too: the template offers them)."""
 
     id: str
-    zh: str
-    en: str
     aliases: tuple[str, ...] = ()
+
+    def name(self, lang: str = "zh") -> str:
+        """The stage's name in ``lang``."""
+        return t(f"stage.{self.id}", lang)
+
+    @property
+    def zh(self) -> str:
+        """The Chinese name (主体封顶)."""
+        return self.name("zh")
+
+    @property
+    def en(self) -> str:
+        """The English name (Topped out)."""
+        return self.name("en")
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -47,20 +63,14 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage(
         "approval",
-        "立项",
-        "Approval",
         ("项目立项", "已立项", "立项批复", "前期手续", "project approval", "feasibility study"),
     ),
     Stage(
         "land",
-        "土地手续",
-        "Land procedures",
         ("土地", "用地手续", "土地征收", "土地出让", "供地", "拿地", "land acquisition", "land procedure"),
     ),
     Stage(
         "planning",
-        "规划许可",
-        "Planning permits",
         (
             "规划许可证",
             "用地规划许可证",
@@ -74,14 +84,10 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "permit",
-        "施工许可",
-        "Construction permit",
         ("施工许可证", "四证齐发", "四证齐全", "办理施工许可", "building permit"),
     ),
     Stage(
         "start",
-        "开工",
-        "Start of works",
         (
             "开工建设",
             "已开工",
@@ -101,8 +107,6 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "structure",
-        "主体施工",
-        "Main structure",
         (
             "主体工程",
             "主体建设",
@@ -116,14 +120,10 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "topped_out",
-        "主体封顶",
-        "Topped out",
         ("封顶", "已封顶", "全部封顶", "主体完工", "主体竣工", "外墙施工", "topping out"),
     ),
     Stage(
         "supporting",
-        "配套工程",
-        "Supporting works",
         (
             "配套",
             "配套施工",
@@ -140,8 +140,6 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "meters",
-        "水电气户表",
-        "Utility meters",
         (
             "电力户表安装",
             "户表安装",
@@ -157,26 +155,18 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "acceptance",
-        "联合验收",
-        "Joint acceptance",
         ("竣工验收", "验收", "综合验收", "联合竣工验收", "竣工", "completion acceptance", "acceptance"),
     ),
     Stage(
         "ready",
-        "具备交付条件",
-        "Ready for handover",
         ("具备交房条件", "具备交付", "待交付", "待交房", "具备入住条件", "ready to hand over"),
     ),
     Stage(
         "allocation",
-        "分配选房",
-        "Allocation",
         ("选房", "分房", "分配", "抓阄选房", "摇号选房", "flat allocation", "allocation of flats"),
     ),
     Stage(
         "handover",
-        "交房入住",
-        "Handed over",
         (
             "交房",
             "已交房",
@@ -294,5 +284,4 @@ def is_at_or_past(stage_id: str | None, other_id: str) -> bool:
 
 def stage_name(stage_id: str, lang: str = "zh") -> str:
     """The stage's name in the reader's language."""
-    stage = BY_ID[stage_id]
-    return stage.zh if lang == "zh" else stage.en
+    return BY_ID[stage_id].name(lang)

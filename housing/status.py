@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from housing.fmt import fmt_date
+from housing.fmt import fmt_count, fmt_date
 from housing.i18n import t
 from housing.rules import RULE_BY_ID, Evidence
 from housing.rules import classify as judge
@@ -31,8 +31,9 @@ from housing.statuses import (  # noqa: F401  (re-exported: the statuses' long-s
     done_reason,
 )
 
-# Counts English spells with their noun (the Chinese templates carry 天 and 个百分点 themselves).
-_NOUNS = {"days": ("day", "days"), "points": ("point", "points")}
+# Counts shown with their noun in the reader's language and plural form (the catalogue's ``count.days``: the
+# Chinese templates carry 天 and 个百分点 themselves).
+_COUNTS = {"days": "count.days", "points": "count.points"}
 
 
 def _shown(name: str, value, lang: str):
@@ -43,9 +44,8 @@ def _shown(name: str, value, lang: str):
         return stage_name(value, lang) if value else t("rule_stage_unknown", lang)
     if isinstance(value, float):
         value = f"{value:g}"
-    if name in _NOUNS and lang == "en":
-        one, many = _NOUNS[name]
-        return f"{value} {one}" if value in (1, "1") else f"{value} {many}"
+    if name in _COUNTS:
+        return fmt_count(value, _COUNTS[name], lang)
     return value
 
 
@@ -54,7 +54,7 @@ def render(reason: Reason, lang: str) -> str:
     key, params = reason
     shown = {k: _shown(k, v, lang) for k, v in params.items()}
     rule = RULE_BY_ID.get(key)
-    return rule.template(lang).format(**shown) if rule else t(key, lang, **shown)
+    return rule.reason(lang, **shown) if rule else t(key, lang, **shown)
 
 
 def classify(

@@ -37,6 +37,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from housing.i18n import LANGS, t
 from housing.settings import resolved
 from housing.xlsxsafe import FORMULA_STARTS, write_text, write_value
 from loaders import chars
@@ -48,15 +49,15 @@ from loaders.table import find_header
 
 log = logging.getLogger(__name__)
 
-SUMMARY_TITLES = {"zh": "校验问题", "en": "Problems"}
-AUTHORS = {"zh": "校验", "en": "Validator"}
+# The texts are the catalogue's ``marked.*``, per language: a later run recognises the sheet and comments an
+# earlier run wrote in either language.
+SUMMARY_TITLES = {lang: t("marked.sheet", lang) for lang in LANGS}
+AUTHORS = {lang: t("marked.author", lang) for lang in LANGS}
 # Neither header row names a project-table column (loaders.schema), so the list is never read as a table.
-SUMMARY_HEADERS = {
-    "zh": ("级别", "位置", "行", "列", "值", "问题说明"),
-    "en": ("Severity", "Location", "Row", "Column", "Value", "Problem"),
-}
-SEVERITY_TEXT = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "Error", "warning": "Warning"}}
-WHOLE_FILE = {"zh": "整个文件", "en": "Whole file"}
+SUMMARY_COLUMNS = ("severity", "location", "row", "column", "value", "problem")
+SUMMARY_HEADERS = {lang: tuple(t(f"marked.head.{c}", lang) for c in SUMMARY_COLUMNS) for lang in LANGS}
+SEVERITY_TEXT = {lang: {s: t(f"marked.{s}", lang) for s in (ERROR, WARNING)} for lang in LANGS}
+WHOLE_FILE = {lang: t("marked.whole_file", lang) for lang in LANGS}
 FILL_COLOURS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}  # Excel's own "bad" and "neutral" cell styles
 SUMMARY_WIDTHS = (8, 22, 7, 26, 22, 70)
 # Between our messages and a comment the cell already had; lets a later run give the old comment back.

@@ -13,7 +13,7 @@ import sys
 import unicodedata
 
 from housing.clock import today
-from housing.fmt import fmt_int, fmt_wan
+from housing.fmt import fmt_count, fmt_int, fmt_wan
 from housing.i18n import status_label, t
 from housing.summary import summarize
 from loaders.chars import UNSAFE, visible
@@ -146,8 +146,8 @@ def render_text(summary: dict, lang: str) -> str:
         + t(
             "cli_counts",
             lang,
-            errors=sum(i["severity"] == "error" for i in summary["issues"]),
-            warnings=sum(i["severity"] == "warning" for i in summary["issues"]),
+            errors=fmt_count(sum(i["severity"] == "error" for i in summary["issues"]), "count.errors", lang),
+            warnings=fmt_count(sum(i["severity"] == "warning" for i in summary["issues"]), "count.warnings", lang),
         ),
     ]
     if summary["issues"]:

@@ -4,10 +4,10 @@ re-exported here) and how a cell's value is shown in one.
 
 from __future__ import annotations
 
-from housing.issues import ERROR, MESSAGES, WARNING, Issue
+from housing.issues import ERROR, SEVERITY, WARNING, Issue
 from loaders.chars import visible
 
-__all__ = ["ERROR", "MESSAGES", "SHOWN_CHARS", "WARNING", "Issue", "display_value"]
+__all__ = ["ERROR", "SEVERITY", "SHOWN_CHARS", "WARNING", "Issue", "display_value"]
 
 
 # An issue shows at most this much of a value: enough to find the cell, not a whole pasted document.

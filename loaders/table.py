@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from housing.issues import both_languages
 from housing.register import (
     ACTUAL_WORDS,
     GAP_WORDS,
@@ -449,7 +450,7 @@ class ColumnParser:
         if factor is None:
             known = sorted(v for v in out if v)
             factor = 10_000.0 if known and known[len(known) // 2] < 1000 else 1.0
-            unit_zh, unit_en = ("万平方米", "10,000 m²") if factor > 1 else ("平方米", "m²")
+            unit = both_languages("unit", "issue.word.wan_m2" if factor > 1 else "issue.word.m2")
             self.issues.append(
                 Issue(
                     "area_unit_guessed",
@@ -457,7 +458,7 @@ class ColumnParser:
                     None,
                     self.header.text,
                     "",
-                    {"unit_zh": unit_zh, "unit_en": unit_en},
+                    unit,
                     col=self.header.index,
                 )
             )
@@ -626,7 +627,7 @@ def _check_totals(sheet: str, frame, rows, totals, header, area_unit: float, iss
             row_sum = float(picked.sum()) / factor
             tolerance = 0.5 if field == "households" else 0.01 + 0.005 * len(picked)
             if abs(row_sum - file_value) > tolerance:
-                word_zh, word_en = ("小计", "subtotal") if kind == "subtotal" else ("合计", "total")
+                label = both_languages("label", f"issue.word.{kind}_row", text=cell.text)
                 issues.append(
                     Issue(
                         "total_mismatch",
@@ -635,8 +636,7 @@ def _check_totals(sheet: str, frame, rows, totals, header, area_unit: float, iss
                         cell.text,
                         display_value(raw),
                         {
-                            "label_zh": f"{word_zh}行的“{cell.text}”",
-                            "label_en": f"{word_en} row's “{cell.text}”",
+                            **label,
                             "file_value": _fmt_figure(file_value, field),
                             "sum_value": _fmt_figure(row_sum, field),
                         },
@@ -738,7 +738,7 @@ def column_uses(
             params["candidates"] = "、".join(found.candidates)
             issues.append(Issue("ambiguous_header", sheet, None, text, "", params, col=c))
         elif (found is None or not found.gap) and (kind := _data_like(data)):
-            params["kind_zh"], params["kind_en"] = ("日期", "dates") if kind == "date" else ("数字", "numbers")
+            params |= both_languages("kind", "issue.word.dates" if kind == "date" else "issue.word.numbers")
             issues.append(Issue("unused_data_column", sheet, None, text, "", params, col=c))
     return out
 

@@ -1,7 +1,7 @@
 """Parsing of single cell values the way staff type them: dates as text, numbers with units.
 
 Each parser returns ``(value, code, params)``: the parsed value (or ``None``), and an issue code from
-``loaders.issues.MESSAGES`` (or ``None`` when the value is clean).
+``loaders.issues.SEVERITY`` (or ``None`` when the value is clean).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def rules_table(current: dict, lang: str) -> pd.DataFrame:
             {
                 t("ad_col_rule", lang): t(f"rule_name_{rule.id}", lang),
                 t("ad_col_level", lang): t(f"wk_level_{rule.level}", lang),
-                t("ad_col_checks", lang): rule.help_zh if lang == "zh" else rule.help_en,
+                t("ad_col_checks", lang): rule.help(lang),
                 t("ad_col_thresholds", lang): figures or "—",
             }
         )
@@ -44,7 +44,7 @@ def threshold_inputs(rule: Rule, current: dict, lang: str) -> dict[str, float]:
             max_value=type(step)(th.maximum),
             value=type(step)(value),
             step=step,
-            help=(th.help_zh if lang == "zh" else th.help_en) + " " + t("ad_default", lang, value=f"{th.default:g}"),
+            help=rule.threshold_help(th, lang) + " " + t("ad_default", lang, value=f"{th.default:g}"),
             key=f"ad_{rule.id}_{th.name}",
         )
     return values

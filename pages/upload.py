@@ -15,7 +15,7 @@ from housing.districts import (
     repeated_projects,
     rows_without_district,
 )
-from housing.fmt import fmt_datetime, fmt_int, fmt_list
+from housing.fmt import fmt_count, fmt_datetime, fmt_int, fmt_list, fmt_percent
 from housing.i18n import t
 from housing.scope import Removal, file_districts, kept_rows, removal
 from housing.settings import get_setting
@@ -192,6 +192,14 @@ def row_refs(rows: pd.DataFrame, lang: str) -> str:
     return md_list([t("up_row_ref", lang, row=int(r), name=n) for r, n in zip(rows["row"], rows["name"])], lang)
 
 
+def counted(projects: int, households: int, lang: str) -> dict[str, str]:
+    """Projects and households with their nouns, for a sentence naming both (``3 个项目``, ``1 household``)."""
+    return {
+        "projects": fmt_count(projects, "count.projects", lang),
+        "households": fmt_count(households, "count.households", lang),
+    }
+
+
 def file_scope(result: LoadResult, digest: str, current: V.Version | None, lang: str) -> list[str] | None:
     """The districts the file replaces (``None``: the whole register), saying why when it cannot be fewer.
 
@@ -201,7 +209,7 @@ def file_scope(result: LoadResult, digest: str, current: V.Version | None, lang:
     if current is None:
         return None
     if current.sample:
-        figures = {"projects": fmt_int(current.projects), "households": fmt_int(current.households)}
+        figures = counted(current.projects, current.households, lang)
         st.info(t("up_replaces_sample", lang, version=current.id, **figures), icon=":material/swap_horiz:")
         return None
     missing = rows_without_district(result.projects)
@@ -233,10 +241,9 @@ def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: 
     names = found.projects["name"].tolist()
     params = {
         "version": current.id,
-        "projects": fmt_int(len(names)),
-        "households": fmt_int(found.households),
-        "share_projects": f"{len(names) / max(found.current_projects, 1):.0%}",
-        "share_households": f"{found.households / max(found.current_households, 1):.0%}",
+        **counted(len(names), found.households, lang),
+        "share_projects": fmt_percent(len(names) / max(found.current_projects, 1)),
+        "share_households": fmt_percent(found.households / max(found.current_households, 1)),
         "names": md_list(names, lang) if len(names) <= INLINE_NAMES else t("up_removal_see_table", lang),
     }
     st.warning(t("up_removal", lang, **params), icon=":material/delete_sweep:")
@@ -285,7 +292,7 @@ def publish_form(
     lang = view.lang
     figures = {}
     if removing is not None:
-        figures = {"projects": fmt_int(len(removing.projects)), "households": fmt_int(removing.households)}
+        figures = counted(len(removing.projects), removing.households, lang)
     with st.form("up_publish"):
         uploader = st.text_input(t("up_uploader", lang), key="up_uploader", max_chars=100)
         comment = st.text_area(t("up_comment", lang), key="up_comment", max_chars=1000)

@@ -144,3 +144,61 @@ def test_a_file_that_kills_a_parser_is_refused_and_the_server_goes_on(server, pa
     households = page.locator("[data-testid='stMetric']").filter(has_text="安置户数")
     assert f"{before.households:,}" in households.inner_text()
     assert V.current(open_database(database)).sha256 == before.sha256
+
+
+# The uploader's text nodes with Latin letters that are drawn at a readable size (icon ligatures excepted).
+_VISIBLE_LATIN = """() => {
+  const uploader = document.querySelector("[data-testid='stFileUploader']");
+  const walker = document.createTreeWalker(uploader, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const owner = node.parentElement;
+    if (/[A-Za-z]{2,}/.test(node.textContent) && !owner.closest("[data-testid='stIconMaterial']")
+        && getComputedStyle(owner).fontSize !== "0px") found.push(node.textContent);
+  }
+  return found;
+}"""
+_UPLOADER_TEXTS = """() => [
+  ["[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p", "button"],
+  ["[data-testid='stFileUploaderDropzoneInstructions'] span", "limit"],
+  ["[data-testid='stFileUploaderDropzone'] span.euud7oh2", "drop"],
+].flatMap(([selector, part]) => [...document.querySelectorAll(selector)].map(e => ({
+  part, size: getComputedStyle(e).fontSize, shown: getComputedStyle(e, "::after").content,
+})))"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "limit", "drop"),
+    [
+        ("zh", "选择文件", "单个文件不超过 20 MB", "将文件拖放到此处"),
+        ("en", "Choose a file", "Up to 20 MB per file", "Drop the file here"),
+    ],
+)
+def test_the_uploader_speaks_the_pages_language(server, page, lang, button, limit, drop):
+    """Streamlit's English uploader words ("Upload", "20MB per file", "Drag and drop a file here") are drawn at
+    size 0 and the catalogue's words shown in their place; the main menu is gone (toolbarMode minimal)."""
+    _open(page, f"{server}/?lang={lang}&as_of=2026-11-21")  # a fresh server's first deep link says "Page not found"
+    page.goto(f"{server}/uploads?lang={lang}&as_of=2026-11-21")
+    page.wait_for_selector("[data-testid='stFileUploaderDropzoneInstructions']", timeout=90_000)
+    limit_drawn = (
+        "() => getComputedStyle(document.querySelector("
+        "\"[data-testid='stFileUploaderDropzoneInstructions'] span\"), '::after').content !== 'none'"
+    )
+    page.wait_for_function(limit_drawn, timeout=30_000)
+    _shot(page, f"upload_page_{lang}")
+    dragged = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.xlsx')); return d; }"
+    )
+    page.dispatch_event("[data-testid='stFileUploaderDropzone']", "dragenter", {"dataTransfer": dragged})
+    page.wait_for_selector("[data-testid='stFileUploaderDropzone'] span.euud7oh2", timeout=10_000)
+    _shot(page, f"upload_drag_{lang}")
+    texts = page.evaluate(_UPLOADER_TEXTS)
+    assert {(p["part"], p["shown"]) for p in texts} == {
+        ("button", f'"{button}"'),
+        ("limit", f'"{limit}"'),
+        ("drop", f'"{drop}"'),
+    }
+    assert {p["size"] for p in texts} == {"0px"}  # the English words take no room and cannot be read
+    assert page.locator("[data-testid='stMainMenu']").count() == 0
+    if lang == "zh":  # no English word left that a reader can see (material icons are drawn as glyphs)
+        assert page.evaluate(_VISIBLE_LATIN) == []

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from housing.fmt import fmt_date, fmt_int, fmt_list, fmt_wan
+from housing.fmt import fmt_big, fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_wan
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,61 @@ def test_fmt_wan(m2, expected):
 )
 def test_fmt_list(items, lang, expected):
     assert fmt_list(items, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (dt.datetime(2026, 11, 21, 6, 5, tzinfo=dt.UTC), "zh", "2026年11月21日 14:05"),
+        (dt.datetime(2026, 11, 21, 6, 5, tzinfo=dt.UTC), "en", "2026-11-21 14:05"),
+        (dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.UTC), "zh", "2027年1月1日 04:00"),  # the local day
+    ],
+)
+def test_fmt_datetime(value, lang, expected):
+    assert fmt_datetime(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (1_261_900_00, "zh", "1.26亿"),
+        (1_261_900_00, "en", "126.2 million"),
+        (1_261_900_000, "en", "1.3 billion"),
+        (12_345, "zh", "1.23万"),
+        (12_345, "en", "12.3 thousand"),
+        (999, "zh", "999"),
+        (None, "en", ""),
+    ],
+)
+def test_fmt_big_says_large_figures_as_people_do(value, lang, expected):
+    assert fmt_big(value, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "key", "lang", "expected"),
+    [
+        (1, "count.projects", "en", "1 project"),
+        (0, "count.projects", "en", "0 projects"),
+        (2, "count.projects", "en", "2 projects"),
+        (1_200, "count.projects", "en", "1,200 projects"),
+        (1, "count.projects", "zh", "1 个项目"),
+        (56, "count.projects", "zh", "56 个项目"),
+        (1, "count.days", "en", "1 day"),
+        (30, "count.days", "en", "30 days"),
+        (30, "count.days", "zh", "30"),  # the Chinese sentence carries 天 itself
+        ("1", "count.points", "en", "1 point"),
+        ("12.5", "count.points", "en", "12.5 points"),
+        ("1.0", "count.points", "en", "1.0 points"),  # CLDR: a visible decimal is plural in English
+        (1, "count.errors", "en", "1 error"),
+    ],
+)
+def test_fmt_count_picks_the_plural_form(n, key, lang, expected):
+    assert fmt_count(n, key, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "digits", "expected"),
+    [(0.256, 0, "26%"), (0.9134, 1, "91.3%"), (1 / 3, 0, "33%"), (1, 0, "100%"), (0, 1, "0.0%"), (None, 0, "")],
+)
+def test_fmt_percent(share, digits, expected):
+    assert fmt_percent(share, digits) == expected

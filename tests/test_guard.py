@@ -69,7 +69,7 @@ def test_a_stray_cell_far_away_is_dropped_with_a_warning(load_rows, ref, row, co
         column,
         ref,
     )
-    assert issue.message("en") == f"Ignored 1 stray cell(s) far outside the table (e.g. {ref})"
+    assert issue.message("en") == f"Ignored 1 stray cell far outside the table (e.g. {ref})"
     assert issue.message("zh") == f"忽略了表格区域以外的 1 个零散单元格（如 {ref}）"
 
 

@@ -514,13 +514,17 @@ def _fields(text: str) -> set[str]:
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_each_rule_is_documented_in_both_languages(rule):
     assert rule.level in ("red", "yellow")
-    assert rule.zh.strip() and rule.en.strip() and rule.help_zh.strip() and rule.help_en.strip()
-    assert _fields(rule.zh) == _fields(rule.en)
+    assert all(rule.template(lang).strip() and rule.help(lang).strip() for lang in ("zh", "en"))
+    assert _fields(rule.template("zh")) == _fields(rule.template("en"))
     assert rule.id not in CATALOGUE  # a reason key names a rule or a catalogue text, never both
     names = [th.name for th in rule.thresholds]
     assert len(set(names)) == len(names)
     for th in rule.thresholds:
-        assert th.help_zh.strip() and th.help_en.strip() and th.unit in ("days", "points", "weeks")
+        assert (
+            rule.threshold_help(th, "zh").strip()
+            and rule.threshold_help(th, "en").strip()
+            and th.unit in ("days", "points", "weeks")
+        )
         assert th.minimum <= th.default <= th.maximum
     for low, high in rule.ordered:
         assert {low, high} <= set(names)

@@ -10,11 +10,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from housing.i18n import t
 from housing.stages import STAGES
 from loaders import load_bytes
 from loaders.schema import area_factor, match_header
 from loaders.table import find_header
-from loaders.template import COLUMNS, DATA_ROWS, FIRST_DATA_ROW, LAST_DATA_ROW, TEXT, build_template
+from loaders.template import COLUMNS, DATA_ROWS, FIRST_DATA_ROW, LAST_DATA_ROW, build_template
 
 D = dt.datetime
 DISTRICTS = ["章丘区", "历城区"]
@@ -107,7 +108,7 @@ def test_headers_are_the_names_the_loader_knows(lang):
     headers = [c.value for c in ws[2]]
     assert [match_header(h)[0].field for h in headers] == FIELD_ORDER
     assert area_factor(match_header(headers[FIELD_ORDER.index("floor_area")])[1]) == 10_000.0
-    assert ws.title == TEXT[lang]["projects"]
+    assert ws.title == t("tpl.projects", lang)
 
 
 def test_header_texts_by_language():
@@ -153,7 +154,7 @@ def test_drop_downs_point_at_the_hidden_lists(lang):
     assert list_values(book, street.formula1) == [s for group in STREETS.values() for s in group]
     assert (stage.errorStyle, district.errorStyle, street.errorStyle) == ("stop", "warning", "warning")
     assert not stage.showDropDown  # openpyxl's showDropDown=True would hide the arrow
-    assert book[TEXT[lang]["lists"]].sheet_state == "hidden"
+    assert book[t("tpl.lists", lang)].sheet_state == "hidden"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -211,8 +212,8 @@ def test_long_lists_stay_in_the_list_sheet():
 @pytest.mark.parametrize("lang", LANGS)
 def test_instructions_and_lists_are_not_project_tables(lang):
     book = open_book(template(lang))
-    instructions, lists = book[TEXT[lang]["instructions"]], book[TEXT[lang]["lists"]]
-    assert book.sheetnames == [TEXT[lang]["projects"], instructions.title, lists.title]
+    instructions, lists = book[t("tpl.instructions", lang)], book[t("tpl.lists", lang)]
+    assert book.sheetnames == [t("tpl.projects", lang), instructions.title, lists.title]
     for ws in (instructions, lists):
         rows = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
         assert find_header(rows) is None
@@ -221,10 +222,10 @@ def test_instructions_and_lists_are_not_project_tables(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_instructions_cover_every_column_and_stage_in_order(lang):
-    ws = open_book(template(lang))[TEXT[lang]["instructions"]]
+    ws = open_book(template(lang))[t("tpl.instructions", lang)]
     first_cells = [row[0] for row in ws.iter_rows(values_only=True)]
     for col in COLUMNS:
-        assert col.header[0 if lang == "zh" else 1] in first_cells
+        assert col.header(lang) in first_cells
     names = [s.zh if lang == "zh" else s.en for s in STAGES]
     listed = [c for c in first_cells if isinstance(c, str) and c.split(". ", 1)[-1] in names]
     assert [c.split(". ", 1)[1] for c in listed] == names
@@ -257,7 +258,7 @@ def test_filled_template_loads_with_no_issues_and_exact_values(lang):
     assert list(p["stage"]) == [stage[r[8]] for r in ROWS]
     assert list(p["progress"]) == pytest.approx([100.0, 95.0, 90.0, 65.0, 40.0])
     assert list(p["row"]) == [3, 4, 5, 6, 7]
-    assert set(p["sheet"]) == {TEXT[lang]["projects"]}
+    assert set(p["sheet"]) == {t("tpl.projects", lang)}
 
 
 @pytest.mark.parametrize("lang", LANGS)
