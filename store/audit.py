@@ -61,8 +61,8 @@ def audit_rows(engine: Engine, wanted: AuditFilter, offset: int = 0, limit: int 
     return frame
 
 
-def audit_accounts(engine: Engine) -> list[str]:
-    """Every account name in the trail, sorted (what the account filter offers)."""
-    query = select(audit_log.c.account).distinct().order_by(audit_log.c.account)
+def audit_values(engine: Engine, column: str) -> list[str]:
+    """Every value of ``column`` (``account`` or ``action``) in the trail, sorted: what a filter offers."""
+    query = select(audit_log.c[column]).distinct().order_by(audit_log.c[column])
     with engine.connect() as conn:
         return list(conn.scalars(query))
