@@ -185,7 +185,7 @@ STAFF = [
     st.Page("pages/upload.py", title=t("page_upload", LANG), icon=":material/upload_file:", url_path="uploads"),
     st.Page("pages/history.py", title=t("page_history", LANG), icon=":material/history:", url_path="versions"),
     st.Page("pages/settings.py", title=t("page_settings", LANG), icon=":material/tune:", url_path="admin"),
-    st.Page("pages/audit.py", title=t("page_audit", LANG), icon=":material/policy:", url_path="audit"),
+    st.Page("pages/audit_trail.py", title=t("page_audit", LANG), icon=":material/policy:", url_path="audit"),
 ]
 page = st.navigation({t("nav_dashboard", LANG): DASHBOARD, t("nav_staff", LANG): STAFF})
 try:

@@ -15,13 +15,13 @@ from service import actions as S
 from service.audit import OK, REFUSED, record
 from service.roles import ADMIN, EDITOR, VIEWER, Actor, Refused
 from store.db import open_database, writing
-from ui.audit import shown, workbook
+from ui.audit import export_workbook
 
 BOSS = Actor("管理员甲", ADMIN, (), "10.0.0.1")
 
 
 def start(actor: Actor | None = BOSS, **params) -> AppTest:
-    return open_page("pages/audit.py", actor, **params)
+    return open_page("pages/audit_trail.py", actor, **params)
 
 
 @pytest.fixture
@@ -42,7 +42,8 @@ def test_the_trail_newest_first_in_the_users_words(trail):
     assert table["结果"].tolist() == ["无权限，已拒绝", "成功", "成功"]
     assert table["对象"].tolist() == ["第 1 版", "第12周.xlsx", "第 1 版"]
     assert table["来源地址"].tolist() == ["10.0.0.3", "10.0.0.2", ""]
-    assert '"reason": "sv_refused"' in table["详情"][0]
+    assert table["详情"][0] == "角色：viewer。原因：您的账号没有权限执行此操作。"  # the refusal as the user was told it
+    assert table["详情"][1] == "SHA-256：abababababab；错误：0"  # the table shows a digest's first 12 hex digits
 
 
 def test_filters_by_account_action_and_outcome(trail):
@@ -93,16 +94,16 @@ def test_the_export_keeps_hostile_text_as_text():
             "action": ["publish"],
             "outcome": ["ok"],
             "target": ["version 3"],
-            "detail": [{"file": "+1.xlsx"}],
+            "detail": [{"file": "+1.xlsx", "sha256": "ab" * 32}],
             "address": ["10.0.0.1"],
         }
     )
-    sheet = load_workbook(io.BytesIO(workbook(shown(rows, "zh", "Asia/Shanghai"), "审计日志")))["审计日志"]
+    sheet = load_workbook(io.BytesIO(export_workbook(rows, "zh", "Asia/Shanghai")))["审计日志"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0] == ["时间", "账号", "操作", "结果", "对象", "详情", "来源地址"]
     assert values[1][:5] == ["2026年11月21日 10:00", '=HYPERLINK("http://evil","x")', "发布", "成功", "第 3 版"]
     assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix  # text, never a formula
-    assert values[1][5] == '{"file": "+1.xlsx"}'
+    assert values[1][5] == "文件：+1.xlsx；SHA-256：" + "ab" * 32  # the export has the whole digest
 
 
 def test_nothing_in_the_app_edits_or_deletes_the_trail():

@@ -1,4 +1,6 @@
-"""Audit trail (admin): who did what, when, to what and from where; filtered, newest first, paged, exported.
+"""Audit trail (admin; URL /audit, the file named otherwise: a page file whose name is its URL path would be run
+alone, without app.py, by Streamlit's pages/ directory routing): who did what, when, to what and from where;
+filtered, newest first, paged, exported.
 
 Read-only: the app offers no way to edit or delete a row (``store.audit`` only reads). The export is itself
 recorded in the trail when the user clicks it.
@@ -17,9 +19,10 @@ from housing.settings import get_setting
 from service.actions import read_audit
 from service.roles import READ_AUDIT
 from store.audit import AuditFilter, audit_values
-from ui.audit import EVENTS, OUTCOMES, action_label, day_bounds, filter_params, shown, workbook
+from ui.audit import EVENTS, OUTCOMES, action_label, day_bounds, export_workbook, filter_params, shown
 from ui.context import audited_download, current_actor, current_view, may_use
 from ui.data import engine
+from ui.escape import md_escape
 
 PAGE_SIZE = 50  # rows per page: the trail grows by thousands, the page shows a screenful
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +60,7 @@ def chosen_filter(db: Engine, lang: str, tz: str) -> AuditFilter:
 def export_button(db: Engine, wanted: AuditFilter, lang: str, tz: str) -> None:
     """Every row the filter matches (not just this page) as an .xlsx, built and audited when clicked."""
     actor = current_actor()
-    build = lambda: workbook(shown(read_audit(db, actor, wanted, 0, None)[0], lang, tz), t("page_audit", lang))  # noqa: E731
+    build = lambda: export_workbook(read_audit(db, actor, wanted, 0, None)[0], lang, tz)  # noqa: E731
     st.download_button(
         t("au_export", lang),
         data=audited_download(db, "audit trail", filter_params(wanted), build),
@@ -78,13 +81,33 @@ def trail(db: Engine, lang: str) -> None:
         st.info(t("au_empty", lang), icon=":material/search_off:")
         return
     pages = math.ceil(total / PAGE_SIZE)
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
     # A new filter starts on its first page: the page number's key follows the filter.
-    number = st.number_input(t("au_page", lang, pages=fmt_int(pages)), 1, pages, 1, key=f"au_page_{abs(hash(wanted))}")
+    number = right.number_input(
+        t("au_page", lang, pages=fmt_int(pages)), 1, pages, 1, key=f"au_page_{abs(hash(wanted))}"
+    )
     offset = (int(number) - 1) * PAGE_SIZE
     rows, _ = read_audit(db, current_actor(), wanted, offset, PAGE_SIZE)
-    last = offset + len(rows)
-    st.caption(t("au_count", lang, count=fmt_int(total), first=fmt_int(offset + 1), last=fmt_int(last)))
-    st.dataframe(shown(rows, lang, tz), hide_index=True, width="stretch")
+    left.caption(t("au_count", lang, count=fmt_int(total), first=fmt_int(offset + 1), last=fmt_int(offset + len(rows))))
+    table = shown(rows, lang, tz)
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("au_col_account", lang): st.column_config.TextColumn(width="medium"),
+            t("au_col_outcome", lang): st.column_config.TextColumn(width="medium"),
+            t("au_col_detail", lang): st.column_config.TextColumn(width="large"),
+        },
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"au_rows_{abs(hash(wanted))}_{offset}",
+    )
+    chosen = picked.selection.rows if picked is not None else []
+    if chosen:  # the whole detail of the row picked, however long (the table cell may be cut at its width)
+        st.info(md_escape(table.iloc[chosen[0]][t("au_col_detail", lang)] or "—"), icon=":material/info:")
+    else:
+        st.caption(t("au_pick_row", lang))
     export_button(db, wanted, lang, tz)
 
 
