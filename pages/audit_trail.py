@@ -95,8 +95,9 @@ def trail(db: Engine, lang: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            t("au_col_account", lang): st.column_config.TextColumn(width="medium"),
-            t("au_col_outcome", lang): st.column_config.TextColumn(width="medium"),
+            # Wide enough for "系统 (示例数据)" and "Refused (no permission)"; the rest goes to the detail.
+            t("au_col_account", lang): st.column_config.TextColumn(width=120),
+            t("au_col_outcome", lang): st.column_config.TextColumn(width=170 if lang == "en" else 125),
             t("au_col_detail", lang): st.column_config.TextColumn(width="large"),
         },
         on_select="rerun",
