@@ -8,13 +8,18 @@ import streamlit as st
 from housing.changes import diff_projects
 from housing.fmt import fmt_datetime, fmt_int, fmt_list, fmt_wan
 from housing.i18n import t
+from housing.scope import Removal, removal
 from housing.settings import get_setting
+from service import actions as S
+from service.roles import ROLLBACK, Refused
 from store import versions as V
 from ui.changes import show_changes
-from ui.context import PUBLISHED, current_view
+from ui.context import PUBLISHED, acting_as, audited_download, current_actor, current_view, refusal_text
 from ui.data import engine, version_projects
-from ui.escape import md_t
+from ui.escape import md_list, md_t
 from ui.exports import download_xlsx, today_name, versions_block, view_filters
+
+INLINE_NAMES = 10  # up to this many projects are named in the confirmation itself; more go in a table
 
 
 def source_text(version: V.Version, lang: str) -> str:
@@ -69,7 +74,9 @@ def actions(version: V.Version, current_id: int | None, lang: str) -> None:
     # A sample version's file says so in its label and in the name it is saved under.
     cols[0].download_button(
         md_t("hi_download_sample" if version.sample else "hi_download", lang, file=version.filename),  # Markdown
-        data=lambda: V.version_file(db, version.id)[1],
+        data=audited_download(
+            db, f"version {version.id} file", {"file": version.filename}, lambda: V.version_file(db, version.id)[1]
+        ),
         file_name=t("hi_sample_file", lang, file=version.filename) if version.sample else version.filename,
         on_click="ignore",
         icon=":material/download:",
@@ -78,23 +85,96 @@ def actions(version: V.Version, current_id: int | None, lang: str) -> None:
     if cols[1].button(t("hi_open", lang), icon=":material/dashboard:", key="hi_open"):
         open_in_dashboard(version.id)
         st.switch_page("pages/overview.py")
-    if version.id != current_id:
-        rollback_form(version, lang)
+    if version.id == current_id or current_id is None or not current_actor().may(ROLLBACK):
+        return
+    if current_actor().districts:  # a rollback replaces every district: not for a district office
+        st.info(t("sv_refused_rollback_districts", lang), icon=":material/lock:")
+        return
+    rollback_form(version, current_id, lang)
 
 
-def rollback_form(version: V.Version, lang: str) -> None:
-    """Publish this version's rows again as a new version, with who and why."""
+def rollback_changes(gone: Removal, back: Removal, version: V.Version, current_id: int, lang: str) -> None:
+    """What the rollback removes from the current version and what it brings back, by name and households."""
+    if gone.projects.empty and back.projects.empty:
+        st.info(t("hi_rb_same_projects", lang, version=version.id), icon=":material/undo:")
+        return
+    many = len(gone.projects) + len(back.projects) > INLINE_NAMES
+    for found, key, icon in (
+        (gone, "hi_rb_removes", ":material/delete_sweep:"),
+        (back, "hi_rb_restores", ":material/restore:"),
+    ):
+        if found.projects.empty:
+            continue
+        names = t("up_removal_see_table", lang) if many else md_list(found.projects["name"], lang)
+        figures = {"projects": fmt_int(len(found.projects)), "households": fmt_int(found.households)}
+        (st.warning if found is gone else st.info)(t(key, lang, current=current_id, names=names, **figures), icon=icon)
+    if many:
+        st.caption(t("hi_rb_table", lang, count=fmt_int(len(gone.projects) + len(back.projects))))
+        st.dataframe(changes_table(gone, back, lang), hide_index=True, width="stretch")
+
+
+def changes_table(gone: Removal, back: Removal, lang: str) -> pd.DataFrame:
+    """Every project the rollback removes or brings back, with its district, street and households."""
+    columns = {"name": "col_name", "district": "col_district", "street": "col_street", "households": "col_households"}
+    frames = [
+        found.projects[list(columns)].assign(change=t(key, lang))
+        for found, key in ((gone, "hi_rb_removed"), (back, "hi_rb_restored"))
+    ]
+    table = pd.concat(frames, ignore_index=True)[["change", *columns]]
+    return table.rename(columns={"change": t("hi_rb_change", lang), **{c: t(k, lang) for c, k in columns.items()}})
+
+
+def rollback_form(version: V.Version, current_id: int, lang: str) -> None:
+    """Publish this version's rows again as a new version, as the signed-in account, once the user has
+    ticked the confirmation naming what goes and what comes back."""
+    now, then = version_projects(current_id), version_projects(version.id)
+    gone, back = removal(now, then), removal(then, now)
+    rollback_changes(gone, back, version, current_id, lang)
+    figures = {
+        "removed": fmt_int(len(gone.projects)),
+        "removed_households": fmt_int(gone.households),
+        "restored": fmt_int(len(back.projects)),
+        "restored_households": fmt_int(back.households),
+    }
     with st.form("hi_rollback"):
         st.markdown(t("hi_rollback_intro", lang, version=version.id))
-        uploader = st.text_input(t("up_uploader", lang), key="hi_rb_uploader", max_chars=100)
         comment = st.text_input(t("hi_rollback_reason", lang), key="hi_rb_comment", max_chars=1000)
+        confirmed = st.checkbox(
+            t("hi_rb_confirm", lang, version=version.id, **figures), key=f"hi_rb_confirm_{version.id}_{current_id}"
+        )
+        acting_as(lang)
         submitted = st.form_submit_button(t("hi_rollback", lang, version=version.id), icon=":material/undo:")
-    if submitted and not uploader.strip():
-        st.error(t("up_need_uploader", lang))
+    if submitted and not confirmed:
+        st.error(t("hi_rb_unconfirmed", lang))
     elif submitted:
-        new = V.rollback(engine(), version.id, uploader, comment)
-        st.session_state["hi_done"] = (new.id, version.id)
+        roll_back(version, comment, lang)
+
+
+def roll_back(version: V.Version, comment: str, lang: str) -> None:
+    """Roll back through the service, against the version current when the user read the confirmation: a
+    second click returns the version the first made, a version published meanwhile refuses it."""
+    seen = st.session_state.get("hi_base")
+    try:
+        done = S.rollback(engine(), current_actor(), version.id, comment, expected=seen, confirmed=True)
+    except Refused as refused:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
+        return
+    except V.VersionMoved as moved:
+        st.session_state["hi_moved"] = (moved.version, moved.uploader, moved.published_at)
         st.rerun()
+    st.session_state["hi_done"] = (done.version.id, version.id)
+    for key in [k for k in st.session_state if str(k).startswith(("hi_version__", "hi_rb_"))]:
+        del st.session_state[key]  # the form clears and the picker shows the new current version
+    st.rerun()
+
+
+def moved_notice(lang: str) -> None:
+    """After a refused rollback: which version was published meanwhile, by whom and when."""
+    moved = st.session_state.pop("hi_moved", None)
+    if moved is not None:
+        version, uploader, published_at = moved
+        when = fmt_datetime(published_at, lang, str(get_setting("timezone")))
+        st.warning(md_t("hi_rb_moved", lang, version=version, uploader=uploader, time=when), icon=":material/sync:")
 
 
 def compare(versions: list[V.Version], lang: str) -> None:
@@ -122,6 +202,7 @@ st.title(t("page_history", lang))
 done = st.session_state.pop("hi_done", None)
 if done:
     st.success(t("hi_rolled_back", lang, version=done[0], restored=done[1]), icon=":material/undo:")
+moved_notice(lang)
 if not versions:
     st.info(t("no_data_yet", lang), icon=":material/upload_file:")
 else:
@@ -144,3 +225,4 @@ else:
     actions(by_id[picked], current_id, lang)
     if len(versions) > 1:
         compare(versions, lang)
+st.session_state["hi_base"] = current_id  # what this run showed: a rollback confirmed on it expects this version

@@ -7,10 +7,12 @@ import streamlit as st
 
 from housing.fmt import fmt_datetime
 from housing.i18n import t
-from housing.rules import RULES, Rule, default_thresholds, effective_thresholds
+from housing.rules import RULES, Rule, default_thresholds
 from housing.settings import get_setting
-from store.settings_log import RULE_THRESHOLDS, save_setting, setting_log
-from ui.context import current_view
+from service import actions as S
+from service.roles import SAVE_SETTINGS, Refused
+from store.settings_log import RULE_THRESHOLDS, setting_log
+from ui.context import acting_as, current_actor, current_view, may_use, refusal_text
 from ui.data import engine, rule_thresholds
 
 
@@ -51,29 +53,30 @@ def threshold_inputs(rule: Rule, current: dict, lang: str) -> dict[str, float]:
 
 
 def edit_form(current: dict, lang: str) -> None:
-    """All thresholds in one form; saved with the name of who changed them."""
+    """All thresholds in one form; saved with the signed-in account as who changed them."""
     with st.form("ad_thresholds"):
         typed = {}
         for rule in [r for r in RULES if r.thresholds]:
             st.markdown(f"**{t(f'rule_name_{rule.id}', lang)}**")
             typed[rule.id] = threshold_inputs(rule, current, lang)
-        who = st.text_input(t("ad_changed_by", lang), key="ad_changed_by", max_chars=100)
+        acting_as(lang)
         save = st.form_submit_button(t("ad_save", lang), type="primary", icon=":material/save:")
         reset = st.form_submit_button(t("ad_reset", lang), icon=":material/restart_alt:")
     if save or reset:
-        store(default_thresholds() if reset else typed, who, lang)
+        store(default_thresholds() if reset else typed, lang)
 
 
-def store(typed: dict, who: str, lang: str) -> None:
-    """Save the thresholds if they are consistent (each red band beyond its yellow one)."""
-    if not who.strip():
-        st.error(t("ad_need_name", lang))
+def store(typed: dict, lang: str) -> None:
+    """Save the thresholds through the service, which refuses inconsistent ones (a red band not beyond its
+    yellow one)."""
+    try:
+        S.save_thresholds(engine(), current_actor(), typed)
+    except S.Invalid as invalid:
+        st.error(t(invalid.key, lang))
         return
-    checked = effective_thresholds(typed)  # falls back to a rule's defaults where its values are inconsistent
-    if any(checked[rule] != values for rule, values in typed.items()):
-        st.error(t("ad_inconsistent", lang))
+    except Refused as refused:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
         return
-    save_setting(engine(), RULE_THRESHOLDS, typed, who)
     st.session_state["ad_saved"] = True
     st.rerun()  # the rules table above shows the new thresholds
 
@@ -103,9 +106,10 @@ st.title(t("page_settings", lang))
 st.caption(t("ad_intro", lang))
 if st.session_state.pop("ad_saved", False):
     st.success(t("ad_saved", lang), icon=":material/check_circle:")
-current = rule_thresholds()  # only administrators have this page in their navigation (ui.nav)
-st.dataframe(rules_table(current, lang), hide_index=True, width="stretch")
-st.subheader(t("ad_edit", lang))
-edit_form(current, lang)
-st.subheader(t("ad_log", lang))
-change_log(lang)
+if may_use(SAVE_SETTINGS, lang):  # also only in administrators' navigation (ui.nav)
+    current = rule_thresholds()
+    st.dataframe(rules_table(current, lang), hide_index=True, width="stretch")
+    st.subheader(t("ad_edit", lang))
+    edit_form(current, lang)
+    st.subheader(t("ad_log", lang))
+    change_log(lang)

@@ -22,10 +22,13 @@ from housing.settings import get_setting
 from housing.summary import columns_table
 from loaders import LoadResult, chars, load_bytes
 from loaders.annotate import annotate_workbook
+from service import actions as S
+from service.audit import FAILED, OK
+from service.roles import UPLOAD, Actor, Refused
 from store import versions as V
 from store.intake import publish_blocker
 from ui.changes import show_changes
-from ui.context import View, current_view
+from ui.context import View, acting_as, current_actor, current_view, may_use, refusal_text
 from ui.data import engine, scoped_upload, template_bytes, version_projects
 from ui.escape import md_list, md_t
 from ui.mapping import mapping_form, remember, remembered
@@ -230,6 +233,22 @@ def file_scope(result: LoadResult, digest: str, current: V.Version | None, lang:
     return None
 
 
+def limited_scope(result: LoadResult, current: V.Version | None, actor: Actor, lang: str) -> list[str] | None:
+    """For an editor limited to some districts: the districts the file updates (its own, all within the
+    account's), or ``None`` after saying why it cannot be published (the service refuses it too)."""
+    mine = md_list(actor.districts, lang)
+    if current is None or current.sample:  # the first real upload is the whole register
+        st.error(t("up_limited_sample", lang, districts=mine), icon=":material/lock:")
+        return None
+    covered = file_districts(result.projects)
+    refused = S.district_refusal(actor, result.projects, covered)
+    if refused is not None:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
+        return None
+    st.info(t("up_limited", lang, districts=mine, scope=md_list(covered, lang)), icon=":material/lock:")
+    return covered
+
+
 def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: str) -> Removal | None:
     """When publishing removes more than a tenth of the current projects or households: say what goes and
     return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss."""
@@ -281,7 +300,8 @@ def publish_form(
     removing: Removal | None = None,
     digest: str = "",
 ) -> None:
-    """Uploader and comment, then publish; refused if another version makes the preview the user read untrue.
+    """Comment, then publish as the signed-in account; refused if another version makes the preview the user
+    read untrue.
 
     ``result`` is the file as read; with ``scope`` the store merges it onto the version current inside the
     write transaction (the preview showed the same merge onto the version current then). ``seen_id`` is the
@@ -293,47 +313,73 @@ def publish_form(
     figures = {}
     if removing is not None:
         figures = counted(len(removing.projects), removing.households, lang)
+    confirm_key = f"up_confirm_{digest[:16]}_{'|'.join(scope or [])}"
     with st.form("up_publish"):
-        uploader = st.text_input(t("up_uploader", lang), key="up_uploader", max_chars=100)
         comment = st.text_area(t("up_comment", lang), key="up_comment", max_chars=1000)
-        confirmed = True
-        confirm_key = f"up_confirm_{digest[:16]}_{'|'.join(scope or [])}"
-        if removing is not None:
-            confirmed = st.checkbox(t("up_removal_confirm", lang, **figures), key=confirm_key)
+        confirmed = removing is None or st.checkbox(t("up_removal_confirm", lang, **figures), key=confirm_key)
+        acting_as(lang)
         submitted = st.form_submit_button(t("up_publish", lang), type="primary", icon=":material/publish:")
     if not submitted:
-        return
-    if not uploader.strip():
-        st.error(t("up_need_uploader", lang))
         return
     if not confirmed:
         st.error(t("up_removal_unconfirmed", lang, **figures))
         return
+    publish_now(result, content, filename, scope, seen_id, comment, removing is not None, confirm_key, lang)
+
+
+def publish_now(
+    result: LoadResult,
+    content: bytes,
+    filename: str,
+    scope: list[str] | None,
+    seen_id: int | None,
+    comment: str,
+    confirmed: bool,
+    confirm_key: str,
+    lang: str,
+) -> None:
+    """Publish through the service; a refusal is said here, a stale preview is redrawn with why."""
     try:
-        version = V.publish(
-            engine(),
-            result.projects,
-            content=content,
-            filename=filename,
-            uploader=uploader,
-            comment=comment,
-            issues=result.issues,
-            stage_dates=result.stage_dates,
-            scope=scope,
-            expected=seen_id,
+        published = S.publish(
+            engine(), current_actor(), result, content, filename, comment, scope, expected=seen_id, confirmed=confirmed
         )
+    except Refused as refused:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
+        return
+    except S.NeedsConfirmation as needed:  # the removal grew after the preview: redraw it and ask
+        gone = needed.removal
+        st.session_state["up_needs"] = {"projects": fmt_int(len(gone.projects)), "households": fmt_int(gone.households)}
+        st.rerun()
     except V.VersionMoved as moved:
         # Shown after a rerun, so the preview above is drawn again against the version now current.
         st.session_state["up_moved"] = (moved.version, moved.uploader, moved.published_at)
         st.session_state.pop(confirm_key, None)  # the redrawn preview may remove other projects: confirm again
         st.rerun()
-    st.session_state["up_done"] = st.session_state["up_base"] = version.id
+    for key in ("up_comment", confirm_key):  # the form starts empty for the next file
+        st.session_state.pop(key, None)
+    st.session_state["up_done"] = st.session_state["up_base"] = published.version.id
     st.session_state["up_nonce"] = st.session_state.get("up_nonce", 0) + 1  # a fresh, empty file picker
     st.rerun()
 
 
+def record_attempt(result: LoadResult, filename: str, digest: str) -> None:
+    """Record the upload and its validation outcome in the audit trail, once per file and session (reruns
+    for typing a comment or choosing a scope are not new attempts)."""
+    recorded = st.session_state.setdefault("up_recorded", set())
+    if (digest, filename) in recorded:
+        return
+    outcome = OK if result.readable and not result.errors else FAILED
+    counts = {"errors": len(result.errors), "warnings": len(result.warnings), "projects": len(result.projects)}
+    S.record_upload(engine(), current_actor(), filename, digest, outcome, counts)
+    recorded.add((digest, filename))
+
+
 def moved_notice(lang: str) -> None:
-    """After a refused publish: which version was published meanwhile, by whom and when."""
+    """After a refused publish: which version was published meanwhile, by whom and when; or that the
+    removal grew since the preview and needs confirming."""
+    needs = st.session_state.pop("up_needs", None)
+    if needs is not None:
+        st.error(t("up_removal_changed", lang, **needs), icon=":material/delete_sweep:")
     moved = st.session_state.pop("up_moved", None)
     if moved is not None:
         version, uploader, published_at = moved
@@ -351,27 +397,27 @@ def published_notice(lang: str) -> None:
         st.page_link("pages/overview.py", label=t("up_to_overview", lang), icon=":material/dashboard:")
 
 
-view = current_view()
-lang = view.lang
-current = V.current(engine())
-seen_id = st.session_state.get("up_base", current.id if current else None)
-st.title(t("page_upload", lang))
-st.caption(t("up_intro", lang, limit=get_setting("max_upload_mb")))
-published_notice(lang)
-templates(lang, current)
-upload = st.file_uploader(
-    t("up_drop", lang),
-    type=ACCEPTED,
-    key=f"up_file_{st.session_state.get('up_nonce', 0)}",
-    help=t("up_drop_help", lang),
-)
-if upload is None:
-    st.info(t("up_empty", lang), icon=":material/upload_file:")
-else:
+def upload_page(view: View) -> None:
+    """The page: templates, the file picker, then report, scope, preview and publish for the chosen file."""
+    lang = view.lang
+    current = V.current(engine())
+    seen_id = st.session_state.get("up_base", current.id if current else None)
+    published_notice(lang)
+    templates(lang, current)
+    upload = st.file_uploader(
+        t("up_drop", lang),
+        type=ACCEPTED,
+        key=f"up_file_{st.session_state.get('up_nonce', 0)}",
+        help=t("up_drop_help", lang),
+    )
+    if upload is None:
+        st.info(t("up_empty", lang), icon=":material/upload_file:")
+        return
     content, filename = upload.getvalue(), chars.clean(upload.name)[:255]  # kept with the version, shown in history
     digest = V.sha256(content)  # once per run: the cache key, the same-file check and the scope key
     read, mapping = read_with_mapping(content, filename, digest)
     result = with_district_checks(read, current)
+    record_attempt(result, filename, digest)
     report(result, content, filename, lang, mapping)
     moved_notice(lang)
     blocker = publish_blocker(result, digest, current)
@@ -382,13 +428,39 @@ else:
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
-        result = mapped(result, district_names(result, current, digest, lang))
-        repeated = repeated_projects(result.projects)
-        if repeated:  # two spellings of one district read as one: the same project would count twice
-            st.error(md_t("up_district_duplicates", lang, names=fmt_list(repeated, lang)))
-        else:
-            scope = file_scope(result, digest, current, lang)
-            new = scoped_upload(result, current, scope)
-            preview(new, current, lang)
-            removing = removal_notice(new.projects, current, lang)
-            publish_form(result, content, filename, scope, view, seen_id, removing, digest)
+        publishable(result, content, filename, digest, current, seen_id, view)
+
+
+def publishable(
+    result: LoadResult,
+    content: bytes,
+    filename: str,
+    digest: str,
+    current: V.Version | None,
+    seen_id: int | None,
+    view: View,
+) -> None:
+    """A file without errors: district names, what it replaces, the preview, what goes, and the form."""
+    lang, actor = view.lang, current_actor()
+    result = mapped(result, district_names(result, current, digest, lang))
+    repeated = repeated_projects(result.projects)
+    if repeated:  # two spellings of one district read as one: the same project would count twice
+        st.error(md_t("up_district_duplicates", lang, names=fmt_list(repeated, lang)))
+        return
+    if actor.districts:
+        scope = limited_scope(result, current, actor, lang)
+        if scope is None:
+            return
+    else:
+        scope = file_scope(result, digest, current, lang)
+    new = scoped_upload(result, current, scope)
+    preview(new, current, lang)
+    removing = removal_notice(new.projects, current, lang)
+    publish_form(result, content, filename, scope, view, seen_id, removing, digest)
+
+
+page_view = current_view()
+st.title(t("page_upload", page_view.lang))
+st.caption(t("up_intro", page_view.lang, limit=get_setting("max_upload_mb")))
+if may_use(UPLOAD, page_view.lang):
+    upload_page(page_view)

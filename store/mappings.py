@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from store.settings_log import load_setting, save_setting
+from store.settings_log import load_setting, save_setting, save_setting_in
 
 PREFIX = "column_mapping:"
 
@@ -33,3 +33,8 @@ def remembered_mapping(engine: Engine, headers: Iterable[str]) -> dict[str, str 
 def remember_mapping(engine: Engine, headers: Iterable[str], mapping: Mapping[str, str | None], by: str) -> None:
     """Keep ``mapping`` for this layout (an empty mapping forgets the earlier choice: automatic again)."""
     save_setting(engine, layout_key(headers), {str(k): v for k, v in mapping.items()}, by or "—")
+
+
+def remember_mapping_in(conn: Connection, headers: Iterable[str], mapping: Mapping[str, str | None], by: str) -> None:
+    """``remember_mapping`` inside the caller's write transaction (so an audit row commits with it)."""
+    save_setting_in(conn, layout_key(headers), {str(k): v for k, v in mapping.items()}, by or "—")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from store.db import writing
 from store.schema import settings_log
@@ -25,9 +25,14 @@ def load_setting(engine: Engine, key: str):
 
 def save_setting(engine: Engine, key: str, value, changed_by: str) -> None:
     """Store a new value for ``key`` (JSON-serialisable), with who changed it and when."""
-    row = {"key": key, "value": value, "changed_at": dt.datetime.now(dt.UTC), "changed_by": changed_by.strip()[:100]}
     with writing(engine) as conn:
-        conn.execute(insert(settings_log).values(**row))
+        save_setting_in(conn, key, value, changed_by)
+
+
+def save_setting_in(conn: Connection, key: str, value, changed_by: str) -> None:
+    """``save_setting`` inside the caller's write transaction (so an audit row commits with it)."""
+    row = {"key": key, "value": value, "changed_at": dt.datetime.now(dt.UTC), "changed_by": changed_by.strip()[:100]}
+    conn.execute(insert(settings_log).values(**row))
 
 
 def setting_log(engine: Engine, key: str) -> pd.DataFrame:

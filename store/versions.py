@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -40,6 +41,7 @@ class _Unchecked(enum.Enum):
 
 ANY_VERSION = _Unchecked.ANY
 """``expected`` for a publish nobody previewed (command line, imports, benchmarks): lands on whatever is current."""
+Expected = int | None | _Unchecked  # the version a write was previewed against, or ANY_VERSION
 
 
 class VersionMoved(Exception):
@@ -171,6 +173,22 @@ def _meta(projects: pd.DataFrame, issues: list[Issue], **fields) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Pending:
+    """What a publish is about to write, as its ``check`` sees it inside the write transaction."""
+
+    current: int | None  # the version current now (``None``: nothing published yet)
+    current_sample: bool  # it holds the bundled sample's rows
+    current_projects: pd.DataFrame
+    projects: pd.DataFrame  # what the new version would hold (after a district merge)
+    scope: list[str]  # the districts it replaces (empty: the whole register)
+
+
+Check = Callable[[Pending], None]
+"""Called inside a publish's transaction before anything is written; raising aborts the publish. The
+service layer checks district limits and confirmations this way, against what is current then."""
+
+
 def publish(
     engine: Engine,
     projects: pd.DataFrame,
@@ -202,6 +220,46 @@ def publish(
     same file with the same scope again after the preview (a double click, a second tab) returns the
     version the first click made instead of a copy of it.
     """
+    with writing(engine) as conn:
+        version_id, _ = publish_in(
+            conn,
+            projects,
+            content=content,
+            filename=filename,
+            uploader=uploader,
+            comment=comment,
+            issues=issues,
+            source=source,
+            stage_dates=stage_dates,
+            at=at,
+            scope=scope,
+            expected=expected,
+        )
+    return get_version(engine, version_id)
+
+
+def publish_in(
+    conn: Connection,
+    projects: pd.DataFrame,
+    *,
+    content: bytes,
+    filename: str,
+    uploader: str,
+    comment: str = "",
+    issues: list[Issue] | None = None,
+    source: str = UPLOAD,
+    stage_dates: pd.DataFrame | None = None,
+    at: dt.datetime | None = None,
+    scope: list[str] | None = None,
+    expected: int | None | _Unchecked = ANY_VERSION,
+    check: Check | None = None,
+) -> tuple[int, bool]:
+    """``publish`` inside the caller's write transaction (``store.db.writing``), so the caller can add rows
+    of its own (the audit trail) that commit with the version or not at all.
+
+    Returns the version's number and whether this call made it (``False``: the same file on the same
+    preview was published already, see ``publish``). ``check`` runs before anything is written.
+    """
     incoming = _Incoming(
         projects=projects,
         stage_dates=stage_dates if stage_dates is not None else empty_stage_dates(),
@@ -216,9 +274,7 @@ def publish(
             "sample": source == SAMPLE,
         },
     )
-    with writing(engine) as conn:
-        version_id = _publish_checked(conn, incoming, content, expected, at)
-    return get_version(engine, version_id)
+    return _publish_checked(conn, incoming, content, expected, at, check)
 
 
 @dataclass(frozen=True)
@@ -233,9 +289,14 @@ class _Incoming:
 
 
 def _publish_checked(
-    conn: Connection, incoming: _Incoming, content: bytes, expected: int | None | _Unchecked, at: dt.datetime | None
-) -> int:
-    """Inside the write transaction: lock the pointer, check it against ``expected``, merge, write."""
+    conn: Connection,
+    incoming: _Incoming,
+    content: bytes,
+    expected: int | None | _Unchecked,
+    at: dt.datetime | None,
+    check: Check | None = None,
+) -> tuple[int, bool]:
+    """Inside the write transaction: lock the pointer, check it against ``expected``, merge, ``check``, write."""
     current = _lock_pointer(conn)
     checked = not isinstance(expected, _Unchecked)
     previewed = None if isinstance(expected, _Unchecked) else expected
@@ -247,9 +308,10 @@ def _publish_checked(
         # and a double click finds the version its first click made.
         incoming = dataclasses.replace(incoming, scope=[])
     if checked and current is not None and _already_published(conn, current, incoming, previewed):
-        return current
+        return current, False
     projects, stages = incoming.projects, incoming.stage_dates
     moved = checked and current != previewed
+    base = None
     if incoming.scope:
         base = _version_rows(conn, current)
         if moved and not _districts_unchanged(conn, previewed, base, incoming.scope):
@@ -258,11 +320,14 @@ def _publish_checked(
         stages = merge_districts(base[1], stages, incoming.scope)
     elif moved:
         raise _moved(conn, previewed, current)
+    if check is not None:  # what the new version removes needs the current rows: read only when asked
+        rows = (base if base is not None else _version_rows(conn, current))[0]
+        check(Pending(current, _holds_sample(conn, current), rows, projects, incoming.scope))
     meta = _meta(projects, incoming.issues, **incoming.fields)
     if incoming.scope:
         meta["summary"]["scope"] = incoming.scope
     meta.update(stage_dates=stages, at=at)
-    return _publish_in(conn, projects, meta, None, content)
+    return _publish_in(conn, projects, meta, None, content), True
 
 
 def _already_published(conn: Connection, current: int, incoming: _Incoming, expected: int | None) -> bool:
@@ -284,6 +349,17 @@ def _holds_sample(conn: Connection, version_id: int | None) -> bool:
     if version_id is None:
         return False
     return bool(conn.scalar(select(versions.c.sample).where(versions.c.id == version_id)))
+
+
+def version_rows_in(conn: Connection, version_id: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A version's projects and stage dates read on ``conn`` (inside a transaction: what it sees); empty
+    frames for ``None``."""
+    return _version_rows(conn, version_id)
+
+
+def current_version_id_in(conn: Connection) -> int | None:
+    """``current_version_id`` on an open connection."""
+    return conn.scalar(select(current_version.c.version_id).where(current_version.c.id == 1))
 
 
 def _version_rows(
@@ -325,7 +401,32 @@ def _moved(conn: Connection, expected: int | None, current: int | None) -> Versi
 def publish_if_empty(
     engine: Engine, projects: pd.DataFrame, *, content: bytes, filename: str, issues, uploader: str, stage_dates=None
 ):
-    """Publish the first version only if nothing is published yet (first start on the bundled sample).
+    """Publish the first version only if nothing is published yet (first start on the bundled sample);
+    returns it, or ``None`` when a version existed."""
+    with writing(engine) as conn:
+        version_id = publish_if_empty_in(
+            conn,
+            projects,
+            content=content,
+            filename=filename,
+            issues=issues,
+            uploader=uploader,
+            stage_dates=stage_dates,
+        )
+    return get_version(engine, version_id) if version_id is not None else None
+
+
+def publish_if_empty_in(
+    conn: Connection,
+    projects: pd.DataFrame,
+    *,
+    content: bytes,
+    filename: str,
+    issues,
+    uploader: str,
+    stage_dates=None,
+) -> int | None:
+    """``publish_if_empty`` inside the caller's write transaction: the new version's number, or ``None``.
 
     The pointer is locked before the emptiness check, so of several processes starting at once the first
     seeds and the others, once it commits, find the version (PostgreSQL READ COMMITTED would otherwise let
@@ -342,18 +443,51 @@ def publish_if_empty(
         sample=True,
     )
     meta["stage_dates"] = stage_dates
-    with writing(engine) as conn:
-        _lock_pointer(conn)
-        if conn.scalar(select(func.count()).select_from(versions)):
-            return None
-        version_id = _publish_in(conn, projects, meta, None, content)
-    return get_version(engine, version_id)
+    _lock_pointer(conn)
+    if conn.scalar(select(func.count()).select_from(versions)):
+        return None
+    return _publish_in(conn, projects, meta, None, content)
 
 
 def rollback(engine: Engine, version_id: int, uploader: str, comment: str = "") -> Version:
     """Publish an old version's rows and file again as a new version (history stays complete)."""
-    old = get_version(engine, version_id)
-    projects = version_projects(engine, version_id)
+    with writing(engine) as conn:
+        new_id, _ = rollback_in(conn, version_id, uploader, comment)
+    return get_version(engine, new_id)
+
+
+def rollback_in(
+    conn: Connection,
+    version_id: int,
+    uploader: str,
+    comment: str = "",
+    expected: int | None | _Unchecked = ANY_VERSION,
+) -> tuple[int, bool]:
+    """``rollback`` inside the caller's write transaction (``KeyError``: no such version).
+
+    ``expected``: the version current when the user asked for it. If another became current since, a
+    rollback to the same version made after it (a double click) is returned as it is, with ``False``;
+    anything else raises ``VersionMoved``. Otherwise returns the new version's number and ``True``.
+    """
+    current = _lock_pointer(conn)
+    if not isinstance(expected, _Unchecked) and current != expected:
+        if current is not None and current > (expected or 0) and _restores(conn, current, version_id):
+            return current, False
+        raise _moved(conn, expected, current)
+    return _rollback_write(conn, version_id, uploader, comment), True
+
+
+def _restores(conn: Connection, version_id: int, restored: int) -> bool:
+    """Whether ``version_id`` is a rollback to ``restored``."""
+    query = select(versions.c.source, versions.c.restored_from).where(versions.c.id == version_id)
+    row = conn.execute(query).one()
+    return row.source == ROLLBACK and row.restored_from == restored
+
+
+def _rollback_write(conn: Connection, version_id: int, uploader: str, comment: str) -> int:
+    """The old version's rows, stage dates and file again as a new version (read on ``conn``)."""
+    old = get_version_in(conn, version_id)
+    projects, stages = _version_rows(conn, version_id)
     meta = _meta(
         projects,
         old.issues,
@@ -365,11 +499,9 @@ def rollback(engine: Engine, version_id: int, uploader: str, comment: str = "") 
         restored_from=version_id,
         sample=old.sample,  # restoring the sample brings its rows back, and its marking with them
     )
-    meta["stage_dates"] = version_stage_dates(engine, version_id)
-    with writing(engine) as conn:
-        file_id = conn.execute(select(versions.c.file_id).where(versions.c.id == version_id)).scalar_one()
-        new_id = _publish_in(conn, projects, meta, file_id, b"")
-    return get_version(engine, new_id)
+    meta["stage_dates"] = stages
+    file_id = conn.execute(select(versions.c.file_id).where(versions.c.id == version_id)).scalar_one()
+    return _publish_in(conn, projects, meta, file_id, b"")
 
 
 def _version(row) -> Version:
@@ -399,7 +531,12 @@ _VERSION_COLUMNS = [c for c in versions.columns if c.name != "file_id"]
 def get_version(engine: Engine, version_id: int) -> Version:
     """One version by number; ``KeyError`` when there is no such version."""
     with engine.connect() as conn:
-        row = conn.execute(select(*_VERSION_COLUMNS).where(versions.c.id == version_id)).one_or_none()
+        return get_version_in(conn, version_id)
+
+
+def get_version_in(conn: Connection, version_id: int) -> Version:
+    """``get_version`` on an open connection (inside a transaction: what it sees)."""
+    row = conn.execute(select(*_VERSION_COLUMNS).where(versions.c.id == version_id)).one_or_none()
     if row is None:
         raise KeyError(version_id)
     return _version(row)

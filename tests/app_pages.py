@@ -37,7 +37,7 @@ def signed_in(at: AppTest, role: str = ADMIN, actor: Actor | None = None) -> App
     return at
 
 
-def open_page(page: str, role: str = ADMIN, actor: Actor | None = None, **params) -> AppTest:
+def open_page(page: str, actor: Actor | None = None, role: str = ADMIN, **params) -> AppTest:
     """Run ``app.py`` signed in as ``actor`` (default: an account named after ``role``, an administrator) with
     ``params`` in the URL (``as_of`` 2026-11-21 unless given), then switch to ``page``.
 
@@ -48,4 +48,20 @@ def open_page(page: str, role: str = ADMIN, actor: Actor | None = None, **params
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def assert_unreachable(page: str, actor: Actor | None, **params) -> AppTest:
+    """``page`` is not there for ``actor`` (``None``: nobody signed in, who sees only the sign-in form): the
+    navigation does not register it, so switching to it fails. Returns the app as it stands."""
+    import pytest
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    if actor is not None:
+        signed_in(at, actor.role, actor)
+    at.query_params.update({"as_of": "2026-11-21", **params})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
     return at

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from app_pages import open_page
+from app_pages import assert_unreachable, open_page
 from streamlit.testing.v1 import AppTest
 
+from service.roles import EDITOR, Actor
 from store import versions as V
 from store.db import open_database
 
+LI = Actor("李四", EDITOR, (), "10.1.2.4")
 
-def start(page: str = "pages/history.py", **params) -> AppTest:
-    return open_page(page, **params)
+
+def start(page: str = "pages/history.py", actor: Actor | None = LI, **params) -> AppTest:
+    return open_page(page, actor, **params)
 
 
 @pytest.fixture
@@ -44,17 +47,67 @@ def test_compare_defaults_to_the_two_newest_versions(two_versions):
     assert changed.iloc[0]["变更项"] == "计划交付日期" and changed.iloc[0]["变化"] == "推迟 30 天"
 
 
-def test_rollback_publishes_the_old_rows_as_a_new_version(two_versions):
+def rollback_button(at: AppTest, version: int):
+    return next(b for b in at.button if b.label == f"回退到第 {version} 版")
+
+
+def test_rollback_names_what_goes_and_what_comes_back_and_needs_the_confirmation(two_versions):
     at = start()
     at.selectbox(key="hi_version__zh").set_value(1).run()
-    at.text_input(key="hi_rb_uploader").input("李四")
+    assert not [i for i in at.text_input if i.key == "hi_rb_uploader"]  # nobody types a name
+    gone = V.version_projects(two_versions, 1).iloc[5]
+    back = next(i.value for i in at.info if i.value.startswith("回退后将恢复"))
+    assert back == f"回退后将恢复 1 个项目、{gone.households:,} 户：{gone['name']}"
+    assert not [w for w in at.warning if w.value.startswith("回退后将移除")]  # version 2 has no project 1 lacks
+    confirm = next(c for c in at.checkbox if str(c.key).startswith("hi_rb_confirm_"))
+    assert confirm.label == f"我确认回退到第 1 版：移除 0 个项目、0 户，恢复 1 个项目、{gone.households:,} 户"
     at.text_input(key="hi_rb_comment").input("第2周数据有误")
-    next(b for b in at.button if b.label == "回退到第 1 版").click().run()
+    rollback_button(at, 1).click().run()
+    assert "请先勾选确认" in at.error[0].value and V.current_version_id(two_versions) == 2
+    next(c for c in at.checkbox if str(c.key).startswith("hi_rb_confirm_")).check()
+    rollback_button(at, 1).click().run()
     assert not at.exception
     assert "已将第 1 版的数据发布为第 3 版" in at.success[0].value
     current = V.current(two_versions)
     assert (current.id, current.restored_from, current.uploader, current.projects) == (3, 1, "李四", 56)
+    assert current.comment == "第2周数据有误"
     assert [v.id for v in V.list_versions(two_versions)] == [3, 2, 1]
+    assert at.selectbox(key="hi_version__zh").value == 3 and not at.checkbox  # the form is gone: no second click
+
+
+def test_a_rollback_confirmed_in_a_second_tab_meanwhile_asks_again(two_versions):
+    """Two tabs confirm the same rollback; the first makes version 3, the second's confirmation was about
+    version 2 and is asked again against version 3 (a double click never makes two versions)."""
+    tabs = [start(), start()]
+    for at in tabs:
+        at.selectbox(key="hi_version__zh").set_value(1).run()
+        next(c for c in at.checkbox if str(c.key).startswith("hi_rb_confirm_")).check()
+    first, second = (rollback_button(at, 1).click().run() for at in tabs)
+    assert "已将第 1 版的数据发布为第 3 版" in first.success[0].value
+    assert "请先勾选确认" in second.error[0].value and not second.success
+    assert next(c for c in second.checkbox if str(c.key).startswith("hi_rb_confirm_")).key == "hi_rb_confirm_1_3"
+    assert [v.id for v in V.list_versions(two_versions)] == [3, 2, 1]
+
+
+def test_a_rollback_removing_projects_names_them(two_versions):
+    at = start()  # version 1 is current again after this rollback, so rolling back to 2 removes a project
+    V.rollback(two_versions, 1, "李四")
+    at = start()
+    at.selectbox(key="hi_version__zh").set_value(2).run()
+    gone = V.version_projects(two_versions, 1).iloc[5]
+    warning = next(w.value for w in at.warning if w.value.startswith("回退后将移除"))
+    assert warning == f"回退后将移除当前第 3 版中的 1 个项目、{gone.households:,} 户：{gone['name']}"
+
+
+def test_nobody_has_no_history_page(two_versions):
+    assert_unreachable("pages/history.py", None)
+
+
+@pytest.mark.parametrize("actor", [Actor("章丘区办", EDITOR, ("章丘区",))])
+def test_no_rollback_for_a_district_office(two_versions, actor):
+    at = start(actor=actor)
+    at.selectbox(key="hi_version__zh").set_value(1).run()
+    assert not [b for b in at.button if b.label.startswith("回退到")] and not at.checkbox
 
 
 def test_the_dashboard_can_be_viewed_as_of_a_past_version(two_versions):

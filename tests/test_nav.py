@@ -17,7 +17,7 @@ DASHBOARD = [
     "pages/presentation.py",
 ]
 EDITOR = [*DASHBOARD, "pages/upload.py", "pages/history.py"]
-ADMIN = [*EDITOR, "pages/settings.py", "pages/accounts.py"]
+ADMIN = [*EDITOR, "pages/settings.py", "pages/accounts.py", "pages/audit_trail.py"]
 
 
 @pytest.mark.parametrize(("role", "pages"), [("viewer", DASHBOARD), ("editor", EDITOR), ("admin", ADMIN)])

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from app_pages import APP, open_page
+from app_pages import APP, assert_unreachable, open_page
 from streamlit.testing.v1 import AppTest
 
+from service.roles import ADMIN, EDITOR, Actor
 from store.db import open_database
 from store.settings_log import RULE_THRESHOLDS, load_setting
 
+WANG = Actor("王主任", ADMIN, (), "10.1.2.3")
 
-def start(**params) -> AppTest:
-    return open_page("pages/settings.py", **params)
+
+def start(actor: Actor = WANG, **params) -> AppTest:
+    return open_page("pages/settings.py", actor, **params)
 
 
 def test_every_rule_is_listed_with_its_thresholds():
@@ -30,19 +33,29 @@ def test_every_rule_is_listed_with_its_thresholds():
 def test_a_change_is_stored_with_who_made_it_and_applies(app_database):
     at = start()
     at.number_input(key="ad_stale_weeks").set_value(6)
-    at.text_input(key="ad_changed_by").input("王主任")
     next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception
     assert load_setting(open_database(app_database), RULE_THRESHOLDS)["stale"] == {"weeks": 6}
     assert at.dataframe[0].value.iloc[5]["当前阈值"] == "未更新周数（超过） = 6"
-    assert at.dataframe[1].value["修改人"].tolist() == ["王主任"]
+    assert at.dataframe[1].value["修改人"].tolist() == ["王主任"]  # the signed-in account, typed by nobody
+    assert not [i for i in at.text_input if i.key == "ad_changed_by"]
+    from store.audit import AuditFilter, audit_rows
+
+    trail = audit_rows(open_database(app_database), AuditFilter(actions=("save_settings",)))
+    assert trail[["account", "outcome", "address"]].values.tolist() == [["王主任", "ok", "10.1.2.3"]]
+
+
+@pytest.mark.parametrize("actor", [Actor("李四", EDITOR), None])
+def test_an_editor_or_nobody_cannot_change_the_thresholds(monkeypatch, actor):
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    at = assert_unreachable("pages/settings.py", actor)
+    assert not at.dataframe
 
 
 def test_red_below_yellow_is_refused(app_database):
     at = start()
     at.number_input(key="ad_stage_late_red_days").set_value(1)
     at.number_input(key="ad_stage_late_yellow_days").set_value(5)
-    at.text_input(key="ad_changed_by").input("王主任")
     next(b for b in at.button if b.label == "保存").click().run()
     assert "阈值不一致" in at.error[0].value
     assert load_setting(open_database(app_database), RULE_THRESHOLDS) is None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_pages import open_page
+from app_pages import assert_unreachable, open_page
 from streamlit.testing.v1 import AppTest
 
 from loaders import load_workbook
+from service.roles import EDITOR, VIEWER, Actor
 from store import versions as V
 from store.db import open_database
 
@@ -28,8 +29,11 @@ STAGES = [
 ]
 
 
-def start(page: str = "pages/upload.py", **params) -> AppTest:
-    return open_page(page, **{"as_of": "2021-03-01", **params})
+ZHANG = Actor("张三", EDITOR, (), "10.1.2.3")  # the editor uploading, unless a test says otherwise
+
+
+def start(page: str = "pages/upload.py", actor: Actor | None = ZHANG, **params) -> AppTest:
+    return open_page(page, actor, **{"as_of": "2021-03-01", **params})
 
 
 def workbook(make_xlsx, rows, name="week.xlsx", stages=None) -> bytes:
@@ -53,8 +57,7 @@ def confirmation(at: AppTest):
     return next((c for c in at.checkbox if str(c.key).startswith("up_confirm_")), None)
 
 
-def publish(at: AppTest, uploader: str, comment: str = "", confirm: bool = False) -> AppTest:
-    at.text_input(key="up_uploader").input(uploader)
+def publish(at: AppTest, comment: str = "", confirm: bool = False) -> AppTest:
     at.text_area(key="up_comment").input(comment)
     if confirm:
         confirmation(at).check()
@@ -88,7 +91,7 @@ def test_the_first_upload_over_the_sample_replaces_it_whole(make_xlsx, app_datab
     assert figures["错误"] == "0" and figures["提示"] == "0" and figures["识别到的项目"] == "3"
     assert figures["新增项目"] == "3" and figures["移除项目"] == "56"  # against the bundled sample, version 1
     assert any("对比对象：当前的第 1 版" in c.value for c in at.caption)
-    at = publish(at, "张三", "第12周")
+    at = publish(at, "第12周")
     assert any("已发布第 2 版" in s.value for s in at.success)
     db = open_database(app_database)
     version = V.current(db)
@@ -112,7 +115,7 @@ def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, ap
     assert "只更新本文件中的区县：章丘区（其他区县保持第 1 版的数据）" in choice.options
     figures = {m.label: m.value for m in at.metric}
     assert figures["新增项目"] == "3" and figures["移除项目"] == "11"  # the sample's 章丘区 projects only
-    at = publish(at, "张三", confirm=True)  # 11 of 56 projects go: more than a tenth
+    at = publish(at, confirm=True)  # 11 of 56 projects go: more than a tenth
     db = open_database(app_database)
     version, sample = V.current(db), V.get_version(db, 1)
     assert version.summary["scope"] == ["章丘区"]
@@ -154,12 +157,6 @@ def test_the_current_file_again_is_recognised(app_database):
     assert not [b for b in at.button if b.label == "发布"]
 
 
-def test_publishing_needs_the_uploaders_name(make_xlsx, app_database):
-    at = publish(upload(start(), "week.xlsx", workbook(make_xlsx, WEEK)), "  ")
-    assert "请填写上传人姓名" in at.error[0].value
-    assert V.current_version_id(open_database(app_database)) == 1
-
-
 def publish_meanwhile(db, district: str, uploader: str) -> V.Version:
     """Another office publishes ``district`` with every household count + 1 (a scoped publish, unchecked)."""
     rows, dates = V.version_projects(db, 1), V.version_stage_dates(db, 1)
@@ -186,7 +183,7 @@ def test_a_version_published_between_preview_and_publish(
     at.radio(key=scope_key(at)).set_value(scope).run()
     db = open_database(app_database)
     other = publish_meanwhile(db, other_district, "李四")
-    at = publish(at, "张三", confirm=True)  # either scope removes more than a tenth (11 or 56 of 56 projects)
+    at = publish(at, confirm=True)  # either scope removes more than a tenth (11 or 56 of 56 projects)
     current = V.current(db)
     published = [s.value for s in at.success if "已发布" in s.value]
     if refused:
@@ -196,7 +193,7 @@ def test_a_version_published_between_preview_and_publish(
         )
         assert current.id == other.id == 2 and current.uploader == "李四" and not published
         assert any("对比对象：当前的第 2 版" in c.value for c in at.caption)  # the preview is drawn again
-        at = publish(at, "张三", confirm=True)  # having read the new preview
+        at = publish(at, confirm=True)  # having read the new preview
     else:
         assert not at.warning and published == ["已发布第 3 版，看板已切换到新数据。"]
     final, theirs = V.current(db), V.version_projects(db, 2)
@@ -270,7 +267,7 @@ def test_a_district_written_differently_is_offered_as_the_known_one(
     radio.set_value(choice).run()
     scope = at.radio(key=scope_key(at))
     assert scope.value == "districts" and f"只更新本文件中的区县：{published_as}" in scope.options[0]
-    at = publish(at, "张三", confirm=choice == "known")  # read as 章丘区, its 11 projects are replaced
+    at = publish(at, confirm=choice == "known")  # read as 章丘区, its 11 projects are replaced
     db = open_database(app_database)
     rows = V.version_projects(db, 2)
     assert rows.loc[rows["district"] == published_as, "name"].tolist() == [r[0] for r in WEEK[1:]]
@@ -308,10 +305,10 @@ def test_a_large_removal_is_stated_and_needs_the_confirmation(make_xlsx, app_dat
     )
     assert len(table) == 56 and table["安置户数"].sum() == 67_650  # every project that goes, named
     assert confirmation(at).label == "我确认移除这 56 个项目、67,650 户"
-    at = publish(at, "张三")  # not ticked
+    at = publish(at)  # not ticked
     assert "未发布：本次发布将移除 56 个项目、67,650 户" in at.error[0].value
     assert V.current_version_id(open_database(app_database)) == 1
-    at = publish(at, "张三", confirm=True)
+    at = publish(at, confirm=True)
     assert V.current(open_database(app_database)).projects == 3
 
 
@@ -324,7 +321,7 @@ def test_a_small_removal_is_not_asked_about(make_xlsx, app_database, real_regist
     ]
     at = upload(start(), "全市.xlsx", workbook(make_xlsx, rows))
     assert confirmation(at) is None and not [w for w in at.warning if w.value.startswith("发布后将移除")]
-    at = publish(at, "张三")
+    at = publish(at)
     assert V.current(db).projects == 55
 
 
@@ -335,3 +332,78 @@ def test_two_spellings_read_as_one_district_that_repeat_a_project_are_refused(ma
     assert not [b for b in at.button if b.label == "发布"]
     district_radio(at).set_value("new").run()
     assert not at.error and [b for b in at.button if b.label == "发布"]
+
+
+# --- who publishes, what is recorded, double submits, district-limited editors ---------------------------------
+
+
+def trail(app_database) -> list[tuple]:
+    """The audit trail, oldest first: (account, action, outcome, target, address)."""
+    from store.audit import AuditFilter, audit_rows
+
+    rows = audit_rows(open_database(app_database), AuditFilter(), limit=None).iloc[::-1]
+    return list(zip(rows["account"], rows["action"], rows["outcome"], rows["target"], rows["address"]))
+
+
+def test_the_publisher_is_the_signed_in_account_and_every_attempt_is_recorded(make_xlsx, app_database):
+    at = start()
+    assert not [i for i in at.text_input if i.key == "up_uploader"]  # nobody types a name
+    bad = [*WEEK, ["长青", "章丘区", "", "一百六十一", 3.91, "2021-13-45", ""]]
+    at = upload(at, "bad.xlsx", workbook(make_xlsx, bad))
+    at = upload(at, "第12周.xlsx", workbook(make_xlsx, WEEK))
+    assert any("操作人：张三" in c.value for c in at.caption)
+    at.text_area(key="up_comment").input("第12周").run()  # a rerun is not another attempt
+    at = publish(at, "第12周")
+    assert V.current(open_database(app_database)).uploader == "张三"
+    assert trail(app_database)[1:] == [  # after the system's seeding of the sample
+        ("张三", "upload", "failed", "bad.xlsx", "10.1.2.3"),
+        ("张三", "upload", "ok", "第12周.xlsx", "10.1.2.3"),
+        ("张三", "publish", "ok", "version 2", "10.1.2.3"),
+    ]
+    assert trail(app_database)[0][:4] == ("系统 (示例数据)", "publish", "ok", "version 1")
+    assert "up_comment" not in at.session_state and not at.text_area  # the form is cleared with the file picker
+
+
+def test_publishing_the_same_preview_from_two_tabs_makes_one_version(make_xlsx, app_database):
+    """The second tab's click finds the file already current: it says so instead of publishing a copy (and the
+    service would return the version the first made: ``tests/test_actions.py``)."""
+    content = workbook(make_xlsx, WEEK)
+    first, second = upload(start(), "第12周.xlsx", content), upload(start(), "第12周.xlsx", content)
+    first, second = publish(first), publish(second)  # both previewed against version 1
+    assert [s.value for s in first.success] == ["已发布第 2 版，看板已切换到新数据。"]
+    assert "与当前的第 2 版完全相同" in second.warning[0].value and not [b for b in second.button if b.label == "发布"]
+    assert [v.id for v in V.list_versions(open_database(app_database))] == [2, 1]
+
+
+@pytest.mark.parametrize("actor", [Actor("访客", VIEWER), None])
+def test_a_viewer_or_nobody_gets_no_upload(actor, app_database):
+    at = assert_unreachable("pages/upload.py", actor)  # not in their navigation (nobody: only the sign-in form)
+    assert not at.file_uploader
+
+
+LIMITED = Actor("章丘区办", EDITOR, ("章丘区",), "10.9.9.9")
+
+
+def test_a_district_limited_editor_updates_only_its_district(make_xlsx, app_database, real_register):
+    at = upload(start(actor=LIMITED), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
+    assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]  # no whole-register choice
+    assert any("您的账号仅限以下区县：章丘区。本文件只更新其中的区县：章丘区" in i.value for i in at.info)
+    at = publish(at, confirm=True)  # its 11 projects are replaced by the file's 3
+    version = V.current(open_database(app_database))
+    assert (version.id, version.uploader, version.summary["scope"], version.projects) == (2, "章丘区办", ["章丘区"], 48)
+
+
+def test_a_district_limited_editor_cannot_publish_other_districts_nor_over_the_sample(make_xlsx, app_database):
+    at = upload(start(actor=LIMITED), "历城区.xlsx", workbook(make_xlsx, week_in("历城区")))
+    assert "不能发布" in at.error[0].value and "章丘区" in at.error[0].value  # over the sample: the whole register
+    assert not [b for b in at.button if b.label == "发布"]
+    db = open_database(app_database)
+    sample = load_workbook(PORTFOLIO)
+    V.publish(db, sample.projects, content=b"real", filename="全市.xlsx", uploader="王五")
+    at = upload(
+        start(actor=LIMITED),
+        "历城区2.xlsx",
+        workbook(make_xlsx, [*WEEK, ["唐冶", "历城区", "", 9, 1.0, "2021-06-30", ""]]),
+    )
+    assert "本文件还包含其他区县的项目：历城区" in at.error[0].value
+    assert not [b for b in at.button if b.label == "发布"] and V.current_version_id(db) == 2

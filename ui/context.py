@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from housing.datasets import Sample, sample_by_file
 from housing.i18n import t
 from housing.settings import get_setting
 from loaders import LoadResult
+from service.actions import record_export
+from service.roles import VIEWER, Actor, Refused
 from store.versions import Version
+from ui.escape import md_escape, md_list
 
 VIEW_KEY = "view"
+ACTOR_KEY = "actor"  # the signed-in account, a ``service.roles.Actor``, set by ``app.py`` after sign-in
+ANONYMOUS = Actor("", VIEWER)  # nobody signed in: may look, never write
 PUBLISHED = "published"  # the dataset choice meaning "the database", next to the bundled samples
 
 
@@ -95,3 +102,42 @@ def empty_state(view: View) -> bool:
 def current_view() -> View:
     """The view ``app.py`` prepared for this run."""
     return st.session_state[VIEW_KEY]
+
+
+def current_actor() -> Actor:
+    """The signed-in account acting in this session; an anonymous viewer when nobody signed in."""
+    actor = st.session_state.get(ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def may_use(action: str, lang: str) -> bool:
+    """Whether the signed-in account may do ``action`` (a page's purpose); says so when it may not."""
+    if current_actor().may(action):
+        return True
+    st.warning(t("sv_page_refused", lang), icon=":material/lock:")
+    return False
+
+
+def refusal_text(refused: Refused, lang: str) -> str:
+    """The service's refusal in the user's language, as Markdown (district names are escaped user text)."""
+    params = {k: md_list(v, lang) if isinstance(v, list | tuple) else md_escape(v) for k, v in refused.params.items()}
+    return t(refused.key, lang, **params)
+
+
+def acting_as(lang: str) -> None:
+    """Under a form that writes: the account the change is recorded against (never typed text)."""
+    st.caption(t("sv_acting_as", lang, account=md_escape(current_actor().username)))
+
+
+def audited_download(
+    db: Engine, what: str, filters: Mapping[str, object], build: Callable[[], bytes]
+) -> Callable[[], bytes]:
+    """A download button's deferred ``data``: records the export as the signed-in account when the user
+    clicks (Streamlit runs it then, outside the script run: the account is taken now), then builds the file."""
+    actor = current_actor()
+
+    def data() -> bytes:
+        record_export(db, actor, what, filters)
+        return build()
+
+    return data

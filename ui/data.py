@@ -27,12 +27,13 @@ from loaders import LoadResult, load_workbook
 from loaders.load import empty_projects
 from loaders.sandbox import run_limited
 from loaders.template import build_template
+from service import actions
 from store import history as H
 from store import versions as V
 from store.db import database_url, open_database
 from ui.context import Source, View
 
-SEED_UPLOADER = "系统 (示例数据)"
+SEED_UPLOADER = actions.SYSTEM_ACCOUNT
 _checked_seed: set[str] = set()  # databases this process has already seeded or found published
 
 
@@ -61,15 +62,7 @@ def engine() -> Engine:
     if seed in SAMPLES and V.current_version_id(db) is None:
         result = load_sample(seed)
         content = SAMPLES[seed].path.read_bytes()
-        V.publish_if_empty(
-            db,
-            result.projects,
-            content=content,
-            filename=SAMPLES[seed].file,
-            issues=result.issues,
-            uploader=SEED_UPLOADER,
-            stage_dates=result.stage_dates,
-        )
+        actions.seed_sample(db, result.projects, content, SAMPLES[seed].file, result.issues, result.stage_dates)
     _checked_seed.add(url)  # after seeding, so a session starting meanwhile checks again
     return db
 

@@ -26,7 +26,8 @@ from housing.status import STATUSES
 from housing.weekly import Weekly, eased_table, handovers_table, moves_table, slips_table, stages_table
 from store.versions import Version
 from ui.changes import project_list
-from ui.context import View
+from ui.context import View, audited_download
+from ui.data import engine
 from ui.tables import project_table, rollup_table, status_count_table, status_text, urgent_order
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +58,10 @@ def download_xlsx(
     read anything from the session, such as the signed-in account for an audit record, here, not in it)."""
     st.download_button(
         label,
-        data=_writer(list(sheets), lang, list(filters)),
+        # recorded in the audit trail as the signed-in account when the user clicks
+        data=audited_download(
+            engine(), "xlsx", {"file": file_name, **dict(filters)}, _writer(list(sheets), lang, list(filters))
+        ),
         file_name=file_name,
         mime=XLSX_MIME,
         on_click="ignore",

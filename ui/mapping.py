@@ -12,7 +12,9 @@ from housing.i18n import t
 from housing.summary import read_as_label
 from loaders import LoadResult
 from loaders.schema import FIELDS
-from store.mappings import remember_mapping, remembered_mapping
+from service.actions import remember_mapping
+from store.mappings import remembered_mapping
+from ui.context import current_actor
 from ui.data import engine
 from ui.escape import md_escape
 
@@ -70,6 +72,5 @@ def mapping_form(result: LoadResult, mapping: Mapping, lang: str) -> Mapping | N
 
 
 def remember(result: LoadResult, mapping: Mapping) -> None:
-    """Keep ``mapping`` for this file's layout, with who chose it (the uploader's name, once typed)."""
-    by = str(st.session_state.get("up_uploader", "")).strip()
-    remember_mapping(engine(), headers(result), mapping, by)
+    """Keep ``mapping`` for this file's layout, with the signed-in account as who chose it (audited)."""
+    remember_mapping(engine(), current_actor(), headers(result), mapping)

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from housing.i18n import t
-from service.roles import MANAGE_ACCOUNTS, ROLLBACK, SAVE_SETTINGS, UPLOAD, VIEW, Actor
+from service.roles import MANAGE_ACCOUNTS, READ_AUDIT, ROLLBACK, SAVE_SETTINGS, UPLOAD, VIEW, Actor
 
 DASHBOARD, STAFF, ADMIN = "nav_dashboard", "nav_staff", "nav_admin"  # sections (catalogue keys)
 
@@ -44,6 +44,7 @@ PAGES: tuple[NavPage, ...] = (
     NavPage("pages/history.py", "page_history", ":material/history:", "versions", STAFF, ROLLBACK),
     NavPage("pages/settings.py", "page_settings", ":material/tune:", "admin", ADMIN, SAVE_SETTINGS),
     NavPage("pages/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", ADMIN, MANAGE_ACCOUNTS),
+    NavPage("pages/audit_trail.py", "page_audit", ":material/policy:", "audit", ADMIN, READ_AUDIT),
 )
 DASHBOARD_PATHS = frozenset(p.url_path for p in PAGES if p.section == DASHBOARD and p.framed)
 

@@ -1,0 +1,125 @@
+"""AppTest of the audit page through the entrypoint (admins only: filters, pages, export) and its export file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from app_pages import assert_unreachable, open_page
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from service import actions as S
+from service.audit import OK, REFUSED, record
+from service.roles import ADMIN, EDITOR, VIEWER, Actor, Refused
+from store.db import open_database, writing
+from ui.audit import export_workbook
+
+BOSS = Actor("管理员甲", ADMIN, (), "10.0.0.1")
+
+
+def start(actor: Actor | None = BOSS, **params) -> AppTest:
+    return open_page("pages/audit_trail.py", actor, **params)
+
+
+@pytest.fixture
+def trail(app_database):
+    """The sample seeded (the system's publish), then 張三's upload and a viewer's refused rollback."""
+    start()
+    db = open_database(app_database)
+    S.record_upload(db, Actor("张三", EDITOR, (), "10.0.0.2"), "第12周.xlsx", "ab" * 32, OK, {"errors": 0})
+    with pytest.raises(Refused):
+        S.rollback(db, Actor("访客", VIEWER, (), "10.0.0.3"), 1, confirmed=True)
+    return db
+
+
+def test_the_trail_newest_first_in_the_users_words(trail):
+    table = start().dataframe[0].value
+    assert table["账号"].tolist() == ["访客", "张三", "系统 (示例数据)"]
+    assert table["操作"].tolist() == ["回退", "上传", "发布"]
+    assert table["结果"].tolist() == ["无权限，已拒绝", "成功", "成功"]
+    assert table["对象"].tolist() == ["第 1 版", "第12周.xlsx", "第 1 版"]
+    assert table["来源地址"].tolist() == ["10.0.0.3", "10.0.0.2", ""]
+    assert table["详情"][0] == "角色：viewer。原因：您的账号没有权限执行此操作。"  # the refusal as the user was told it
+    assert table["详情"][1] == "SHA-256：abababababab；错误：0"  # the table shows a digest's first 12 hex digits
+
+
+def test_filters_by_account_action_and_outcome(trail):
+    at = start()
+    at.selectbox(key="au_account").set_value("张三").run()
+    assert at.dataframe[0].value["账号"].tolist() == ["张三"]
+    at.selectbox(key="au_account").set_value(None).run()
+    at.multiselect(key="au_outcomes__zh").set_value([REFUSED]).run()
+    assert at.dataframe[0].value["账号"].tolist() == ["访客"]
+    at.multiselect(key="au_actions__zh").set_value(["publish"]).run()
+    assert not at.dataframe and at.info[0].value == "没有符合条件的记录。"
+
+
+def test_filters_by_local_days(trail):
+    today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date()  # Asia/Shanghai
+    at = start()
+    at.date_input(key="au_dates").set_value((today - dt.timedelta(days=3), today - dt.timedelta(days=1))).run()
+    assert not at.dataframe
+    at.date_input(key="au_dates").set_value((today, today)).run()
+    assert len(at.dataframe[0].value) == 3
+
+
+def test_a_long_trail_is_paged_and_offered_as_xlsx(app_database):
+    start()
+    with writing(open_database(app_database)) as conn:
+        for n in range(120):
+            record(conn, f"user{n:03d}", "export", OK, f"t{n}")
+    at = start(lang="en")
+    assert "121 entries; showing 1–50 (newest first)." in [c.value for c in at.caption]
+    assert len(at.dataframe[0].value) == 50 and at.dataframe[0].value["Account"][0] == "user119"
+    at.number_input(key=next(n.key for n in at.number_input)).set_value(3).run()
+    assert "121 entries; showing 101–121 (newest first)." in [c.value for c in at.caption]
+    assert at.dataframe[0].value["Account"].tolist()[-1] == "系统 (示例数据)"
+    assert at.get("download_button")[0].proto.label == "Export the filtered entries (.xlsx)"
+
+
+@pytest.mark.parametrize("actor", [Actor("张三", EDITOR), Actor("访客", VIEWER), None])
+def test_only_admins_see_the_trail(trail, actor):
+    at = assert_unreachable("pages/audit_trail.py", actor)
+    assert not at.get("download_button")
+
+
+def test_the_export_keeps_hostile_text_as_text():
+    rows = pd.DataFrame(
+        {
+            "at": pd.to_datetime(["2026-11-21T02:00Z"], utc=True),
+            "account": ['=HYPERLINK("http://evil","x")'],
+            "action": ["publish"],
+            "outcome": ["ok"],
+            "target": ["version 3"],
+            "detail": [{"file": "+1.xlsx", "sha256": "ab" * 32}],
+            "address": ["10.0.0.1"],
+        }
+    )
+    sheet = load_workbook(io.BytesIO(export_workbook(rows, "zh", "Asia/Shanghai")))["审计日志"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["时间", "账号", "操作", "结果", "对象", "详情", "来源地址"]
+    assert values[1][:5] == ["2026年11月21日 10:00", '=HYPERLINK("http://evil","x")', "发布", "成功", "第 3 版"]
+    assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix  # text, never a formula
+    assert values[1][5] == "文件：+1.xlsx；SHA-256：" + "ab" * 32  # the export has the whole digest
+
+
+def test_nothing_in_the_app_edits_or_deletes_the_trail():
+    """No module updates or deletes audit rows (only ``service.audit.record`` inserts them)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [
+        p
+        for d in ("app.py", "pages", "ui", "service", "store", "briefing")
+        for p in ([root / d] if d.endswith(".py") else (root / d).rglob("*.py"))
+    ]
+    offending = [
+        p.name
+        for p in sources
+        if "audit_log" in (text := p.read_text(encoding="utf-8"))
+        and any(w in text for w in ("update(audit_log", "delete(audit_log", "audit_log.update", "audit_log.delete"))
+    ]
+    assert offending == []
