@@ -14,19 +14,21 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 def account_for(actor: Actor) -> None:
     """Make sure the app's database (``DATABASE_URL``) has an account for ``actor``, with its role and districts
-    and no password to change: the app reads the signed-in account again on every run."""
-    from sqlalchemy import update
+    and no password to change: the app reads the signed-in account again on every run. Written straight into
+    the table (test set-up, not an account change anyone made), so it leaves no row in the audit trail."""
+    import datetime as dt
 
-    from service.accounts import create_account, get_account, normal_username
+    from sqlalchemy import delete, insert
+
+    from service.accounts import normal_username
     from store.db import open_database, writing
     from store.schema import accounts
 
-    db = open_database()
-    if get_account(db, actor.username) is None:
-        create_account(db, Actor("test setup", ADMIN), actor.username, actor.role, actor.districts)
-    with writing(db) as conn:
-        values = {"role": actor.role, "districts": list(actor.districts), "must_change_password": False}
-        conn.execute(update(accounts).where(accounts.c.username == normal_username(actor.username)).values(**values))
+    name = normal_username(actor.username)
+    row = {"username": name, "display_name": actor.username, "role": actor.role, "districts": list(actor.districts)}
+    with writing(open_database()) as conn:
+        conn.execute(delete(accounts).where(accounts.c.username == name))
+        conn.execute(insert(accounts).values(**row, created_at=dt.datetime.now(dt.UTC), created_by="test set-up"))
 
 
 def signed_in(at: AppTest, role: str = ADMIN, actor: Actor | None = None) -> AppTest:
