@@ -18,6 +18,7 @@ from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
 from housing.status import STATUSES
+from ui import sso  # single sign-on hook (hardening)
 from ui.context import PUBLISHED, VIEW_KEY, View, sample_notice
 from ui.data import judged, load_source, rule_thresholds
 
@@ -169,6 +170,10 @@ follow_today()
 sidebar_choices(st.session_state["lang"])
 sync_url()
 LANG = st.session_state["lang"]
+# --- single sign-on hook (hardening; logic in ui/sso.py): with [auth] in secrets.toml nobody passes unsigned ---
+if sso.configured() and sso.gate(LANG) is None:
+    st.stop()
+# --- end of the single sign-on hook ---
 # The url_path differs from the file name: AppTest also scans pages/ (multipage v1) and would otherwise
 # re-run the page file alone, without this entrypoint, after the first interaction.
 OVERVIEW = st.Page(

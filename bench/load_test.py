@@ -67,6 +67,8 @@ class Report:
     published: int
     seconds: float
     publish_errors: list[str] = field(default_factory=list)
+    server_cpu_s: float = 0.0  # CPU time the server process used during the run (user + system)
+    load_average: float = 0.0  # the machine's 1-minute load average at the end (other work slows the run)
 
     @property
     def errors(self) -> list[PageLoad]:
@@ -222,18 +224,21 @@ class Publisher(threading.Thread):
 
 
 class MemorySampler(threading.Thread):
-    """Resident memory of one process (MB), sampled every ``every`` seconds."""
+    """Resident memory of one process (MB), sampled every ``every`` seconds, and its CPU time meanwhile."""
 
     def __init__(self, pid: int, every: float = 1.0) -> None:
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.stop = threading.Event()
         self.samples: list[float] = []
+        self.cpu_s = 0.0
 
     def run(self) -> None:
+        started = cpu_s(self.pid)
         while True:
             self.samples.append(rss_mb(self.pid))
             if self.stop.wait(self.every):
+                self.cpu_s = cpu_s(self.pid) - started
                 return
 
 
@@ -243,6 +248,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_s(pid: int) -> float:
+    """User plus system CPU seconds the process has used (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def reset_database(url: str) -> None:
@@ -299,7 +310,9 @@ def run(url: str, *, viewers_count: int, seconds: float, every: float, port: int
     finally:
         app.terminate()
         app.wait(timeout=30)
-    return Report(loads, editor.expected, sampler.samples, editor.published, elapsed, editor.errors)
+    report = Report(loads, editor.expected, sampler.samples, editor.published, elapsed, editor.errors)
+    report.server_cpu_s, report.load_average = sampler.cpu_s, os.getloadavg()[0]
+    return report
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -319,6 +332,8 @@ def table(report: Report, viewers_count: int) -> str:
         ("page loads (overviews)", f"{len(report.loads)} ({len(overviews)})"),
         ("page loads per second", f"{len(report.loads) / max(report.seconds, 1e-9):.1f}"),
         ("latency p50 / p95 / max", f"{p50:.2f} / {_percentile(seconds, 0.95):.2f} / {max(seconds or [0]):.2f} s"),
+        ("server CPU per page load", f"{report.server_cpu_s / max(len(report.loads), 1):.2f} s"),
+        ("machine load average (2 cores here)", f"{report.load_average:.1f}"),
         ("versions seen by viewers", str(len(report.versions_seen()))),
         ("errors", str(len(report.errors))),
         ("mixed views", str(len(report.mixed))),
