@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from app_pages import APP
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
-
-from app_pages import APP
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
