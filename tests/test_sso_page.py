@@ -17,6 +17,15 @@ AUTH = {
 SSO = {"roles": {"editor": ["group:zhangqiu-office"]}, "districts": {"group:zhangqiu-office": ["章丘区"]}}
 
 
+@pytest.fixture(autouse=True)
+def oidc_ready(monkeypatch):
+    """As on a server with streamlit[auth] (Authlib and httpx) installed; a test may say otherwise."""
+    import ui.sso
+
+    monkeypatch.setattr(ui.sso, "ready", lambda: True)
+    return monkeypatch
+
+
 def _app(user: dict | None = None, sso: dict | None = None, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
@@ -43,6 +52,28 @@ def test_nobody_signed_in_sees_only_the_sign_in_screen(lang, title, button):
     assert [b.label for b in at.button] == [button]
     assert not at.metric  # no dashboard figure before signing in
     assert "actor" not in at.session_state
+
+
+def test_without_the_oidc_client_a_clear_message_replaces_the_button(oidc_ready):
+    import ui.sso
+
+    oidc_ready.setattr(ui.sso, "ready", lambda: False)
+    at = _app()
+    assert "单点登录暂不可用" in at.error[0].value
+    assert not at.button
+
+
+def test_ready_checks_the_modules_st_login_imports(monkeypatch):
+    import importlib.util
+
+    import ui.sso
+
+    monkeypatch.undo()  # the real check, not the fixture's stand-in
+
+    monkeypatch.setattr(ui.sso, "OIDC_MODULES", ("authlib", "no_such_module_xyz"))
+    assert not ui.sso.ready()
+    monkeypatch.setattr(ui.sso, "OIDC_MODULES", ("authlib",))
+    assert ui.sso.ready() is (importlib.util.find_spec("authlib") is not None)
 
 
 def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):

@@ -8,6 +8,7 @@ built-in sign-in, marked as single sign-on so that signing out also ends the pro
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Mapping
 
@@ -55,8 +56,21 @@ def mapping() -> SsoMapping | None:
         return None
 
 
+OIDC_MODULES = ("authlib", "httpx")  # what Streamlit's st.login imports (streamlit[auth])
+
+
+def ready() -> bool:
+    """Whether ``st.login`` can work here (without these its redirect answers "Internal Server Error")."""
+    return all(importlib.util.find_spec(name) is not None for name in OIDC_MODULES)
+
+
 def offer_sign_in(lang: str) -> None:
-    """The login screen's single sign-on button (a redirect to the identity provider)."""
+    """The login screen's single sign-on button (a redirect to the identity provider), or a clear message
+    when the server lacks what ``st.login`` needs."""
+    if not ready():
+        log.error("single sign-on is configured but %s is not installed", " or ".join(OIDC_MODULES))
+        st.error(t("sso_unavailable", lang))
+        return
     st.button(t("sso_sign_in", lang), key="sso_sign_in", type="primary", on_click=st.login, args=(provider(),))
 
 
