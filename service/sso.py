@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from service.audit import FAILED, OK, REFUSED, SIGN_IN, record
 from service.roles import ADMIN, ROLES, Actor
@@ -169,6 +170,13 @@ def account_for(engine: Engine, claims: Mapping[str, object], mapping: SsoMappin
     a built-in (password) account, or the account is disabled; every outcome is written to the audit trail.
     The role and districts follow the configuration at every sign-in (an admin changes them there).
     """
+    try:
+        return _sign_in(engine, claims, mapping, address)
+    except IntegrityError:  # the same user's first sign-in in two tabs at once: the other one made the row
+        return _sign_in(engine, claims, mapping, address)
+
+
+def _sign_in(engine: Engine, claims: Mapping[str, object], mapping: SsoMapping, address: str) -> Actor | None:
     username = subject(claims)
     granted = role_for(claims, mapping)
     with writing(engine) as conn:

@@ -166,3 +166,20 @@ def test_unmapped_sign_in_is_refused_and_audited(engine, claims, account, reason
     assert _audit(engine) == [(account, "sign_in", "refused", {"method": "sso", "reason": reason})]
     with engine.connect() as conn:
         assert conn.execute(select(accounts)).all() == []
+
+
+def test_two_first_sign_ins_at_once_make_one_account(engine, monkeypatch):
+    import service.sso as S
+
+    real, calls = S._existing, []
+
+    def racing(conn, username, email):  # the first look misses the row the other tab has just made
+        calls.append(username)
+        return [] if len(calls) == 1 else real(conn, username, email)
+
+    _builtin(engine, "li@x.cn", "li@x.cn", password_hash=None)
+    monkeypatch.setattr(S, "_existing", racing)
+    claims = {"sub": "1", "email": "li@x.cn", "groups": ["leaders"]}
+    assert account_for(engine, claims, MAPPING) == Actor("li@x.cn", "viewer", (), "")
+    assert len(calls) == 2  # the insert failed on the unique name, and the second attempt updated the row
+    assert _account(engine, "li@x.cn").role == "viewer"
