@@ -6,7 +6,8 @@ the sample as version 1), then for ``--seconds``:
 - ``--viewers`` simulated viewers, each opening a page as a browser does: a new WebSocket session on
   ``/_stcore/stream``, one ``BackMsg.rerun_script`` naming the page, then reading ``ForwardMsg``\\ s until
   ``script_finished`` (Streamlit's own protobuf protocol, so a viewer costs a coroutine, not a browser);
-  the pages rotate through the dashboard (overview, weekly changes, districts, delivery);
+  the pages rotate through the dashboard (every other one the overview, between them weekly changes,
+  districts, delivery);
 - an editor publishing, in this process and against the same database, the current rows with the first
   project's households raised by one, so every version has a distinct household total
   (``store.versions.publish``, the call the upload page makes);
@@ -39,7 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PAGES = ("", "weekly", "drill", "delivery")  # url paths of the dashboard pages ("": the overview)
+# Url paths of the dashboard pages in a viewer's round: the overview ("") every other load, as it carries the
+# version caption and household headline the mixed-version check reads.
+PAGES = ("", "weekly", "", "drill", "", "delivery")
 VERSION_CAPTION = re.compile(r"数据：第 (\d+) 版")
 HOUSEHOLDS_LABEL = "安置户数"
 PAGE_TIMEOUT_S = 60.0
@@ -293,7 +296,9 @@ def run(url: str, *, viewers_count: int, seconds: float, every: float, port: int
     app = start_app(url, port)
     base_ws = f"ws://127.0.0.1:{port}"
     try:
-        for page in PAGES:  # seeds version 1 and warms the caches, so memory is measured from a steady start
+        for page in dict.fromkeys(
+            PAGES
+        ):  # seeds version 1 and warms the caches, so memory is measured from a steady start
             warm = asyncio.run(open_page(base_ws, page))
             if warm.errors:
                 raise RuntimeError(f"page {page or 'overview'} fails before the load: {warm.errors}")
