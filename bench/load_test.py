@@ -343,6 +343,7 @@ def table(report: Report, viewers_count: int) -> str:
         ("errors", str(len(report.errors))),
         ("mixed views", str(len(report.mixed))),
         ("server RSS start / end / max", f"{rss[0]:.0f} / {rss[-1]:.0f} / {max(rss):.0f} MB"),
+        ("server RSS at each fifth of the run", " / ".join(f"{rss[i * (len(rss) - 1) // 5]:.0f}" for i in range(6))),
     ]
     return "\n".join(["| measure | value |", "| --- | ---: |", *(f"| {name} | {value} |" for name, value in rows)])
 
