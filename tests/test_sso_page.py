@@ -7,6 +7,8 @@ from app_pages import APP
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from ui.escape import md_escape
+
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "x" * 32,
@@ -83,7 +85,7 @@ def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):
 
     at = _app({"sub": "u1", "email": "li@x.cn", "email_verified": True, "groups": ["zhangqiu-office"]})
     assert at.session_state["actor"] == Actor("li@x.cn", "editor", ("章丘区",), "")
-    assert "已登录：li@x.cn" in _texts(at)
+    assert f"已登录：{md_escape('li@x.cn')}" in _texts(at)
     assert [m.label for m in at.metric][:2] == ["项目", "安置户数"]
     at.run()  # later runs keep the actor without signing in (and auditing) again
     engine = open_database(app_database)
@@ -105,9 +107,18 @@ def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):
 )
 def test_an_unmapped_user_is_refused_with_a_way_out(sso):
     at = _app({"sub": "u2", "email": "li@x.cn"}, sso=sso)
-    assert "账号 li@x.cn 未获授权使用本看板" in at.error[0].value
+    assert f"账号 {md_escape('li@x.cn')} 未获授权使用本看板" in at.error[0].value
     assert [b.label for b in at.button] == ["退出登录"]
     assert not at.metric and "actor" not in at.session_state
+
+
+@pytest.mark.parametrize("email", ["[li](http://evil.example)@x.cn", "**li**_x`@x.cn"])
+def test_the_providers_text_is_never_markdown(email):
+    viewer_for_all = {**SSO, "default_role": "viewer"}
+    at = _app({"sub": "u3", "email": email}, sso=viewer_for_all)
+    assert f"已登录：{md_escape(email)}" in [c.value for c in at.sidebar.caption]
+    refused = _app({"sub": "u4", "email": email})
+    assert f"账号 {md_escape(email)} 未获授权" in refused.error[0].value
 
 
 def test_without_auth_settings_the_gate_is_not_there():

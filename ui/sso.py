@@ -18,6 +18,7 @@ from housing.i18n import t
 from service.roles import Actor
 from service.sso import MappingError, SsoMapping, account_for, load_mapping, subject
 from ui.data import engine
+from ui.escape import md_t
 
 log = logging.getLogger("resettle")
 ACTOR = "actor"  # the shared contract: the signed-in account
@@ -113,7 +114,7 @@ def refused_notice(lang: str) -> None:
     """Tell a provider user the mapping refused that they are not let in, with a way to switch accounts."""
     who = st.session_state.get(SSO_REFUSED)
     if who:
-        st.error(t("sso_refused", lang, account=who))
+        st.error(md_t("sso_refused", lang, account=who))  # the provider's text: never Markdown
         st.button(t("sso_sign_out", lang), key="sso_sign_out_refused", on_click=sign_out)
 
 
@@ -138,7 +139,7 @@ def gate(lang: str) -> Actor | None:
         return None
     if actor is not None:
         with st.sidebar:
-            st.caption(t("sso_signed_in_as", lang, account=actor.username))
+            st.caption(md_t("sso_signed_in_as", lang, account=actor.username))
             st.button(t("sso_sign_out", lang), key="sso_sign_out", on_click=sign_out)
         return actor
     st.title(t("sso_title", lang))
