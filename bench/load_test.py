@@ -202,7 +202,7 @@ class Publisher(threading.Thread):
         self.expected[current.id] = fmt_int(current.households)
         projects = V.version_projects(engine, current.id)
         stages = V.version_stage_dates(engine, current.id)
-        while not self.stop.wait(self.every):
+        while self.every > 0 and not self.stop.wait(self.every):  # 0: viewers only (memory without new versions)
             try:
                 self._publish(engine, projects, stages)
             except Exception as exc:  # reported, and the run fails
@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reset", action="store_true", help="required: agree that the database is emptied")
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--publish-every", type=float, default=3)
+    parser.add_argument("--publish-every", type=float, default=3, help="seconds; 0: publish nothing")
     parser.add_argument("--port", type=int, default=8632)
     parser.add_argument("--max-growth", type=float, default=1.25, help="largest allowed RSS end / start")
     args = parser.parse_args(argv)
