@@ -148,16 +148,45 @@ def page(sso_app):
 HTTPX = importlib.util.find_spec("httpx") is not None
 
 
+async def _headings(app_url: str, page: str) -> list[str]:
+    """The headings a new session's first run of ``page`` draws (Streamlit's own protocol, as a browser)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    request, headings = BackMsg(), []
+    request.rerun_script.page_name = page
+    async with connect(f"{app_url.replace('http', 'ws')}/_stcore/stream", subprotocols=["streamlit"]) as ws:
+        await ws.send(request.SerializeToString())
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await ws.recv())
+            if message.WhichOneof("type") == "script_finished":
+                return headings
+            if message.delta.new_element.WhichOneof("type") == "heading":
+                headings.append(message.delta.new_element.heading.body)
+
+
 @pytest.mark.browser
-def test_the_app_asks_to_sign_in_with_single_sign_on(sso_app, page):
-    page.goto(f"{sso_app[0]}/?as_of=2026-11-21")
-    page.locator("h1").filter(has_text="请登录").wait_for(timeout=90_000)
-    if HTTPX:
-        page.get_by_role("button", name="通过单点登录").wait_for(timeout=30_000)
-    else:  # st.login would answer "Internal Server Error": the screen says what is missing instead
-        page.get_by_text("单点登录暂不可用").wait_for(timeout=30_000)
-        assert page.get_by_role("button", name="通过单点登录").count() == 0
-    assert page.locator("[data-testid='stMetric']").count() == 0  # nothing of the dashboard before signing in
+@pytest.mark.parametrize("page", ["", "uploads", "admin", "versions", "weekly"])
+def test_every_page_asks_to_sign_in_first(sso_app, page):
+    import asyncio
+
+    assert asyncio.run(_headings(sso_app[0], page)) == ["请登录"]
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(
+    strict=True,
+    reason="known, for the integrator: while a fresh server process has not yet run app.py's st.navigation, "
+    "Streamlit treats the pages/ folder as old-style pages and runs pages/upload.py alone for /upload (it "
+    "fails without the entrypoint's state: a redacted error, no data); renaming pages/ fixes it",
+)
+@pytest.mark.parametrize("page", ["upload", "settings", "history"])
+def test_a_page_file_name_asks_to_sign_in_first_on_a_fresh_server(sso_app, page):
+    import asyncio
+
+    assert asyncio.run(_headings(sso_app[0], page)) == ["请登录"]
 
 
 needs_httpx = pytest.mark.skipif(

@@ -56,6 +56,14 @@ def test_nobody_signed_in_sees_only_the_sign_in_screen(lang, title, button):
     assert "actor" not in at.session_state
 
 
+@pytest.mark.parametrize("page", ["pages/upload.py", "pages/settings.py", "pages/history.py"])
+def test_no_page_but_the_sign_in_screen_is_registered_before_signing_in(page):
+    # Without st.navigation in the run Streamlit would list pages/ and run a page file on its own, past the gate.
+    at = _app()
+    with pytest.raises(ValueError, match=r"Known pages: \['请登录'\]"):
+        at.switch_page(page)
+
+
 def test_without_the_oidc_client_a_clear_message_replaces_the_button(oidc_ready):
     import ui.sso
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from housing.i18n import t
+from housing.i18n import DEFAULT_LANG, t
 from service.roles import Actor
 from service.sso import MappingError, SsoMapping, account_for, load_mapping, subject
 from ui.data import engine
@@ -128,23 +128,32 @@ def sign_out() -> None:
         st.logout()
 
 
-def gate(lang: str) -> Actor | None:
-    """Without another login screen: the signed-in actor (with a sign-out button in the sidebar), or the
-    single sign-on screen drawn and ``None``."""
-    try:
-        actor = signed_in_actor()
-    except Exception:  # the database is away, say: a clear message, never a traceback, nobody let in
-        log.exception("single sign-on failed")
-        st.error(t("unexpected_error", lang))
-        return None
-    if actor is not None:
-        with st.sidebar:
-            st.caption(md_t("sso_signed_in_as", lang, account=actor.username))
-            st.button(t("sso_sign_out", lang), key="sso_sign_out", on_click=sign_out)
-        return actor
+def sign_in_screen() -> None:
+    """The single sign-on screen: the app's only page until someone signs in."""
+    lang = st.session_state.get("lang", DEFAULT_LANG)
     st.title(t("sso_title", lang))
     refused_notice(lang)
     if not st.session_state.get(SSO_REFUSED):
         st.write(t("sso_intro", lang))
         offer_sign_in(lang)
+
+
+def gate(lang: str) -> Actor | None:
+    """Without another login screen: the signed-in actor (with a sign-out button in the sidebar), or ``None``
+    with the sign-in screen registered and run as the only page (the caller then stops)."""
+    try:
+        actor = signed_in_actor()
+    except Exception:  # the database is away, say: a clear message, never a traceback, nobody let in
+        log.exception("single sign-on failed")
+        st.error(t("unexpected_error", lang))
+        actor = None
+    if actor is not None:
+        with st.sidebar:
+            st.caption(md_t("sso_signed_in_as", lang, account=actor.username))
+            st.button(t("sso_sign_out", lang), key="sso_sign_out", on_click=sign_out)
+        return actor
+    # Without st.navigation in this run Streamlit would list the files in pages/ and run any of them on its
+    # own, past this gate: the sign-in screen is the only page, and the navigation is hidden.
+    only = st.Page(sign_in_screen, title=t("sso_title", lang), url_path="signin", default=True)
+    st.navigation([only], position="hidden").run()
     return None
