@@ -20,6 +20,7 @@ from housing.settings import get_setting
 from service import accounts as A
 from service.roles import VIEWER, Actor
 from store.db import secret
+from ui import sso
 from ui.data import engine
 from ui.escape import md_t
 
@@ -63,6 +64,8 @@ def resolve(db: Engine) -> Actor | None:
     first_admin(db)
     state = st.session_state
     actor = state.get(ACTOR)
+    if (actor is None or actor.username == ANONYMOUS) and sso.configured():
+        actor = sso.signed_in_actor() or actor  # back from the identity provider: the mapped account
     if actor is not None and actor.username != ANONYMOUS:
         actor = _still_valid(db, actor)
     if actor is None or actor.username == ANONYMOUS:
@@ -142,6 +145,9 @@ def _sign_in_form(lang: str) -> None:
             autocomplete="current-password",
         )
         st.form_submit_button(t("si_submit", lang), type="primary", on_click=_attempt, args=(lang,))
+    if sso.configured():  # single sign-on beside the built-in accounts
+        sso.refused_notice(lang)
+        sso.offer_sign_in(lang)
     if st.session_state.get(ACTOR) is not None:  # an anonymous viewer may go back to the dashboard
         st.button(t("si_back_to_viewing", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: False},))
 
@@ -214,6 +220,7 @@ def sign_out() -> None:
     actor = st.session_state.get(ACTOR)
     if actor is not None and actor.username != ANONYMOUS:
         A.sign_out(engine(), actor)
+    sso.sign_out()  # also ends the identity provider's session cookie when the account came from there
     _forget()
     st.session_state[NOTICE] = ("info", "si_signed_out", {})
 

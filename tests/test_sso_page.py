@@ -1,0 +1,137 @@
+"""The single sign-on gate of app.py (ui/sso.py) in AppTest: the login screen, the mapped account, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from app_pages import APP
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from ui.escape import md_escape
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "dashboard",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+SSO = {"roles": {"editor": ["group:zhangqiu-office"]}, "districts": {"group:zhangqiu-office": ["章丘区"]}}
+
+
+@pytest.fixture(autouse=True)
+def oidc_ready(monkeypatch):
+    """As on a server with streamlit[auth] (Authlib and httpx) installed; a test may say otherwise."""
+    import ui.sso
+
+    monkeypatch.setattr(ui.sso, "ready", lambda: True)
+    return monkeypatch
+
+
+def _app(user: dict | None = None, sso: dict | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.secrets["sso"] = sso if sso is not None else SSO
+    at.query_params.update({"as_of": "2026-11-21", "lang": lang})
+    if user is not None:
+        at.user.update({"is_logged_in": True, **user})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(e.value for kind in ("title", "markdown", "caption", "error") for e in getattr(at, kind))
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "button"),
+    [("zh", "请登录", "通过单点登录"), ("en", "Please sign in", "Sign in with single sign-on")],
+)
+def test_nobody_signed_in_sees_only_the_sign_in_screen(lang, title, button):
+    at = _app(lang=lang)
+    assert at.title[0].value == title
+    assert [b.label for b in at.button] == [button]
+    assert not at.metric  # no dashboard figure before signing in
+    assert "actor" not in at.session_state
+
+
+@pytest.mark.parametrize("page", ["pages/upload.py", "pages/settings.py", "pages/history.py"])
+def test_no_page_but_the_sign_in_screen_is_registered_before_signing_in(page):
+    # Without st.navigation in the run Streamlit would list pages/ and run a page file on its own, past the gate.
+    at = _app()
+    with pytest.raises(ValueError, match=r"Known pages: \['请登录'\]"):
+        at.switch_page(page)
+
+
+def test_without_the_oidc_client_a_clear_message_replaces_the_button(oidc_ready):
+    import ui.sso
+
+    oidc_ready.setattr(ui.sso, "ready", lambda: False)
+    at = _app()
+    assert "单点登录暂不可用" in at.error[0].value
+    assert not at.button
+
+
+def test_ready_checks_the_modules_st_login_imports(monkeypatch):
+    import importlib.util
+
+    import ui.sso
+
+    monkeypatch.undo()  # the real check, not the fixture's stand-in
+
+    monkeypatch.setattr(ui.sso, "OIDC_MODULES", ("authlib", "no_such_module_xyz"))
+    assert not ui.sso.ready()
+    monkeypatch.setattr(ui.sso, "OIDC_MODULES", ("authlib",))
+    assert ui.sso.ready() is (importlib.util.find_spec("authlib") is not None)
+
+
+def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):
+    from service.roles import Actor
+    from store.db import open_database
+    from store.schema import accounts, audit_log
+
+    at = _app({"sub": "u1", "email": "li@x.cn", "email_verified": True, "groups": ["zhangqiu-office"]})
+    assert at.session_state["actor"] == Actor("li@x.cn", "editor", ("章丘区",), "")
+    assert f"已登录：{md_escape('li@x.cn')}" in _texts(at)
+    assert [m.label for m in at.metric][:2] == ["项目", "安置户数"]
+    at.run()  # later runs keep the actor without signing in (and auditing) again
+    engine = open_database(app_database)
+    with engine.connect() as conn:
+        assert [(r.username, r.role, r.districts) for r in conn.execute(select(accounts))] == [
+            ("li@x.cn", "editor", ["章丘区"])
+        ]
+        assert [(r.account, r.action, r.outcome) for r in conn.execute(select(audit_log))] == [
+            ("li@x.cn", "sign_in", "ok")
+        ]
+
+
+@pytest.mark.parametrize(
+    "sso",
+    [
+        SSO,  # not named by the mapping, and no default role
+        {"roles": {"superuser": ["li@x.cn"]}},  # a wrong mapping refuses everyone
+    ],
+)
+def test_an_unmapped_user_is_refused_with_a_way_out(sso):
+    at = _app({"sub": "u2", "email": "li@x.cn"}, sso=sso)
+    assert f"账号 {md_escape('li@x.cn')} 未获授权使用本看板" in at.error[0].value
+    assert [b.label for b in at.button] == ["退出登录"]
+    assert not at.metric and "actor" not in at.session_state
+
+
+@pytest.mark.parametrize("email", ["[li](http://evil.example)@x.cn", "**li**_x`@x.cn"])
+def test_the_providers_text_is_never_markdown(email):
+    viewer_for_all = {**SSO, "default_role": "viewer"}
+    at = _app({"sub": "u3", "email": email}, sso=viewer_for_all)
+    assert f"已登录：{md_escape(email)}" in [c.value for c in at.sidebar.caption]
+    refused = _app({"sub": "u4", "email": email})
+    assert f"账号 {md_escape(email)} 未获授权" in refused.error[0].value
+
+
+def test_without_auth_settings_the_gate_is_not_there():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["as_of"] = "2026-11-21"
+    at.run()
+    assert not at.exception
+    assert "请登录" not in _texts(at) and at.metric

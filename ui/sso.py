@@ -1,0 +1,159 @@
+"""Single sign-on glue: ``st.login`` to the identity provider, its claims (``st.user``) to an ``Actor``.
+
+Active when ``.streamlit/secrets.toml`` has Streamlit's ``[auth]`` section (``redirect_uri``,
+``cookie_secret``, ``client_id``, ``client_secret``, ``server_metadata_url``); who gets which role is the
+``[sso]`` table (``service.sso``). The signed-in account goes to ``st.session_state["actor"]`` like a
+built-in sign-in, marked as single sign-on so that signing out also ends the provider's session cookie.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Mapping
+
+import streamlit as st
+
+from housing.i18n import DEFAULT_LANG, t
+from service.roles import Actor
+from service.sso import MappingError, SsoMapping, account_for, load_mapping, subject
+from ui.data import engine
+from ui.escape import md_t
+
+log = logging.getLogger("resettle")
+ACTOR = "actor"  # the shared contract: the signed-in account
+SSO_SUBJECT = "sso_subject"  # session key: the single sign-on user the actor was made for
+SSO_REFUSED = "sso_refused"  # session key: the user the mapping refused (audited once, not on every rerun)
+
+
+def _secrets_table(name: str) -> Mapping[str, object] | None:
+    """A table of secrets.toml, or ``None`` when there is no such table or no file."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    value = st.secrets.get(name)
+    return value if isinstance(value, Mapping) else None
+
+
+def configured() -> bool:
+    """Whether single sign-on is set up (Streamlit's ``[auth]`` section in secrets.toml)."""
+    return _secrets_table("auth") is not None
+
+
+def provider() -> str | None:
+    """The provider ``st.login`` uses: ``None`` for settings directly in ``[auth]``, else the first
+    ``[auth.<name>]`` table."""
+    auth = _secrets_table("auth") or {}
+    if "client_id" in auth:
+        return None
+    return next((name for name, value in auth.items() if isinstance(value, Mapping)), None)
+
+
+def mapping() -> SsoMapping | None:
+    """The ``[sso]`` role mapping; ``None`` (nobody let in, the error logged) when it is wrong."""
+    try:
+        return load_mapping(_secrets_table("sso"))
+    except MappingError:
+        log.exception("the [sso] table of secrets.toml is wrong; single sign-on refuses everyone")
+        return None
+
+
+OIDC_MODULES = ("authlib", "httpx")  # what Streamlit's st.login imports (streamlit[auth])
+
+
+def ready() -> bool:
+    """Whether ``st.login`` can work here (without these its redirect answers "Internal Server Error")."""
+    return all(importlib.util.find_spec(name) is not None for name in OIDC_MODULES)
+
+
+def offer_sign_in(lang: str) -> None:
+    """The login screen's single sign-on button (a redirect to the identity provider), or a clear message
+    when the server lacks what ``st.login`` needs."""
+    if not ready():
+        log.error("single sign-on is configured but %s is not installed", " or ".join(OIDC_MODULES))
+        st.error(t("sso_unavailable", lang))
+        return
+    st.button(t("sso_sign_in", lang), key="sso_sign_in", type="primary", on_click=st.login, args=(provider(),))
+
+
+def _claims() -> dict[str, object]:
+    """The ID token's claims of the signed-in provider user (empty when nobody is)."""
+    user = st.user.to_dict()
+    return {k: v for k, v in user.items() if k != "is_logged_in"} if user.get("is_logged_in") else {}
+
+
+def client_address() -> str:
+    """The client's address as the server saw it (behind a proxy: the proxy's), for the audit trail."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # None on localhost; not a string under AppTest
+
+
+def signed_in_actor() -> Actor | None:
+    """After the provider's redirect: the account for ``st.user``, made once per session and kept as the
+    actor; ``None`` when nobody signed in through the provider or the mapping refuses them."""
+    state, claims = st.session_state, _claims()
+    if not claims:
+        if state.get(SSO_SUBJECT):  # signed out in another tab: the cookie is gone, so is this session's actor
+            state.pop(ACTOR, None)
+            state.pop(SSO_SUBJECT, None)
+        return None
+    who = subject(claims) or "?"
+    if state.get(SSO_SUBJECT) == who and state.get(ACTOR) is not None:
+        return state[ACTOR]
+    if state.get(SSO_REFUSED) == who:
+        return None
+    rules = mapping()
+    actor = account_for(engine(), claims, rules, client_address()) if rules else None
+    if actor is None:
+        state[SSO_REFUSED] = who
+        return None
+    state[ACTOR], state[SSO_SUBJECT] = actor, who
+    return actor
+
+
+def refused_notice(lang: str) -> None:
+    """Tell a provider user the mapping refused that they are not let in, with a way to switch accounts."""
+    who = st.session_state.get(SSO_REFUSED)
+    if who:
+        st.error(md_t("sso_refused", lang, account=who))  # the provider's text: never Markdown
+        st.button(t("sso_sign_out", lang), key="sso_sign_out_refused", on_click=sign_out)
+
+
+def sign_out() -> None:
+    """End the session's sign-in, and the provider's cookie when it came from single sign-on."""
+    state = st.session_state
+    signed_in, refused = state.pop(SSO_SUBJECT, None), state.pop(SSO_REFUSED, None)
+    state.pop(ACTOR, None)
+    was_sso = bool(signed_in or refused)
+    if was_sso:
+        st.logout()
+
+
+def sign_in_screen() -> None:
+    """The single sign-on screen: the app's only page until someone signs in."""
+    lang = st.session_state.get("lang", DEFAULT_LANG)
+    st.title(t("sso_title", lang))
+    refused_notice(lang)
+    if not st.session_state.get(SSO_REFUSED):
+        st.write(t("sso_intro", lang))
+        offer_sign_in(lang)
+
+
+def gate(lang: str) -> Actor | None:
+    """Without another login screen: the signed-in actor (with a sign-out button in the sidebar), or ``None``
+    with the sign-in screen registered and run as the only page (the caller then stops)."""
+    try:
+        actor = signed_in_actor()
+    except Exception:  # the database is away, say: a clear message, never a traceback, nobody let in
+        log.exception("single sign-on failed")
+        st.error(t("unexpected_error", lang))
+        actor = None
+    if actor is not None:
+        with st.sidebar:
+            st.caption(md_t("sso_signed_in_as", lang, account=actor.username))
+            st.button(t("sso_sign_out", lang), key="sso_sign_out", on_click=sign_out)
+        return actor
+    # Without st.navigation in this run Streamlit would list the files in pages/ and run any of them on its
+    # own, past this gate: the sign-in screen is the only page, and the navigation is hidden.
+    only = st.Page(sign_in_screen, title=t("sso_title", lang), url_path="signin", default=True)
+    st.navigation([only], position="hidden").run()
+    return None
