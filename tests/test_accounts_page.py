@@ -12,7 +12,7 @@ from store.schema import audit_log
 
 
 def start(**params):
-    return open_page("pages/accounts.py", **params)
+    return open_page("views/accounts.py", **params)
 
 
 def click(at, label: str):

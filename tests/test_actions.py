@@ -400,7 +400,7 @@ def test_the_write_finder_finds_writes(source, found):
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"],
+    sorted((ROOT / "views").glob("*.py")) + sorted((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"],
     ids=lambda p: f"{p.parent.name}/{p.name}",
 )
 def test_no_page_or_ui_module_writes_but_through_the_service(path):

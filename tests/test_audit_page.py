@@ -21,7 +21,7 @@ BOSS = Actor("管理员甲", ADMIN, (), "10.0.0.1")
 
 
 def start(actor: Actor | None = BOSS, **params) -> AppTest:
-    return open_page("pages/audit_trail.py", actor, **params)
+    return open_page("views/audit_trail.py", actor, **params)
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_a_long_trail_is_paged_and_offered_as_xlsx(app_database):
 
 @pytest.mark.parametrize("actor", [Actor("张三", EDITOR), Actor("访客", VIEWER), None])
 def test_only_admins_see_the_trail(trail, actor):
-    assert_unreachable("pages/audit_trail.py", actor)
+    assert_unreachable("views/audit_trail.py", actor)
 
 
 def test_the_export_keeps_hostile_text_as_text():
@@ -112,7 +112,7 @@ def test_nothing_in_the_app_edits_or_deletes_the_trail():
     root = Path(__file__).resolve().parents[1]
     sources = [
         p
-        for d in ("app.py", "pages", "ui", "service", "store", "briefing")
+        for d in ("app.py", "views", "ui", "service", "store", "briefing")
         for p in ([root / d] if d.endswith(".py") else (root / d).rglob("*.py"))
     ]
     offending = [

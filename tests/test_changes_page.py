@@ -12,7 +12,7 @@ from store.db import open_database
 
 
 def start(**params) -> AppTest:
-    return open_page("pages/changes.py", **params)
+    return open_page("views/changes.py", **params)
 
 
 @pytest.fixture
@@ -84,14 +84,14 @@ def eased_and_recovered(app_database, project_table):
     V.publish(db, second, content=b"w2", filename="2.xlsx", uploader="张三", at=pd.Timestamp("2026-11-21T02:00Z"))
 
 
-@pytest.mark.parametrize("page", ["pages/changes.py", "pages/overview.py"])
+@pytest.mark.parametrize("page", ["views/changes.py", "views/overview.py"])
 def test_a_later_deadline_is_eased_not_recovered_and_the_counts_include_added_and_removed(eased_and_recovered, page):
     at = open_page(page)
     figures = {m.label: m.value for m in at.metric}
     assert figures["因推迟交付日期而减轻"] == "1" and figures["有进展，预警解除或减轻"] == "1"
     assert figures["无进展，预警解除或减轻"] == "0"
     assert figures["新增项目"] == "1" and figures["移除项目"] == "1"
-    if page == "pages/changes.py":
+    if page == "views/changes.py":
         eased = next(f.value for f in at.dataframe if "原计划交付日期" in f.value and "对比版本" in f.value)
         assert eased[["项目名称", "推迟（天）"]].values.tolist() == [["甲", "232"]]
         recovered = next(f.value for f in at.dataframe if "交付日期变动（天）" in f.value)

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ui.drill import Place, district_link, dropped, known, place_from, place_name
 from ui.urls import link_column
 
-PAGE = "pages/districts.py"
+PAGE = "views/districts.py"
 
 
 # --- the place in the URL ------------------------------------------------------------------------------

@@ -181,7 +181,7 @@ def hostile_database(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'app.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
-        open_page("pages/overview.py")  # the first start publishes the sample
+        open_page("views/overview.py")  # the first start publishes the sample
         publish_hostile(open_database(url))
     return url
 
@@ -198,15 +198,15 @@ PROJECT = {"district": ATTACK["district"], "name": ATTACK["name"]}
 # page, its URL parameters, whether the sidebar filter picks the hostile district (the titles then name it),
 # and whether hostile text shows (escaped) in Markdown on it.
 PAGES = [
-    ("pages/overview.py", {}, True, True),
-    ("pages/changes.py", {}, True, True),
-    ("pages/districts.py", PLACE, False, True),
-    ("pages/districts.py", {"district": ATTACK["district"]}, True, True),
-    ("pages/progress.py", {}, True, True),
-    ("pages/project.py", PROJECT, False, True),
-    ("pages/upload.py", {}, False, False),
-    ("pages/history.py", {}, False, True),
-    ("pages/settings.py", {}, False, False),
+    ("views/overview.py", {}, True, True),
+    ("views/changes.py", {}, True, True),
+    ("views/districts.py", PLACE, False, True),
+    ("views/districts.py", {"district": ATTACK["district"]}, True, True),
+    ("views/progress.py", {}, True, True),
+    ("views/project.py", PROJECT, False, True),
+    ("views/upload.py", {}, False, False),
+    ("views/history.py", {}, False, True),
+    ("views/settings.py", {}, False, False),
 ]
 
 
@@ -222,7 +222,7 @@ def test_no_page_renders_hostile_text_as_markup(page, params, filtered, shows, l
 
 
 def test_the_hostile_project_is_shown_as_written(app_database):
-    at = open_page("pages/project.py", lang="en", **PROJECT)
+    at = open_page("views/project.py", lang="en", **PROJECT)
     assert_inert(at)
     assert at.title[0].value == md_escape(ATTACK["name"])
     notes = "\n".join(m.value for m in at.markdown)
@@ -233,14 +233,14 @@ def test_the_hostile_project_is_shown_as_written(app_database):
 
 
 def test_the_drill_down_breadcrumb_escapes_district_and_street():
-    at = open_page("pages/districts.py", **PLACE)
+    at = open_page("views/districts.py", **PLACE)
     assert_inert(at)
     labels = [b.label for b in at.button]
     assert md_escape(ATTACK["district"]) in labels  # the crumb back up to the district
 
 
 def test_history_names_the_hostile_file_and_lists_uploader_and_comment_as_plain_cells():
-    at = open_page("pages/history.py", lang="en")
+    at = open_page("views/history.py", lang="en")
     assert_inert(at)
     table = at.dataframe[0].value
     assert frame_has(table, ATTACK["uploader"]) and frame_has(table, ATTACK["comment"])  # cells: plain text
@@ -248,7 +248,7 @@ def test_history_names_the_hostile_file_and_lists_uploader_and_comment_as_plain_
     assert md_escape(ATTACK["filename"]) in download.proto.label
 
 
-@pytest.mark.parametrize("page", ["pages/project.py", "pages/districts.py"])
+@pytest.mark.parametrize("page", ["views/project.py", "views/districts.py"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_unknown_names_from_the_url_are_echoed_escaped(page, lang):
     params = {"district": URL_ATTACK, "name": URL_ATTACK} if page.endswith("project.py") else {"district": URL_ATTACK}
@@ -257,7 +257,7 @@ def test_unknown_names_from_the_url_are_echoed_escaped(page, lang):
     assert any(md_escape(URL_ATTACK) in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/project.py", "pages/history.py"])
+@pytest.mark.parametrize("page", ["views/overview.py", "views/project.py", "views/history.py"])
 def test_invalid_app_parameters_are_ignored_and_never_shown(page):
     at = open_page(page, **HOSTILE_APP_PARAMS)
     texts = assert_inert(at)
@@ -269,7 +269,7 @@ def test_invalid_app_parameters_are_ignored_and_never_shown(page):
 
 @pytest.mark.parametrize("version", ["²", "١٢", "1e3", "-1", "9" * 30, "999999999"])
 def test_a_version_in_the_url_that_is_not_a_plain_small_number_shows_the_current_one(version):
-    at = open_page("pages/overview.py", version=version)
+    at = open_page("views/overview.py", version=version)
     assert_inert(at)
     assert at.session_state["version"] is None
 
@@ -281,7 +281,7 @@ def test_the_upload_scope_choice_escapes_the_files_district_names(make_xlsx, lan
         ["项目名称", "所属区县", "街道", "安置户数", "计划交付日期", "形象进度"],
         [f"![p](http://{EVIL}/p.png)", district, ATTACK["street"], 10, "2027-03-31", "主体封顶"],
     ]
-    at = open_page("pages/upload.py", lang=lang)
+    at = open_page("views/upload.py", lang=lang)
     at.file_uploader[0].upload(ATTACK["filename"], make_xlsx(rows).read_bytes()).run()
     texts = assert_inert(at)
     radio = next(r for r in at.radio if str(r.key).startswith("up_scope"))

@@ -13,14 +13,14 @@ from store.db import open_database
 LI = Actor("李四", EDITOR, (), "10.1.2.4")
 
 
-def start(page: str = "pages/history.py", actor: Actor | None = LI, **params) -> AppTest:
+def start(page: str = "views/history.py", actor: Actor | None = LI, **params) -> AppTest:
     return open_page(page, actor, **params)
 
 
 @pytest.fixture
 def two_versions(app_database):
     """The bundled sample as version 1, then a week where one deadline slipped and one project left."""
-    start("pages/overview.py")  # the first start publishes the sample as version 1
+    start("views/overview.py")  # the first start publishes the sample as version 1
     db = open_database(app_database)
     week = V.version_projects(db, 1)
     week.loc[0, "deadline"] = week.loc[0, "deadline"] + __import__("pandas").Timedelta(days=30)
@@ -100,7 +100,7 @@ def test_a_rollback_removing_projects_names_them(two_versions):
 
 
 def test_nobody_has_no_history_page(two_versions):
-    assert_unreachable("pages/history.py", None)
+    assert_unreachable("views/history.py", None)
 
 
 @pytest.mark.parametrize("actor", [Actor("章丘区办", EDITOR, ("章丘区",))])
@@ -118,13 +118,13 @@ def test_the_dashboard_can_be_viewed_as_of_a_past_version(two_versions):
     assert "正在查看历史版本：第 1 版" in at.warning[0].value
     assert {m.label: m.value for m in at.metric}["项目"] == "56个"
     next(b for b in at.button if b.label == "返回当前版本").click().run()
-    at.switch_page("pages/overview.py").run()  # AppTest stays on the page it last switched to
+    at.switch_page("views/overview.py").run()  # AppTest stays on the page it last switched to
     assert not at.warning
     assert {m.label: m.value for m in at.metric}["项目"] == "55个"
 
 
 def test_a_link_to_a_version_opens_the_dashboard_as_of_it(two_versions):
-    at = start("pages/overview.py", version="1")
+    at = start("views/overview.py", version="1")
     assert "第 1 版" in at.warning[0].value and {m.label: m.value for m in at.metric}["项目"] == "56个"
 
 
@@ -134,7 +134,7 @@ def test_history_in_english(two_versions):
     assert list(at.dataframe[0].value["Source"]) == ["Upload", "Bundled sample"]
 
 
-DASHBOARD_PAGES = ["pages/overview.py", "pages/changes.py", "pages/districts.py", "pages/progress.py"]
+DASHBOARD_PAGES = ["views/overview.py", "views/changes.py", "views/districts.py", "views/progress.py"]
 
 
 @pytest.mark.parametrize("page", DASHBOARD_PAGES)
@@ -150,9 +150,9 @@ def test_a_rollback_to_the_sample_is_marked_as_sample_data_everywhere(two_versio
     assert list(at.dataframe[0].value["来源"]) == ["回退至第 1 版 · 示例数据", "上传", "内置示例数据"]
     (download,) = [b for b in at.get("download_button") if b.proto.id.endswith("-hi_download")]  # not the Excel export
     assert download.proto.label.startswith("下载原始文件 sample") and download.proto.label.endswith("（内置示例数据）")
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert any("当前发布的是内置示例数据（第 3 版）" in i.value for i in at.info)
-    at = start("pages/overview.py", version="2")  # the real version in between says nothing of a sample
+    at = start("views/overview.py", version="2")  # the real version in between says nothing of a sample
     assert not [i for i in at.info if "示例数据" in i.value]
-    at = start("pages/overview.py", version="1")
+    at = start("views/overview.py", version="1")
     assert any("正在查看的第 1 版是内置示例数据" in i.value for i in at.info)

@@ -65,7 +65,7 @@ def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stay
     from store import versions as V
     from store.db import open_database
 
-    at = open_page("pages/upload.py", as_of="2026-11-21")
+    at = open_page("views/upload.py", as_of="2026-11-21")
     before = V.current(open_database(app_database))
     for name, path in corpus.items():
         at.file_uploader[0].upload(name, path.read_bytes()).run()
@@ -92,7 +92,7 @@ def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stay
     ],
 )
 def test_the_upload_page_says_why_a_file_cannot_be_read(corpus, app_database, name, lang, expected):
-    at = open_page("pages/upload.py", as_of="2026-11-21", lang=lang)
+    at = open_page("views/upload.py", as_of="2026-11-21", lang=lang)
     at.file_uploader[0].upload(name, corpus[name].read_bytes()).run()
     assert not at.exception
     assert expected in at.error[0].value.replace("\\", "")  # the reason is escaped Markdown: it may quote the file

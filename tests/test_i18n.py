@@ -11,7 +11,7 @@ from housing.i18n import CATALOGUE, COUNT_PARAMS, LANGS, TEXTS, locale, plural, 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     p
-    for d in ("app.py", "pages", "ui", "housing", "loaders")
+    for d in ("app.py", "views", "ui", "housing", "loaders")
     for p in ([ROOT / d] if d.endswith(".py") else (ROOT / d).rglob("*.py"))
 ]
 

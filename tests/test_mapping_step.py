@@ -16,7 +16,7 @@ ROWS = [
 
 
 def upload(make_xlsx, rows, name="week.xlsx") -> AppTest:
-    at = open_page("pages/upload.py", as_of="2021-05-01")
+    at = open_page("views/upload.py", as_of="2021-05-01")
     at.file_uploader[0].upload(name, make_xlsx(rows, name=name).read_bytes()).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -9,20 +9,20 @@ from app_pages import open_page
 from ui.nav import PAGES
 
 DASHBOARD = [
-    "pages/overview.py",
-    "pages/changes.py",
-    "pages/districts.py",
-    "pages/progress.py",
-    "pages/project.py",
-    "pages/presentation.py",
+    "views/overview.py",
+    "views/changes.py",
+    "views/districts.py",
+    "views/progress.py",
+    "views/project.py",
+    "views/presentation.py",
 ]
-EDITOR = [*DASHBOARD, "pages/upload.py", "pages/history.py"]
-ADMIN = [*EDITOR, "pages/settings.py", "pages/accounts.py", "pages/audit_trail.py"]
+EDITOR = [*DASHBOARD, "views/upload.py", "views/history.py"]
+ADMIN = [*EDITOR, "views/settings.py", "views/accounts.py", "views/audit_trail.py"]
 
 
 @pytest.mark.parametrize(("role", "pages"), [("viewer", DASHBOARD), ("editor", EDITOR), ("admin", ADMIN)])
 def test_each_role_has_exactly_its_pages(role, pages):
-    at = open_page("pages/overview.py", role=role)
+    at = open_page("views/overview.py", role=role)
     for spec in PAGES:
         if spec.file in pages:
             at.switch_page(spec.file)  # registered: the switch is accepted
@@ -33,6 +33,6 @@ def test_each_role_has_exactly_its_pages(role, pages):
 
 
 def test_the_sidebar_sections_follow_the_role():
-    at = open_page("pages/overview.py", role="viewer")
+    at = open_page("views/overview.py", role="viewer")
     assert not [b for b in at.sidebar.button if b.label == "工作人员登录"]
     assert "当前用户：viewer（查看者）" in [c.value for c in at.sidebar.caption]

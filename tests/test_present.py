@@ -10,7 +10,7 @@ from app_pages import open_page
 
 from housing.i18n import t
 
-PAGE = "pages/presentation.py"
+PAGE = "views/presentation.py"
 
 
 def _html(at) -> str:
@@ -96,7 +96,7 @@ def test_the_buttons_step_and_stop_at_the_ends():
 
 
 def test_the_overview_links_to_the_presentation_of_what_it_shows():
-    at = open_page("pages/overview.py", lang="en")
+    at = open_page("views/overview.py", lang="en")
     at.multiselect(key="ov_filter_districts").select("章丘区").run()
     (link,) = [p.proto for p in at.get("page_link") if p.proto.page == "present"]
     assert link.label == t("pr_open", "en")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from store import versions as V
 from store.db import open_database
 
-PAGE = "pages/progress.py"
+PAGE = "views/progress.py"
 
 
 def start(**params) -> AppTest:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from store import versions as V
 from store.db import open_database
 
-PAGE = "pages/project.py"
+PAGE = "views/project.py"
 JIJIA = {"district": "济阳区", "name": "纪家安置房项目"}  # overdue since 2025-12-31, topped out, 1,802 households
 XINZHUANG = {"district": "章丘区", "name": "辛庄村旧村改造安置房"}  # four stages past their planned dates
 

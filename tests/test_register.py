@@ -103,9 +103,9 @@ def _runtime_imports(package: str) -> set[tuple[str, str]]:
 
 # Layers only look down: loaders -> domain (housing) -> storage -> service -> UI helpers -> pages.
 FORBIDDEN = {
-    "housing": {"loaders", "store", "service", "ui", "pages", "streamlit", "briefing"},
-    "store": {"loaders", "service", "ui", "pages", "streamlit", "briefing"},
-    "service": {"loaders", "ui", "pages", "streamlit"},
+    "housing": {"loaders", "store", "service", "ui", "views", "streamlit", "briefing"},
+    "store": {"loaders", "service", "ui", "views", "streamlit", "briefing"},
+    "service": {"loaders", "ui", "views", "streamlit"},
 }
 
 

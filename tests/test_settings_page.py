@@ -14,7 +14,7 @@ WANG = Actor("王主任", ADMIN, (), "10.1.2.3")
 
 
 def start(actor: Actor = WANG, **params) -> AppTest:
-    return open_page("pages/settings.py", actor, **params)
+    return open_page("views/settings.py", actor, **params)
 
 
 def test_every_rule_is_listed_with_its_thresholds():
@@ -48,7 +48,7 @@ def test_a_change_is_stored_with_who_made_it_and_applies(app_database):
 @pytest.mark.parametrize("actor", [Actor("李四", EDITOR), None])
 def test_an_editor_or_nobody_cannot_change_the_thresholds(monkeypatch, actor):
     monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
-    assert_unreachable("pages/settings.py", actor)
+    assert_unreachable("views/settings.py", actor)
 
 
 def test_red_below_yellow_is_refused(app_database):
@@ -62,9 +62,9 @@ def test_red_below_yellow_is_refused(app_database):
 
 @pytest.mark.parametrize("role", ["viewer", "editor"])
 def test_only_administrators_have_the_page(role):
-    at = open_page("pages/overview.py", role=role)
+    at = open_page("views/overview.py", role=role)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/settings.py")
+        at.switch_page("views/settings.py")
 
 
 def saved(app_database, due_soon_days: int, yellow_points: float) -> None:
@@ -77,7 +77,7 @@ def saved(app_database, due_soon_days: int, yellow_points: float) -> None:
     save_setting(open_database(app_database), RULE_THRESHOLDS, typed, "王主任")
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/districts.py"])
+@pytest.mark.parametrize("page", ["views/overview.py", "views/districts.py"])
 @pytest.mark.parametrize(
     ("lang", "thresholds", "quoted", "not_quoted"),
     [

@@ -154,7 +154,7 @@ def test_anonymous_viewing_when_configured(monkeypatch):
     assert at.metric and at.session_state["actor"].role == VIEWER
     assert "未登录：仅可查看看板。" in [c.value for c in at.sidebar.caption]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/upload.py")
+        at.switch_page("views/upload.py")
     next(b for b in at.sidebar.button if b.label == "工作人员登录").click().run()
     assert at.title[0].value == "登录"
     submit(at, "admin", ADMIN_PASSWORD)

@@ -176,12 +176,6 @@ def test_every_page_asks_to_sign_in_first(sso_app, page):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, for the integrator: while a fresh server process has not yet run app.py's st.navigation, "
-    "Streamlit treats the pages/ folder as old-style pages and runs pages/upload.py alone for /upload (it "
-    "fails without the entrypoint's state: a redacted error, no data); renaming pages/ fixes it",
-)
 @pytest.mark.parametrize("page", ["upload", "settings", "history"])
 def test_a_page_file_name_asks_to_sign_in_first_on_a_fresh_server(sso_app, page):
     import asyncio

@@ -56,7 +56,7 @@ def test_nobody_signed_in_sees_only_the_sign_in_screen(lang, title, button):
     assert "actor" not in at.session_state
 
 
-@pytest.mark.parametrize("page", ["pages/upload.py", "pages/settings.py", "pages/history.py"])
+@pytest.mark.parametrize("page", ["views/upload.py", "views/settings.py", "views/history.py"])
 def test_no_page_but_the_sign_in_screen_is_registered_before_signing_in(page):
     # Without st.navigation in the run Streamlit would list pages/ and run a page file on its own, past the gate.
     at = _app()

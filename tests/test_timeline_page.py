@@ -45,7 +45,7 @@ def timeline_traces(at) -> list[dict]:
 
 
 def test_projects_without_a_start_begin_at_their_first_known_date(published):
-    traces = timeline_traces(open_page("pages/overview.py"))
+    traces = timeline_traces(open_page("views/overview.py"))
     begins = {y: pd.Timestamp(b) for t in traces if t.get("type") == "bar" for y, b in zip(t["y"], t["base"])}
     assert begins == {
         "甲": pd.Timestamp("2026-06-02"),  # first published version, on Beijing's calendar

@@ -32,7 +32,7 @@ STAGES = [
 ZHANG = Actor("张三", EDITOR, (), "10.1.2.3")  # the editor uploading, unless a test says otherwise
 
 
-def start(page: str = "pages/upload.py", actor: Actor | None = ZHANG, **params) -> AppTest:
+def start(page: str = "views/upload.py", actor: Actor | None = ZHANG, **params) -> AppTest:
     return open_page(page, actor, **{"as_of": "2021-03-01", **params})
 
 
@@ -100,7 +100,7 @@ def test_the_first_upload_over_the_sample_replaces_it_whole(make_xlsx, app_datab
     assert V.version_projects(db, 2)["name"].tolist() == [r[0] for r in WEEK[1:]]  # exactly the file's rows
     assert len(V.version_stage_dates(db, 2)) == 2  # the stage sheet is kept too
     assert V.get_version(db, 1).sample
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert {m.label: m.value for m in at.metric}["安置户数"] == "3,014"
 
 
@@ -128,7 +128,7 @@ def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, ap
     dates = V.version_stage_dates(db, 2)
     assert set(dates.loc[dates["district"] == "章丘区", "name"]) == {"西琅沟", "白泉"}  # the file's stage sheet
     assert (dates["district"] != "章丘区").sum() == (V.version_stage_dates(db, 1)["district"] != "章丘区").sum()
-    at.switch_page("pages/history.py").run()
+    at.switch_page("views/history.py").run()
     assert "上传（章丘区）" in at.dataframe[0].value["来源"].tolist()
 
 
@@ -377,7 +377,7 @@ def test_publishing_the_same_preview_from_two_tabs_makes_one_version(make_xlsx, 
 
 @pytest.mark.parametrize("actor", [Actor("访客", VIEWER), None])
 def test_a_viewer_or_nobody_gets_no_upload(actor, app_database):
-    at = assert_unreachable("pages/upload.py", actor)  # not in their navigation (nobody: only the sign-in form)
+    at = assert_unreachable("views/upload.py", actor)  # not in their navigation (nobody: only the sign-in form)
     assert not at.file_uploader
 
 

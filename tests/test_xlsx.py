@@ -287,11 +287,11 @@ def about(wb) -> dict:
 @pytest.mark.parametrize(
     ("page", "params", "key", "table", "file_name", "column"),
     [
-        ("pages/overview.py", {}, "xl_risk", 0, "风险项目_2026-11-21.xlsx", "区县"),
-        ("pages/overview.py", {}, "xl_districts", 1, "区县汇总_2026-11-21.xlsx", "项目数"),
-        ("pages/districts.py", {}, "xl_dd_children", 0, "区县汇总_济南市_2026-11-21.xlsx", "项目数"),
+        ("views/overview.py", {}, "xl_risk", 0, "风险项目_2026-11-21.xlsx", "区县"),
+        ("views/overview.py", {}, "xl_districts", 1, "区县汇总_2026-11-21.xlsx", "项目数"),
+        ("views/districts.py", {}, "xl_dd_children", 0, "区县汇总_济南市_2026-11-21.xlsx", "项目数"),
         (
-            "pages/districts.py",
+            "views/districts.py",
             {"district": "历城区"},
             "xl_dd_children",
             0,
@@ -299,15 +299,15 @@ def about(wb) -> dict:
             "项目数",
         ),
         (
-            "pages/districts.py",
+            "views/districts.py",
             {"district": "历城区", "street": "港沟街道"},
             "xl_dd_projects",
             0,
             "项目清单_历城区_港沟街道_2026-11-21.xlsx",
             "项目名称",
         ),
-        ("pages/progress.py", {}, "xl_slipped", 0, "推迟项目_2026-11-21.xlsx", "区县"),
-        ("pages/history.py", {}, "xl_versions", 0, "版本历史_2026-11-21.xlsx", "上传人"),
+        ("views/progress.py", {}, "xl_slipped", 0, "推迟项目_2026-11-21.xlsx", "区县"),
+        ("views/history.py", {}, "xl_versions", 0, "版本历史_2026-11-21.xlsx", "上传人"),
     ],
 )
 def test_each_page_offers_its_table_as_excel(two_versions, downloads, page, params, key, table, file_name, column):
@@ -324,7 +324,7 @@ def test_each_page_offers_its_table_as_excel(two_versions, downloads, page, para
 
 
 def test_the_changes_page_exports_every_list(two_versions, downloads):
-    at = open_page("pages/changes.py")
+    at = open_page("views/changes.py")
     name, wb = downloads(at, "xl_changes")
     assert name == "本周变化_2026-11-21.xlsx"
     assert wb.sheetnames[1:] == [
@@ -348,7 +348,7 @@ def test_the_changes_page_exports_every_list(two_versions, downloads):
 
 
 def test_the_export_states_the_sidebar_filters_and_holds_only_what_they_leave(two_versions, downloads):
-    at = open_page("pages/overview.py")
+    at = open_page("views/overview.py")
     at.multiselect(key="ov_statuses__zh").set_value(["overdue"]).run()
     at.multiselect(key="ov_filter_districts").set_value(["历城区", "章丘区"]).run()
     shown = at.dataframe[0].value
@@ -361,7 +361,7 @@ def test_the_export_states_the_sidebar_filters_and_holds_only_what_they_leave(tw
 
 
 def test_an_english_page_exports_english_headers_and_names(two_versions, downloads):
-    at = open_page("pages/overview.py", lang="en")
+    at = open_page("views/overview.py", lang="en")
     name, wb = downloads(at, "xl_risk", "Download Excel")
     assert name == "at-risk_2026-11-21.xlsx"
     assert wb.sheetnames[0] == "About" and [c.value for c in wb.worksheets[1][1]] == list(at.dataframe[0].value.columns)
@@ -375,7 +375,7 @@ def test_a_project_named_like_a_formula_is_exported_as_text(app_database, downlo
     overdue = week.index[week["handed_over"].isna()][0]
     week.loc[overdue, ["name", "deadline"]] = ['=HYPERLINK("http://x","y")', pd.Timestamp("2026-01-31")]
     V.publish(db, week, content=b"hostile", filename="hostile.xlsx", uploader="张三")
-    _, wb = downloads(open_page("pages/overview.py"), "xl_risk")
+    _, wb = downloads(open_page("views/overview.py"), "xl_risk")
     names = {c.value: c for c in wb.worksheets[1]["B"]}
     cell = names['=HYPERLINK("http://x","y")']
     assert cell.data_type == "s" and cell.quotePrefix

@@ -17,7 +17,7 @@ from housing.i18n import t
 from housing.rollup import UNNAMED, names_in, projects_in
 from ui.urls import page_url, replace_params
 
-DRILL_PATH = "drill"  # the url_path app.py registers pages/districts.py under (not the file stem: see app.py)
+DRILL_PATH = "drill"  # the url_path app.py registers views/districts.py under (not the file stem: see app.py)
 LEVEL_PARAMS = ("district", "street")
 PICKER_KEYS = ("dd_district", "dd_street")
 

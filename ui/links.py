@@ -16,7 +16,7 @@ import streamlit as st
 from housing.rollup import UNNAMED, names_in, projects_in
 from ui.urls import page_url, replace_params
 
-DETAIL_PATH = "detail"  # the url_path app.py registers pages/project.py under (not the file stem: see app.py)
+DETAIL_PATH = "detail"  # the url_path app.py registers views/project.py under (not the file stem: see app.py)
 PROJECT_PARAMS = ("district", "name")
 PICKER_KEYS = ("pj_district", "pj_name")
 

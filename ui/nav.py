@@ -24,7 +24,7 @@ class NavPage:
     file: str
     title_key: str
     icon: str
-    url_path: str  # differs from the file name: AppTest also scans pages/ and would run the file alone
+    url_path: str  # the address of the screen (files live in views/: a pages/ folder would be served on its own)
     section: str
     needs: str  # the action (service.roles) a role must be allowed to see the page
     default: bool = False
@@ -32,19 +32,18 @@ class NavPage:
 
 
 PAGES: tuple[NavPage, ...] = (
-    NavPage("pages/overview.py", "page_overview", ":material/dashboard:", "home", DASHBOARD, VIEW, default=True),
-    NavPage("pages/changes.py", "page_changes", ":material/compare_arrows:", "weekly", DASHBOARD, VIEW),
-    NavPage("pages/districts.py", "page_districts", ":material/account_tree:", "drill", DASHBOARD, VIEW),
-    NavPage("pages/progress.py", "page_progress", ":material/timeline:", "delivery", DASHBOARD, VIEW),
-    NavPage("pages/project.py", "page_project", ":material/apartment:", "detail", DASHBOARD, VIEW),
-    # Presentation mode: the briefing full screen, no sidebar filters or banner on the slides. Its file is not
-    # named present.py: Streamlit would serve /present as that file alone (multipage v1).
-    NavPage("pages/presentation.py", "page_present", ":material/slideshow:", "present", DASHBOARD, VIEW, framed=False),
-    NavPage("pages/upload.py", "page_upload", ":material/upload_file:", "uploads", STAFF, UPLOAD),
-    NavPage("pages/history.py", "page_history", ":material/history:", "versions", STAFF, ROLLBACK),
-    NavPage("pages/settings.py", "page_settings", ":material/tune:", "admin", ADMIN, SAVE_SETTINGS),
-    NavPage("pages/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", ADMIN, MANAGE_ACCOUNTS),
-    NavPage("pages/audit_trail.py", "page_audit", ":material/policy:", "audit", ADMIN, READ_AUDIT),
+    NavPage("views/overview.py", "page_overview", ":material/dashboard:", "home", DASHBOARD, VIEW, default=True),
+    NavPage("views/changes.py", "page_changes", ":material/compare_arrows:", "weekly", DASHBOARD, VIEW),
+    NavPage("views/districts.py", "page_districts", ":material/account_tree:", "drill", DASHBOARD, VIEW),
+    NavPage("views/progress.py", "page_progress", ":material/timeline:", "delivery", DASHBOARD, VIEW),
+    NavPage("views/project.py", "page_project", ":material/apartment:", "detail", DASHBOARD, VIEW),
+    # Presentation mode: the briefing full screen, no sidebar filters or banner on the slides.
+    NavPage("views/presentation.py", "page_present", ":material/slideshow:", "present", DASHBOARD, VIEW, framed=False),
+    NavPage("views/upload.py", "page_upload", ":material/upload_file:", "uploads", STAFF, UPLOAD),
+    NavPage("views/history.py", "page_history", ":material/history:", "versions", STAFF, ROLLBACK),
+    NavPage("views/settings.py", "page_settings", ":material/tune:", "admin", ADMIN, SAVE_SETTINGS),
+    NavPage("views/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", ADMIN, MANAGE_ACCOUNTS),
+    NavPage("views/audit_trail.py", "page_audit", ":material/policy:", "audit", ADMIN, READ_AUDIT),
 )
 DASHBOARD_PATHS = frozenset(p.url_path for p in PAGES if p.section == DASHBOARD and p.framed)
 

@@ -84,7 +84,7 @@ def actions(version: V.Version, current_id: int | None, lang: str) -> None:
     )
     if cols[1].button(t("hi_open", lang), icon=":material/dashboard:", key="hi_open"):
         open_in_dashboard(version.id)
-        st.switch_page("pages/overview.py")
+        st.switch_page("views/overview.py")
     if version.id == current_id or current_id is None or not current_actor().may(ROLLBACK):
         return
     if current_actor().districts:  # a rollback replaces every district: not for a district office

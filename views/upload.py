@@ -394,7 +394,7 @@ def published_notice(lang: str) -> None:
     version_id = st.session_state.pop("up_done", None)
     if version_id is not None:
         st.success(t("up_published", lang, version=version_id), icon=":material/check_circle:")
-        st.page_link("pages/overview.py", label=t("up_to_overview", lang), icon=":material/dashboard:")
+        st.page_link("views/overview.py", label=t("up_to_overview", lang), icon=":material/dashboard:")
 
 
 def upload_page(view: View) -> None:

@@ -1,6 +1,5 @@
-"""Audit trail (admin; URL /audit, the file named otherwise: a page file whose name is its URL path would be run
-alone, without app.py, by Streamlit's pages/ directory routing): who did what, when, to what and from where;
-filtered, newest first, paged, exported.
+"""Audit trail (administrators; URL /audit): who did what, when, to what and from where; filtered, newest
+first, paged, exported.
 
 Read-only: the app offers no way to edit or delete a row (``store.audit`` only reads). The export is itself
 recorded in the trail when the user clicks it.

@@ -34,7 +34,7 @@ from ui.urls import SHARED_PARAMS, link_column
 from ui.weekly import counts
 
 PLOTLY_CONFIG = {"displaylogo": False}
-PRESENT_PAGE = "pages/presentation.py"  # served at /present (app.py)
+PRESENT_PAGE = "views/presentation.py"  # served at /present (app.py)
 
 
 def data_banner(view: View) -> None:
@@ -72,7 +72,7 @@ def week_section(view: View) -> None:
     st.subheader(t("sec_week", view.lang))
     st.caption(t("wk_caption", view.lang, old=compare_id, new=version.id))
     counts(weekly_for(view, compare_id), view.lang)
-    st.page_link("pages/changes.py", label=t("wk_more", view.lang), icon=":material/compare_arrows:")
+    st.page_link("views/changes.py", label=t("wk_more", view.lang), icon=":material/compare_arrows:")
 
 
 def at_risk(view: View) -> None:
