@@ -21,12 +21,14 @@ page glue is ``ui/sso.py``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from service.accounts import AccountError, check_username
 from service.audit import FAILED, OK, REFUSED, SIGN_IN, record
 from service.roles import ADMIN, ROLES, Actor
 from store.db import writing
@@ -125,9 +127,28 @@ def role_for(claims: Mapping[str, object], mapping: SsoMapping) -> tuple[str, tu
 
 
 def subject(claims: Mapping[str, object]) -> str:
-    """The account name for these claims: the verified e-mail, else ``sso:<sub>``; empty when neither."""
+    """The account name for these claims: the verified e-mail, else ``sso-<sub>``; empty when neither.
+
+    Always a valid built-in username (``service.accounts.check_username``), so the account is read again on
+    every click and an administrator can change, lock or disable it like any other. An e-mail or subject
+    with characters a username may not have gets a stable name made from the subject's hash instead."""
     sub = claims.get("sub")
-    return email_of(claims) or (f"sso:{sub}"[:100] if isinstance(sub, str) and sub else "")
+    sub = sub if isinstance(sub, str) and sub else ""
+    hashed = f"sso-{hashlib.sha256(sub.encode()).hexdigest()[:24]}" if sub else ""
+    return _username(email_of(claims)) or (sub and _username(f"sso-{sub}")) or hashed
+
+
+def _username(text: str) -> str:
+    """``text`` as a canonical username, or empty when a username may not be that."""
+    try:
+        return check_username(text) if text else ""
+    except AccountError:
+        return ""
+
+
+def shown_name(claims: Mapping[str, object]) -> str:
+    """Who the provider says signed in, as the refusal names them: the e-mail when there is one."""
+    return email_of(claims) or subject(claims) or "?"
 
 
 def _display_name(claims: Mapping[str, object]) -> str:
@@ -149,9 +170,11 @@ def _upsert(conn: Connection, username: str, claims: Mapping[str, object], grant
     rows = _existing(conn, username, email)
     if any(r.password_hash is not None or r.username != username for r in rows):
         return "conflict"  # a built-in account already has this name or e-mail: never taken over by SSO
+    now = dt.datetime.now(dt.UTC)
     if rows and rows[0].disabled:
         return "disabled"
-    now = dt.datetime.now(dt.UTC)
+    if rows and _locked(rows[0].locked_until, now):  # locked by an administrator: the provider cannot undo that
+        return "locked"
     role, districts = granted
     values = {"role": role, "districts": list(districts), "email": email, "last_sign_in": now}
     if _display_name(claims):
@@ -163,11 +186,17 @@ def _upsert(conn: Connection, username: str, claims: Mapping[str, object], grant
     return None
 
 
+def _locked(until: dt.datetime | None, now: dt.datetime) -> bool:
+    if until is None:
+        return False
+    return (until if until.tzinfo else until.replace(tzinfo=dt.UTC)) > now  # SQLite gives back naive UTC
+
+
 def account_for(engine: Engine, claims: Mapping[str, object], mapping: SsoMapping, address: str = "") -> Actor | None:
     """Sign in the identity provider's user: map the claims, create or update their account, audit it.
 
     Returns the acting account, or ``None`` when the mapping grants nothing, the name or e-mail belongs to
-    a built-in (password) account, or the account is disabled; every outcome is written to the audit trail.
+    a built-in (password) account, or the account is disabled or locked; every outcome is written to the audit trail.
     The role and districts follow the configuration at every sign-in (an admin changes them there).
     """
     try:

@@ -23,7 +23,7 @@ def config() -> dict:
         ("server", "enableXsrfProtection", True),  # uploads need the XSRF cookie's token
         ("server", "enableCORS", True),  # else Streamlit accepts WebSocket connections from any origin
         ("client", "showErrorDetails", "none"),  # no traceback ever reaches a user
-        ("client", "toolbarMode", "viewer"),  # no developer chrome
+        ("client", "toolbarMode", "minimal"),  # no developer chrome: the menu shows no developer options
     ],
 )
 def test_hardening_options(config, section, option, expected):

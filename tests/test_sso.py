@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import insert, select
 
+from service import accounts as A
 from service.roles import Actor
 from service.sso import MappingError, SsoMapping, account_for, load_mapping, role_for, subject
 from store.schema import accounts, audit_log
@@ -66,13 +69,19 @@ def test_groups_claim_is_configurable():
     ("claims", "expected"),
     [
         ({"sub": "abc", "email": " Li@X.cn "}, "li@x.cn"),
-        ({"sub": "abc", "email": "li@x.cn", "email_verified": False}, "sso:abc"),
-        ({"sub": "abc"}, "sso:abc"),
+        ({"sub": "abc", "email": "li@x.cn", "email_verified": False}, "sso-abc"),
+        ({"sub": "abc"}, "sso-abc"),
+        ({"sub": "abc", "email": "Ｌｉ@x.cn"}, "li@x.cn"),  # NFKC, as built-in usernames are looked up
+        # Characters a username may not have: a stable name from the subject (its hash when that has them too).
+        ({"sub": "abc", "email": "[li](http://evil.example)@x.cn"}, "sso-abc"),
+        ({"sub": "a:b/c"}, "sso-" + hashlib.sha256(b"a:b/c").hexdigest()[:24]),
+        ({"sub": "x" * 70}, "sso-" + hashlib.sha256(b"x" * 70).hexdigest()[:24]),
         ({}, ""),
     ],
 )
 def test_subject(claims, expected):
     assert subject(claims) == expected
+    assert not expected or A.check_username(expected) == expected  # an account like any other
 
 
 @pytest.mark.parametrize(
@@ -124,7 +133,7 @@ def test_first_sign_in_creates_the_account_and_later_ones_follow_the_configurati
     assert _audit(engine)[0][3] == {"method": "sso", "role": "editor", "districts": ["章丘区"]}
 
 
-def _builtin(engine, username, email=None, disabled=False, password_hash="$argon2id$x"):
+def _builtin(engine, username, email=None, disabled=False, password_hash="$argon2id$x", locked_until=None):
     import datetime as dt
 
     with engine.begin() as conn:
@@ -136,6 +145,7 @@ def _builtin(engine, username, email=None, disabled=False, password_hash="$argon
                 districts=[],
                 password_hash=password_hash,
                 disabled=disabled,
+                locked_until=locked_until,
                 created_at=dt.datetime.now(dt.UTC),
                 created_by="admin",
             )
@@ -148,6 +158,12 @@ def _builtin(engine, username, email=None, disabled=False, password_hash="$argon
         ({"username": "it@jinan.gov.cn"}, "failed", "conflict"),  # a built-in account's name
         ({"username": "zhang", "email": "it@jinan.gov.cn"}, "failed", "conflict"),  # or its e-mail
         ({"username": "it@jinan.gov.cn", "password_hash": None, "disabled": True}, "refused", "disabled"),
+        # Locked by an administrator on the accounts page: the provider's word does not unlock it.
+        (
+            {"username": "it@jinan.gov.cn", "password_hash": None, "locked_until": A.LOCKED_BY_ADMIN},
+            "refused",
+            "locked",
+        ),
     ],
 )
 def test_sign_in_refused_for_builtin_or_disabled_accounts(engine, existing, outcome, reason):

@@ -1,4 +1,5 @@
-"""The single sign-on gate of app.py (ui/sso.py) in AppTest: the login screen, the mapped account, refusals."""
+"""Single sign-on in app.py (ui/sso.py through ui/signin.py) in AppTest: offered on the sign-in form, the mapped
+account, refusals, and an administrator's changes to a single sign-on account at the next click."""
 
 from __future__ import annotations
 
@@ -44,23 +45,27 @@ def _texts(at: AppTest) -> str:
     return " ".join(e.value for kind in ("title", "markdown", "caption", "error") for e in getattr(at, kind))
 
 
+def _labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
 @pytest.mark.parametrize(
-    ("lang", "title", "button"),
-    [("zh", "请登录", "通过单点登录"), ("en", "Please sign in", "Sign in with single sign-on")],
+    ("lang", "title", "buttons"),
+    [("zh", "登录", ["登录", "通过单点登录"]), ("en", "Sign in", ["Sign in", "Sign in with single sign-on"])],
 )
-def test_nobody_signed_in_sees_only_the_sign_in_screen(lang, title, button):
+def test_nobody_signed_in_sees_only_the_sign_in_form_with_single_sign_on(lang, title, buttons):
     at = _app(lang=lang)
     assert at.title[0].value == title
-    assert [b.label for b in at.button] == [button]
+    assert _labels(at) == buttons  # the password form's button, then single sign-on below it
     assert not at.metric  # no dashboard figure before signing in
-    assert "actor" not in at.session_state
+    assert at.session_state["actor"] is None
 
 
-@pytest.mark.parametrize("page", ["views/upload.py", "views/settings.py", "views/history.py"])
-def test_no_page_but_the_sign_in_screen_is_registered_before_signing_in(page):
-    # Without st.navigation in the run Streamlit would list pages/ and run a page file on its own, past the gate.
+@pytest.mark.parametrize("page", ["views/upload.py", "views/settings.py", "views/history.py", "views/overview.py"])
+def test_no_page_file_is_registered_before_signing_in(page):
+    # Only the sign-in form stands in under every page's address: no page's own file can run past it.
     at = _app()
-    with pytest.raises(ValueError, match=r"Known pages: \['请登录'\]"):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page)
 
 
@@ -70,7 +75,7 @@ def test_without_the_oidc_client_a_clear_message_replaces_the_button(oidc_ready)
     oidc_ready.setattr(ui.sso, "ready", lambda: False)
     at = _app()
     assert "单点登录暂不可用" in at.error[0].value
-    assert not at.button
+    assert _labels(at) == ["登录"]  # the built-in accounts still sign in
 
 
 def test_ready_checks_the_modules_st_login_imports(monkeypatch):
@@ -92,18 +97,16 @@ def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):
     from store.schema import accounts, audit_log
 
     at = _app({"sub": "u1", "email": "li@x.cn", "email_verified": True, "groups": ["zhangqiu-office"]})
-    assert at.session_state["actor"] == Actor("li@x.cn", "editor", ("章丘区",), "")
-    assert f"已登录：{md_escape('li@x.cn')}" in _texts(at)
+    assert at.session_state["actor"] == Actor("li@x.cn", "editor", ("章丘区",), "localhost")
+    assert f"当前用户：{md_escape('li@x.cn')}（编辑）" in [c.value for c in at.sidebar.caption]
     assert [m.label for m in at.metric][:2] == ["项目", "安置户数"]
     at.run()  # later runs keep the actor without signing in (and auditing) again
     engine = open_database(app_database)
     with engine.connect() as conn:
-        assert [(r.username, r.role, r.districts) for r in conn.execute(select(accounts))] == [
-            ("li@x.cn", "editor", ["章丘区"])
-        ]
-        assert [(r.account, r.action, r.outcome) for r in conn.execute(select(audit_log))] == [
-            ("li@x.cn", "sign_in", "ok")
-        ]
+        made = select(accounts).where(accounts.c.created_by == "sso")  # besides the first administrator
+        assert [(r.username, r.role, r.districts) for r in conn.execute(made)] == [("li@x.cn", "editor", ["章丘区"])]
+        signed = select(audit_log).where(audit_log.c.action == "sign_in")
+        assert [(r.account, r.outcome) for r in conn.execute(signed)] == [("li@x.cn", "ok")]
 
 
 @pytest.mark.parametrize(
@@ -116,22 +119,26 @@ def test_a_mapped_user_gets_the_dashboard_as_their_account(app_database):
 def test_an_unmapped_user_is_refused_with_a_way_out(sso):
     at = _app({"sub": "u2", "email": "li@x.cn"}, sso=sso)
     assert f"账号 {md_escape('li@x.cn')} 未获授权使用本看板" in at.error[0].value
-    assert [b.label for b in at.button] == ["退出登录"]
-    assert not at.metric and "actor" not in at.session_state
+    assert _labels(at) == ["登录", "退出登录"]  # a built-in account, or sign out of the provider to switch
+    assert not at.metric and at.session_state["actor"] is None
 
 
-@pytest.mark.parametrize("email", ["[li](http://evil.example)@x.cn", "**li**_x`@x.cn"])
-def test_the_providers_text_is_never_markdown(email):
+@pytest.mark.parametrize("email", ["__li__@x.cn", "+li_x_@x.cn"])
+def test_the_providers_text_is_never_markdown_when_signed_in(email):
     viewer_for_all = {**SSO, "default_role": "viewer"}
     at = _app({"sub": "u3", "email": email}, sso=viewer_for_all)
-    assert f"已登录：{md_escape(email)}" in [c.value for c in at.sidebar.caption]
+    assert f"当前用户：{md_escape(email)}（查看者）" in [c.value for c in at.sidebar.caption]
+
+
+@pytest.mark.parametrize("email", ["[li](http://evil.example)@x.cn", "**li**_x`@x.cn", "__li__@x.cn"])
+def test_the_providers_text_is_never_markdown_when_refused(email):
     refused = _app({"sub": "u4", "email": email})
     assert f"账号 {md_escape(email)} 未获授权" in refused.error[0].value
 
 
-def test_without_auth_settings_the_gate_is_not_there():
+def test_without_auth_settings_single_sign_on_is_not_offered():
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["as_of"] = "2026-11-21"
     at.run()
     assert not at.exception
-    assert "请登录" not in _texts(at) and at.metric
+    assert at.title[0].value == "登录" and "通过单点登录" not in _labels(at)

@@ -30,7 +30,7 @@ LAST_SEEN = "_si_last_seen"  # time.time() of the previous run, for idle expiry
 MUST_CHANGE = "_si_must_change"
 NOTICE = "_si_notice"  # (level, catalogue key, params) shown once on the next form
 WANTS_SIGN_IN = "_si_wants_sign_in"  # an anonymous viewer asked for the sign-in form
-KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version")
+KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version", sso.SSO_ENDED)
 _admin_checked: set[str] = set()  # databases this process has made sure have an account
 
 
@@ -93,6 +93,7 @@ def _still_valid(db: Engine, actor: Actor) -> Actor | None:
 
 
 def _ended(key: str, **params: object) -> None:
+    sso.session_ended()  # a single sign-on session ends too: the provider's cookie does not sign it in again
     _forget()
     st.session_state[NOTICE] = ("warning", key, params)
 
@@ -145,8 +146,7 @@ def _sign_in_form(lang: str) -> None:
             autocomplete="current-password",
         )
         st.form_submit_button(t("si_submit", lang), type="primary", on_click=_attempt, args=(lang,))
-    if sso.configured():  # single sign-on beside the built-in accounts
-        sso.refused_notice(lang)
+    if sso.configured() and not sso.refused_notice(lang):  # single sign-on beside the built-in accounts
         sso.offer_sign_in(lang)
     if st.session_state.get(ACTOR) is not None:  # an anonymous viewer may go back to the dashboard
         st.button(t("si_back_to_viewing", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: False},))

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from housing.i18n import DEFAULT_LANG, t
+from housing.i18n import t
 from service.roles import Actor
-from service.sso import MappingError, SsoMapping, account_for, load_mapping, subject
+from service.sso import MappingError, SsoMapping, account_for, load_mapping, shown_name, subject
 from ui.data import engine
 from ui.escape import md_t
 
@@ -24,6 +24,10 @@ log = logging.getLogger("resettle")
 ACTOR = "actor"  # the shared contract: the signed-in account
 SSO_SUBJECT = "sso_subject"  # session key: the single sign-on user the actor was made for
 SSO_REFUSED = "sso_refused"  # session key: the user the mapping refused (audited once, not on every rerun)
+SSO_SHOWN = "sso_refused_shown"  # session key: how the refusal names that user (their e-mail, as the provider sent it)
+# Session key: the provider user whose session here ended (idle, disabled, locked). The provider's cookie alone
+# does not sign them in again in this session; the single sign-on button does (st.login starts a new session).
+SSO_ENDED = "sso_ended"
 
 
 def _secrets_table(name: str) -> Mapping[str, object] | None:
@@ -82,9 +86,13 @@ def _claims() -> dict[str, object]:
 
 
 def client_address() -> str:
-    """The client's address as the server saw it (behind a proxy: the proxy's), for the audit trail."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) else ""  # None on localhost; not a string under AppTest
+    """The client's address as the server saw it (behind a proxy: the proxy's), for the audit trail; like the
+    built-in sign-in (``ui.signin``), ``localhost`` when Streamlit hides a loopback address."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context (a script run outside a browser session)
+        address = None
+    return address if isinstance(address, str) and address else "localhost"
 
 
 def signed_in_actor() -> Actor | None:
@@ -99,61 +107,42 @@ def signed_in_actor() -> Actor | None:
     who = subject(claims) or "?"
     if state.get(SSO_SUBJECT) == who and state.get(ACTOR) is not None:
         return state[ACTOR]
-    if state.get(SSO_REFUSED) == who:
+    if who in (state.get(SSO_REFUSED), state.get(SSO_ENDED)):
         return None
     rules = mapping()
     actor = account_for(engine(), claims, rules, client_address()) if rules else None
     if actor is None:
-        state[SSO_REFUSED] = who
+        state[SSO_REFUSED], state[SSO_SHOWN] = who, shown_name(claims)
         return None
     state[ACTOR], state[SSO_SUBJECT] = actor, who
     return actor
 
 
-def refused_notice(lang: str) -> None:
-    """Tell a provider user the mapping refused that they are not let in, with a way to switch accounts."""
+def refused_notice(lang: str) -> bool:
+    """Tell a provider user the mapping refused that they are not let in, with a way to switch accounts;
+    returns whether there was such a refusal (then the single sign-on button would only sign them in again)."""
     who = st.session_state.get(SSO_REFUSED)
     if who:
-        st.error(md_t("sso_refused", lang, account=who))  # the provider's text: never Markdown
+        shown = st.session_state.get(SSO_SHOWN) or who
+        st.error(md_t("sso_refused", lang, account=shown))  # the provider's text: never Markdown
         st.button(t("sso_sign_out", lang), key="sso_sign_out_refused", on_click=sign_out)
+    return bool(who)
+
+
+def session_ended() -> None:
+    """The session of a provider user ended here (idle, disabled, locked): keep them from being signed in
+    again by the provider's cookie alone at the next click."""
+    who = st.session_state.get(SSO_SUBJECT)
+    if who:
+        st.session_state[SSO_ENDED] = who
 
 
 def sign_out() -> None:
     """End the session's sign-in, and the provider's cookie when it came from single sign-on."""
     state = st.session_state
     signed_in, refused = state.pop(SSO_SUBJECT, None), state.pop(SSO_REFUSED, None)
-    state.pop(ACTOR, None)
+    for key in (ACTOR, SSO_SHOWN, SSO_ENDED):
+        state.pop(key, None)
     was_sso = bool(signed_in or refused)
     if was_sso:
         st.logout()
-
-
-def sign_in_screen() -> None:
-    """The single sign-on screen: the app's only page until someone signs in."""
-    lang = st.session_state.get("lang", DEFAULT_LANG)
-    st.title(t("sso_title", lang))
-    refused_notice(lang)
-    if not st.session_state.get(SSO_REFUSED):
-        st.write(t("sso_intro", lang))
-        offer_sign_in(lang)
-
-
-def gate(lang: str) -> Actor | None:
-    """Without another login screen: the signed-in actor (with a sign-out button in the sidebar), or ``None``
-    with the sign-in screen registered and run as the only page (the caller then stops)."""
-    try:
-        actor = signed_in_actor()
-    except Exception:  # the database is away, say: a clear message, never a traceback, nobody let in
-        log.exception("single sign-on failed")
-        st.error(t("unexpected_error", lang))
-        actor = None
-    if actor is not None:
-        with st.sidebar:
-            st.caption(md_t("sso_signed_in_as", lang, account=actor.username))
-            st.button(t("sso_sign_out", lang), key="sso_sign_out", on_click=sign_out)
-        return actor
-    # Without st.navigation in this run Streamlit would list the files in pages/ and run any of them on its
-    # own, past this gate: the sign-in screen is the only page, and the navigation is hidden.
-    only = st.Page(sign_in_screen, title=t("sso_title", lang), url_path="signin", default=True)
-    st.navigation([only], position="hidden").run()
-    return None
