@@ -2,9 +2,10 @@
 
 Without a browser: an Authlib client goes through the provider (authorize, code + PKCE for tokens, the ID
 token verified against the JWKS) and the verified claims sign in through ``service.sso.account_for``.
-In Debian's chromium: the app started with a temporary secrets file (``--secrets.files``) shows the
-single sign-on screen; the whole round trip (st.login -> provider -> /oauth2callback -> the dashboard as
-the mapped account -> st.logout) also needs ``httpx``, which Streamlit's Authlib integration imports.
+In Debian's chromium: the app started with a temporary secrets file (``--secrets.files``) asks every page's
+address to sign in first (the built-in form, single sign-on offered below it); the whole round trip
+(st.login -> provider -> /oauth2callback -> the dashboard as the mapped account -> st.logout -> a refused
+user) also needs ``httpx``, which Streamlit's Authlib integration imports.
 """
 
 from __future__ import annotations
@@ -116,10 +117,10 @@ editor = ["group:zhangqiu-office"]
 @pytest.fixture
 def sso_app(provider, tmp_path):
     """The app served with single sign-on configured against ``provider`` -> (url, database url)."""
-    from test_browser import _free_port, _require_chromium, _wait_healthy
+    from browser import _wait_healthy, free_port, require_chromium
 
-    _require_chromium()
-    port = _free_port()
+    require_chromium()
+    port = free_port()
     url, database = f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path / 'sso.db'}"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -136,8 +137,8 @@ def sso_app(provider, tmp_path):
 
 @pytest.fixture
 def page(sso_app):
+    from browser import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -172,7 +173,7 @@ async def _headings(app_url: str, page: str) -> list[str]:
 def test_every_page_asks_to_sign_in_first(sso_app, page):
     import asyncio
 
-    assert asyncio.run(_headings(sso_app[0], page)) == ["请登录"]
+    assert asyncio.run(_headings(sso_app[0], page)) == ["登录"]
 
 
 @pytest.mark.browser
@@ -180,7 +181,7 @@ def test_every_page_asks_to_sign_in_first(sso_app, page):
 def test_a_page_file_name_asks_to_sign_in_first_on_a_fresh_server(sso_app, page):
     import asyncio
 
-    assert asyncio.run(_headings(sso_app[0], page)) == ["请登录"]
+    assert asyncio.run(_headings(sso_app[0], page)) == ["登录"]
 
 
 needs_httpx = pytest.mark.skipif(
@@ -196,7 +197,7 @@ def test_single_sign_on_round_trip(sso_app, page, provider):
     url, database = sso_app
     page.goto(f"{url}/?as_of=2026-11-21")
     page.get_by_role("button", name="通过单点登录").click()
-    page.get_by_text("已登录：li@zhangqiu.gov.cn").wait_for(timeout=90_000)  # back from the provider, mapped
+    page.get_by_text("当前用户：li@zhangqiu.gov.cn（编辑）").wait_for(timeout=90_000)  # back from the provider, mapped
     page.wait_for_selector("[data-testid='stMetric']", timeout=90_000)
     assert {"/authorize", "/token", "/jwks"} <= set(provider.requests)
     from store.db import open_database
@@ -205,10 +206,13 @@ def test_single_sign_on_round_trip(sso_app, page, provider):
         assert conn.execute(select(accounts.c.username, accounts.c.role, accounts.c.districts)).all() == [
             ("li@zhangqiu.gov.cn", "editor", ["章丘区"])
         ]
-    page.get_by_role("button", name="退出登录").click()  # st.logout: the cookie goes, the login screen is back
+    page.get_by_role("button", name="退出登录").click()  # st.logout: the cookie goes, the sign-in form is back
     page.get_by_role("button", name="通过单点登录").wait_for(timeout=60_000)
 
     provider.user = dict(STRANGER)  # someone the mapping does not name
     page.get_by_role("button", name="通过单点登录").click()
     page.get_by_text("账号 zhao@example.com 未获授权使用本看板").wait_for(timeout=90_000)
     assert page.locator("[data-testid='stMetric']").count() == 0
+    assert page.get_by_role("button", name="通过单点登录").count() == 0  # it would only sign them in again
+    page.get_by_role("button", name="退出登录").click()  # the way out: another provider account
+    page.get_by_role("button", name="通过单点登录").wait_for(timeout=60_000)

@@ -142,3 +142,55 @@ def test_without_auth_settings_single_sign_on_is_not_offered():
     at.run()
     assert not at.exception
     assert at.title[0].value == "登录" and "通过单点登录" not in _labels(at)
+
+
+EDITOR_CLAIMS = {"sub": "u1", "email": "li@x.cn", "email_verified": True, "groups": ["zhangqiu-office"]}
+NO_EMAIL = {"sub": "AbC:7/x", "email": None, "groups": ["zhangqiu-office"]}  # named by the subject's hash
+
+
+def _admin_changes(change: str, claims: dict, app_database) -> None:
+    """What an administrator does to the single sign-on account on the accounts page."""
+    from service import accounts as A
+    from service.roles import VIEWER, Actor
+    from service.sso import subject
+    from store.db import open_database
+
+    db, boss, name = open_database(app_database), Actor("admin", "admin"), subject(claims)
+    if change == "role":
+        A.update_account(db, boss, name, VIEWER)
+    elif change in ("disable", "lock"):
+        {"disable": A.set_disabled, "lock": A.set_locked}[change](db, boss, name, True)
+
+
+@pytest.mark.parametrize("claims", [EDITOR_CLAIMS, NO_EMAIL])
+def test_a_role_change_of_a_single_sign_on_account_applies_at_the_next_click(app_database, claims):
+    from service.sso import subject
+
+    at = _app(claims)
+    assert at.session_state["actor"].role == "editor"
+    _admin_changes("role", claims, app_database)
+    at.run()
+    assert at.session_state["actor"].role == "viewer" and at.metric
+    assert f"当前用户：{md_escape(subject(claims))}（查看者）" in [c.value for c in at.sidebar.caption]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/upload.py")  # an editor's page is gone with the role
+
+
+@pytest.mark.parametrize(
+    ("change", "notice"), [("disable", "已被停用或锁定"), ("lock", "已被停用或锁定"), ("idle", "已超过 30 分钟未操作")]
+)
+def test_an_ended_single_sign_on_session_stays_ended(app_database, change, notice):
+    import time
+
+    from ui import signin
+
+    at = _app(NO_EMAIL)
+    assert at.metric
+    _admin_changes(change, NO_EMAIL, app_database)
+    if change == "idle":
+        at.session_state[signin.LAST_SEEN] = time.time() - 31 * 60
+    at.run()
+    assert at.title[0].value == "登录" and notice in at.warning[0].value and not at.metric
+    at.run()  # the next click: the provider's cookie alone does not sign the session in again
+    assert at.session_state["actor"] is None and not at.metric
+    assert _labels(at) == ["登录", "通过单点登录"]  # signing in again is a deliberate step
