@@ -34,7 +34,7 @@ def audit_filters(view: View, districts: tuple[str, ...], sections: tuple[str, .
     data = source.version.id if source.version else source.sample.file if source.sample else None
     return {
         "file": file_name(view.lang, view.as_of, fmt),
-        "as_of": view.as_of,
+        "as_of": view.as_of.isoformat(),
         "lang": view.lang,
         "data": data,
         "districts": list(districts),
