@@ -120,3 +120,20 @@ def test_without_a_browser_the_page_says_so_and_the_deck_has_notes_for_its_chart
     assert any(text.startswith(missing) and len(text) > len(missing) for text in texts)
     assert data == cli(tmp_path, "pptx", "--lang", "en")  # the command line writes the same notes
     assert t("dl_charts_missing_cli", "en") in capsys.readouterr().err
+
+
+def test_without_the_cjk_font_the_pdf_button_is_off_and_says_why(app_database, monkeypatch):
+    from briefing import pdf
+    from ui import downloads
+
+    monkeypatch.setattr(pdf, "_fc_match", lambda style: None)
+    monkeypatch.setattr(pdf, "_known_path", lambda style: None)
+    monkeypatch.delenv("BRIEFING_CJK_FONT", raising=False)
+    downloads.pdf_font_problem.cache_clear()
+    try:
+        at = open_page("views/overview.py", lang="en")
+    finally:
+        downloads.pdf_font_problem.cache_clear()  # the next test finds the installed font again
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    assert buttons["ov_pdf"].disabled and not buttons["ov_pptx"].disabled and not buttons["ov_xlsx"].disabled
+    assert t("deck_font_missing", "en") in [c.value for c in at.caption]
