@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -23,6 +22,8 @@ import pandas as pd
 
 from briefing.blocks import SECTIONS, Briefing
 from briefing.build import build_briefing
+from briefing.files import RENDERERS, write_file
+from briefing.files import renderer as file_renderer
 from briefing.source import SourceError, load_data
 from housing.clock import today
 from housing.i18n import DEFAULT_LANG, LANGS, t
@@ -30,12 +31,6 @@ from loaders.cli import json_safe, shown
 from loaders.load import load_bytes
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
-# Format -> (module, function) of its renderer, imported only when asked for (each has heavy dependencies).
-RENDERERS: dict[str, tuple[str, str]] = {
-    "pptx": ("briefing.pptx", "render_pptx"),
-    "pdf": ("briefing.pdf", "render_pdf"),
-    "xlsx": ("briefing.xlsx", "render_xlsx"),
-}
 FORMATS = ("json", *RENDERERS)
 
 
@@ -104,8 +99,18 @@ def renderer(fmt: str) -> Callable[[Briefing], bytes]:
     """The render function for ``fmt``; ``ImportError`` when that renderer is not part of this build."""
     if fmt == "json":
         return lambda b: briefing_json(b).encode("utf-8")
-    module, name = RENDERERS[fmt]
-    return getattr(importlib.import_module(module), name)
+    return file_renderer(fmt)
+
+
+def file_bytes(briefing: Briefing, fmt: str, lang: str) -> bytes:
+    """The file for ``fmt``, written as the app's download buttons write it (``briefing.files.write_file``);
+    says on stderr when its charts had to be replaced by notes."""
+    if fmt == "json":
+        return briefing_json(briefing).encode("utf-8")
+    written = write_file(briefing, fmt)
+    if written.charts_missing:
+        print(t("dl_charts_missing_cli", lang), file=sys.stderr)
+    return written.data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,11 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        render = renderer(args.format)
+        renderer(args.format)  # a renderer missing from this build fails before the briefing is built
     except (ImportError, AttributeError):
         print(t("bf_err_format", lang, format=args.format), file=sys.stderr)
         return EXIT_UNREADABLE
     briefing = build_briefing(data, lang, args.districts, args.sections)
-    args.out.write_bytes(render(briefing))
+    args.out.write_bytes(file_bytes(briefing, args.format, lang))
     print(json_safe(t("bf_written", lang, file=str(args.out), slides=len(briefing.slides()))))
     return EXIT_OK

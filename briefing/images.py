@@ -29,6 +29,10 @@ KNOWN_BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/go
 CHART_FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 CHART_WIDTH_PX = 960  # CSS pixels: about a slide's width at 72 dpi, so the chart's 12 px labels read as ~12 pt
 SCALE = 2  # device pixels per CSS pixel: crisp on a projector and in print
+# The template every image is drawn with, whatever the figure carries: a figure takes the process's default
+# template when it is built, and importing Streamlit makes that its own, so without this the app's downloads
+# and the command line would draw the same chart differently (and their files would differ).
+IMAGE_TEMPLATE = "plotly"
 
 
 class ChartRenderError(RuntimeError):
@@ -50,9 +54,13 @@ def browser_path() -> str:
 
 
 def _styled(chart: Chart) -> dict[str, Any]:
-    """The chart's figure with a CJK-capable font and a white background unless the figure sets them."""
+    """The chart's figure with the image template, a CJK-capable font and a white background unless the figure
+    sets them."""
+    import plotly.io as pio  # imported here, as kaleido is: needed only to draw
+
     figure = dict(chart.figure)
     layout = dict(figure.get("layout") or {})
+    layout["template"] = pio.templates[IMAGE_TEMPLATE].to_plotly_json()
     font = dict(layout.get("font") or {})
     font.setdefault("family", CHART_FONT)
     layout["font"] = font

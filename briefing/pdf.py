@@ -29,6 +29,7 @@ from fpdf.fonts import FontFace
 from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.measure import Grid, shortest_widths, text_width
+from briefing.reproducible import author, stamp
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -131,6 +132,8 @@ class _Doc(FPDF):
         self.set_title(briefing.title)
         self.set_lang("zh-CN" if briefing.lang == "zh" else "en-US")
         self.set_creator("briefing.pdf")
+        self.set_author(author(briefing))
+        self.set_creation_date(stamp(briefing))  # the briefing's date, not the clock: the same briefing, the same file
 
     @property
     def wrap(self) -> WrapMode:

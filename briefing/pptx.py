@@ -31,6 +31,7 @@ from pptx.util import Emu, Pt
 from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.measure import LINE_SPACING, POINTS_PER_INCH, Grid, shortest_widths, text_height, text_width
+from briefing.reproducible import author, fixed_zip, stamp
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -112,9 +113,19 @@ def render_pptx(b: B.Briefing) -> bytes:
     for deck_slide in prs.slides:
         _set_fonts(deck_slide.element, b.lang)
         _set_fonts(deck_slide.notes_slide.element, b.lang)
+    _properties(prs, b)
     out = io.BytesIO()
     prs.save(out)
-    return out.getvalue()
+    return fixed_zip(out.getvalue(), stamp(b))
+
+
+def _properties(prs: Any, b: B.Briefing) -> None:
+    """Title, author and dates from the briefing (not the template's 2013 author and dates, nor the clock), so
+    the same briefing gives the same file."""
+    props, when = prs.core_properties, stamp(b).replace(tzinfo=None)  # python-pptx writes naive times as UTC
+    props.title, props.author, props.last_modified_by = b.title, author(b), author(b)
+    props.created = props.modified = when
+    props.comments, props.revision = "", 1
 
 
 # --- slides --------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XCell
@@ -24,8 +25,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from briefing import blocks as B
+from briefing.reproducible import fixed_zip, stamp
 from housing.fmt import fmt_list
 from housing.i18n import status_label, t
 from housing.status import STATUS_COLORS
@@ -90,7 +93,8 @@ def render_xlsx(b: B.Briefing) -> bytes:
     for section in b.sections:
         if section.key != B.TITLE:
             _write_section(wb.create_sheet(sheet_title(section.title, taken)), section, b.lang)
-    return _saved(wb, first_data=1 if len(wb.worksheets) > 1 else 0)
+    # the briefing's date, not the clock, in the document and on every zip entry: the same briefing, the same file
+    return _saved(wb, first_data=1 if len(wb.worksheets) > 1 else 0, when=stamp(b))
 
 
 def _briefing_facts(b: B.Briefing) -> list[tuple[str, object]]:
@@ -136,14 +140,21 @@ def _properties(wb: Workbook, title: str, lang: str) -> None:
     wb.properties.creator = wb.properties.lastModifiedBy = t("app_title", lang)
 
 
-def _saved(wb: Workbook, first_data: int) -> bytes:
-    """The workbook's bytes, opening on its first table (the about sheet stays first, one tab away)."""
+def _saved(wb: Workbook, first_data: int, when: dt.datetime | None = None) -> bytes:
+    """The workbook's bytes, opening on its first table (the about sheet stays first, one tab away); dated
+    ``when`` (document properties and zip entries) when given, else now."""
     wb.active = first_data
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is wb.active
     out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    if when is None:
+        wb.save(out)
+        return out.getvalue()
+    # ``Workbook.save`` stamps "modified" with the clock; its writer, called directly, keeps the date given
+    wb.properties.created = wb.properties.modified = when.astimezone(dt.UTC).replace(tzinfo=None)
+    with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return fixed_zip(out.getvalue(), when)
 
 
 def _write_about(ws: Worksheet, title: str, rows: Sequence[tuple[str, object]]) -> None:

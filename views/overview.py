@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from briefing.blocks import SECTIONS
 from briefing.build import districts_block, districts_chart, headline_block, risk_block
 from briefing.charts import GROUPED_ABOVE, timeline, timeline_frame
 from housing.fmt import fmt_date, fmt_datetime
@@ -25,6 +26,7 @@ from ui.blocks import (
 )
 from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, weekly_for
+from ui.downloads import briefing_downloads
 from ui.drill import district_link
 from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
@@ -181,12 +183,15 @@ def load_notes(view: View) -> None:
 
 
 def presentation_link(view: View) -> None:
-    """The weekly meeting's presentation of this view: same language, date, data and districts."""
+    """The weekly meeting's presentation of this view (same language, date, data and districts) and, next to
+    it, the same briefing as PPTX, PDF and Excel."""
     shared = {k: v for k, v in st.query_params.to_dict().items() if k in SHARED_PARAMS}
     districts = {"districts": ",".join(view.districts)} if view.districts else {}
-    st.page_link(
-        PRESENT_PAGE, label=t("pr_open", view.lang), icon=":material/slideshow:", query_params=shared | districts
-    )
+    with st.container(horizontal=True, vertical_alignment="center", key="ov_briefing"):
+        st.page_link(
+            PRESENT_PAGE, label=t("pr_open", view.lang), icon=":material/slideshow:", query_params=shared | districts
+        )
+        briefing_downloads(view, view.districts, SECTIONS, "ov")
 
 
 view = current_view()

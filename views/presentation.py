@@ -17,6 +17,7 @@ from briefing.build import SECTION_BUILDERS
 from housing.i18n import t
 from ui.context import View, current_view
 from ui.data import briefing_for
+from ui.downloads import briefing_downloads
 from ui.slides import SLIDE_PARAM, show_deck, style
 
 LISTS = {"districts": "pr_districts", "sections": "pr_sections"}  # URL parameter -> its picker's key
@@ -55,7 +56,8 @@ def switch_language() -> None:
 
 
 def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) -> None:
-    """The presenter's choice of districts, sections and language (in the popover under the slide)."""
+    """The presenter's choice of districts, sections and language, and the briefing as files for that choice
+    (in the popover under the slide)."""
     lang = view.lang
     st.session_state[LISTS["districts"]] = list(districts)  # the URL is the truth (a link, a reload)
     st.session_state[LISTS["sections"]] = [] if sections == SECTIONS else list(sections)
@@ -77,6 +79,7 @@ def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) 
         args=("sections",),
     )
     st.button(t("pr_other_language", lang), key="pr_lang", icon=":material/translate:", on_click=switch_language)
+    briefing_downloads(view, districts, sections, "pr")
 
 
 view = current_view()
