@@ -141,11 +141,11 @@ def fill_sign_in(page, user: str, password: str) -> None:
 
 
 def sign_in(page, user: str = ADMIN, password: str = ADMIN_PASSWORD) -> None:
-    """Sign in on the form shown and wait until the app (its sidebar account box) is there."""
+    """Sign in on the form shown and wait until the app is there: its sidebar account box, or (presentation
+    mode, whose sidebar is hidden) the slide counter."""
     fill_sign_in(page, user, password)
-    page.get_by_role("button", name="退出登录").or_(page.get_by_role("button", name="Sign out")).wait_for(
-        timeout=60_000
-    )
+    signed_in = page.get_by_role("button", name="退出登录").or_(page.get_by_role("button", name="Sign out"))
+    signed_in.or_(page.locator(".pr-counter, .st-key-pr_phone")).first.wait_for(timeout=60_000)
 
 
 def open_signed_in(page, url: str, user: str = ADMIN, password: str = ADMIN_PASSWORD) -> None:

@@ -186,8 +186,7 @@ _UPLOADER_TEXTS = """() => [
 def test_the_uploader_speaks_the_pages_language(server, page, lang, button, limit, drop):
     """Streamlit's English uploader words ("Upload", "20MB per file", "Drag and drop a file here") are drawn at
     size 0 and the catalogue's words shown in their place; the main menu is gone (toolbarMode minimal)."""
-    _open(page, f"{server}/?lang={lang}&as_of=2026-11-21")  # a fresh server's first deep link says "Page not found"
-    page.goto(f"{server}/uploads?lang={lang}&as_of=2026-11-21")
+    open_signed_in(page, f"{server}/uploads?lang={lang}&as_of=2026-11-21")
     page.wait_for_selector("[data-testid='stFileUploaderDropzoneInstructions']", timeout=90_000)
     limit_drawn = (
         "() => getComputedStyle(document.querySelector("
