@@ -550,21 +550,69 @@ def districts_section(data: BriefingData, lang: str, districts: tuple[str, ...])
     return (chart, table)
 
 
+TIMELINE_ROWS = 20  # projects on one timeline slide: with more, names and bars are too small for a projector
+
+
+def timeline_parts(frame: pd.DataFrame, limit: int = TIMELINE_ROWS) -> list[pd.DataFrame]:
+    """The timeline's projects (``timeline_frame``) in slides of whole districts, in district order, at most
+    ``limit`` projects a slide; a district with more than ``limit`` projects is split over slides of its own."""
+    parts: list[pd.DataFrame] = []
+    current: list[pd.DataFrame] = []
+    for _, group in frame.groupby("district", sort=True, dropna=False):
+        for start in range(0, len(group), limit):
+            piece = group.iloc[start : start + limit]
+            if current and sum(map(len, current)) + len(piece) > limit:
+                parts.append(pd.concat(current))
+                current = []
+            current.append(piece)
+    return parts + ([pd.concat(current)] if current else [])
+
+
+def timeline_span(frame: pd.DataFrame) -> pd.Series:
+    """Every date of the timeline's projects: the axis all its slides share."""
+    return pd.concat([frame["begin"], frame["deadline"], frame["handed_over"]], ignore_index=True)
+
+
 def timeline_chart(
-    projects: pd.DataFrame, as_of: dt.date, lang: str, first_known: pd.Series | None
+    projects: pd.DataFrame,
+    as_of: dt.date,
+    lang: str,
+    first_known: pd.Series | None,
+    span: pd.Series | None = None,
 ) -> B.Chart | B.Note:
     """The portfolio timeline (one bar per project, coloured by status, the as-of line), or a note when no
     project has a date."""
     if timeline_frame(projects).empty:
         return B.Note(t("empty_timeline", lang))
-    figure = timeline(projects, as_of, lang, first_known)
+    figure = timeline(projects, as_of, lang, first_known, span)
     return B.Chart("timeline", figure_dict(figure), t("timeline_caption", lang), int(figure.layout.height or 480))
 
 
+def timeline_subtitle(part: pd.DataFrame, number: int, count: int, lang: str) -> str:
+    """Which districts a slide of a split timeline shows, and which of the slides it is."""
+    if count == 1:
+        return ""
+    districts = fmt_list(part["district"].fillna(MISSING).unique(), lang)
+    return t("bf_timeline_part", lang, districts=districts, number=number, count=count)
+
+
 def timeline_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
-    """The portfolio timeline."""
-    block = timeline_chart(data.scoped(districts), data.as_of, lang, data.first_known)
-    return (B.Slide("timeline", t("sec_timeline", lang), (block,)),)
+    """The portfolio timeline, over as many slides as it takes to keep every project's row readable (whole
+    districts on a slide, one date axis for all)."""
+    frame = timeline_frame(data.scoped(districts), data.first_known)
+    title = t("sec_timeline", lang)
+    if frame.empty:
+        return (B.Slide("timeline", title, (B.Note(t("empty_timeline", lang)),)),)
+    parts, span = timeline_parts(frame), timeline_span(frame)
+    return tuple(
+        B.Slide(
+            "timeline",
+            title,
+            (timeline_chart(part, data.as_of, lang, data.first_known, span),),
+            subtitle=timeline_subtitle(part, number, len(parts), lang),
+        )
+        for number, part in enumerate(parts, start=1)
+    )
 
 
 Builder = Callable[[BriefingData, str, tuple[str, ...]], tuple[B.Slide, ...]]

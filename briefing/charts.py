@@ -194,9 +194,16 @@ def _date_axes(fig: go.Figure, rows: int, dates: pd.Series) -> bool:
     return tall
 
 
-def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str, first_known: pd.Series | None = None) -> go.Figure:
+def timeline(
+    classified: pd.DataFrame,
+    as_of: dt.date,
+    lang: str,
+    first_known: pd.Series | None = None,
+    span: pd.Series | None = None,
+) -> go.Figure:
     """One bar per project from start (or first known date, see ``timeline_frame``) to deadline, coloured by
-    status; a project with no known start is a marker on its deadline, never a sliver of a bar."""
+    status; a project with no known start is a marker on its deadline, never a sliver of a bar. ``span``: the
+    dates the axis must cover, so the parts of a timeline split over several slides share one axis."""
     frame = timeline_frame(classified, first_known)
     grouped = len(frame) > GROUPED_ABOVE
     fig = go.Figure()
@@ -264,6 +271,8 @@ def timeline(classified: pd.DataFrame, as_of: dt.date, lang: str, first_known: p
     when = pd.concat([frame["begin"], frame["deadline"], frame["handed_over"], pd.Series([pd.Timestamp(as_of)])])
     tall = _date_axes(fig, len(frame), when)
     _as_of_line(fig, as_of, lang, inside=tall)
+    if span is not None and span.notna().any():
+        fig.update_xaxes(range=_date_range(span, as_of, right=0.03), tickformat=_dates_tick_format(span, lang))
     height = 150 + ROW_PX * max(len(frame), 3)
     _layout(fig, height)
     # The date axis sits on top of a tall chart; lift the legend above its tick labels.

@@ -32,7 +32,9 @@ def test_overview_portfolio_in_chinese():
         "已逾期": "7",
         "有风险": "26",  # any warning rule fired, with the published sample's stage dates as evidence
     }
-    assert [m.delta for m in at.metric if m.label == "安置户数"] == ["尚待交付 46,267 户"]
+    assert [m.delta for m in at.metric if m.label == "安置户数"] == [
+        "尚待交付46,267户"
+    ]  # written like its neighbours (21,383户)
     risk = at.dataframe[0].value
     assert len(risk) == 33 and risk["状态"].str.contains("已逾期").sum() == 7
     districts = at.dataframe[1].value

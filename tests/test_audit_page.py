@@ -15,7 +15,7 @@ from service import actions as S
 from service.audit import OK, REFUSED, record
 from service.roles import ADMIN, EDITOR, VIEWER, Actor, Refused
 from store.db import open_database, writing
-from ui.audit import export_workbook
+from ui.audit import detail_text, export_workbook, target_label
 
 BOSS = Actor("管理员甲", ADMIN, (), "10.0.0.1")
 
@@ -42,7 +42,7 @@ def test_the_trail_newest_first_in_the_users_words(trail):
     assert table["结果"].tolist() == ["无权限，已拒绝", "成功", "成功"]
     assert table["对象"].tolist() == ["第 1 版", "第12周.xlsx", "第 1 版"]
     assert table["来源地址"].tolist() == ["10.0.0.3", "10.0.0.2", ""]
-    assert table["详情"][0] == "角色：viewer。原因：您的账号没有权限执行此操作。"  # the refusal as the user was told it
+    assert table["详情"][0] == "角色：查看者。原因：您的账号没有权限执行此操作。"  # the refusal as the user was told it
     assert table["详情"][1] == "SHA-256：abababababab；错误：0"  # the table shows a digest's first 12 hex digits
 
 
@@ -122,3 +122,39 @@ def test_nothing_in_the_app_edits_or_deletes_the_trail():
         and any(w in text for w in ("update(audit_log", "delete(audit_log", "audit_log.update", "audit_log.delete"))
     ]
     assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("target", "detail", "lang", "target_shown", "detail_shown"),
+    [
+        (
+            "account admin",
+            {"change": "create", "role": "admin", "password": "configured"},
+            "zh",
+            "账号 admin",
+            "变更：新建账号；角色：管理员；初始密码：由服务器配置设定",
+        ),
+        (
+            "account li.si",
+            {"change": "role", "role": "editor", "districts": ["章丘区"], "was": "viewer"},
+            "en",
+            "account li.si",
+            "change: role and districts changed; role: editor; account's districts: 章丘区; previous role: viewer",
+        ),
+        (
+            "account admin",
+            {"change": "reset_password", "by": "operator"},
+            "zh",
+            "账号 admin",
+            "变更：重置密码；操作方式：服务器命令行",
+        ),
+        ("account admin", {"reason": "wrong"}, "zh", "账号 admin", "原因：用户名或密码不正确"),
+        ("account admin", {"reason": "locked"}, "en", "account admin", "reason: account locked"),
+        ("version 1", {"file": "a.xlsx", "source": "sample"}, "zh", "第 1 版", "文件：a.xlsx；来源：示例数据"),
+        ("sso", {"method": "sso"}, "en", "sso", "sign-in method: single sign-on"),
+        ("x", {"change": "something new", "role": "owner"}, "en", "x", "change: something new; role: owner"),
+    ],
+)
+def test_recorded_codes_are_shown_in_the_users_words(target, detail, lang, target_shown, detail_shown):
+    assert target_label(target, lang) == target_shown
+    assert detail_text(detail, lang) == detail_shown

@@ -10,10 +10,19 @@ import pandas as pd
 import pytest
 
 from briefing import blocks as B
-from briefing.build import BriefingData, build_briefing, headline_block, status_text, week_block, weekly_between
+from briefing.build import (
+    TIMELINE_ROWS,
+    BriefingData,
+    build_briefing,
+    headline_block,
+    status_text,
+    timeline_parts,
+    week_block,
+    weekly_between,
+)
 from briefing.source import load_data, version_data
 from housing.datasets import DATA_DIR
-from housing.fmt import fmt_int, fmt_wan
+from housing.fmt import fmt_int, fmt_list, fmt_wan
 from housing.rollup import kpis
 from housing.status import AT_RISK, OVERDUE, render, urgent_first
 from loaders import load_workbook
@@ -217,3 +226,49 @@ def test_a_single_published_version_has_no_week_to_compare(engine):
     assert slide.blocks == (
         B.Note("Version 1 is the first published version; there is no earlier version to compare with yet."),
     )
+
+
+def timeline_rows(slide: B.Slide) -> list[str]:
+    """The project names on a timeline slide's chart (its first trace holds every row, in order)."""
+    chart = slide.blocks[0]
+    assert isinstance(chart, B.Chart)
+    return [name for name in chart.figure["data"][0]["y"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_portfolio_timeline_is_split_into_readable_slides_of_whole_districts(lang):
+    data, b = data_for(PORTFOLIO, "2026-11-21"), briefing(PORTFOLIO, "2026-11-21", lang)
+    slides = section(b, B.TIMELINE).slides
+    rows = [timeline_rows(slide) for slide in slides]
+    assert len(slides) > 1 and all(len(r) <= TIMELINE_ROWS for r in rows)
+    assert sorted(n for r in rows for n in r) == sorted(data.projects["name"])  # every project once
+    by_name = dict(zip(data.projects["name"], data.projects["district"]))
+    shown = [{by_name[n] for n in r} for r in rows]
+    assert all(not (a & b) for i, a in enumerate(shown) for b in shown[i + 1 :])  # a district on one slide
+    assert [s.subtitle.split("（" if lang == "zh" else " (")[0] for s in slides] == [
+        fmt_list(sorted(d), lang) for d in shown
+    ]
+    ranges = {tuple(s.blocks[0].figure["layout"]["xaxis"]["range"]) for s in slides}
+    assert len(ranges) == 1  # one date axis for every slide, so bars compare across slides
+
+
+def test_a_small_timeline_is_one_slide_without_a_part_number():
+    slides = section(briefing(ZHANGQIU, "2021-05-01", "zh"), B.TIMELINE).slides
+    assert len(slides) == 1 and slides[0].subtitle == "" and len(timeline_rows(slides[0])) == 8
+
+
+@pytest.mark.parametrize(
+    ("sizes", "limit", "expected"),
+    [
+        ({"历下区": 7, "历城区": 12, "天桥区": 9, "槐荫区": 9}, 20, [19, 18]),
+        ({"A": 25}, 20, [20, 5]),  # a district larger than a slide gets slides of its own
+        ({"A": 3, "B": 25, "C": 2}, 10, [3, 10, 10, 7]),
+        ({"A": 4}, 20, [4]),
+    ],
+)
+def test_timeline_parts_keep_districts_whole_within_the_limit(sizes, limit, expected):
+    frame = pd.DataFrame({"district": [d for d, n in sizes.items() for _ in range(n)]})
+    frame["name"] = [f"p{i}" for i in range(len(frame))]
+    parts = timeline_parts(frame, limit)
+    assert [len(p) for p in parts] == expected
+    assert pd.concat(parts)["name"].tolist() == frame.sort_values("district", kind="stable")["name"].tolist()

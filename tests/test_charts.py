@@ -317,3 +317,10 @@ def test_the_toolbar_stands_upright_in_the_right_margin_clear_of_the_legend():
     for figure in (district_bars(by_district(classified), "zh"), timeline(classified, AS_OF, "en")):
         assert figure.layout.modebar.orientation == "v" and figure.layout.margin.r >= MODEBAR_PX
         assert figure.layout.legend.orientation == "h" and figure.layout.legend.y >= 1.0  # the legend on top
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_timeline_legend_names_each_mark_once(lang):
+    fig = timeline(portfolio(40), AS_OF, lang)
+    shown = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
+    assert len(shown) == len(set(shown))  # the handed-over status and the actual-handover mark read apart

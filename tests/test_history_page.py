@@ -33,7 +33,7 @@ def test_versions_are_listed_newest_first_with_who_and_what(two_versions):
     at = start()
     table = at.dataframe[0].value
     assert list(table["版本"]) == ["2 · 当前", "1"]
-    assert list(table["上传人"]) == ["张三", "系统 (示例数据)"]
+    assert list(table["上传人"]) == ["张三", "系统（示例数据）"]
     assert list(table["项目数"]) == ["55", "56"]
     assert list(table["来源"]) == ["上传", "内置示例数据"]
     assert list(table["说明"]) == ["第2周", ""]
@@ -156,3 +156,8 @@ def test_a_rollback_to_the_sample_is_marked_as_sample_data_everywhere(two_versio
     assert not [i for i in at.info if "示例数据" in i.value]
     at = start("views/overview.py", version="1")
     assert any("正在查看的第 1 版是内置示例数据" in i.value for i in at.info)
+
+
+def test_the_samples_uploader_is_named_in_english_too(two_versions):
+    table = start(lang="en").dataframe[0].value
+    assert list(table["By"]) == ["张三", "the system (sample data)"]  # an account name is shown as it is

@@ -156,4 +156,7 @@ def test_a_phone_gets_the_briefing_as_cards(server, viewport):  # noqa: F811
         "[...document.querySelectorAll('.st-key-pr_phone *')].filter(e => e.getBoundingClientRect().right > 391).length"
     )
     assert wide == 0
+    charts = page.locator("[class*='st-key-pr_phone_chart_']")
+    timelines = [charts.nth(i).bounding_box()["height"] for i in range(charts.count() - 3, charts.count())]
+    assert max(timelines) >= 150 + 19 * 22  # the timeline's slides (the last three) at their height: 22 px a row
     _shot(page, "present_phone_zh")

@@ -216,9 +216,9 @@ def test_due_soon_by_days_and_stage(days, stage_id):
 def test_due_soon_message():
     params = {"deadline": dt.date(2021, 5, 13), "days": 12, "stage_id": "topped_out"}
     assert render(("due_soon", params), "zh") == "距计划交付日期2021年5月13日仅剩 12 天，当前阶段：主体封顶"
-    assert render(("due_soon", params), "en") == "Deadline 2021-05-13 is 12 days away; current stage: Topped out"
+    assert render(("due_soon", params), "en") == "Deadline 2021-05-13 is 12 days away, current stage: Topped out"
     unknown = params | {"stage_id": None, "days": 1}
-    assert render(("due_soon", unknown), "en") == "Deadline 2021-05-13 is 1 day away; current stage: unknown"
+    assert render(("due_soon", unknown), "en") == "Deadline 2021-05-13 is 1 day away, current stage: unknown"
 
 
 # --- overdue ---------------------------------------------------------------------------------------------------
@@ -550,3 +550,20 @@ def test_the_at_risk_help_quotes_what_the_rules_apply(stored, lang, expected):
     text = at_risk_help(stored, lang)
     assert all(part in text for part in expected), text
     assert f"{in_force(stored, 'due_soon', 'days'):g}" in text
+
+
+def test_a_reason_never_contains_the_separator_that_joins_reasons():
+    """A phone card lists one reason a line by splitting the joined text (``ui.blocks.REASON_SEPARATORS``): a
+    reason with '; ' inside would be cut into two bullets, the second starting mid-sentence."""
+    from housing.i18n import CATALOGUE
+    from ui.blocks import REASON_SEPARATORS
+
+    texts = [
+        (key, text)
+        for key, entry in CATALOGUE.items()
+        if key.startswith("rule.") and key.endswith(".reason") or key.startswith("reason_")
+        for text in entry
+        if isinstance(text, str)
+    ]
+    assert len(texts) > 10
+    assert [(key, text) for key, text in texts if REASON_SEPARATORS.search(text)] == []

@@ -53,7 +53,7 @@ def test_assess_thresholds(deadline, handed_over, expected, days):
             None,
             None,
             ["距计划交付日期2021年5月13日仅剩 12 天，当前阶段：不详"],
-            ["Deadline 2021-05-13 is 12 days away; current stage: unknown"],
+            ["Deadline 2021-05-13 is 12 days away, current stage: unknown"],
         ),
         (
             "2021-03-31",

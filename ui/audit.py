@@ -33,6 +33,18 @@ COLUMNS = {  # trail column -> heading key, in the order shown and exported
     "address": "au_col_address",
 }
 _VERSION = re.compile(r"version (\d+)( file)?")
+_ACCOUNT = re.compile(r"account (.+)", re.DOTALL)
+# Detail values recorded as codes (service.accounts, service.actions), shown through these catalogue keys;
+# a code without its key is shown as recorded.
+VALUE_KEYS = {
+    "change": "au_change_{}",
+    "role": "role_{}",
+    "was": "role_{}",
+    "password": "au_password_{}",
+    "by": "au_by_{}",
+    "source": "au_source_{}",
+    "method": "au_method_{}",
+}
 SHORT_DIGEST = 12  # hex digits of a file's SHA-256 the table shows (the export has all 64)
 
 
@@ -47,6 +59,9 @@ def target_label(target: str, lang: str) -> str:
     found = _VERSION.fullmatch(target or "")
     if found:
         return t("au_target_version_file" if found.group(2) else "au_target_version", lang, version=found.group(1))
+    account = _ACCOUNT.fullmatch(target or "")
+    if account:
+        return t("au_target_account", lang, account=account.group(1))
     key = f"au_target_{(target or '').replace(' ', '_')}"
     return t(key, lang) if key in CATALOGUE else target
 
@@ -61,12 +76,20 @@ def _value_text(name: str, value: object, lang: str, full: bool) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if name == "sha256" and not full:
         return str(value)[:SHORT_DIGEST]
-    return "—" if value in (None, "") else str(value)
+    return "—" if value in (None, "") else _code_text(name, str(value), lang)
+
+
+def _code_text(name: str, value: str, lang: str) -> str:
+    """A recorded code (a role, an account change) in the user's language; anything else as recorded."""
+    key = VALUE_KEYS.get(name, "").format(value)
+    return t(key, lang) if key in CATALOGUE else value
 
 
 def _reason_text(detail: dict, lang: str) -> str:
     """A refusal's reason as the user was told it (its catalogue text, filled from the detail)."""
     key = str(detail.get("reason", ""))
+    if f"au_reason_{key}" in CATALOGUE:  # a sign-in failure records only its reason code
+        key = f"au_reason_{key}"
     params = {k: fmt_list(v, lang) if isinstance(v, list) else v for k, v in detail.items()}
     try:
         return t(key, lang, **params)

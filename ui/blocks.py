@@ -25,6 +25,9 @@ REASON_SEPARATORS = re.compile("；|; ")  # ``briefing.build.joined``: one list 
 PHONE_CSS = f"""
 <style>
 .st-key-{CARDS_KEY} {{ display: none; }}
+/* A figure's label wraps onto a second line rather than ending in an ellipsis (on a phone, two a row). */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }}
 .bf-cards {{ display: flex; flex-direction: column; gap: 0.6rem; }}
 .bf-card {{ border: 1px solid #DDDDDD; border-left: 6px solid var(--bf-status); border-radius: 6px;
   padding: 0.5rem 0.75rem; overflow-wrap: anywhere; }}

@@ -18,7 +18,7 @@ from briefing import source as S
 from briefing.blocks import Briefing
 from briefing.build import BriefingData, build_briefing, weekly_between
 from housing.datasets import SAMPLES, file_version
-from housing.i18n import LANGS
+from housing.i18n import LANGS, t
 from housing.rules import Evidence, classify
 from housing.scope import merge_districts
 from housing.settings import get_setting
@@ -34,6 +34,14 @@ from store.db import database_url, open_database
 from ui.context import Source, View
 
 SEED_UPLOADER = actions.SYSTEM_ACCOUNT
+
+
+def uploader_label(uploader: str, lang: str) -> str:
+    """Who published a version, for people: the system's seeding of the sample in the reader's language
+    (it is recorded under one Chinese name), anyone else by their account name."""
+    return t("seed_uploader", lang) if uploader == SEED_UPLOADER else uploader
+
+
 _checked_seed: set[str] = set()  # databases this process has already seeded or found published
 
 

@@ -27,7 +27,7 @@ from housing.weekly import Weekly, eased_table, handovers_table, moves_table, sl
 from store.versions import Version
 from ui.changes import project_list
 from ui.context import View, audited_download
-from ui.data import engine
+from ui.data import engine, uploader_label
 from ui.tables import project_table, rollup_table, status_count_table, status_text, urgent_order
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,7 +106,14 @@ def data_text(view: View) -> str:
     if version is None:
         return ""
     when = fmt_datetime(version.created_at, lang, str(zone()))
-    text = t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename)
+    text = t(
+        "data_version",
+        lang,
+        version=version.id,
+        time=when,
+        uploader=uploader_label(version.uploader, lang),
+        file=version.filename,
+    )
     return t("hi_sample_mark", lang, source=text) if version.sample else text
 
 

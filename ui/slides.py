@@ -450,6 +450,17 @@ def phone_slides(briefing: B.Briefing) -> list[tuple[B.Slide, bool]]:
     return [(slide, section.key not in PHONE_NO_CHARTS) for section in first + rest for slide in section.slides]
 
 
+PHONE_LEGEND_PX = 90  # a phone wraps a chart's legend onto several lines above the plot
+
+
+def _phone_chart(chart: B.Chart, key: str) -> None:
+    """A chart on the phone at its own height (a timeline's rows keep their size and every name), not squeezed
+    into the default plot height."""
+    height = chart.height_px + PHONE_LEGEND_PX
+    st.html(f"<style>.st-key-{key}{{height:{height}px !important;flex:none !important}}</style>")
+    _chart(chart, key, 13)
+
+
 def show_phone(briefing: B.Briefing) -> None:
     """The whole briefing as a vertical stream of cards (``pr_phone``; slides.css shows it on narrow screens)."""
     with st.container(key="pr_phone", gap=None):
@@ -457,7 +468,7 @@ def show_phone(briefing: B.Briefing) -> None:
         for s, (slide, charts) in enumerate(phone_slides(briefing)):
             for i, part in enumerate(phone_runs(slide, charts)):
                 if isinstance(part, B.Chart):
-                    _chart(part, f"pr_phone_chart_{s}_{i}", 13)
+                    _phone_chart(part, f"pr_phone_chart_{s}_{i}")
                 else:
                     st.html(part)
 

@@ -10,7 +10,7 @@ from housing.settings import get_setting
 from store import history as H
 from store import versions as V
 from ui.context import View, current_view
-from ui.data import engine, weekly_for
+from ui.data import engine, uploader_label, weekly_for
 from ui.escape import md_t
 from ui.exports import download_xlsx, today_name, view_filters, weekly_sheets
 from ui.weekly import counts, details
@@ -31,7 +31,7 @@ def compare_choice(view: View, version: V.Version) -> int | None:
             view.lang,
             version=v.id,
             time=fmt_datetime(v.created_at, view.lang, tz),
-            uploader=v.uploader,
+            uploader=uploader_label(v.uploader, view.lang),
         )
         for v in older
     }

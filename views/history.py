@@ -15,7 +15,7 @@ from service.roles import ROLLBACK, Refused
 from store import versions as V
 from ui.changes import show_changes
 from ui.context import PUBLISHED, acting_as, audited_download, current_actor, current_view, refusal_text
-from ui.data import engine, version_projects
+from ui.data import engine, uploader_label, version_projects
 from ui.escape import md_list, md_t
 from ui.exports import download_xlsx, today_name, versions_block, view_filters
 
@@ -41,7 +41,7 @@ def versions_table(versions: list[V.Version], current_id: int | None, lang: str)
         {
             t("hi_col_version", lang): f"{v.id}" + (f" · {t('hi_current', lang)}" if v.id == current_id else ""),
             t("hi_col_time", lang): fmt_datetime(v.created_at, lang, tz),
-            t("hi_col_uploader", lang): v.uploader,
+            t("hi_col_uploader", lang): uploader_label(v.uploader, lang),
             t("hi_col_file", lang): v.filename,
             t("col_projects", lang): fmt_int(v.projects),
             t("col_households", lang): fmt_int(v.households),
@@ -57,7 +57,7 @@ def versions_table(versions: list[V.Version], current_id: int | None, lang: str)
 def label(version: V.Version, lang: str) -> str:
     """A version as the pickers name it."""
     when = fmt_datetime(version.created_at, lang, str(get_setting("timezone")))
-    return t("hi_pick_label", lang, version=version.id, time=when, uploader=version.uploader)
+    return t("hi_pick_label", lang, version=version.id, time=when, uploader=uploader_label(version.uploader, lang))
 
 
 def open_in_dashboard(version_id: int) -> None:
@@ -174,7 +174,10 @@ def moved_notice(lang: str) -> None:
     if moved is not None:
         version, uploader, published_at = moved
         when = fmt_datetime(published_at, lang, str(get_setting("timezone")))
-        st.warning(md_t("hi_rb_moved", lang, version=version, uploader=uploader, time=when), icon=":material/sync:")
+        st.warning(
+            md_t("hi_rb_moved", lang, version=version, uploader=uploader_label(uploader, lang), time=when),
+            icon=":material/sync:",
+        )
 
 
 def compare(versions: list[V.Version], lang: str) -> None:

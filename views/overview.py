@@ -25,7 +25,7 @@ from ui.blocks import (
     table_frame,
 )
 from ui.context import View, current_view, empty_state
-from ui.data import engine, first_known_dates, weekly_for
+from ui.data import engine, first_known_dates, uploader_label, weekly_for
 from ui.downloads import briefing_downloads
 from ui.drill import district_link
 from ui.escape import md_t
@@ -52,7 +52,14 @@ def data_banner(view: View) -> None:
             t("past_version", lang, version=version.id, time=when, current=source.current_id), icon=":material/history:"
         )
     st.caption(
-        md_t("data_version", lang, version=version.id, time=when, uploader=version.uploader, file=version.filename)
+        md_t(
+            "data_version",
+            lang,
+            version=version.id,
+            time=when,
+            uploader=uploader_label(version.uploader, lang),
+            file=version.filename,
+        )
     )
 
 

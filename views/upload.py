@@ -29,7 +29,7 @@ from store import versions as V
 from store.intake import publish_blocker
 from ui.changes import show_changes
 from ui.context import View, acting_as, current_actor, current_view, may_use, refusal_text
-from ui.data import engine, scoped_upload, template_bytes, version_projects
+from ui.data import engine, scoped_upload, template_bytes, uploader_label, version_projects
 from ui.escape import md_list, md_t
 from ui.mapping import mapping_form, remember, remembered
 from ui.tables import issues_table
@@ -385,7 +385,8 @@ def moved_notice(lang: str) -> None:
         version, uploader, published_at = moved
         when = fmt_datetime(published_at, lang, str(get_setting("timezone")))
         st.warning(
-            md_t("up_version_moved", lang, version=version, uploader=uploader, time=when), icon=":material/sync:"
+            md_t("up_version_moved", lang, version=version, uploader=uploader_label(uploader, lang), time=when),
+            icon=":material/sync:",
         )
 
 
