@@ -145,7 +145,8 @@ def sign_in(page, user: str = ADMIN, password: str = ADMIN_PASSWORD) -> None:
     mode, whose sidebar is hidden) the slide counter."""
     fill_sign_in(page, user, password)
     signed_in = page.get_by_role("button", name="退出登录").or_(page.get_by_role("button", name="Sign out"))
-    signed_in.or_(page.locator(".pr-counter, .st-key-pr_phone")).first.wait_for(timeout=60_000)
+    presenting = page.locator(".pr-counter:visible, .st-key-pr_phone:visible")
+    signed_in.or_(presenting).first.wait_for(timeout=60_000)
 
 
 def open_signed_in(page, url: str, user: str = ADMIN, password: str = ADMIN_PASSWORD) -> None:
