@@ -247,12 +247,19 @@ def _level(status, level, lang: str) -> str:
     )
 
 
-def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
-    """Turned red / yellow: who, households, the standing before and after, today's reasons in full."""
-    columns = (
+def _naming_columns(lang: str) -> tuple[B.Column, ...]:
+    """The columns that name a project in the week's tables: name, district, households."""
+    return (
         B.Column("name", t("col_name", lang)),
         B.Column("district", t("col_district", lang)),
         B.Column("households", t("col_households", lang), B.COUNT),
+    )
+
+
+def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
+    """Turned red / yellow: who, households, the standing before and after, today's reasons in full."""
+    columns = (
+        *_naming_columns(lang),
         B.Column("before", t("wk_before", lang), B.STATUS),
         B.Column("after", t("wk_after", lang), B.STATUS),
         B.Column("reasons", t("col_reasons", lang)),
@@ -294,9 +301,7 @@ def _slips_table(slips: pd.DataFrame, lang: str) -> B.Table:
 def _handovers_table(frame: pd.DataFrame, lang: str) -> B.Table:
     """Projects handed over this week, with households and date."""
     columns = (
-        B.Column("name", t("col_name", lang)),
-        B.Column("district", t("col_district", lang)),
-        B.Column("households", t("col_households", lang), B.COUNT),
+        *_naming_columns(lang),
         B.Column("handed_over", t("col_handed_over", lang), B.DATE),
     )
     rows = tuple(
@@ -309,9 +314,7 @@ def _handovers_table(frame: pd.DataFrame, lang: str) -> B.Table:
 def _project_list(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
     """Projects added or removed: name, district, households, 万㎡, deadline."""
     columns = (
-        B.Column("name", t("col_name", lang)),
-        B.Column("district", t("col_district", lang)),
-        B.Column("households", t("col_households", lang), B.COUNT),
+        *_naming_columns(lang),
         B.Column("area", t("col_area", lang), B.WAN_M2),
         B.Column("deadline", t("col_deadline", lang), B.DATE),
     )
@@ -348,9 +351,7 @@ def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str =
     in full (the stage has its own column), responsible unit."""
     columns = (
         B.Column("status", t("col_status", lang), B.STATUS),
-        B.Column("name", t("col_name", lang)),
-        B.Column("district", t("col_district", lang)),
-        B.Column("households", t("col_households", lang), B.COUNT),
+        *_naming_columns(lang),
         B.Column("deadline", t("col_deadline", lang), B.DATE),
         B.Column("stage", t("col_stage", lang)),
         B.Column("reasons", t("col_reasons", lang)),
