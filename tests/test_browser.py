@@ -60,14 +60,6 @@ def _publish_and_open_the_overview(page, households: str) -> None:
     page.wait_for_function(f"() => document.body.innerText.includes('{households}')", timeout=30_000)
 
 
-# The upload page is for signed-in editors (service.roles); nobody signs in until the accounts branch (issue 9)
-# adds the sign-in form, whose browser tests then sign in first and drive these again.
-NEEDS_SIGN_IN = pytest.mark.skip(
-    reason="the upload page needs a signed-in editor: sign-in comes with the accounts branch"
-)
-
-
-@NEEDS_SIGN_IN
 def test_the_first_upload_replaces_the_sample_and_a_later_district_file_only_its_district(
     server,
     page,
@@ -109,7 +101,6 @@ def test_the_first_upload_replaces_the_sample_and_a_later_district_file_only_its
     assert V.current(open_database(database)).summary["scope"] == ["历城区"]
 
 
-@NEEDS_SIGN_IN
 def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, page, database, tmp_path):
     from conftest import write_xlsx
 
@@ -130,7 +121,6 @@ def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, pag
     assert V.current_version_id(open_database(database)) == before
 
 
-@NEEDS_SIGN_IN
 def test_a_file_that_kills_a_parser_is_refused_and_the_server_goes_on(server, page, database, tmp_path):
     """A far cell that slips past the pattern guard makes calamine ask for a 512 GB grid and abort: in the
     worker process, which the server survives; the page names the sheet and its size, nothing is published."""
