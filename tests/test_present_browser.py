@@ -57,9 +57,11 @@ def _counter(page) -> tuple[int, int]:
 
 
 def _wait_for_slide(page, number: int) -> None:
+    # The key handler is a script element of its own: on a loaded machine it can mount after the counter,
+    # and a key pressed before it is lost (CI once waited 60 s for a slide that was never asked for).
     page.wait_for_function(
         """(n) => { const c = document.querySelector('.pr-counter');
-                    return c && c.innerText.trim().startsWith(n + ' /')
+                    return c && c.innerText.trim().startsWith(n + ' /') && window.__prKeys
                       && !document.querySelector('[data-stale=true]'); }""",
         arg=number,
         timeout=60_000,
