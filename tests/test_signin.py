@@ -15,6 +15,7 @@ from service.roles import EDITOR, VIEWER, Actor
 from store.db import open_database
 from store.schema import audit_log
 from ui import signin
+from ui.context import ANONYMOUS
 
 ADMIN_PASSWORD = "first admin password"
 
@@ -152,6 +153,7 @@ def test_anonymous_viewing_when_configured(monkeypatch):
     monkeypatch.setenv("DASHBOARD_ANONYMOUS_VIEWING", "1")
     at = fresh()
     assert at.metric and at.session_state["actor"].role == VIEWER
+    assert at.session_state["actor"].username == ANONYMOUS.username  # one "nobody" for the app and its audit
     assert "未登录：仅可查看看板。" in [c.value for c in at.sidebar.caption]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/upload.py")

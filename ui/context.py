@@ -21,7 +21,16 @@ from ui.escape import md_escape, md_list
 
 VIEW_KEY = "view"
 ACTOR_KEY = "actor"  # the signed-in account, a ``service.roles.Actor``, set by ``app.py`` after sign-in
-ANONYMOUS = Actor("", VIEWER)  # nobody signed in: may look, never write
+# Nobody signed in (anonymous viewing, or a refusal before sign-in): may look, never write. Brackets are
+# refused in usernames, so this name is never a real account's; the audit trail records refusals under it.
+ANONYMOUS = Actor("(anonymous)", VIEWER)
+
+
+def is_anonymous(actor: Actor | None) -> bool:
+    """True when nobody is signed in: no actor, or the anonymous viewer (from any address)."""
+    return actor is None or actor.username == ANONYMOUS.username
+
+
 PUBLISHED = "published"  # the dataset choice meaning "the database", next to the bundled samples
 
 

@@ -10,6 +10,7 @@ so the password fields can be emptied and the page drawn once with the outcome.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -18,14 +19,13 @@ from housing.fmt import fmt_datetime
 from housing.i18n import t
 from housing.settings import get_setting
 from service import accounts as A
-from service.roles import VIEWER, Actor
+from service.roles import Actor
 from store.db import secret
 from ui import sso
+from ui.context import ACTOR_KEY, ANONYMOUS, is_anonymous
 from ui.data import engine
 from ui.escape import md_t
 
-ACTOR = "actor"  # the shared contract: the acting account, absent or None when nobody is signed in
-ANONYMOUS = "(anonymous)"  # never a valid username (brackets are refused), so never a real account
 LAST_SEEN = "_si_last_seen"  # time.time() of the previous run, for idle expiry
 MUST_CHANGE = "_si_must_change"
 NOTICE = "_si_notice"  # (level, catalogue key, params) shown once on the next form
@@ -63,15 +63,15 @@ def resolve(db: Engine) -> Actor | None:
     allowed, or ``None``. Signs out a session idle for longer than ``session_idle_minutes``."""
     first_admin(db)
     state = st.session_state
-    actor = state.get(ACTOR)
-    if (actor is None or actor.username == ANONYMOUS) and sso.configured():
+    actor = state.get(ACTOR_KEY)
+    if is_anonymous(actor) and sso.configured():
         actor = sso.signed_in_actor() or actor  # back from the identity provider: the mapped account
-    if actor is not None and actor.username != ANONYMOUS:
+    if actor is not None and not is_anonymous(actor):
         actor = _still_valid(db, actor)
-    if actor is None or actor.username == ANONYMOUS:
-        actor = Actor(ANONYMOUS, VIEWER, (), client_address()) if anonymous_viewing() else None
+    if is_anonymous(actor):
+        actor = replace(ANONYMOUS, address=client_address()) if anonymous_viewing() else None
         state[MUST_CHANGE] = False
-    state[ACTOR] = actor
+    state[ACTOR_KEY] = actor
     state[LAST_SEEN] = time.time()
     return actor
 
@@ -107,7 +107,7 @@ def _forget() -> None:
 
 def gate(actor: Actor | None):
     """The form to show instead of the app (sign-in or password change), or ``None`` when the app may show."""
-    if actor is None or (actor.username == ANONYMOUS and st.session_state.get(WANTS_SIGN_IN)):
+    if actor is None or (is_anonymous(actor) and st.session_state.get(WANTS_SIGN_IN)):
         return sign_in_form
     if st.session_state.get(MUST_CHANGE):
         return change_password_form
@@ -148,7 +148,7 @@ def _sign_in_form(lang: str) -> None:
         st.form_submit_button(t("si_submit", lang), type="primary", on_click=_attempt, args=(lang,))
     if sso.configured() and not sso.refused_notice(lang):  # single sign-on beside the built-in accounts
         sso.offer_sign_in(lang)
-    if st.session_state.get(ACTOR) is not None:  # an anonymous viewer may go back to the dashboard
+    if st.session_state.get(ACTOR_KEY) is not None:  # an anonymous viewer may go back to the dashboard
         st.button(t("si_back_to_viewing", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: False},))
 
 
@@ -165,7 +165,7 @@ def _attempt(lang: str) -> None:
         state[NOTICE] = ("error", *_failure_text(outcome, lang))
         return
     _forget()
-    state[ACTOR], state[LAST_SEEN] = outcome, time.time()
+    state[ACTOR_KEY], state[LAST_SEEN] = outcome, time.time()
 
 
 def _failure_text(failure: A.Failure, lang: str) -> tuple[str, dict]:
@@ -207,7 +207,7 @@ def _change(lang: str) -> None:
         state[NOTICE] = ("error", "si_mismatch", {})
         return
     try:
-        A.change_password(engine(), state[ACTOR], current, new)
+        A.change_password(engine(), state[ACTOR_KEY], current, new)
     except A.AccountError as error:
         state[NOTICE] = ("error", error.key, error.params)
         return
@@ -217,8 +217,8 @@ def _change(lang: str) -> None:
 
 def sign_out() -> None:
     """The sign-out button: record it and forget the session's account."""
-    actor = st.session_state.get(ACTOR)
-    if actor is not None and actor.username != ANONYMOUS:
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None and not is_anonymous(actor):
         A.sign_out(engine(), actor)
     sso.sign_out()  # also ends the identity provider's session cookie when the account came from there
     _forget()
@@ -228,7 +228,7 @@ def sign_out() -> None:
 def account_box(actor: Actor, lang: str) -> None:
     """The sidebar's "signed in as NAME (role)" and the sign-out button (or, anonymous, a sign-in button)."""
     with st.sidebar:
-        if actor.username == ANONYMOUS:
+        if is_anonymous(actor):
             st.caption(t("si_anonymous", lang))
             st.button(t("si_sign_in_button", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: True},))
             return

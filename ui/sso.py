@@ -17,11 +17,11 @@ import streamlit as st
 from housing.i18n import t
 from service.roles import Actor
 from service.sso import MappingError, SsoMapping, account_for, load_mapping, shown_name, subject
+from ui.context import ACTOR_KEY
 from ui.data import engine
 from ui.escape import md_t
 
 log = logging.getLogger("resettle")
-ACTOR = "actor"  # the shared contract: the signed-in account
 SSO_SUBJECT = "sso_subject"  # session key: the single sign-on user the actor was made for
 SSO_REFUSED = "sso_refused"  # session key: the user the mapping refused (audited once, not on every rerun)
 SSO_SHOWN = "sso_refused_shown"  # session key: how the refusal names that user (their e-mail, as the provider sent it)
@@ -101,12 +101,12 @@ def signed_in_actor() -> Actor | None:
     state, claims = st.session_state, _claims()
     if not claims:
         if state.get(SSO_SUBJECT):  # signed out in another tab: the cookie is gone, so is this session's actor
-            state.pop(ACTOR, None)
+            state.pop(ACTOR_KEY, None)
             state.pop(SSO_SUBJECT, None)
         return None
     who = subject(claims) or "?"
-    if state.get(SSO_SUBJECT) == who and state.get(ACTOR) is not None:
-        return state[ACTOR]
+    if state.get(SSO_SUBJECT) == who and state.get(ACTOR_KEY) is not None:
+        return state[ACTOR_KEY]
     if who in (state.get(SSO_REFUSED), state.get(SSO_ENDED)):
         return None
     rules = mapping()
@@ -114,7 +114,7 @@ def signed_in_actor() -> Actor | None:
     if actor is None:
         state[SSO_REFUSED], state[SSO_SHOWN] = who, shown_name(claims)
         return None
-    state[ACTOR], state[SSO_SUBJECT] = actor, who
+    state[ACTOR_KEY], state[SSO_SUBJECT] = actor, who
     return actor
 
 
@@ -141,7 +141,7 @@ def sign_out() -> None:
     """End the session's sign-in, and the provider's cookie when it came from single sign-on."""
     state = st.session_state
     signed_in, refused = state.pop(SSO_SUBJECT, None), state.pop(SSO_REFUSED, None)
-    for key in (ACTOR, SSO_SHOWN, SSO_ENDED):
+    for key in (ACTOR_KEY, SSO_SHOWN, SSO_ENDED):
         state.pop(key, None)
     was_sso = bool(signed_in or refused)
     if was_sso:

@@ -15,10 +15,9 @@ from housing.i18n import t
 from housing.settings import get_setting
 from service import accounts as A
 from service.roles import ROLES, Refused
-from ui.context import PUBLISHED, current_view
+from ui.context import ACTOR_KEY, PUBLISHED, current_view
 from ui.data import engine, load_source
 from ui.escape import md_t
-from ui.signin import ACTOR
 
 MESSAGE, SHOWN_ONCE = "ac_message", "ac_temporary"  # session keys: the outcome of the last change
 
@@ -104,7 +103,7 @@ def create(lang: str) -> None:
     state = st.session_state
     name, role, districts = state["ac_new_name"], state["ac_new_role"], state["ac_new_districts"]
     shown = A.normal_username(name)  # as it is stored and will be typed
-    act(lambda: A.create_account(engine(), state[ACTOR], name, role, districts), "ac_created", shown)
+    act(lambda: A.create_account(engine(), state[ACTOR_KEY], name, role, districts), "ac_created", shown)
     if state[MESSAGE][0] == "success":
         state.update(ac_new_name="", ac_new_districts=[])
 
@@ -130,7 +129,7 @@ def save(account: A.Account) -> None:
     """The button saving an account's role and districts."""
     state, name = st.session_state, account.username
     role, districts = state[f"ac_role_{name}"], state[f"ac_districts_{name}"]
-    act(lambda: A.update_account(engine(), state[ACTOR], name, role, districts), "ac_saved", name)
+    act(lambda: A.update_account(engine(), state[ACTOR_KEY], name, role, districts), "ac_saved", name)
 
 
 def edit_form(account: A.Account, lang: str) -> None:
@@ -157,7 +156,7 @@ def edit_form(account: A.Account, lang: str) -> None:
 
 def buttons(account: A.Account, lang: str) -> None:
     """Reset the password, lock or unlock, disable or enable one account."""
-    actor, name, db = st.session_state[ACTOR], account.username, engine()
+    actor, name, db = st.session_state[ACTOR_KEY], account.username, engine()
     locked, disabled = account.locked(), account.disabled
     choices = [
         ("ac_reset", ":material/password:", lambda: A.reset_password(db, actor, name), "ac_reset_done"),
