@@ -24,6 +24,7 @@ from briefing.blocks import SECTIONS, Briefing
 from briefing.build import build_briefing
 from briefing.files import RENDERERS, write_file
 from briefing.files import renderer as file_renderer
+from briefing.pdf import FontMissing
 from briefing.source import SourceError, load_data
 from housing.clock import today
 from housing.i18n import DEFAULT_LANG, LANGS, t
@@ -128,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         print(t("bf_err_format", lang, format=args.format), file=sys.stderr)
         return EXIT_UNREADABLE
     briefing = build_briefing(data, lang, args.districts, args.sections)
-    args.out.write_bytes(file_bytes(briefing, args.format, lang))
+    try:
+        args.out.write_bytes(file_bytes(briefing, args.format, lang))
+    except FontMissing as error:  # its message says what to install
+        print(str(error), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as error:  # a folder that does not exist, no permission, a full disk
+        print(
+            t("bf_err_write", lang, file=str(args.out), reason=error.strerror or type(error).__name__), file=sys.stderr
+        )
+        return EXIT_UNREADABLE
     print(json_safe(t("bf_written", lang, file=str(args.out), slides=len(briefing.slides()))))
     return EXIT_OK

@@ -117,3 +117,25 @@ def test_a_format_whose_renderer_is_missing_exits_2(tmp_path, capsys, monkeypatc
         ["build", str(ZHANGQIU), "--as-of", "2021-05-01", "--lang", "en", "--format", "pptx", "--out", str(out)]
     )
     assert code == 2 and "cannot write pptx" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize(("fmt", "lang", "message"), [("pdf", "zh", "fonts-noto-cjk"), ("pdf", "en", "fonts-noto-cjk")])
+def test_a_missing_cjk_font_exits_2_with_what_to_install(tmp_path, capsys, monkeypatch, fmt, lang, message):
+    import briefing.pdf
+
+    monkeypatch.setattr(briefing.pdf, "_fc_match", lambda style: None)
+    monkeypatch.setattr(briefing.pdf, "_known_path", lambda style: None)
+    monkeypatch.delenv("BRIEFING_CJK_FONT", raising=False)
+    out = tmp_path / f"b.{fmt}"
+    code = main(["build", str(ZHANGQIU), "--as-of", "2021-05-01", "--lang", lang, "--format", fmt, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize(("lang", "message"), [("zh", "无法写入"), ("en", "Cannot write")])
+def test_an_unwritable_output_exits_2_with_a_message(tmp_path, capsys, lang, message):
+    out = tmp_path / "no such folder" / "b.json"
+    code = main(
+        ["build", str(ZHANGQIU), "--as-of", "2021-05-01", "--lang", lang, "--format", "json", "--out", str(out)]
+    )
+    assert code == 2 and message in capsys.readouterr().err
