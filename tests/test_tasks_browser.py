@@ -1,5 +1,6 @@
-"""Supervision tasks raised for red projects appear in the served app's briefing: the presentation's 督办事项
-slides list each missed step, in both languages, without overflowing a 1280×720 projector slide.
+"""Supervision tasks raised for a red project (and two about no project) appear in the served app's briefing:
+the presentation's 督办事项 slides list each missed step, in both languages, without overflowing a 1280×720
+projector slide.
 
 The tasks are raised through the service into the served app's database (the pages that raise them are
 tested with those pages). Set ``SCREENSHOT_DIR`` to keep screenshots.
@@ -14,6 +15,8 @@ from browser import *  # noqa: F403  (the served app, headless Chromium)
 from browser import ADMIN, open_signed_in, shot
 from test_present_browser import OVERFLOW, _counter, _wait_for_slide
 
+from briefing.source import load_data
+from housing.status import OVERDUE
 from service.roles import ADMIN as ADMIN_ROLE
 from service.roles import Actor
 from service.tasks import advance_task, raise_task
@@ -42,14 +45,17 @@ def tasks(server, database, browser):  # noqa: F811
     open_signed_in(context.new_page(), server)
     context.close()
     engine = open_database(database)
+    projects = load_data("published", dt.date(2026, 11, 21), engine).projects
+    red = projects[projects["status"] == OVERDUE].iloc[0]  # the first task is about a red project
     admin = Actor(ADMIN, ADMIN_ROLE)
-    for title, unit, raised, steps in TASKS:
+    for number, (title, unit, raised, steps) in enumerate(TASKS):
+        about = {"project": red["name"], "district": red["district"]} if number == 0 else {}
         task = raise_task(
-            admin, title=title, unit=unit, assignee=ADMIN, source="briefing", at=at(raised), engine=engine
+            admin, title=title, unit=unit, assignee=ADMIN, source="briefing", at=at(raised), engine=engine, **about
         )
         for step, day in steps.items():
             advance_task(admin, task, step, at=at(day), engine=engine)
-    return TASKS
+    return TASKS, red["name"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -71,8 +77,10 @@ def test_the_briefing_lists_the_missed_steps(server, tasks, browser, lang):  # n
             assert "…" not in text
             seen += text
             shot(page, f"tasks_{lang}_{number:02d}")
-        for title, *_ in tasks:
+        listed, project = tasks
+        for title, *_ in listed:
             assert title in seen
+        assert project in seen
         # the first task's reply (due 11-19) and the second's acknowledgement (due 11-20) are late
         assert ("回复 · 已超时未完成" if lang == "zh" else "replied · overdue, not done") in seen
     finally:
