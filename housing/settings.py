@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session_idle_minutes", 30),
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
+    # notices to the group chat (service.notices)
+    Setting("public_url", ""),
+    Setting("notice_attempts", 4),
+    Setting("notice_backoff_s", 2.0),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -17,12 +17,13 @@ SAVE_MAPPING = "save_mapping"  # remember a layout's column mapping
 SAVE_SETTINGS = "save_settings"  # rule thresholds and other settings
 MANAGE_ACCOUNTS = "manage_accounts"
 READ_AUDIT = "read_audit"
+SEND_NOTICE = "send_notice"  # push the briefing's summary to a group chat (service.notices)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({VIEW, EXPORT}),
     EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING}),
     ADMIN: frozenset(
-        {VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT}
+        {VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT, SEND_NOTICE}
     ),
 }
 ACTIONS: tuple[str, ...] = tuple(sorted(PERMISSIONS[ADMIN]))
