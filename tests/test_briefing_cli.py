@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +119,53 @@ def test_a_format_whose_renderer_is_missing_exits_2(tmp_path, capsys, monkeypatc
         ["build", str(ZHANGQIU), "--as-of", "2021-05-01", "--lang", "en", "--format", "pptx", "--out", str(out)]
     )
     assert code == 2 and "cannot write pptx" in capsys.readouterr().err and not out.exists()
+
+
+# --- push: the summary to a group chat (issue 13) -------------------------------------------------------------
+
+from webhook_server import *  # noqa: E402,F403 (the fake robot fixture)
+
+PUSH = ["push", "--source", str(ZHANGQIU), "--as-of", "2021-05-01"]
+
+
+def test_push_dry_run_prints_the_message_and_its_size_and_sends_nothing(robot, monkeypatch, capsys):
+    monkeypatch.setenv("RESETTLE_PUBLIC_URL", "https://dash.example.gov.cn")
+    assert main([*PUSH, "--channel", "wx", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "### 章丘区安置房交付周报 · 截至2021年5月1日" in out and "**逾期项目（5个）**" in out
+    assert "(https://dash.example.gov.cn/present?lang=zh&as_of=2021-05-01)" in out
+    assert re.search(r"（试运行，未发送）wecom 消息 \d+ 字节，上限 4096 字节", out)
+    assert robot.received == []
+
+
+def test_push_sends_as_the_system_account_and_is_audited(robot, monkeypatch, capsys):
+    from store.audit import AuditFilter, audit_rows
+    from store.db import open_database
+
+    assert main([*PUSH, "--channel", "weekly", "--lang", "en"]) == 0
+    assert len(robot.received) == 1 and robot.refused == []
+    assert "Overdue projects (5)" in robot.received[0]["markdown"]["text"]
+    assert "no link back" in capsys.readouterr().err  # public_url not set
+    rows = audit_rows(open_database(), AuditFilter(actions=("send_notice",)))
+    assert list(zip(rows["account"], rows["outcome"], rows["target"])) == [("system", "ok", "weekly")]
+
+
+def test_push_that_keeps_failing_exits_3_with_the_reason(robot, monkeypatch, capsys):
+    monkeypatch.setenv("RESETTLE_NOTICE_ATTEMPTS", "2")
+    monkeypatch.setenv("RESETTLE_NOTICE_BACKOFF_S", "0.01")
+    robot.script[:] = [503, 503]
+    assert main([*PUSH, "--channel", "wx"]) == 3
+    assert "已尝试 2 次，最后一次：HTTP 503" in capsys.readouterr().err and len(robot.received) == 2
+
+
+def test_push_to_an_unknown_channel_exits_2_without_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "push", "--channel", "nowhere", "--lang", "en", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+    )
+    assert done.returncode == 2 and "No notice channel “nowhere” is configured" in done.stderr
+    assert "Traceback" not in done.stderr

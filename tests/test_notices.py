@@ -11,7 +11,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from webhook_server import BAD_SIGN, SECRET, TOKEN, Robot, start
+from webhook_server import *  # noqa: F403 (the fake robot fixture)
+from webhook_server import BAD_SIGN, SECRET, TOKEN
 
 from briefing import blocks as B
 from briefing.notice import TASKS, TASKS_MISSED, assignee_notice, assignees, links, safe_base, summary
@@ -201,23 +202,6 @@ def test_assignee_notice_lists_only_their_missed_steps_and_mentions_them_on_ding
 
 
 # --- sending -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def robot(monkeypatch, tmp_path):
-    """A fake robot and two channels pointing at it: ``weekly`` (DingTalk, signed) and ``wx`` (WeCom)."""
-    fake = Robot()
-    server, base = start(fake)
-    monkeypatch.setattr("store.db.SECRETS", tmp_path / "secrets.toml")
-    (tmp_path / "secrets.toml").write_text(
-        f'[notices.channels.wx]\nkind = "wecom"\nurl = "{base}/cgi-bin/webhook/send?key={TOKEN}"\n', "utf-8"
-    )
-    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_URL", f"{base}/robot/send?access_token={TOKEN}")
-    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_KIND", "dingtalk")
-    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_SECRET", SECRET)
-    yield fake
-    server.shutdown()
-    server.server_close()
 
 
 ADMIN_ACTOR = Actor("管理员", ADMIN)

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 SECRET = "SECtest-signing-secret-0123456789abcdef"
 TOKEN = "access-token-that-must-stay-secret"
 BAD_SIGN, BAD_FORMAT, TOO_BIG = 310000, 300001, 460101  # DingTalk's codes for a wrong signature, body, size
+# What ``from webhook_server import *`` brings: the fixture (a test module names it only as an argument).
+__all__ = ["robot"]
 
 
 @dataclass
@@ -104,3 +108,21 @@ def start(robot: Robot) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture
+def robot(monkeypatch, tmp_path):
+    """A fake robot and two channels pointing at it: ``weekly`` (DingTalk, signed; from the environment) and
+    ``wx`` (WeCom; from secrets.toml)."""
+    fake = Robot()
+    server, base = start(fake)
+    monkeypatch.setattr("store.db.SECRETS", tmp_path / "secrets.toml")
+    (tmp_path / "secrets.toml").write_text(
+        f'[notices.channels.wx]\nkind = "wecom"\nurl = "{base}/cgi-bin/webhook/send?key={TOKEN}"\n', "utf-8"
+    )
+    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_URL", f"{base}/robot/send?access_token={TOKEN}")
+    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_KIND", "dingtalk")
+    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_SECRET", SECRET)
+    yield fake
+    server.shutdown()
+    server.server_close()
