@@ -142,21 +142,31 @@ def push(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     briefing = build_briefing(data, lang, args.districts, NOTICE_SECTIONS)
     public_url = str(get_setting("public_url"))
-    notices: list[tuple[str, Notice]] = [("summary", summary(briefing, ch.kind, public_url))]
+    notices: list[tuple[str, str, Notice]] = [("summary", "", summary(briefing, ch.kind, public_url))]
     for person in assignees(briefing) if args.assignees else ():
         found = assignee_notice(briefing, ch.kind, person, public_url, N.mobile_of(person))
         if found is not None:
-            notices.append((f"assignee {person}", found))
+            notices.append(("assignee", person, found))
     if not public_url:
         print(t("nt_no_public_url", lang), file=sys.stderr)
     if args.dry_run:
-        for _, notice in notices:
+        for _, _, notice in notices:
             print(json_safe(notice.text))
-            print(json_safe(t("nt_dry_run", lang, bytes=size(notice.text), limit=ch.platform.max_bytes, kind=ch.kind)))
+            print(
+                json_safe(
+                    t(
+                        "nt_dry_run",
+                        lang,
+                        bytes=size(notice.text),
+                        limit=ch.platform.max_bytes,
+                        kind=t(f"nt_kind_{ch.kind}", lang),
+                    )
+                )
+            )
         return EXIT_OK
     retry = N.Retry(int(get_setting("notice_attempts")), float(get_setting("notice_backoff_s")))
     failed = False
-    for what, notice in notices:
+    for what, about, notice in notices:
         try:
             sent = N.send_notice(
                 open_database(),
@@ -166,6 +176,7 @@ def push(args: argparse.Namespace) -> int:
                 notice.text,
                 mentions=notice.mentions,
                 what=what,
+                about=about,
                 retry=retry,
             )
         except N.NoticeError as error:

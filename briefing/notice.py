@@ -118,7 +118,7 @@ def summary(briefing: B.Briefing, kind: str, public_url: str) -> Notice:
     lang = briefing.lang
     date = fmt_date(briefing.as_of, lang)
     title = t("nt_title", lang, region=neutral(briefing.region), date=date)
-    head = [f"### {title}", neutral(briefing.version), *headline_lines(briefing)]
+    head = [f"### {title}", neutral(briefing.version), "", *headline_lines(briefing)]
     foot = links(public_url, briefing.as_of, lang)
     tail = t("nt_more_link", lang) if foot else ""
     parts = []

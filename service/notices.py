@@ -275,19 +275,22 @@ def send_notice(
     *,
     mentions: tuple[str, ...] = (),
     what: str = "summary",
+    about: str = "",
     retry: Retry | None = None,
     client: httpx.Client | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Sent:
     """Send one markdown message to the configured channel, as ``actor`` (administrators, and the system
-    account for the scheduled job). Returns what it took; raises ``Refused`` (recorded) for another role and
-    ``NoticeError`` (recorded, with the reason) when the channel is unusable, the message too big, the rate
-    limit would need too long a wait, or every attempt failed."""
+    account for the scheduled job); ``what`` is "summary" or "assignee" (``about``: whose steps).
+
+    Returns what it took; raises ``Refused`` (recorded) for another role and ``NoticeError`` (recorded, with
+    the reason) when the channel is unusable, the message too big, the rate limit would need too long a wait,
+    or every attempt failed."""
     retry = retry or Retry()
     if not actor.may(SEND_NOTICE):
         _audit(engine, actor, channel_name, REFUSED, {"reason": "sv_refused", "role": actor.role})
         raise Refused(SEND_NOTICE)
-    detail: dict = {"what": what, "channel": channel_name}
+    detail: dict = {"what": what, "channel": channel_name, **({"about": about} if about else {})}
     try:
         ch = channel(channel_name)
     except NoticeError as error:

@@ -134,7 +134,7 @@ def test_push_dry_run_prints_the_message_and_its_size_and_sends_nothing(robot, m
     out = capsys.readouterr().out
     assert "### 章丘区安置房交付周报 · 截至2021年5月1日" in out and "**逾期项目（5个）**" in out
     assert "(https://dash.example.gov.cn/present?lang=zh&as_of=2021-05-01)" in out
-    assert re.search(r"（试运行，未发送）wecom 消息 \d+ 字节，上限 4096 字节", out)
+    assert re.search(r"（试运行，未发送）企业微信消息 \d+ 字节，上限 4096 字节", out)
     assert robot.received == []
 
 

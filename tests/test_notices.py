@@ -117,7 +117,7 @@ def test_long_lists_end_with_and_n_more_and_the_link_within_the_limit(kind, reds
     assert sum(hidden.values()) > 0
     for count in hidden.values():
         if count:
-            assert f"……还有 {count} 项未列出，详见看板" in notice.text
+            assert f"还有 {count} 项未列出，详见看板" in notice.text
     shown_red = re.findall(r"^- \*\*安置区(\d{3})号地块\*\*", notice.text, re.M)
     assert shown_red == [f"{i:03d}" for i in range(len(shown_red))]  # the first ones, in order, none cut
     assert notice.text.rstrip().endswith(f"({BASE}/present?lang=zh&as_of=2021-05-01)")

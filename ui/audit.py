@@ -44,6 +44,8 @@ VALUE_KEYS = {
     "by": "au_by_{}",
     "source": "au_source_{}",
     "method": "au_method_{}",
+    "kind": "nt_kind_{}",
+    "what": "nt_what_{}",
 }
 SHORT_DIGEST = 12  # hex digits of a file's SHA-256 the table shows (the export has all 64)
 

@@ -43,7 +43,9 @@ def send_now(view: View) -> None:
     if not public_url:
         st.caption(t("nt_no_public_url", lang))
     limit = ch.platform.max_bytes
-    st.caption(t("nt_preview", lang, kind=ch.kind, bytes=f"{size(notice.text):,}", limit=f"{limit:,}"))
+    st.caption(
+        t("nt_preview", lang, kind=t(f"nt_kind_{ch.kind}", lang), bytes=f"{size(notice.text):,}", limit=f"{limit:,}")
+    )
     st.code(notice.text, language="markdown", wrap_lines=True)
     if st.button(t("nt_send", lang), key="nt_send", type="primary", icon=":material/send:"):
         try:
