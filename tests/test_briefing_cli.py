@@ -3,6 +3,7 @@ message when the source cannot be read."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -169,3 +170,40 @@ def test_push_to_an_unknown_channel_exits_2_without_traceback(tmp_path):
     )
     assert done.returncode == 2 and "No notice channel “nowhere” is configured" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_push_with_assignees_sends_each_their_missed_steps_with_a_mention(robot, monkeypatch, tmp_path, capsys):
+    """The tasks section as issue 13's tasks part builds it (hand-made here: the builder may not have it yet)."""
+    import briefing.cli as cli
+    from briefing import blocks as B
+
+    (tmp_path / "secrets.toml").write_text(
+        (tmp_path / "secrets.toml").read_text("utf-8") + '[notices.mobiles]\n"张三" = "13800001111"\n', "utf-8"
+    )
+    columns = tuple(B.Column(k, k) for k in ("title", "project", "unit", "assignee", "step", "due"))
+    rows = [
+        ("清运渣土", "月官", "区住建局", "张三", "回复", "2021年4月28日"),
+        ("补签协议", "白泉", "街道", "李四", "办结", "4月30日"),
+    ]
+    table = B.Table("tasks_missed", columns, tuple(tuple(B.Cell(v, v) for v in row) for row in rows))
+    tasks = B.Section("tasks", "督办事项", (B.Slide("tasks", "督办事项", (table,)),))
+    real = cli.build_briefing
+    monkeypatch.setattr(
+        cli, "build_briefing", lambda *a: dataclasses.replace(real(*a), sections=(*real(*a).sections, tasks))
+    )
+    assert main([*PUSH, "--channel", "weekly", "--assignees"]) == 0
+    assert len(robot.received) == 3 and robot.refused == []
+    summary, zhang, li = (body["markdown"]["text"] for body in robot.received)
+    assert "**1-3-7 督办逾期环节（2项）**" in summary and "清运渣土" in summary and "补签协议" in summary
+    assert "清运渣土" in zhang and "补签协议" not in zhang and "@13800001111" in zhang
+    assert robot.received[1]["at"] == {"atMobiles": ["13800001111"], "isAtAll": False}
+    assert "补签协议" in li and "at" not in robot.received[2]
+    from store.audit import AuditFilter, audit_rows
+    from store.db import open_database
+
+    trail = audit_rows(open_database(), AuditFilter(actions=("send_notice",)), limit=None).iloc[::-1]
+    assert [(d["what"], d.get("about", "")) for d in trail["detail"]] == [
+        ("summary", ""),
+        ("assignee", "张三"),
+        ("assignee", "李四"),
+    ]
