@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from briefing.blocks import SECTIONS, Briefing
 from briefing.build import build_briefing
@@ -131,6 +132,15 @@ def file_bytes(briefing: Briefing, fmt: str, lang: str) -> bytes:
 
 
 def push(args: argparse.Namespace) -> int:
+    """``_push``, saying so (exit 2) when the database cannot be reached rather than with a traceback."""
+    try:
+        return _push(args)
+    except SQLAlchemyError as error:
+        print(t("nt_err_database", args.lang, error=type(error).__name__), file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _push(args: argparse.Namespace) -> int:
     """Build the summary (and, with ``--assignees``, each assignee's missed steps) for the channel's platform
     and send it through the service as the system account; ``--dry-run`` prints instead."""
     lang = args.lang

@@ -207,3 +207,9 @@ def test_push_with_assignees_sends_each_their_missed_steps_with_a_mention(robot,
         ("assignee", "张三"),
         ("assignee", "李四"),
     ]
+
+
+def test_push_with_the_database_down_exits_2_with_a_message(robot, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2")
+    assert main(["push", "--channel", "wx", "--lang", "en"]) == 2
+    assert "The database cannot be reached (OperationalError)" in capsys.readouterr().err
