@@ -33,7 +33,7 @@ from briefing.notice import NOTICE_SECTIONS, Notice, assignee_notice, assignees,
 from briefing.source import SourceError, load_data
 from housing.clock import today
 from housing.i18n import DEFAULT_LANG, LANGS, t
-from housing.notices import size
+from housing.notices import measure
 from housing.settings import get_setting
 from loaders.cli import json_safe, shown
 from loaders.load import load_bytes
@@ -167,7 +167,7 @@ def _push(args: argparse.Namespace) -> int:
                     t(
                         "nt_dry_run",
                         lang,
-                        bytes=size(notice.text),
+                        bytes=measure(ch.kind, notice.text),
                         limit=ch.platform.max_bytes,
                         kind=t(f"nt_kind_{ch.kind}", lang),
                     )

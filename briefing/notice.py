@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from briefing import blocks as B
 from housing.fmt import fmt_date
 from housing.i18n import t
-from housing.notices import PLATFORMS, Part, fitted, neutral
+from housing.notices import PLATFORMS, Part, fitted, measure, neutral
 from housing.statuses import OVERDUE
 
 TASKS, TASKS_MISSED = "tasks", "tasks_missed"  # the tasks section and its table of missed steps
@@ -127,7 +127,7 @@ def summary(briefing: B.Briefing, kind: str, public_url: str) -> Notice:
     if _section(briefing, TASKS) is not None:
         missed = tuple(missed_item(row, lang) for row in missed_rows(briefing))
         parts.append(Part(f"**{t('nt_missed', lang, count=len(missed))}**", missed or (t("nt_none", lang),)))
-    text, hidden = fitted(head, parts, foot, _limit(kind), _more(lang, tail))
+    text, hidden = fitted(head, parts, foot, _limit(kind), _more(lang, tail), lambda m: measure(kind, m))
     return Notice(title, text, hidden=tuple(hidden.items()))
 
 
@@ -144,7 +144,7 @@ def assignee_notice(briefing: B.Briefing, kind: str, assignee: str, public_url: 
     foot = links(public_url, briefing.as_of, lang)
     tail = t("nt_more_link", lang) if foot else ""
     part = Part(f"**{t('nt_missed', lang, count=len(rows))}**", tuple(missed_item(r, lang, False) for r in rows))
-    text, hidden = fitted(head, [part], foot, _limit(kind), _more(lang, tail))
+    text, hidden = fitted(head, [part], foot, _limit(kind), _more(lang, tail), lambda m: measure(kind, m))
     return Notice(title, text, (mobile,) if can_mention else (), tuple(hidden.items()))
 
 

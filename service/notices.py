@@ -35,7 +35,7 @@ from urllib.parse import quote_plus
 import httpx
 from sqlalchemy import Engine, and_, select
 
-from housing.notices import DINGTALK, PLATFORMS, Platform, size
+from housing.notices import DINGTALK, PLATFORMS, Platform, body, measure
 from service.audit import FAILED, OK, REFUSED, record
 from service.roles import ADMIN, SEND_NOTICE, Actor, Refused
 from store import db
@@ -176,10 +176,12 @@ def payload(kind: str, title: str, text: str, mentions: tuple[str, ...] = ()) ->
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
-def measured(kind: str, body: dict) -> int:
-    """The bytes the platform counts against its limit: DingTalk the markdown text, WeCom the content."""
-    markdown = body["markdown"]
-    return size(markdown["text"] if kind == DINGTALK else markdown["content"])
+def too_big(platform: Platform, payload: dict) -> bool:
+    """Whether the platform would refuse ``payload`` for its size: the whole body where the platform limits
+    that (DingTalk), else the markdown content (WeCom)."""
+    if platform.body_bytes is not None:
+        return len(body(payload)) > platform.body_bytes
+    return measure(platform.kind, payload["markdown"]["content"]) > platform.max_bytes
 
 
 # --- throttling ----------------------------------------------------------------------------------------------
@@ -240,10 +242,15 @@ class _Fatal(Exception):
         self.what, self.code = what, code
 
 
-def _post_once(client: httpx.Client, ch: Channel, body: dict) -> None:
+def _post_once(client: httpx.Client, ch: Channel, message: dict) -> None:
     """One request; raises ``_Retryable`` or ``_Fatal`` unless the platform accepted the message."""
     try:
-        response = client.post(request_url(ch, int(time.time() * 1000)), json=body, timeout=TIMEOUT_S)
+        response = client.post(
+            request_url(ch, int(time.time() * 1000)),
+            content=body(message),  # the very bytes that were measured
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            timeout=TIMEOUT_S,
+        )
     except httpx.TransportError as error:  # its text may hold the address: only its kind is kept
         raise _Retryable(type(error).__name__) from None
     if response.status_code == 429 or response.status_code >= 500:
@@ -296,20 +303,22 @@ def send_notice(
     except NoticeError as error:
         _audit(engine, actor, channel_name, FAILED, {**detail, "reason": error.key})
         raise
-    body = payload(ch.kind, title, text, mentions)
-    detail.update(kind=ch.kind, bytes=measured(ch.kind, body))
-    if detail["bytes"] > ch.platform.max_bytes:
-        _audit(engine, actor, ch.name, FAILED, {**detail, "reason": "nt_err_size", "limit": ch.platform.max_bytes})
-        raise NoticeError("nt_err_size", bytes=detail["bytes"], limit=ch.platform.max_bytes)
+    message = payload(ch.kind, title, text, mentions)
+    detail.update(kind=ch.kind, bytes=measure(ch.kind, text))
+    if too_big(ch.platform, message):
+        limit = ch.platform.body_bytes or ch.platform.max_bytes
+        shown = len(body(message)) if ch.platform.body_bytes else detail["bytes"]
+        _audit(engine, actor, ch.name, FAILED, {**detail, "reason": "nt_err_size", "bytes": shown, "limit": limit})
+        raise NoticeError("nt_err_size", bytes=shown, limit=limit)
     with _channel_lock(ch.name):
-        return _throttled_send(engine, actor, ch, body, detail, retry, client, sleep)
+        return _throttled_send(engine, actor, ch, message, detail, retry, client, sleep)
 
 
 def _throttled_send(
     engine: Engine,
     actor: Actor,
     ch: Channel,
-    body: dict,
+    message: dict,
     detail: dict,
     retry: Retry,
     client: httpx.Client | None,
@@ -327,7 +336,7 @@ def _throttled_send(
     try:
         for attempts in range(1, retry.attempts + 1):
             try:
-                _post_once(own, ch, body)
+                _post_once(own, ch, message)
             except _Retryable as error:
                 last = error
                 log.warning("notice to %s: attempt %d failed (%s %s)", ch.name, attempts, error.what, error.code)

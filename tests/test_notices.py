@@ -16,7 +16,7 @@ from webhook_server import BAD_SIGN, SECRET, TOKEN
 
 from briefing import blocks as B
 from briefing.notice import TASKS, TASKS_MISSED, assignee_notice, assignees, links, safe_base, summary
-from housing.notices import DINGTALK, PLATFORMS, WECOM, Part, fitted, neutral, size
+from housing.notices import DINGTALK, PLATFORMS, WECOM, Part, body, fitted, measure, neutral
 from service import notices as N
 from service.audit import FAILED, OK, REFUSED
 from service.roles import ADMIN, EDITOR, Actor, Refused
@@ -112,7 +112,7 @@ def test_long_lists_end_with_and_n_more_and_the_link_within_the_limit(kind, reds
     notice = summary(
         briefing([f"安置区{i:03d}号地块" for i in range(reds)], [missed_row(i) for i in range(missed)]), kind, BASE
     )
-    assert size(notice.text) <= PLATFORMS[kind].max_bytes
+    assert measure(kind, notice.text) <= PLATFORMS[kind].max_bytes
     hidden = dict(notice.hidden)
     assert sum(hidden.values()) > 0
     for count in hidden.values():
@@ -167,7 +167,8 @@ def test_neutral_text_holds_no_markup_line_break_or_link(text):
 def test_any_hostile_briefing_fits_and_links_only_to_the_dashboard(names, reasons, kind):
     rows = [(n, n, n, n, n, n) for n in names]
     notice = summary(briefing(names, rows, reasons=reasons), kind, BASE)
-    assert size(notice.text) <= PLATFORMS[kind].max_bytes
+    assert measure(kind, notice.text) <= PLATFORMS[kind].max_bytes
+    assert not N.too_big(PLATFORMS[kind], N.payload(kind, notice.title, notice.text))
     targets = link_targets(notice.text)
     assert len(targets) == 2 and all(t.startswith(BASE + "/") for t in targets)
     assert notice.text.count("](") == 2
@@ -245,7 +246,7 @@ def test_a_summary_is_delivered_in_the_platform_format_and_audited(robot, engine
     assert (body["markdown"].get("text") or body["markdown"].get("content")) == notice.text
     [(account, outcome, target, detail)] = trail(engine)
     assert (account, outcome, target) == ("管理员", OK, name)
-    assert detail["bytes"] == size(notice.text) and detail["kind"] == N.channel(name).kind
+    assert detail["bytes"] == measure(N.channel(name).kind, notice.text) and detail["kind"] == N.channel(name).kind
 
 
 @pytest.mark.parametrize(
@@ -294,11 +295,28 @@ def test_an_unreachable_robot_fails_after_retries(engine, monkeypatch):
     assert failed.value.params["error"] == "ConnectError"
 
 
-def test_a_message_over_the_limit_is_not_sent(robot, engine):
+@pytest.mark.parametrize(
+    ("name", "text", "limit"),
+    [("wx", "字" * 1366, 4096), ("weekly", "字" * 6700, 20_000), ("weekly", '"' * 10_000, 20_000)],
+)
+def test_a_message_over_the_limit_is_not_sent(robot, engine, name, text, limit):
     with pytest.raises(N.NoticeError) as failed:
-        N.send_notice(engine, ADMIN_ACTOR, "wx", "t", "字" * 2000, retry=FAST)
-    assert failed.value.key == "nt_err_size" and robot.received == []
-    assert trail(engine)[0][1] == FAILED
+        N.send_notice(engine, ADMIN_ACTOR, name, "t", text, retry=FAST)
+    assert failed.value.key == "nt_err_size" and failed.value.params["limit"] == limit and robot.received == []
+    assert failed.value.params["bytes"] > limit and trail(engine)[0][1] == FAILED
+
+
+def test_quotes_and_line_breaks_count_as_they_travel_on_dingtalk():
+    assert measure(DINGTALK, 'a"b\nc') == len(body({"x": 'a"b\nc'})) - len('{"x":""}') == 7
+    assert measure(WECOM, 'a"b\nc') == 5
+
+
+def test_a_message_just_within_the_body_limit_is_delivered(robot, engine):
+    title, overhead = "t", len(body(N.payload(DINGTALK, "t", "")))
+    text = "x" * (20_000 - overhead)
+    assert len(body(N.payload(DINGTALK, title, text))) == 20_000
+    N.send_notice(engine, ADMIN_ACTOR, "weekly", title, text, retry=FAST)
+    assert robot.refused == [] and len(robot.received) == 1
 
 
 def test_rate_limit_counts_the_trail_across_processes(robot, engine):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from app_pages import open_page
 from webhook_server import *  # noqa: F403 (the fake robot fixture)
 
-from housing.notices import size
+from housing.notices import measure
 from service.roles import ADMIN, Actor
 from store.audit import AuditFilter, audit_rows
 from store.db import open_database
@@ -21,7 +21,7 @@ def test_preview_then_send_now_reaches_the_robot_and_the_trail(robot, monkeypatc
     at.selectbox(key="nt_channel").select("wx").run()
     preview = at.code[0].value
     assert preview.startswith("### 济南市安置房交付周报 · 截至2021年5月1日") and "**逾期项目（" in preview
-    assert f"企业微信，{size(preview):,} / 4,096 字节" in " ".join(c.value for c in at.caption)
+    assert f"企业微信，{measure('wecom', preview):,} / 4,096 字节" in " ".join(c.value for c in at.caption)
     at.button(key="nt_send").click().run()
     assert not at.exception and len(robot.received) == 1
     assert robot.received[0]["markdown"]["content"] == preview

@@ -7,7 +7,7 @@ import streamlit as st
 
 from briefing.notice import NOTICE_SECTIONS, summary
 from housing.i18n import t
-from housing.notices import size
+from housing.notices import measure
 from housing.settings import get_setting
 from service import notices as N
 from service.roles import Refused
@@ -44,7 +44,13 @@ def send_now(view: View) -> None:
         st.caption(t("nt_no_public_url", lang))
     limit = ch.platform.max_bytes
     st.caption(
-        t("nt_preview", lang, kind=t(f"nt_kind_{ch.kind}", lang), bytes=f"{size(notice.text):,}", limit=f"{limit:,}")
+        t(
+            "nt_preview",
+            lang,
+            kind=t(f"nt_kind_{ch.kind}", lang),
+            bytes=f"{measure(ch.kind, notice.text):,}",
+            limit=f"{limit:,}",
+        )
     )
     st.code(notice.text, language="markdown", wrap_lines=True)
     if st.button(t("nt_send", lang), key="nt_send", type="primary", icon=":material/send:"):
