@@ -55,7 +55,8 @@ def send_now(view: View) -> None:
     st.code(notice.text, language="markdown", wrap_lines=True)
     if st.button(t("nt_send", lang), key="nt_send", type="primary", icon=":material/send:"):
         try:
-            sent = N.send_notice(engine(), current_actor(), ch.name, notice.title, notice.text, retry=_retry())
+            with st.spinner(t("nt_sending", lang, channel=ch.name)):  # retries can take a while
+                sent = N.send_notice(engine(), current_actor(), ch.name, notice.title, notice.text, retry=_retry())
         except N.NoticeError as error:
             st.error(t(error.key, lang, **error.params), icon=":material/error:")
         except Refused as refused:
