@@ -160,7 +160,7 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
 def request_url(ch: Channel, now_ms: int) -> str:
     """The address to post to: a signed DingTalk channel gets ``&timestamp=…&sign=…`` (fresh per attempt: the
     platform refuses a timestamp more than an hour old)."""
-    if ch.kind != DINGTALK or not ch.secret:
+    if not ch.platform.signed or not ch.secret:
         return ch.url
     joiner = "&" if "?" in ch.url else "?"
     return f"{ch.url}{joiner}timestamp={now_ms}&sign={dingtalk_sign(ch.secret, now_ms)}"
@@ -169,10 +169,10 @@ def request_url(ch: Channel, now_ms: int) -> str:
 def payload(kind: str, title: str, text: str, mentions: tuple[str, ...] = ()) -> dict:
     """The JSON body of a markdown message for ``kind``."""
     if kind == DINGTALK:
-        body: dict = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+        message: dict = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
         if mentions:
-            body["at"] = {"atMobiles": list(mentions), "isAtAll": False}
-        return body
+            message["at"] = {"atMobiles": list(mentions), "isAtAll": False}
+        return message
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
@@ -230,16 +230,21 @@ class Retry:
     max_wait_s: float = 65.0
 
 
-class _Retryable(Exception):
+class _Failed(Exception):
+    """One attempt's failure: what failed (``http``, ``errcode``, ``answer`` or an httpx error's kind) and the
+    status or error code."""
+
     def __init__(self, what: str, code: int | None = None) -> None:
         super().__init__(what)
         self.what, self.code = what, code
 
 
-class _Fatal(Exception):
-    def __init__(self, what: str, code: int | None = None) -> None:
-        super().__init__(what)
-        self.what, self.code = what, code
+class _Retryable(_Failed):
+    """Worth another attempt after a pause: the network, the server, or "too fast"."""
+
+
+class _Fatal(_Failed):
+    """Another attempt would fail the same way: a wrong key or signature, a refused message."""
 
 
 def _post_once(client: httpx.Client, ch: Channel, message: dict) -> None:
@@ -253,6 +258,8 @@ def _post_once(client: httpx.Client, ch: Channel, message: dict) -> None:
         )
     except httpx.TransportError as error:  # its text may hold the address: only its kind is kept
         raise _Retryable(type(error).__name__) from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
+        raise _Fatal(type(error).__name__) from None
     if response.status_code == 429 or response.status_code >= 500:
         raise _Retryable("http", response.status_code)
     if response.status_code >= 400:
@@ -332,7 +339,7 @@ def _throttled_send(
     if waited:
         sleep(waited)
     own = client or httpx.Client()
-    attempts, last = 0, _Retryable("none")
+    attempts, last = 0, _Failed("none")
     try:
         for attempts in range(1, retry.attempts + 1):
             try:
@@ -344,7 +351,7 @@ def _throttled_send(
                     sleep(retry.backoff_s * 2 ** (attempts - 1))
                 continue
             except _Fatal as error:
-                last = error  # type: ignore[assignment]
+                last = error
                 break
             _audit(engine, actor, ch.name, OK, {**detail, "attempts": attempts, "waited_s": round(waited, 1)})
             return Sent(ch.name, ch.kind, detail["bytes"], attempts, waited)

@@ -349,3 +349,10 @@ def test_only_administrators_and_the_scheduler_may_send(robot, engine):
     assert robot.received == [] and trail(engine)[0][:3] == ("编辑", REFUSED, "wx")
     N.send_notice(engine, N.SCHEDULER, "wx", "t", "x", retry=FAST)
     assert trail(engine)[-1][:2] == ("system", OK)
+
+
+def test_a_malformed_address_fails_at_once_with_a_message(engine, monkeypatch):
+    monkeypatch.setenv("RESETTLE_CHANNEL_BAD_URL", "http://[::1")
+    with pytest.raises(N.NoticeError) as failed:
+        N.send_notice(engine, ADMIN_ACTOR, "bad", "t", "x", retry=FAST, sleep=lambda s: None)
+    assert failed.value.params["attempts"] == 1 and failed.value.key == "nt_err_send"
