@@ -50,14 +50,13 @@ PLATFORMS: dict[str, Platform] = {
 }
 
 # Markdown markup (and the HTML tags WeCom reads, and its <@userid> mentions) -> full-width look-alikes.
+# Parentheses stay: without "[" and "]" they cannot make a link, and "(deadline …)" reads as written.
 _NEUTRAL = str.maketrans(
     {
         "*": "＊",
         "_": "＿",
         "[": "［",
         "]": "］",
-        "(": "（",
-        ")": "）",
         "#": "＃",
         ">": "＞",
         "<": "＜",
