@@ -188,9 +188,12 @@ def test_push_with_assignees_sends_each_their_missed_steps_with_a_mention(robot,
     table = B.Table("tasks_missed", columns, tuple(tuple(B.Cell(v, v) for v in row) for row in rows))
     tasks = B.Section("tasks", "督办事项", (B.Slide("tasks", "督办事项", (table,)),))
     real = cli.build_briefing
-    monkeypatch.setattr(
-        cli, "build_briefing", lambda *a: dataclasses.replace(real(*a), sections=(*real(*a).sections, tasks))
-    )
+
+    def with_tasks(*args):  # the built briefing with this tasks section in place of any the builder made
+        built = real(*args)
+        return dataclasses.replace(built, sections=(*(s for s in built.sections if s.key != "tasks"), tasks))
+
+    monkeypatch.setattr(cli, "build_briefing", with_tasks)
     assert main([*PUSH, "--channel", "weekly", "--assignees"]) == 0
     assert len(robot.received) == 3 and robot.refused == []
     summary, zhang, li = (body["markdown"]["text"] for body in robot.received)
