@@ -63,12 +63,14 @@ def _section(briefing: B.Briefing, key: str) -> B.Section | None:
 
 
 def headline_lines(briefing: B.Briefing) -> list[str]:
-    """The headline figures worth a chat line, as ``label：value``."""
+    """The headline figures worth a chat line, as ``label：value``; the section's note when it has no figures
+    (no project in the data)."""
     section = _section(briefing, B.HEADLINE)
-    blocks = [b for s in (section.slides if section else ()) for b in s.blocks if isinstance(b, B.Headlines)]
-    items = {h.key: h for block in blocks for h in block.items}
+    blocks = [b for s in (section.slides if section else ()) for b in s.blocks]
+    items = {h.key: h for block in blocks if isinstance(block, B.Headlines) for h in block.items}
     sep = t("nt_colon", briefing.lang)
-    return [f"- {neutral(items[k].label)}{sep}**{neutral(items[k].value)}**" for k in HEADLINE_KEYS if k in items]
+    lines = [f"- {neutral(items[k].label)}{sep}**{neutral(items[k].value)}**" for k in HEADLINE_KEYS if k in items]
+    return lines or [neutral(b.text) for b in blocks if isinstance(b, B.Note) and b.tone == "warning"]
 
 
 def red_items(briefing: B.Briefing) -> tuple[str, ...]:
@@ -100,7 +102,7 @@ def missed_rows(briefing: B.Briefing) -> list[dict[str, str]]:
 def missed_item(row: dict[str, str], lang: str, with_assignee: bool = True) -> str:
     """One missed step as a line: task, project, unit, (assignee,) the step and its deadline."""
     names = ("project", "unit", "assignee") if with_assignee else ("project", "unit")
-    where = " · ".join(neutral(row[k]) for k in names if row.get(k))
+    where = " · ".join(neutral(row[k]) for k in names if row.get(k, "").strip() not in ("", "—"))
     step = t("nt_missed_step", lang, step=neutral(row.get("step", "")), due=neutral(row.get("due", "")))
     return f"- **{neutral(row.get('title', ''))}**" + (f" · {where}" if where else "") + f" · {step}"
 

@@ -4,6 +4,7 @@ format, retries with backoff, rate limit, audit trail without secrets)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -88,7 +89,7 @@ def test_summary_has_figures_red_projects_with_first_reason_missed_steps_and_lin
     assert "- 安置户数：**7,253**" in text and "- 已逾期：**5**" in text and "总建筑面积" not in text
     assert "**逾期项目（2个）**" in text and f"- **埠村安置区** · 章丘区 · 埠村街道：{REASON}" in text
     assert "其他原因" not in text  # the first reason only
-    assert "- **督办事项1** · 安置区1号地块 · 区住建局 · 张三 · 回复环节逾期（应于2021年4月28日前）" in text
+    assert "- **督办事项1** · 安置区1号地块 · 区住建局 · 张三 · 回复（期限2021年4月28日）" in text
     assert link_targets(text) == [f"{BASE}/?lang=zh&as_of=2021-05-01", f"{BASE}/present?lang=zh&as_of=2021-05-01"]
     assert notice.hidden == (("**逾期项目（2个）**", 0), ("**1-3-7 督办逾期环节（1项）**", 0))
 
@@ -356,3 +357,11 @@ def test_a_malformed_address_fails_at_once_with_a_message(engine, monkeypatch):
     with pytest.raises(N.NoticeError) as failed:
         N.send_notice(engine, ADMIN_ACTOR, "bad", "t", "x", retry=FAST, sleep=lambda s: None)
     assert failed.value.params["attempts"] == 1 and failed.value.key == "nt_err_send"
+
+
+def test_no_project_says_so_and_a_task_without_project_shows_no_placeholder():
+    empty = B.Section(B.HEADLINE, "总体情况", (B.Slide("headline", "总体情况", (B.Note("没有项目", "warning"),)),))
+    b = briefing([], [("协调供暖", "—", "区住建局", "张三", "签收", "2021年4月21日")])
+    b = dataclasses.replace(b, sections=(empty, *b.sections[1:]))
+    text = summary(b, WECOM, BASE).text
+    assert "\n没有项目\n" in text and "- **协调供暖** · 区住建局 · 张三 · 签收（期限2021年4月21日）" in text
