@@ -1,11 +1,15 @@
 """``python -m briefing build SOURCE --as-of YYYY-MM-DD [--lang zh|en] [--districts A,B] [--sections ...]
---format pptx|pdf|xlsx|json --out FILE``.
+--format pptx|pdf|xlsx|json --out FILE`` and ``python -m briefing push --channel NAME [--dry-run] [--as-of]
+[--lang] [--source published] [--assignees]`` (the summary to a group chat, for a scheduled job).
 
 SOURCE is a workbook path (read in the loader's sandbox), ``published`` (the current version in
 ``DATABASE_URL``'s database) or ``version:N``. The briefing is built exactly as the app builds it
 (``briefing.build.build_briefing``) and handed to a renderer. Exit 0 on success; 2 with a message in the
 chosen language when the source cannot be read or the version does not exist. This module is the package's
-one loader-level entry: it alone imports ``loaders``.
+one loader-level entry: it alone imports ``loaders``; and, as the scheduled job's entry point, it alone
+imports the service (``service.notices`` sends and audits the push; ``tests/test_register.py`` checks both).
+Push exits 0 when sent (or printed, with ``--dry-run``), 2 when the source or the channel is unusable, 3 when
+the send failed after its retries (audited either way).
 """
 
 from __future__ import annotations
@@ -19,19 +23,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from briefing.blocks import SECTIONS, Briefing
 from briefing.build import build_briefing
 from briefing.files import RENDERERS, write_file
 from briefing.files import renderer as file_renderer
+from briefing.notice import NOTICE_SECTIONS, Notice, assignee_notice, assignees, summary
 from briefing.pdf import FontMissing
 from briefing.source import SourceError, load_data
 from housing.clock import today
 from housing.i18n import DEFAULT_LANG, LANGS, t
+from housing.notices import measure
+from housing.settings import get_setting
 from loaders.cli import json_safe, shown
 from loaders.load import load_bytes
+from service import notices as N
+from store.db import open_database
 
-EXIT_OK, EXIT_UNREADABLE = 0, 2
+EXIT_OK, EXIT_UNREADABLE, EXIT_NOT_SENT = 0, 2, 3
 FORMATS = ("json", *RENDERERS)
 
 
@@ -77,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--format", choices=FORMATS, required=True, help="the file to write")
     build.add_argument("--out", type=Path, required=True, help="where to write it")
+    push = sub.add_parser("push", help="send the briefing's summary to a group chat's robot (DingTalk, WeCom)")
+    push.add_argument("--channel", required=True, help="a channel configured in secrets.toml or the environment")
+    push.add_argument("--dry-run", action="store_true", help="print the message and its size; send nothing")
+    push.add_argument("--as-of", type=_date, default=today(), help="judge statuses as of this date (default: today)")
+    push.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="language of the message")
+    push.add_argument("--source", default="published", help="'published' (default), 'version:N' or a workbook path")
+    push.add_argument("--districts", type=_names, default=(), help="comma-separated districts (default: all)")
+    push.add_argument("--assignees", action="store_true", help="also one message per assignee with missed steps")
     return parser
 
 
@@ -114,9 +132,77 @@ def file_bytes(briefing: Briefing, fmt: str, lang: str) -> bytes:
     return written.data
 
 
+def push(args: argparse.Namespace) -> int:
+    """``_push``, saying so (exit 2) when the database cannot be reached rather than with a traceback."""
+    try:
+        return _push(args)
+    except SQLAlchemyError as error:
+        print(t("nt_err_database", args.lang, error=type(error).__name__), file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _push(args: argparse.Namespace) -> int:
+    """Build the summary (and, with ``--assignees``, each assignee's missed steps) for the channel's platform
+    and send it through the service as the system account; ``--dry-run`` prints instead."""
+    lang = args.lang
+    try:
+        ch = N.channel(args.channel)
+        data = load_data(args.source, args.as_of)
+    except (N.NoticeError, SourceError) as error:
+        print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
+        return EXIT_UNREADABLE
+    briefing = build_briefing(data, lang, args.districts, NOTICE_SECTIONS)
+    public_url = str(get_setting("public_url"))
+    notices: list[tuple[str, str, Notice]] = [("summary", "", summary(briefing, ch.kind, public_url))]
+    for person in assignees(briefing) if args.assignees else ():
+        found = assignee_notice(briefing, ch.kind, person, public_url, N.mobile_of(person))
+        if found is not None:
+            notices.append(("assignee", person, found))
+    if not public_url:
+        print(t("nt_no_public_url", lang), file=sys.stderr)
+    if args.dry_run:
+        for _, _, notice in notices:
+            print(json_safe(notice.text))
+            print(
+                json_safe(
+                    t(
+                        "nt_dry_run",
+                        lang,
+                        bytes=measure(ch.kind, notice.text),
+                        limit=ch.platform.max_bytes,
+                        kind=t(f"nt_kind_{ch.kind}", lang),
+                    )
+                )
+            )
+        return EXIT_OK
+    retry = N.Retry(int(get_setting("notice_attempts")), float(get_setting("notice_backoff_s")))
+    failed = False
+    for what, about, notice in notices:
+        try:
+            sent = N.send_notice(
+                open_database(),
+                N.SCHEDULER,
+                ch.name,
+                notice.title,
+                notice.text,
+                mentions=notice.mentions,
+                what=what,
+                about=about,
+                retry=retry,
+            )
+        except N.NoticeError as error:
+            print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
+            failed = True
+            continue
+        print(json_safe(t("nt_sent", lang, channel=ch.name, bytes=sent.bytes, attempts=sent.attempts)))
+    return EXIT_NOT_SENT if failed else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "push":
+        return push(args)
     lang = args.lang
     try:
         data = load_data(args.source, args.as_of)

@@ -51,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("task_reply_days", 3),
     Setting("task_done_days", 7),
     Setting("task_calendar_days", 0),
+    # notices to the group chat (service.notices)
+    Setting("public_url", ""),
+    Setting("notice_attempts", 4),
+    Setting("notice_backoff_s", 2.0),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

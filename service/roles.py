@@ -21,6 +21,7 @@ RAISE_TASK = "raise_task"  # raise a supervision task (督办事项), on a page,
 # Record a task's next step: its assignee may always, whatever their role (``service.tasks``); these roles may
 # for any task within their districts.
 ADVANCE_TASK = "advance_task"
+SEND_NOTICE = "send_notice"  # push the briefing's summary to a group chat (service.notices)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({VIEW, EXPORT}),
@@ -28,7 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
         {
             *(VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT),
-            *(RAISE_TASK, ADVANCE_TASK),
+            *(RAISE_TASK, ADVANCE_TASK, SEND_NOTICE),
         }
     ),
 }

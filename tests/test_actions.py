@@ -29,6 +29,7 @@ from service.roles import (
     ROLLBACK,
     SAVE_MAPPING,
     SAVE_SETTINGS,
+    SEND_NOTICE,
     UPLOAD,
     VIEW,
     VIEWER,
@@ -112,7 +113,7 @@ ALLOWED = {
 }
 # Actions without a write here: viewing changes nothing; accounts are managed by ``service.accounts``, tasks
 # by ``service.tasks`` (tests/test_tasks_service.py, where the assignee may advance a task whatever their role).
-NOT_HERE = {VIEW, MANAGE_ACCOUNTS, RAISE_TASK, ADVANCE_TASK}
+NOT_HERE = {VIEW, MANAGE_ACCOUNTS, RAISE_TASK, ADVANCE_TASK, SEND_NOTICE}  # notices: service.notices
 # What an allowed action changed: (versions added, settings rows added) and the trail's target.
 EFFECTS = {
     PUBLISH: ((1, 0), "version 3"),

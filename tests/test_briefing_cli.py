@@ -3,8 +3,11 @@ message when the source cannot be read."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +143,99 @@ def test_an_unwritable_output_exits_2_with_a_message(tmp_path, capsys, lang, mes
         ["build", str(ZHANGQIU), "--as-of", "2021-05-01", "--lang", lang, "--format", "json", "--out", str(out)]
     )
     assert code == 2 and message in capsys.readouterr().err
+
+
+# --- push: the summary to a group chat (issue 13) -------------------------------------------------------------
+
+from webhook_server import *  # noqa: E402,F403 (the fake robot fixture)
+
+PUSH = ["push", "--source", str(ZHANGQIU), "--as-of", "2021-05-01"]
+
+
+def test_push_dry_run_prints_the_message_and_its_size_and_sends_nothing(robot, monkeypatch, capsys):
+    monkeypatch.setenv("RESETTLE_PUBLIC_URL", "https://dash.example.gov.cn")
+    assert main([*PUSH, "--channel", "wx", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "### 章丘区安置房交付周报 · 截至2021年5月1日" in out and "**逾期项目（5个）**" in out
+    assert "(https://dash.example.gov.cn/present?lang=zh&as_of=2021-05-01)" in out
+    assert re.search(r"（试运行，未发送）企业微信消息 \d+ 字节，上限 4096 字节", out)
+    assert robot.received == []
+
+
+def test_push_sends_as_the_system_account_and_is_audited(robot, monkeypatch, capsys):
+    from store.audit import AuditFilter, audit_rows
+    from store.db import open_database
+
+    assert main([*PUSH, "--channel", "weekly", "--lang", "en"]) == 0
+    assert len(robot.received) == 1 and robot.refused == []
+    assert "Overdue projects (5)" in robot.received[0]["markdown"]["text"]
+    assert "no link back" in capsys.readouterr().err  # public_url not set
+    rows = audit_rows(open_database(), AuditFilter(actions=("send_notice",)))
+    assert list(zip(rows["account"], rows["outcome"], rows["target"])) == [("system", "ok", "weekly")]
+
+
+def test_push_that_keeps_failing_exits_3_with_the_reason(robot, monkeypatch, capsys):
+    monkeypatch.setenv("RESETTLE_NOTICE_ATTEMPTS", "2")
+    monkeypatch.setenv("RESETTLE_NOTICE_BACKOFF_S", "0.01")
+    robot.script[:] = [503, 503]
+    assert main([*PUSH, "--channel", "wx"]) == 3
+    assert "已尝试 2 次，最后一次：HTTP 503" in capsys.readouterr().err and len(robot.received) == 2
+
+
+def test_push_to_an_unknown_channel_exits_2_without_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "push", "--channel", "nowhere", "--lang", "en", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+    )
+    assert done.returncode == 2 and "No notice channel “nowhere” is configured" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_push_with_assignees_sends_each_their_missed_steps_with_a_mention(robot, monkeypatch, tmp_path, capsys):
+    """The tasks section as issue 13's tasks part builds it (hand-made here: the builder may not have it yet)."""
+    import briefing.cli as cli
+    from briefing import blocks as B
+
+    (tmp_path / "secrets.toml").write_text(
+        (tmp_path / "secrets.toml").read_text("utf-8") + '[notices.mobiles]\n"张三" = "13800001111"\n', "utf-8"
+    )
+    columns = tuple(B.Column(k, k) for k in ("title", "project", "unit", "assignee", "step", "due"))
+    rows = [
+        ("清运渣土", "月官", "区住建局", "张三", "回复", "2021年4月28日"),
+        ("补签协议", "白泉", "街道", "李四", "办结", "4月30日"),
+    ]
+    table = B.Table("tasks_missed", columns, tuple(tuple(B.Cell(v, v) for v in row) for row in rows))
+    tasks = B.Section("tasks", "督办事项", (B.Slide("tasks", "督办事项", (table,)),))
+    real = cli.build_briefing
+
+    def with_tasks(*args):  # the built briefing with this tasks section in place of any the builder made
+        built = real(*args)
+        return dataclasses.replace(built, sections=(*(s for s in built.sections if s.key != "tasks"), tasks))
+
+    monkeypatch.setattr(cli, "build_briefing", with_tasks)
+    assert main([*PUSH, "--channel", "weekly", "--assignees"]) == 0
+    assert len(robot.received) == 3 and robot.refused == []
+    summary, zhang, li = (body["markdown"]["text"] for body in robot.received)
+    assert "**1-3-7 督办逾期环节（2项）**" in summary and "清运渣土" in summary and "补签协议" in summary
+    assert "清运渣土" in zhang and "补签协议" not in zhang and "@13800001111" in zhang
+    assert robot.received[1]["at"] == {"atMobiles": ["13800001111"], "isAtAll": False}
+    assert "补签协议" in li and "at" not in robot.received[2]
+    from store.audit import AuditFilter, audit_rows
+    from store.db import open_database
+
+    trail = audit_rows(open_database(), AuditFilter(actions=("send_notice",)), limit=None).iloc[::-1]
+    assert [(d["what"], d.get("about", "")) for d in trail["detail"]] == [
+        ("summary", ""),
+        ("assignee", "张三"),
+        ("assignee", "李四"),
+    ]
+
+
+def test_push_with_the_database_down_exits_2_with_a_message(robot, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2")
+    assert main(["push", "--channel", "wx", "--lang", "en"]) == 2
+    assert "The database cannot be reached (OperationalError)" in capsys.readouterr().err

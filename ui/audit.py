@@ -47,6 +47,8 @@ VALUE_KEYS = {
     "method": "au_method_{}",
     "step": "tk_step_{}",
     "state": "tk_state_{}",
+    "kind": "nt_kind_{}",
+    "what": "nt_what_{}",
 }
 SHORT_DIGEST = 12  # hex digits of a file's SHA-256 the table shows (the export has all 64)
 

@@ -1,4 +1,5 @@
-"""Rule settings (administrators only, ``ui.nav``): the at-risk rules, their thresholds, and who changed them when."""
+"""Rule settings (administrators only, ``ui.nav``): the at-risk rules, their thresholds, and who changed them when;
+and the "send now" of the weekly summary to a group chat (``ui.notices``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from service.roles import SAVE_SETTINGS, Refused
 from store.settings_log import RULE_THRESHOLDS, setting_log
 from ui.context import acting_as, current_actor, current_view, may_use, refusal_text
 from ui.data import engine, rule_thresholds
+from ui.notices import send_now
 
 
 def rules_table(current: dict, lang: str) -> pd.DataFrame:
@@ -113,3 +115,4 @@ if may_use(SAVE_SETTINGS, lang):  # also only in administrators' navigation (ui.
     edit_form(current, lang)
     st.subheader(t("ad_log", lang))
     change_log(lang)
+    send_now(view)
