@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -121,6 +121,14 @@ def _same(text: str) -> B.Cell:
 def _plain(value) -> str:
     """Workbook text as given, or empty when the cell was blank."""
     return value if isinstance(value, str) else ""
+
+
+def rows_of(frame: pd.DataFrame) -> Iterator[dict]:
+    """The frame's rows as plain dicts of column values, in order: what ``iterrows`` gives a table builder, read
+    column by column instead of boxing a Series per row (a risk list can hold thousands of projects)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return (dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True))
 
 
 def _reasons_cell(reasons, lang: str, stage: bool = True) -> B.Cell:
@@ -276,7 +284,7 @@ def _moves_table(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
             B.Cell(r["status_new"], _level(r["status_new"], r["level_new"], lang)),
             _reasons_cell(r["reasons_new"], lang),
         )
-        for _, r in frame.iterrows()
+        for r in rows_of(frame)
     )
     return B.Table(key, columns, rows, tuple(r for r in frame["status_new"]) if len(frame) else ())
 
@@ -297,7 +305,7 @@ def _slips_table(slips: pd.DataFrame, lang: str) -> B.Table:
             _date_cell(r["new"], lang),
             _days_cell(r["delta"]),
         )
-        for _, r in slips.iterrows()
+        for r in rows_of(slips)
     )
     return B.Table("slips", columns, rows)
 
@@ -310,7 +318,7 @@ def _handovers_table(frame: pd.DataFrame, lang: str) -> B.Table:
     )
     rows = tuple(
         (*_who(r["name_new"], r["district_new"]), _count_cell(r["households"]), _date_cell(r["handed_over_new"], lang))
-        for _, r in frame.iterrows()
+        for r in rows_of(frame)
     )
     return B.Table("handed_over", columns, rows, tuple(DONE for _ in rows))
 
@@ -329,7 +337,7 @@ def _project_list(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
             _area_cell(r["floor_area_m2"]),
             _date_cell(r["deadline"], lang),
         )
-        for _, r in frame.iterrows()
+        for r in rows_of(frame)
     )
     return B.Table(key, columns, rows)
 
@@ -372,7 +380,7 @@ def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str =
             _reasons_cell(r["reasons"], lang, stage=False),
             _same(_plain(r["unit"])),
         )
-        for _, r in flagged.iterrows()
+        for r in rows_of(flagged)
     )
     return B.Table(key, columns, rows, tuple(flagged["status"]), empty)
 
@@ -519,7 +527,7 @@ def districts_block(projects: pd.DataFrame, lang: str) -> B.Table:
     keys = [c.key for c in columns]
     rows = tuple(
         tuple(_same(str(r[k])) if k == "district" else _cell_for(c.kind, r[k]) for k, c in zip(keys, columns))
-        for _, r in table.iterrows()
+        for r in rows_of(table)
     )
     return B.Table("districts", columns, rows)
 

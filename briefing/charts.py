@@ -575,11 +575,14 @@ def baseline_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _baseline_hover(frame: pd.DataFrame, lang: str) -> list[str]:
+    # the labels looked up once, not once per project (every project in view has a hover text)
+    statuses = {s: status_label(s, lang) for s in STATUSES}
+    baseline, deadline = t("pg_baseline", lang), t("col_deadline", lang)
     return [
-        f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>{status_label(s, lang)}"
-        f"<br>{t('pg_baseline', lang)}: {fmt_date(b, lang) or '—'}"
-        f"<br>{t('col_deadline', lang)}: {fmt_date(c, lang) or '—'}"
-        + (f"<br>{moved_text(p, lang)}" if pd.notna(p) else "")
+        f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>"
+        f"{statuses[s] if s in statuses else status_label(s, lang)}"
+        f"<br>{baseline}: {fmt_date(b, lang) or '—'}"
+        f"<br>{deadline}: {fmt_date(c, lang) or '—'}" + (f"<br>{moved_text(p, lang)}" if pd.notna(p) else "")
         for n, d, s, b, c, p in zip(
             frame["name"], frame["district"], frame["status"], frame["baseline"], frame["deadline"], frame["slip_days"]
         )
@@ -608,10 +611,9 @@ def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figu
         (rows["slip_days"] < 0, BASELINE_COLOR, 2, "pg_moved_earlier"),
     ):
         part = rows[moved.fillna(False).to_numpy(bool)]
-        xs, ys = [], []
-        for i, r in part.iterrows():
-            xs += [r["baseline"], r["deadline"], None]
-            ys += [i, i, None]
+        # baseline → deadline, then a gap (None), for each project: one line trace, built column-wise
+        xs = [x for pair in zip(part["baseline"], part["deadline"], strict=True) for x in (*pair, None)]
+        ys = [y for i in part.index for y in (i, i, None)]
         fig.add_scatter(
             x=xs,
             y=ys,

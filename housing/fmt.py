@@ -47,11 +47,20 @@ def as_date(value) -> dt.date | None:
     return value
 
 
+@lru_cache(maxsize=16_384)
+def _day_text(day: dt.date, lang: str) -> str:
+    return format_date(day, DATE_PATTERNS["en" if lang == "en" else "zh"], locale=locale(lang))
+
+
 def fmt_date(value, lang: str) -> str:
-    """``2021年3月31日`` in Chinese, ``2021-03-31`` in English; empty for a missing date."""
+    """``2021年3月31日`` in Chinese, ``2021-03-31`` in English; empty for a missing date.
+
+    Plain dates are remembered (tables of thousands of rows repeat the same days)."""
     day = as_date(value)
     if day is None:
         return ""
+    if type(day) is dt.date:
+        return _day_text(day, lang)
     return format_date(day, DATE_PATTERNS["en" if lang == "en" else "zh"], locale=locale(lang))
 
 
@@ -60,9 +69,14 @@ def fmt_number(value, pattern: str = INT_PATTERN, lang: str = "en") -> str:
     return _pattern(pattern).apply(value, locale(lang))
 
 
+@lru_cache(maxsize=16_384)
+def _whole(value: int) -> str:
+    return fmt_number(value)
+
+
 def fmt_int(value) -> str:
-    """Whole number with thousands separators (``7,253``); empty for a missing value."""
-    return "" if _missing(value) else fmt_number(int(round(float(value))))
+    """Whole number with thousands separators (``7,253``); empty for a missing value (remembered: counts repeat)."""
+    return "" if _missing(value) else _whole(int(round(float(value))))
 
 
 def fmt_wan(m2) -> str:

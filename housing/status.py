@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -49,12 +50,31 @@ def _shown(name: str, value, lang: str):
     return value
 
 
-def render(reason: Reason, lang: str) -> str:
-    """One reason as a sentence in ``lang``: a rule's message (``housing.rules``) or a catalogue text."""
-    key, params = reason
+def _sentence(key: str, params: Mapping, lang: str) -> str:
+    """A reason's sentence from its key and params (``render`` without the memory)."""
     shown = {k: _shown(k, v, lang) for k, v in params.items()}
     rule = RULE_BY_ID.get(key)
     return rule.reason(lang, **shown) if rule else t(key, lang, **shown)
+
+
+@lru_cache(maxsize=65_536)
+def _remembered(key: str, typed: tuple, lang: str) -> str:
+    # ``typed`` holds (name, type, value) triples, so 1, 1.0 and True (equal, hashed alike) stay apart
+    return _sentence(key, {name: value for name, _, value in typed}, lang)
+
+
+def render(reason: Reason, lang: str) -> str:
+    """One reason as a sentence in ``lang``: a rule's message (``housing.rules``) or a catalogue text.
+
+    Remembered by key, params and language: a register's reasons repeat (the same deadlines, day counts and
+    stages), and a risk list of thousands of projects would otherwise format each date and count again.
+    """
+    key, params = reason
+    typed = tuple((name, type(value), value) for name, value in params.items())
+    try:
+        return _remembered(key, typed, lang)
+    except TypeError:  # a param that cannot be hashed: phrase it afresh
+        return _sentence(key, params, lang)
 
 
 def classify(

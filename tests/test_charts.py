@@ -324,3 +324,35 @@ def test_the_timeline_legend_names_each_mark_once(lang):
     fig = timeline(portfolio(40), AS_OF, lang)
     shown = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
     assert len(shown) == len(set(shown))  # the handed-over status and the actual-handover mark read apart
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_baseline_lines_and_hovers_equal_the_row_by_row_ones(lang):
+    """The slip segments and hover texts, built column-wise, are those the former per-row loops built."""
+    from briefing.charts import BASELINE_COLOR, SLIP_COLOR, baseline_order, baseline_timeline, moved_text, plot_escape
+    from housing.fmt import fmt_date
+    from housing.i18n import status_label, t
+
+    frame = with_baselines(60)
+    frame.loc[frame.index[::7], "baseline"] = pd.NaT  # some projects without a baseline
+    frame["slip_days"] = (frame["deadline"] - frame["baseline"]).dt.days.astype("Int64").array
+    fig = baseline_timeline(frame, AS_OF, lang)
+    rows = baseline_order(frame).reset_index(drop=True)
+    for color, moved in ((SLIP_COLOR, rows["slip_days"] > 0), (BASELINE_COLOR, rows["slip_days"] < 0)):
+        xs, ys = [], []
+        for i, r in rows[moved.fillna(False).to_numpy(bool)].iterrows():
+            xs += [r["baseline"], r["deadline"], None]
+            ys += [i, i, None]
+        line = next(trace for trace in fig.data if trace.mode == "lines" and trace.line.color == color)
+        assert list(line.x) == xs and list(line.y) == ys
+    hovers = [
+        f"<b>{plot_escape(n)}</b> · {plot_escape(d) if isinstance(d, str) else '—'}<br>{status_label(s, lang)}"
+        f"<br>{t('pg_baseline', lang)}: {fmt_date(b, lang) or '—'}"
+        f"<br>{t('col_deadline', lang)}: {fmt_date(c, lang) or '—'}"
+        + (f"<br>{moved_text(p, lang)}" if pd.notna(p) else "")
+        for n, d, s, b, c, p in zip(
+            rows["name"], rows["district"], rows["status"], rows["baseline"], rows["deadline"], rows["slip_days"]
+        )
+    ]
+    circles = next(trace for trace in fig.data if trace.name == t("pg_baseline", lang))
+    assert list(circles.hovertext) == hovers and len(hovers) == len(rows)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import pandas as pd
+import pytest
+
 from briefing import blocks as B
+from briefing.build import week_block, week_tables, weekly_between
 from housing.rollup import filter_projects
+from service import actions
+from service.roles import ADMIN, Actor
 from ui.context import View
-from ui.data import briefing_for, judged, load_source, rule_thresholds
+from ui.data import briefing_for, engine, judged, judged_version, load_source, rule_thresholds, weekly_for
 
 
 def run(dataset: str, as_of: str, lang: str, districts: tuple = (), sections: tuple = ("headline", "red", "changes")):
@@ -50,3 +57,42 @@ def test_a_bundled_sample_with_a_district():
     figures = {h.key: h.value for h in briefing.sections[1].slides[0].blocks[0].items}
     assert figures["households"] == "7,253" and figures["year"] == "0 / 15"
     assert "sample_zhangqiu_2021.xlsx" in briefing.version
+
+
+def _published_twice():
+    """The seeded sample as version 1 and, as version 2, the same with five deadlines 60 days later."""
+    source, result = load_source("published", None)  # seeds version 1
+    edited = result.projects.copy()
+    edited.loc[edited.index[:5], "deadline"] = edited.loc[edited.index[:5], "deadline"] + pd.Timedelta(days=60)
+    second = dataclasses.replace(result, projects=edited)
+    actions.publish(engine(), Actor("admin", ADMIN), second, b"version 2", "v2.xlsx")
+    return load_source("published", None)
+
+
+@pytest.mark.parametrize("districts", [(), ("历城区",)])
+def test_weekly_changes_from_the_cache_equal_those_computed_afresh(districts):
+    source, result = _published_twice()
+    day, thresholds = dt.date(2026, 11, 21), rule_thresholds()
+    classified = judged(source, result, day, thresholds)
+    view = View("zh", day, source, result, classified, filter_projects(classified, list(districts), []), districts)
+    view = dataclasses.replace(view, thresholds=thresholds)
+    fresh = weekly_between(judged_version(1, thresholds), classified, day, districts)
+    cached = weekly_for(view, 1)
+    assert len(fresh.slips) > 0
+    assert week_tables(cached, "zh") == week_tables(fresh, "zh") and week_block(cached, "zh") == week_block(fresh, "zh")
+    assert week_tables(weekly_for(view, 1), "en") == week_tables(fresh, "en")  # the second call: from the cache
+
+
+def test_a_runs_changes_to_the_judged_register_stay_in_that_run():
+    """Judged versions are kept once per process, not copied per run: what one run adds or sets must not
+    reach the next run."""
+    source, result = load_source("published", None)
+    day, thresholds = dt.date(2026, 11, 21), rule_thresholds()
+    first = judged(source, result, day, thresholds)
+    households = first["households"].copy()
+    first["extra"] = 1
+    first.loc[first.index[0], "households"] = -5
+    first["status"] = "changed"
+    again = judged(source, result, day, thresholds)
+    assert "extra" not in again and (again["status"] != "changed").all()
+    assert again["households"].equals(households)

@@ -4,7 +4,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
+from registers import AS_OF as REGISTER_AS_OF
+from registers import random_register
 
+from housing import status as status_module
 from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, classify, render, urgent_first
 
 AS_OF = dt.date(2021, 5, 1)
@@ -127,3 +132,40 @@ def test_classify_and_urgency_order():
         "sooner": AT_RISK,
     }
     assert urgent_first(classified)["name"].tolist() == ["very-late", "late-a-bit", "sooner", "soon"]
+
+
+# --- reasons phrased from memory read as phrased afresh ---------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=hst.integers(0, 100_000))
+def test_remembered_reasons_read_as_phrased_afresh(seed):
+    """Every reason of a random register (every rule fires), in both languages, twice (the second from memory):
+    the sentence ``render`` gives is the one phrasing it anew gives."""
+    projects, evidence = random_register(seed)
+    reasons = [r for rs in classify(projects, REGISTER_AS_OF, None, evidence)["reasons"] for r in rs]
+    assert len({r[0] for r in reasons}) >= 6
+    for lang in ("zh", "en"):
+        fresh = [status_module._sentence(key, params, lang) for key, params in reasons]
+        assert [render(r, lang) for r in reasons] == fresh
+        assert [render(r, lang) for r in reasons] == fresh
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"deadline": dt.date(2021, 3, 31), "days": 1}, "1 day"),
+        ({"deadline": dt.date(2021, 3, 31), "days": 1.5}, "1.5 days"),
+        ({"deadline": dt.date(2021, 3, 31), "days": 2}, "2 days"),
+    ],
+)
+def test_equal_params_of_other_types_are_remembered_apart(params, expected):
+    """1 and 1.0 are equal and hash alike; the memory keys on the type too, so each reads as its own type does."""
+    render(("overdue", {"deadline": dt.date(2021, 3, 31), "days": 1.0}), "en")  # 1.0 remembered first
+    assert expected in render(("overdue", params), "en")
+    assert render(("overdue", params), "en") == status_module._sentence("overdue", params, "en")
+
+
+def test_unhashable_params_are_phrased_afresh():
+    reason = ("reason_stage", {"stage": ["主体施工"]})  # a list cannot key the memory
+    assert render(reason, "zh") == status_module._sentence(*reason, "zh")

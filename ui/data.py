@@ -76,9 +76,20 @@ def engine() -> Engine:
     return db
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _version_projects(url: str, version_id: int) -> pd.DataFrame:
+def shared(frame: pd.DataFrame) -> pd.DataFrame:
+    """A cached frame handed to one page run: a shallow copy, so a column the run adds or a value it sets stays
+    in its own copy (pandas copies on write) while the data is not copied, nor pickled as ``st.cache_data``
+    would (unpickling a judged 10,000-project register, reasons and all, took most of a second every run)."""
+    return frame.copy(deep=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _version_projects_kept(url: str, version_id: int) -> pd.DataFrame:
     return V.version_projects(open_database(url), version_id)
+
+
+def _version_projects(url: str, version_id: int) -> pd.DataFrame:
+    return shared(_version_projects_kept(url, version_id))
 
 
 def version_projects(version_id: int) -> pd.DataFrame:
@@ -200,9 +211,13 @@ def _evidence(url: str, version_id: int) -> Evidence:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _judged_kept(url: str, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
+    return classify(_version_projects(url, version_id), as_of, thresholds, _evidence(url, version_id))
+
+
 def _judged(url: str, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
-    return classify(version_projects(version_id), as_of, thresholds, _evidence(url, version_id))
+    return shared(_judged_kept(url, version_id, as_of, thresholds))
 
 
 def judged(source: Source, result: LoadResult, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
@@ -224,9 +239,21 @@ def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     return _judged(url, version_id, as_of, thresholds)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _weekly(url: str, compare_id: int, version_id: int, as_of: dt.date, thresholds: dict, districts: tuple) -> Weekly:
+    current = _judged(url, version_id, as_of, thresholds)
+    return weekly_between(judged_version(compare_id, thresholds), current, as_of, districts)
+
+
 def weekly_for(view: View, compare_id: int) -> Weekly:
-    """The changes from version ``compare_id`` (as it stood when published) to the view, same districts."""
-    return weekly_between(judged_version(compare_id, view.thresholds), view.classified, view.as_of, view.districts)
+    """The changes from version ``compare_id`` (as it stood when published) to the view, same districts.
+
+    Cached on both version ids, the date, the thresholds and the districts: a filter change or another page
+    does not compare 10,000 projects again."""
+    version = view.source.version
+    if version is None:
+        return weekly_between(judged_version(compare_id, view.thresholds), view.classified, view.as_of, view.districts)
+    return _weekly(database_url(), compare_id, version.id, view.as_of, view.thresholds, tuple(view.districts))
 
 
 def briefing_data(view: View) -> BriefingData:

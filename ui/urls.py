@@ -14,12 +14,17 @@ if TYPE_CHECKING:  # the type ``st.column_config.LinkColumn`` returns; it is not
 SHARED_PARAMS = ("lang", "as_of", "data", "version")  # app.py's URL parameters, carried over by links
 
 
+# Each ASCII character as a query value must spell it (``quote`` with nothing safe), as one translation table.
+_ASCII_QUOTED = {code: quote(chr(code), safe="") for code in range(128)}
+
+
 def iri(value: str) -> str:
     """Percent-encode the ASCII that would break a query (&, =, #, %, +, spaces); CJK stays readable.
 
-    Browsers accept and encode CJK themselves, so a LinkColumn's display text can show the name.
+    Browsers accept and encode CJK themselves, so a LinkColumn's display text can show the name. One
+    ``str.translate`` (a risk list links thousands of project names on every run).
     """
-    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in value)
+    return value.translate(_ASCII_QUOTED)
 
 
 def page_url(path: str, params: Mapping[str, str], shared: Mapping[str, str] | None = None) -> str:
