@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session_idle_minutes", 30),
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
+    # 12345 hotline targets, in percent (docs/DOMAIN.md: counties require ≥ 85 % satisfaction, ≥ 92 % reply)
+    Setting("hotline_satisfaction_target", 85.0),
+    Setting("hotline_reply_target", 92.0),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

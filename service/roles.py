@@ -17,12 +17,16 @@ SAVE_MAPPING = "save_mapping"  # remember a layout's column mapping
 SAVE_SETTINGS = "save_settings"  # rule thresholds and other settings
 MANAGE_ACCOUNTS = "manage_accounts"
 READ_AUDIT = "read_audit"
+UPLOAD_HOTLINE = "upload_hotline"  # store a 12345 hotline export, assign its unmatched tickets to projects
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({VIEW, EXPORT}),
-    EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING}),
+    EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, UPLOAD_HOTLINE}),
     ADMIN: frozenset(
-        {VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT}
+        {
+            *(VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT),
+            UPLOAD_HOTLINE,
+        }
     ),
 }
 ACTIONS: tuple[str, ...] = tuple(sorted(PERMISSIONS[ADMIN]))

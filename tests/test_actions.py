@@ -28,6 +28,7 @@ from service.roles import (
     SAVE_MAPPING,
     SAVE_SETTINGS,
     UPLOAD,
+    UPLOAD_HOTLINE,
     VIEW,
     VIEWER,
     Actor,
@@ -109,7 +110,7 @@ ALLOWED = {
     ADMIN: {EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, READ_AUDIT},
 }
 # Actions without a write here: viewing changes nothing; accounts are managed by ``service.accounts``.
-NOT_HERE = {VIEW, MANAGE_ACCOUNTS}
+NOT_HERE = {VIEW, MANAGE_ACCOUNTS, UPLOAD_HOTLINE}  # hotline writes: tests/test_hotline.py
 # What an allowed action changed: (versions added, settings rows added) and the trail's target.
 EFFECTS = {
     PUBLISH: ((1, 0), "version 3"),
