@@ -20,7 +20,8 @@ def sample_tickets(projects: pd.DataFrame, seed: int = 13) -> pd.DataFrame:
     """Tickets in the declared types (``housing.hotline.TICKET_DTYPES``) about ``projects``."""
     pick = random.Random(seed)
     rows: list[dict] = []
-    pairs = projects[["district", "name", "street"]].drop_duplicates(subset=["district", "name"]).head(12)
+    pairs = projects[["district", "name", "street"]].drop_duplicates(subset=["district", "name"])
+    pairs = pairs.groupby("district", sort=False).head(3)  # three projects of every district
 
     def add(day: dt.date, text: str, district: str | None, perfect: bool) -> None:
         replied = perfect or pick.random() < 0.9
@@ -48,8 +49,12 @@ def sample_tickets(projects: pd.DataFrame, seed: int = 13) -> pd.DataFrame:
                 add(day, text, district, perfect=month in (8, 10))
     for i in range(9):  # the surge: 9 calls in the last week about one project
         add(AS_OF - dt.timedelta(days=i % 6), f"{SURGING[1]}{i + 1}号楼漏水，要求维修", SURGING[0], perfect=False)
-    for text in ("咨询公积金贷款政策", "反映港沟街道路灯不亮", "回迁房什么时候分房"):
-        add(dt.date(2026, 11, 18), text, None, perfect=False)
+    for text, district in (
+        ("咨询公积金贷款政策", None),
+        ("反映港沟街道路灯不亮", "历城区"),
+        ("回迁房什么时候分房", None),
+    ):
+        add(dt.date(2026, 11, 18), text, district, perfect=False)
     return pd.DataFrame(rows, columns=list(H.TICKET_DTYPES)).astype(H.TICKET_DTYPES)
 
 

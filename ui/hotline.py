@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from babel.dates import format_date
 
 from briefing.charts import FONT, plot_escape
 from housing import hotline as H
@@ -31,6 +32,19 @@ def period_label(start, period: str, lang: str) -> str:
     if period == H.MONTH:
         return f"{day.year}年{day.month}月" if lang != "en" else f"{day.year}-{day.month:02d}"
     return t("hl_week_of", lang, date=fmt_date(day.date(), lang))
+
+
+def axis_label(start, period: str, lang: str) -> str:
+    """A period on the chart's axis, short: the month as in the tables, a week by its Monday (``8月3日``, ``Aug 3``)."""
+    if period == H.MONTH:
+        return period_label(start, period, lang)
+    day = pd.Timestamp(start).date()
+    return format_date(day, "MMM d" if lang == "en" else "M月d日", locale="en" if lang == "en" else "zh_CN")
+
+
+def months_text(months: list, lang: str) -> str:
+    """Months listed as the language lists them (``2026年8月、2026年10月`` / ``2026-08, 2026-10``)."""
+    return ("、" if lang != "en" else ", ").join(period_label(m, H.MONTH, lang) for m in months)
 
 
 def _rate_text(rate, target: float, lang: str) -> str:
@@ -62,7 +76,7 @@ def rates_table(frame: pd.DataFrame, period: str, lang: str, by: tuple[str, ...]
 def rates_chart(frame: pd.DataFrame, period: str, lang: str) -> go.Figure:
     """Reply and satisfaction rate per period (lines), each with its target (dashed)."""
     goal = targets()
-    labels = [plot_escape(period_label(p, period, lang)) for p in frame["period"]]
+    labels = [plot_escape(axis_label(p, period, lang)) for p in frame["period"]]
     fig = go.Figure()
     for rate, color in RATE_COLORS.items():
         name = t(f"hl_col_{rate}", lang)
@@ -83,6 +97,7 @@ def rates_chart(frame: pd.DataFrame, period: str, lang: str) -> go.Figure:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         plot_bgcolor="white",
         yaxis={"ticksuffix": "%", "range": [0, 105], "gridcolor": "#DDDDDD"},
+        xaxis={"type": "category"},  # labels as written: Plotly would read 2026-08 as a date
         modebar={"orientation": "v"},
     )
     return fig

@@ -18,7 +18,7 @@ from store import versions as V
 from ui.context import View, acting_as, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
 from ui.escape import md_escape
-from ui.hotline import PLOTLY_CONFIG, headline, period_label, rates_chart, rates_table, targets
+from ui.hotline import PLOTLY_CONFIG, headline, months_text, rates_chart, rates_table, targets
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xls", "ods", "csv", "txt"]
@@ -190,12 +190,13 @@ def rates_section(view: View, tickets: pd.DataFrame) -> None:
     months = [p for p, d in zip(double["period"], double["double_100"], strict=True) if d]
     if months:
         st.success(
-            t("hl_double_months", lang, months="、".join(period_label(m, H.MONTH, lang) for m in months)),
+            t("hl_double_months", lang, months=months_text(months, lang)),
             icon=":material/workspace_premium:",
         )
     by_district, by_project = st.tabs([t("hl_tab_district", lang), t("hl_tab_project", lang)])
     with by_district:
-        frame = H.rates(tickets, period, ("project_district",)).sort_values(
+        placed = tickets.assign(project_district=tickets["project_district"].fillna(tickets[H.DISTRICT]))
+        frame = H.rates(placed, period, ("project_district",)).sort_values(
             ["project_district", "period"], ascending=[True, False]
         )
         st.dataframe(rates_table(frame, period, lang, ("project_district",)), hide_index=True, width="stretch")
