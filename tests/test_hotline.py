@@ -365,3 +365,18 @@ def test_a_limited_editor_handles_only_their_districts(engine):
         S.assign(engine, mine, ["A1"], "西琅沟", "章丘区", "张梅家睦里")
     assert count(engine) == 1
     assert [row[2] for row in trail(engine)] == [OK, REFUSED, REFUSED]
+
+
+def test_the_marked_workbook_comments_each_problem_cell():
+    import io
+
+    import openpyxl
+
+    from loaders.annotate import annotate_workbook
+
+    data = (HEADER + "A1,2026-13-02,西琅沟漏水,,是,,满意\n,2026-11-02,噪音,,是,,满意\n").encode("gbk")
+    result = read_hotline(data, "热线.csv")
+    book = openpyxl.load_workbook(io.BytesIO(annotate_workbook(data, "热线.csv", result.issues, "zh")))
+    sheet = book.worksheets[0]
+    assert sheet["B2"].comment is not None and "日期不存在" in sheet["B2"].comment.text
+    assert sheet["A3"].comment is not None and "缺少工单编号" in sheet["A3"].comment.text

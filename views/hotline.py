@@ -11,11 +11,12 @@ from housing.fmt import fmt_date, fmt_int
 from housing.i18n import t
 from housing.register import UNNAMED
 from loaders import chars
+from loaders.annotate import annotate_workbook
 from loaders.hotline import HotlineResult, read_hotline
 from service import hotline as S
 from service.roles import UPLOAD_HOTLINE, Refused
 from store import versions as V
-from ui.context import View, acting_as, current_actor, current_view, refusal_text
+from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
 from ui.escape import md_escape
 from ui.hotline import PLOTLY_CONFIG, headline, months_text, rates_chart, rates_table, targets
@@ -33,8 +34,14 @@ def checked(content: bytes, filename: str, digest: str) -> HotlineResult:
     return st.session_state[key]
 
 
-def report(result: HotlineResult, lang: str) -> None:
-    """What the file holds and every problem found, located by sheet, row and column."""
+def acting_as(lang: str) -> None:
+    """Under a button that writes: the account the import or assignment is recorded against."""
+    st.caption(t("hl_acting_as", lang, account=md_escape(current_actor().username)))
+
+
+def report(result: HotlineResult, content: bytes, filename: str, lang: str) -> None:
+    """What the file holds and every problem found, located by sheet, row and column, with the file's cells
+    marked in a workbook to download (as for the register)."""
     st.markdown(
         t(
             "hl_report",
@@ -46,6 +53,15 @@ def report(result: HotlineResult, lang: str) -> None:
     )
     if result.issues:
         st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+        st.download_button(
+            t("up_marked", lang),
+            data=lambda: annotate_workbook(content, filename, result.issues, lang) or b"",  # built when clicked
+            file_name=t("up_marked_file", lang, stem=filename.rsplit(".", 1)[0]) + ".xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            icon=":material/rate_review:",
+            key="hl_marked",
+        )
 
 
 def upload_section(view: View) -> None:
@@ -69,7 +85,7 @@ def upload_section(view: View) -> None:
     if not result.readable:
         st.error(t("hl_unreadable", lang, reason=md_escape(result.issues[0].message(lang))), icon=":material/block:")
         return
-    report(result, lang)
+    report(result, content, filename, lang)
     if result.errors:
         st.error(t("hl_blocked_errors", lang, count=fmt_int(len(result.errors))), icon=":material/block:")
         return
