@@ -98,14 +98,17 @@ class Rule:
     level: str
     thresholds: tuple[Threshold, ...] = ()
     ordered: tuple[tuple[str, str], ...] = ()
+    variants: tuple[str, ...] = ()  # other wordings of the message: ``rule.<id>.reason_<variant>`` (see ``reason``)
 
     def template(self, lang: str) -> str:
         """The message template in ``lang`` (Chinese for anything but ``en``), its ``{placeholders}`` unfilled."""
         return template(f"rule.{self.id}.reason", lang)
 
     def reason(self, lang: str, **params) -> str:
-        """The message in ``lang`` with the params of a firing (as shown: see ``housing.status.render``)."""
-        return t(f"rule.{self.id}.reason", lang, **params)
+        """The message in ``lang`` with the params of a firing (as shown: see ``housing.status.render``). A
+        firing whose params name a ``variant`` is told with ``rule.<id>.reason_<variant>`` instead."""
+        variant = params.get("variant")
+        return t(f"rule.{self.id}.reason" + (f"_{variant}" if variant else ""), lang, **params)
 
     def help(self, lang: str) -> str:
         """What the rule checks, in ``lang``."""
@@ -138,6 +141,7 @@ RULES: tuple[Rule, ...] = (
         "hotline_surge",
         YELLOW,
         (Threshold("calls", 5, "calls", minimum=1, maximum=100_000), Threshold("ratio", 2.0, "times", 1.0, 100.0)),
+        variants=("quiet",),  # no call in the 4 weeks before
     ),
 )
 RULE_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
@@ -431,7 +435,8 @@ def _hotline_surge(f: _Facts, th: dict, evidence: Evidence) -> _Fired | None:
     """Residents call far more than usual: at least ``calls`` 12345 calls in the last 7 days and at least
     ``ratio`` times the weekly average of the 4 weeks before. Reads the project table's ``calls_7d`` and
     ``calls_4w_avg`` (``housing.hotline.with_hotline``); a table without them (no hotline data) fires nothing.
-    A project with no call in the 4 weeks before has no ratio to quote: the count alone decides."""
+    A project with no call in the 4 weeks before has no ratio to quote: the count alone decides, and its message
+    says so (``rule.hotline_surge.reason_quiet``)."""
     if "calls_7d" not in f.projects or "calls_4w_avg" not in f.projects or f.n == 0:
         return None
     recent = pd.to_numeric(f.projects["calls_7d"], errors="coerce").to_numpy("float64", na_value=np.nan)
@@ -441,7 +446,9 @@ def _hotline_surge(f: _Facts, th: dict, evidence: Evidence) -> _Fired | None:
         fired = f.open & (recent >= th["calls"]) & (np.round(ratio, 6) >= th["ratio"]) & ~np.isnan(average)
     (where,) = np.nonzero(fired)
     params = [
-        {"calls": int(c), "average": f"{a:.1f}", "ratio": f"{r:.1f}" if math.isfinite(r) else "—"}
+        {"calls": int(c), "average": f"{a:.1f}", "ratio": f"{r:.1f}"}
+        if math.isfinite(r)
+        else {"calls": int(c), "variant": "quiet"}  # no call in the 4 weeks before: no ratio to quote
         for c, a, r in zip(recent[where].tolist(), average[where].tolist(), ratio[where].tolist(), strict=True)
     ]
     return _Fired(where, np.zeros(len(where), dtype=bool), params)

@@ -211,6 +211,13 @@ def test_surge_reason_has_the_figures():
     )
 
 
+def test_after_a_quiet_month_the_reason_says_so():
+    fired = judged_with_calls(5, 0)
+    params = fired[fired["rule"] == "hotline_surge"].iloc[0]["params"]
+    assert render(("hotline_surge", params), "zh") == "近7天12345来电 5 件，前4周无来电"
+    assert render(("hotline_surge", params), "en") == "12345 calls in the last 7 days: 5, none in the 4 weeks before"
+
+
 def test_thresholds_are_adjustable():
     assert not (judged_with_calls(6, 0, {"hotline_surge": {"calls": 7}})["rule"] == "hotline_surge").any()
     assert (judged_with_calls(6, 12, {"hotline_surge": {"ratio": 1.5}})["rule"] == "hotline_surge").any()
