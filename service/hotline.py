@@ -64,7 +64,12 @@ def store_export(
         saved = T.save_tickets_in(conn, found, actor.username, filename)
         hits = int(found["project_name"].notna().sum())
         result = Stored(saved.new, saved.updated, hits, len(found) - hits)
-        detail = {"file": filename[:255], "sha256": digest, "new": result.new, "updated": result.updated}
+        detail = {
+            "file": filename[:255],
+            "sha256": digest,
+            "tickets_new": result.new,
+            "tickets_updated": result.updated,
+        }
         return result, filename[:255], {**detail, "matched": result.matched, "unmatched": result.unmatched}
 
     return _audited(engine, actor, UPLOAD_HOTLINE, filename[:255], work)
@@ -91,7 +96,7 @@ def assign(
         key = H.normal(text)
         if remember and key:
             T.remember_in(conn, "text", [key], district, name, actor.username)
-        detail = {"tickets": numbers[:50], "count": len(numbers), "text": text[:200], "remembered": bool(remember)}
+        detail = {"tickets": numbers[:50], "text": text[:200], "remembered": bool(remember)}
         return changed, target, detail
 
     return _audited(engine, actor, UPLOAD_HOTLINE, target, work)

@@ -336,8 +336,8 @@ def test_overlapping_uploads_never_count_twice(engine):
     assert trail(engine)[1][4] | {} == {
         "file": "11月.csv",
         "sha256": "cd" * 32,
-        "new": 1,
-        "updated": 1,
+        "tickets_new": 1,
+        "tickets_updated": 1,
         "matched": 2,
         "unmatched": 0,
     }
