@@ -33,6 +33,7 @@ def test_rates_unmatched_and_double_100_months():
     assert list(unmatched.columns) == ["工单编号", "受理时间", "诉求内容", "区县"]
     assert "咨询公积金贷款政策" in unmatched["诉求内容"].tolist()
     assert [m.label for m in at.metric] == ["来电（件）", "回复率", "满意率"]
+    assert "**2026年11月**（截至2026年11月21日）" in [m.value for m in at.markdown]  # the as-of date's month
     assert any("2026年8月" in s.value and "2026年10月" in s.value for s in at.success)
     by_district = at.dataframe[1].value
     assert list(by_district.columns) == ["区县", "周期", "来电（件）", "回复率", "已评价（件）", "满意率", "双百"]

@@ -19,7 +19,7 @@ from store import versions as V
 from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
 from ui.escape import md_escape
-from ui.hotline import PLOTLY_CONFIG, headline, months_text, rates_chart, rates_table, targets
+from ui.hotline import PLOTLY_CONFIG, headline, months_text, period_label, rates_chart, rates_table, targets
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xls", "ods", "csv", "txt"]
@@ -194,7 +194,14 @@ def rates_section(view: View, tickets: pd.DataFrame) -> None:
             satisfaction=f"{goal['satisfaction_rate']:g}",
         )
     )
-    headline(tickets, lang)
+    # The headline is the month of the as-of date (the centre is judged month by month), up to that date.
+    received = pd.to_datetime(tickets[H.RECEIVED])
+    month_start = pd.Timestamp(view.as_of).to_period("M").start_time
+    this_month = tickets[(received >= month_start) & (received < pd.Timestamp(view.as_of) + pd.Timedelta(days=1))]
+    st.markdown(
+        t("hl_this_month", lang, month=period_label(month_start, H.MONTH, lang), date=fmt_date(view.as_of, lang))
+    )
+    headline(this_month, lang)
     labels = {H.MONTH: t("hl_by_month", lang), H.WEEK: t("hl_by_week", lang)}
     period = st.segmented_control(
         t("hl_period", lang), list(labels), default=H.MONTH, format_func=lambda p: labels[p], key="hl_period"
