@@ -14,8 +14,8 @@ district occurs in the text or the ticket's own district column + ``STREET_POINT
 the text. Only projects whose name occurs are candidates (a street alone names many projects). The best
 score wins when it is strictly above the next one; a tie is ambiguous and left unmatched for the user to
 assign. Names are found by cutting every text into its substrings of the lengths names have and looking
-them up in one set (no per-project loop): 5,000 tickets against 100,000 projects took 1.2 s, 50,000 tickets
-6.2 s, on a shared 2-core machine under heavy load (load average 12).
+them up in one set (no per-project loop): 5,000 tickets against 100,000 projects take 0.9 s, 50,000 tickets
+4.3 s (``bench/bench_hotline.py``, on a shared 2-core machine at load average 6).
 
 Rates (``rates``): calls = tickets received in the period; reply rate = replied / calls; satisfaction rate =
 (满意 + 基本满意) / rated calls (calls with a rating), as the centre reports it (docs/DOMAIN.md: counties
