@@ -19,10 +19,12 @@ from briefing.build import BriefingData
 from housing.changes import project_key
 from housing.clock import date_at, zone
 from housing.datasets import sample_by_file
+from housing.hotline import surge_counts, with_hotline
 from housing.register import empty_stage_dates
 from housing.rules import Evidence, classify, effective_thresholds
 from housing.settings import get_setting
 from store import history as H
+from store import hotline as HL
 from store import tasks as T
 from store import versions as V
 from store.db import open_database
@@ -113,14 +115,23 @@ def target_for(filename: str, year: int) -> int:
     return sample.target_for(year) if sample is not None else int(get_setting("annual_target_projects"))
 
 
+def hotline_counts(engine: Engine, as_of: dt.date) -> pd.DataFrame | None:
+    """Each project's 12345 calls in the 7 days to ``as_of`` and its weekly average of the 4 weeks before
+    (``housing.hotline.surge_counts``); ``None`` when no ticket was ever stored (the surge rule stays silent)."""
+    tickets = HL.tickets(engine)
+    return None if tickets.empty else surge_counts(tickets, as_of)
+
+
 def judge_version(engine: Engine, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
-    """A published version's projects judged as of ``as_of`` with all the evidence there is."""
+    """A published version's projects judged as of ``as_of`` with all the evidence there is (the hotline's
+    call counts as of that day too)."""
     version = V.get_version(engine, version_id)
     previous_id = H.previous_id(engine, version_id)
     previous = V.version_projects(engine, previous_id) if previous_id else None
     stages = V.version_stage_dates(engine, version_id)
     evidence = version_evidence(engine, version, stages, previous)
-    return classify(V.version_projects(engine, version_id), as_of, thresholds, evidence)
+    projects = with_hotline(V.version_projects(engine, version_id), hotline_counts(engine, as_of))
+    return classify(projects, as_of, thresholds, evidence)
 
 
 def version_data(engine: Engine, version: V.Version, as_of: dt.date, thresholds: dict | None = None) -> BriefingData:

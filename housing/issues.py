@@ -68,6 +68,15 @@ SEVERITY: dict[str, str] = {
     "district_variant_suffix": WARNING,
     "district_variant_spacing": WARNING,
     "district_missing": WARNING,
+    # the 12345 hotline export (loaders/hotline.py)
+    "hl_no_header": ERROR,
+    "hl_missing_ticket": ERROR,
+    "hl_missing_received": ERROR,
+    "hl_missing_text": WARNING,
+    "hl_bad_replied": ERROR,
+    "hl_bad_satisfaction": ERROR,
+    "hl_reply_before_received": WARNING,
+    "hl_duplicate_ticket": WARNING,
 }
 
 

@@ -98,14 +98,17 @@ class Rule:
     level: str
     thresholds: tuple[Threshold, ...] = ()
     ordered: tuple[tuple[str, str], ...] = ()
+    variants: tuple[str, ...] = ()  # other wordings of the message: ``rule.<id>.reason_<variant>`` (see ``reason``)
 
     def template(self, lang: str) -> str:
         """The message template in ``lang`` (Chinese for anything but ``en``), its ``{placeholders}`` unfilled."""
         return template(f"rule.{self.id}.reason", lang)
 
     def reason(self, lang: str, **params) -> str:
-        """The message in ``lang`` with the params of a firing (as shown: see ``housing.status.render``)."""
-        return t(f"rule.{self.id}.reason", lang, **params)
+        """The message in ``lang`` with the params of a firing (as shown: see ``housing.status.render``). A
+        firing whose params name a ``variant`` is told with ``rule.<id>.reason_<variant>`` instead."""
+        variant = params.get("variant")
+        return t(f"rule.{self.id}.reason" + (f"_{variant}" if variant else ""), lang, **params)
 
     def help(self, lang: str) -> str:
         """What the rule checks, in ``lang``."""
@@ -133,6 +136,13 @@ RULES: tuple[Rule, ...] = (
     Rule("due_soon", RED, (Threshold("days", DUE_SOON_DAYS, "days"),)),
     Rule("slip", YELLOW, (Threshold("days", 1, "days", minimum=1),)),
     Rule("stale", YELLOW, (Threshold("weeks", 4, "weeks", minimum=1, maximum=520),)),
+    # hotline surge: the project's calls_7d / calls_4w_avg columns (``housing.hotline.with_hotline``)
+    Rule(
+        "hotline_surge",
+        YELLOW,
+        (Threshold("calls", 5, "calls", minimum=1, maximum=100_000), Threshold("ratio", 2.0, "times", 1.0, 100.0)),
+        variants=("quiet",),  # no call in the 4 weeks before
+    ),
 )
 RULE_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 RULE_IDS: tuple[str, ...] = tuple(r.id for r in RULES)
@@ -421,6 +431,29 @@ def _stale(f: _Facts, th: dict, evidence: Evidence) -> _Fired | None:
     return _Fired(where, np.zeros(len(where), dtype=bool), params)
 
 
+def _hotline_surge(f: _Facts, th: dict, evidence: Evidence) -> _Fired | None:
+    """Residents call far more than usual: at least ``calls`` 12345 calls in the last 7 days and at least
+    ``ratio`` times the weekly average of the 4 weeks before. Reads the project table's ``calls_7d`` and
+    ``calls_4w_avg`` (``housing.hotline.with_hotline``); a table without them (no hotline data) fires nothing.
+    A project with no call in the 4 weeks before has no ratio to quote: the count alone decides, and its message
+    says so (``rule.hotline_surge.reason_quiet``)."""
+    if "calls_7d" not in f.projects or "calls_4w_avg" not in f.projects or f.n == 0:
+        return None
+    recent = pd.to_numeric(f.projects["calls_7d"], errors="coerce").to_numpy("float64", na_value=np.nan)
+    average = pd.to_numeric(f.projects["calls_4w_avg"], errors="coerce").to_numpy("float64", na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(average > 0, recent / average, np.inf)
+        fired = f.open & (recent >= th["calls"]) & (np.round(ratio, 6) >= th["ratio"]) & ~np.isnan(average)
+    (where,) = np.nonzero(fired)
+    params = [
+        {"calls": int(c), "average": f"{a:.1f}", "ratio": f"{r:.1f}"}
+        if math.isfinite(r)
+        else {"calls": int(c), "variant": "quiet"}  # no call in the 4 weeks before: no ratio to quote
+        for c, a, r in zip(recent[where].tolist(), average[where].tolist(), ratio[where].tolist(), strict=True)
+    ]
+    return _Fired(where, np.zeros(len(where), dtype=bool), params)
+
+
 _CHECKS = {  # the test of each rule in RULES
     "overdue": _overdue,
     "behind_schedule": _behind_schedule,
@@ -428,6 +461,7 @@ _CHECKS = {  # the test of each rule in RULES
     "due_soon": _due_soon,
     "slip": _slip,
     "stale": _stale,
+    "hotline_surge": _hotline_surge,
 }
 
 

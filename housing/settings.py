@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("public_url", ""),
     Setting("notice_attempts", 4),
     Setting("notice_backoff_s", 2.0),
+    # 12345 hotline targets, in percent (docs/DOMAIN.md: counties require ≥ 85 % satisfaction, ≥ 92 % reply)
+    Setting("hotline_satisfaction_target", 85.0),
+    Setting("hotline_reply_target", 92.0),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -22,14 +22,17 @@ RAISE_TASK = "raise_task"  # raise a supervision task (督办事项), on a page,
 # for any task within their districts.
 ADVANCE_TASK = "advance_task"
 SEND_NOTICE = "send_notice"  # push the briefing's summary to a group chat (service.notices)
+UPLOAD_HOTLINE = "upload_hotline"  # store a 12345 hotline export, assign its unmatched tickets to projects
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({VIEW, EXPORT}),
-    EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, RAISE_TASK, ADVANCE_TASK}),
+    EDITOR: frozenset(
+        {VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, RAISE_TASK, ADVANCE_TASK, UPLOAD_HOTLINE}
+    ),
     ADMIN: frozenset(
         {
             *(VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT),
-            *(RAISE_TASK, ADVANCE_TASK, SEND_NOTICE),
+            *(RAISE_TASK, ADVANCE_TASK, SEND_NOTICE, UPLOAD_HOTLINE),
         }
     ),
 }

@@ -167,6 +167,43 @@ tasks = Table(
     Column("source", String(16), nullable=False),  # page | briefing | sheet (housing.tasks.SOURCES)
 )
 
+# 12345 hotline tickets, one row per ticket number: a later export of the same ticket updates its row (its
+# reply and rating may have come since), so overlapping exports never count a call twice. The project it is
+# matched to is named by district + name (``housing.hotline``); ``match``: auto | assigned | unmatched.
+hotline_tickets = Table(
+    "hotline_tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_no", String(64), nullable=False, unique=True),
+    Column("received", DateTime, nullable=False, index=True),
+    Column("text", Text, nullable=False, default=""),
+    Column("district", Text, nullable=True),  # the export's own district column, when it has one
+    Column("replied", Boolean, nullable=False, default=False),
+    Column("replied_at", DateTime, nullable=True),
+    Column("satisfaction", String(16), nullable=True),  # satisfied | basic | unsatisfied (housing.hotline.GRADES)
+    Column("project_district", Text, nullable=True),
+    Column("project_name", Text, nullable=True),
+    Column("match", String(16), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("filename", String(255), nullable=False, default=""),
+)
+
+# The user's assignments of unmatched tickets, appended and never updated (the last one for a key wins): by
+# ticket number (``kind`` ticket) and by the ticket's normalised text (``kind`` text), which later uploads
+# apply to tickets with the same text.
+hotline_assignments = Table(
+    "hotline_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("project_district", Text, nullable=True),
+    Column("project_name", Text, nullable=False),
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+    Column("assigned_by", String(100), nullable=False),
+)
+
 # Columns of project_rows that carry a project field (the rest locate the row in its version).
 PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")

@@ -31,6 +31,7 @@ from service.roles import (
     SAVE_SETTINGS,
     SEND_NOTICE,
     UPLOAD,
+    UPLOAD_HOTLINE,
     VIEW,
     VIEWER,
     Actor,
@@ -113,7 +114,8 @@ ALLOWED = {
 }
 # Actions without a write here: viewing changes nothing; accounts are managed by ``service.accounts``, tasks
 # by ``service.tasks`` (tests/test_tasks_service.py, where the assignee may advance a task whatever their role).
-NOT_HERE = {VIEW, MANAGE_ACCOUNTS, RAISE_TASK, ADVANCE_TASK, SEND_NOTICE}  # notices: service.notices
+# Notices: service.notices; hotline writes: service.hotline (tests/test_hotline.py).
+NOT_HERE = {VIEW, MANAGE_ACCOUNTS, RAISE_TASK, ADVANCE_TASK, SEND_NOTICE, UPLOAD_HOTLINE}
 # What an allowed action changed: (versions added, settings rows added) and the trail's target.
 EFFECTS = {
     PUBLISH: ((1, 0), "version 3"),

@@ -124,6 +124,7 @@ def _declared_texts() -> dict[str, set[str]]:
 
     rules = {f"rule.{r.id}.{part}" for r in RULES for part in ("reason", "help")}
     rules |= {f"rule.{r.id}.{th.name}.help" for r in RULES for th in r.thresholds}
+    rules |= {f"rule.{r.id}.reason_{variant}" for r in RULES for variant in r.variants}
     parts = ("header", "meaning", "format", "example")
     return {
         "issue.": {f"issue.{code}" for code in SEVERITY},

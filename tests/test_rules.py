@@ -358,6 +358,7 @@ def test_default_thresholds_as_documented():
         "due_soon": {"days": 30},
         "slip": {"days": 1},
         "stale": {"weeks": 4},
+        "hotline_surge": {"calls": 5, "ratio": 2.0},  # tests/test_hotline.py tests it at its thresholds
     }
     defaults = default_thresholds()
     defaults["due_soon"]["days"] = 1  # a fresh copy each time
@@ -523,7 +524,7 @@ def test_each_rule_is_documented_in_both_languages(rule):
         assert (
             rule.threshold_help(th, "zh").strip()
             and rule.threshold_help(th, "en").strip()
-            and th.unit in ("days", "points", "weeks")
+            and th.unit in ("days", "points", "weeks", "calls", "times")
         )
         assert th.minimum <= th.default <= th.maximum
     for low, high in rule.ordered:

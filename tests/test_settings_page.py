@@ -26,8 +26,10 @@ def test_every_rule_is_listed_with_its_thresholds():
         "临近交付期限",
         "交付日期推迟",
         "长期未更新",
+        "12345来电激增",
     ]
     assert rules.iloc[5]["当前阈值"] == "未更新周数（超过） = 4"
+    assert rules.iloc[6]["当前阈值"] == "近7天来电件数（含） = 5；为前4周周均的倍数（含） = 2"
 
 
 def test_a_change_is_stored_with_who_made_it_and_applies(app_database):

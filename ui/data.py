@@ -18,6 +18,7 @@ from briefing import source as S
 from briefing.blocks import Briefing
 from briefing.build import BriefingData, build_briefing, weekly_between
 from housing.datasets import SAMPLES, file_version
+from housing.hotline import surge_counts, with_hotline
 from housing.i18n import LANGS, t
 from housing.rules import Evidence, classify
 from housing.scope import merge_districts
@@ -29,6 +30,7 @@ from loaders.sandbox import run_limited
 from loaders.template import build_template
 from service import actions
 from store import history as H
+from store import hotline as HL
 from store import versions as V
 from store.db import database_url, open_database
 from store.tasks import tasks_frame, tasks_stamp
@@ -211,13 +213,37 @@ def _evidence(url: str, version_id: int) -> Evidence:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _hotline_tickets(url: str, stamp: tuple) -> pd.DataFrame:
+    # ``stamp`` (ticket count, latest upload, assignments) is only the cache key: new tickets change it
+    return HL.tickets(open_database(url))
+
+
+def hotline_stamp() -> tuple:
+    """What changes whenever the stored 12345 tickets or their assignments do (one small query per run)."""
+    return HL.stamp(engine())
+
+
+def hotline_tickets() -> pd.DataFrame:
+    """Every stored 12345 ticket with its project (cached until an upload or an assignment changes them)."""
+    return _hotline_tickets(database_url(), hotline_stamp())
+
+
+def hotline_counts(as_of: dt.date) -> pd.DataFrame | None:
+    """The surge rule's figures per project as of ``as_of`` (``None``: no hotline data, the rule stays silent)."""
+    tickets = hotline_tickets()
+    return None if tickets.empty else surge_counts(tickets, as_of)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _judged_kept(url: str, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
-    return classify(_version_projects(url, version_id), as_of, thresholds, _evidence(url, version_id))
+def _judged_kept(url: str, version_id: int, as_of: dt.date, thresholds: dict, hotline: tuple) -> pd.DataFrame:
+    # ``hotline`` (the tickets' stamp) is part of the key: an upload of calls can change a project's status
+    projects = with_hotline(_version_projects(url, version_id), hotline_counts(as_of))
+    return classify(projects, as_of, thresholds, _evidence(url, version_id))
 
 
-def _judged(url: str, version_id: int, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
-    return shared(_judged_kept(url, version_id, as_of, thresholds))
+def _judged(url: str, version_id: int, as_of: dt.date, thresholds: dict, hotline: tuple) -> pd.DataFrame:
+    return shared(_judged_kept(url, version_id, as_of, thresholds, hotline))
 
 
 def judged(source: Source, result: LoadResult, as_of: dt.date, thresholds: dict) -> pd.DataFrame:
@@ -228,20 +254,23 @@ def judged(source: Source, result: LoadResult, as_of: dt.date, thresholds: dict)
     (typing a comment on the upload page) do not judge 100,000 projects again.
     """
     if source.version is None:
-        return classify(result.projects, as_of, thresholds, Evidence(stage_dates=result.stage_dates))
-    return _judged(database_url(), source.version.id, as_of, thresholds)
+        projects = with_hotline(result.projects, hotline_counts(as_of))
+        return classify(projects, as_of, thresholds, Evidence(stage_dates=result.stage_dates))
+    return _judged(database_url(), source.version.id, as_of, thresholds, hotline_stamp())
 
 
 def judged_version(version_id: int, thresholds: dict) -> pd.DataFrame:
     """A published version classified as of the day it was published (how it stood then)."""
     url = database_url()
     as_of = S.published_day(V.get_version(open_database(url), version_id))  # how it stood then
-    return _judged(url, version_id, as_of, thresholds)
+    return _judged(url, version_id, as_of, thresholds, hotline_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _weekly(url: str, compare_id: int, version_id: int, as_of: dt.date, thresholds: dict, districts: tuple) -> Weekly:
-    current = _judged(url, version_id, as_of, thresholds)
+def _weekly(
+    url: str, compare_id: int, version_id: int, as_of: dt.date, thresholds: dict, districts: tuple, hotline: tuple
+) -> Weekly:
+    current = _judged(url, version_id, as_of, thresholds, hotline)
     return weekly_between(judged_version(compare_id, thresholds), current, as_of, districts)
 
 
@@ -253,7 +282,8 @@ def weekly_for(view: View, compare_id: int) -> Weekly:
     version = view.source.version
     if version is None:
         return weekly_between(judged_version(compare_id, view.thresholds), view.classified, view.as_of, view.districts)
-    return _weekly(database_url(), compare_id, version.id, view.as_of, view.thresholds, tuple(view.districts))
+    stamp = hotline_stamp()  # the calls can change a status, so they are part of the key
+    return _weekly(database_url(), compare_id, version.id, view.as_of, view.thresholds, tuple(view.districts), stamp)
 
 
 def briefing_data(view: View) -> BriefingData:
@@ -294,5 +324,5 @@ def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ..
     data_key = f"v{source.version.id}" if source.version else file_version(source.sample.path) if source.sample else ""
     thresholds = json.dumps(view.thresholds, sort_keys=True)
     tasks = tasks_stamp(engine()) if source.version else ()  # a task raised or advanced changes the briefing
-    key = (database_url(), data_key, source.current_id, view.as_of, thresholds, tasks)
+    key = (database_url(), data_key, source.current_id, view.as_of, thresholds, tasks, hotline_stamp())
     return _briefing(key, view, tuple(districts), tuple(sections), view.lang)

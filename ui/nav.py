@@ -38,6 +38,7 @@ PAGES: tuple[NavPage, ...] = (
     NavPage("views/progress.py", "page_progress", ":material/timeline:", "delivery", DASHBOARD, VIEW),
     NavPage("views/project.py", "page_project", ":material/apartment:", "detail", DASHBOARD, VIEW),
     # Presentation mode: the briefing full screen, no sidebar filters or banner on the slides.
+    NavPage("views/hotline.py", "page_hotline", ":material/call:", "hotline", DASHBOARD, VIEW),
     NavPage("views/presentation.py", "page_present", ":material/slideshow:", "present", DASHBOARD, VIEW, framed=False),
     NavPage("views/upload.py", "page_upload", ":material/upload_file:", "uploads", STAFF, UPLOAD),
     NavPage("views/history.py", "page_history", ":material/history:", "versions", STAFF, ROLLBACK),

@@ -21,8 +21,9 @@ from housing.stages import stage_name
 from housing.status import DONE, STATUS_COLORS, render
 from housing.summary import optional_fields
 from ui.context import View, current_view
-from ui.data import baselines, project_history
+from ui.data import baselines, hotline_tickets, project_history
 from ui.escape import md_escape, md_t
+from ui.hotline import project_section
 from ui.links import PICKER_KEYS, current_project, picked
 from ui.tables import status_text
 
@@ -194,6 +195,13 @@ def optional_section(project: pd.Series, lang: str) -> None:
         st.markdown(f"**{label}**：{text}" if lang == "zh" else f"**{label}**: {text}")
 
 
+def hotline_section(project: pd.Series, lang: str) -> None:
+    """The project's 12345 calls and rates, when the hotline's tickets have been uploaded."""
+    tickets = hotline_tickets()
+    if not tickets.empty:
+        project_section(tickets, project["district"], str(project["name"]), lang)
+
+
 def detail(view: View, index) -> None:
     """Everything about one project."""
     lang = view.lang
@@ -204,6 +212,7 @@ def detail(view: View, index) -> None:
     who_and_notes(project, lang)
     optional_section(project, lang)
     stages_section(view, project)
+    hotline_section(project, lang)
     history_section(view, project)
 
 
