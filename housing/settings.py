@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session_idle_minutes", 30),
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
+    # issue 12: what a reader sees at province scale
+    Setting("chart_project_limit", 150),
+    Setting("briefing_red_slides", 20),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
