@@ -172,7 +172,7 @@ def headline_block(projects: pd.DataFrame, as_of: dt.date, target_projects: int,
         B.Headline(
             "year",
             t("kpi_year", lang, year=k.year),
-            t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
+            t("kpi_year_value", lang, done=fmt_int(k.year_done_projects), target=fmt_int(k.target_projects)),
             target=t(
                 "kpi_year_households",
                 lang,

@@ -171,7 +171,8 @@ def html_tags(at: AppTest) -> set[str]:
     for body in bodies:
         for tag, attributes in re.findall(r"<\s*/?\s*([a-zA-Z][\w-]*)([^>]*)>", body):
             found.add(tag.lower())
-            found |= {a.lower() for a in re.findall(r"([\w-]+)\s*=", attributes)}
+            unquoted = re.sub(r'"[^"]*"|\'[^\']*\'', '""', attributes)  # a link's query is a value, not names
+            found |= {a.lower() for a in re.findall(r"([\w-]+)\s*=", unquoted)}
     return found
 
 

@@ -37,6 +37,10 @@ PHONE_CSS = f"""
 .bf-card .bf-meta {{ color: #444444; font-size: 0.9rem; margin: 0.1rem 0 0.3rem 0; }}
 .bf-card ul {{ margin: 0; padding-left: 1.1rem; }}
 .bf-card li {{ font-size: 0.92rem; line-height: 1.45; white-space: normal; }}
+/* A figure never ends in an ellipsis: a long one (1,333.78万) wraps rather than being cut. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; }}
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
 .bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5;
   border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
@@ -46,6 +50,8 @@ PHONE_CSS = f"""
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
+.bf-table td.bf-col-name {{ min-width: 8rem; }}
+.bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
 @media (max-width: {PHONE_PX}px) {{
   [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
     gap: 0.5rem 1rem; }}
@@ -66,6 +72,17 @@ def phone_layout() -> None:
     st.html(PHONE_CSS)
 
 
+WIDE_VALUE_CHARS = 7  # a headline value longer than this (1,333.78万, 166,740.41) needs a wider column
+
+
+def headlines_per_row(block: B.Headlines) -> int:
+    """All the figures in one row while their values are short (``67,650``); half a row each once one is long
+    (a province's ``1,333.78万``), so every value has the room to show in full."""
+    items = len(block.items)
+    longest = max((len(item.value) for item in block.items), default=0)
+    return items if longest <= WIDE_VALUE_CHARS else max((items + 1) // 2, 1)
+
+
 def show_headlines(
     block: B.Headlines,
     per_row: int | None = None,
@@ -73,12 +90,12 @@ def show_headlines(
     target_as_help=(),
     key: str = HEADLINES_KEY,
 ) -> None:
-    """Headline figures as metrics, ``per_row`` to a row (default: all in one); the target sentence under the
+    """Headline figures as metrics, ``per_row`` to a row (default: ``headlines_per_row``); the target sentence under the
     value (or, for keys in ``target_as_help``, in the tooltip); two to a row on a phone. ``key`` names the
     container (one per page and key; it starts with ``headlines`` so the phone styles find it)."""
     helps = helps or {}
     items = list(block.items)
-    per_row = per_row or len(items)
+    per_row = per_row or headlines_per_row(block)
     with st.container(key=key):
         for start in range(0, len(items), per_row):
             row = items[start : start + per_row]
@@ -177,8 +194,8 @@ def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | N
     if link is not None:
         text = f'<a href="{html.escape(link, quote=True)}" target="_self">{text}</a>'
     kind = "bf-num" if column.kind in NUMBER_KINDS else "bf-date" if column.kind in DATE_KINDS else ""
-    kind = "bf-reasons" if column.key == "reasons" else kind
-    return f'<td class="{kind}">{text}</td>' if kind else f"<td>{text}</td>"
+    kind = "bf-reasons" if column.key == "reasons" else kind or f"bf-col-{column.key}"
+    return f'<td class="{kind}">{text}</td>'
 
 
 def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str:
