@@ -645,12 +645,15 @@ def summary_column(projects: pd.DataFrame) -> str:
     return "street" if "street" in projects and projects["district"].nunique(dropna=False) == 1 else "district"
 
 
-def summary_caption(projects: pd.DataFrame, column: str, lang: str) -> str:
+SLIDE_SUMMARY_TOP = 5  # named rows of the month summary on a slide (six in all: each keeps its height on a projector)
+
+
+def summary_caption(projects: pd.DataFrame, column: str, lang: str, top: int = SUMMARY_TOP) -> str:
     """What the month summary shows: how many projects, the limit, the rows; quarters and undated projects."""
     key = "timeline_summary_caption_streets" if column == "street" else "timeline_summary_caption"
     limit = int(get_setting("chart_project_limit"))
     count = fmt_count(len(projects), "count.projects", lang)
-    parts = [t(key, lang, count=count, limit=fmt_int(limit), top=fmt_int(SUMMARY_TOP))]
+    parts = [t(key, lang, count=count, limit=fmt_int(limit), top=fmt_int(top))]
     if summary_period(projects["deadline"]) == "Q":
         parts.append(t("timeline_summary_quarters", lang))
     undated = int(projects["deadline"].isna().sum())
@@ -660,16 +663,16 @@ def summary_caption(projects: pd.DataFrame, column: str, lang: str) -> str:
 
 
 def summary_chart(projects: pd.DataFrame, as_of: dt.date, lang: str) -> B.Chart | B.Note:
-    """The month summary of the timeline (``briefing.charts.timeline_summary``) as a chart block, or a note when
-    no project has a deadline."""
+    """The month summary of the timeline (``briefing.charts.timeline_summary``) as a slide's chart block (six
+    rows, dates under the last), or a note when no project has a deadline."""
     if projects["deadline"].isna().all():
         return B.Note(t("empty_timeline", lang))
     column = summary_column(projects)
-    figure = timeline_summary(projects, as_of, lang, column)
+    figure = timeline_summary(projects, as_of, lang, column, SLIDE_SUMMARY_TOP, dates_every_row=False)
     return B.Chart(
         "timeline-summary",
         figure_dict(figure),
-        summary_caption(projects, column, lang),
+        summary_caption(projects, column, lang, SLIDE_SUMMARY_TOP),
         int(figure.layout.height or 480),
     )
 

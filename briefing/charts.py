@@ -772,13 +772,19 @@ def _period_text(period: pd.Timestamp, quarters: bool, lang: str) -> str:
 
 
 def timeline_summary(
-    projects: pd.DataFrame, as_of: dt.date, lang: str, column: str = "district", top: int = SUMMARY_TOP
+    projects: pd.DataFrame,
+    as_of: dt.date,
+    lang: str,
+    column: str = "district",
+    top: int = SUMMARY_TOP,
+    dates_every_row: bool = True,
 ) -> go.Figure:
     """The portfolio timeline a leader can read at any size: households due per month (or quarter) of the
     deadline, one row per district (or street) with the most projects and one for the rest, each bar stacked by
     status in the status colours (overdue at the foot), the as-of line across all rows; each row's title gives
     its projects and households, the hover the projects and households of a bar's part. Each row has its own
-    household scale (its ticks say it), so the smaller districts stay visible."""
+    household scale (its ticks say it), so the smaller districts stay visible. ``dates_every_row``: date labels
+    under every row (a long page) or only under the last (a slide, where the rows sit close)."""
     frame = summary_frame(projects, column, lang, top)
     groups = list(frame["group"].cat.categories) if len(frame) else []
     quarters = summary_period(projects["deadline"]) == "Q"
@@ -822,12 +828,17 @@ def timeline_summary(
                 col=1,
             )
     for annotation in fig.layout.annotations:  # the row titles: left, above their row
-        annotation.update(x=0, xanchor="left", font={"size": 14, "color": "#222222"})
+        annotation.update(x=0, xanchor="left")
+        annotation.font = {"color": "#222222"}  # the figure's type size: a slide draws it larger
     # Each row on its own scale: one shared with the largest would flatten the smaller districts to nothing.
     fig.update_yaxes(tickformat=",", nticks=4, gridcolor="#EEEEEE", rangemode="tozero")
     fig.update_xaxes(
-        type="date", gridcolor="#EEEEEE", showticklabels=True, tickformat=template("chart_ticks_months", lang)
+        type="date",
+        gridcolor="#EEEEEE",
+        showticklabels=dates_every_row,
+        tickformat=template("chart_ticks_months", lang),
     )
+    fig.update_xaxes(showticklabels=True, row=rows, col=1)
     fig.update_layout(barmode="stack", bargap=0.15)
     _as_of_line(fig, as_of, lang, below_px=22)
     height = 150 + SUMMARY_ROW_PX * rows

@@ -422,3 +422,12 @@ def test_the_summary_counts_quarters_over_long_spans(months, period):
     start = pd.Timestamp("2020-01-15")
     deadlines = pd.Series([start, start + pd.DateOffset(months=months - 1)])
     assert summary_period(deadlines) == period
+
+
+@pytest.mark.parametrize(("every", "labelled"), [(True, 6), (False, 1)])
+def test_a_slides_summary_labels_dates_under_its_last_row_only(every, labelled):
+    projects = portfolio(600).assign(district=[f"区{i % 30:02d}" for i in range(600)])
+    fig = timeline_summary(projects, AS_OF, "zh", top=5, dates_every_row=every)
+    axes = [fig.layout[f"xaxis{i}" if i > 1 else "xaxis"] for i in range(1, 7)]
+    assert "yaxis7" not in fig.layout  # five districts and the others
+    assert sum(axis.showticklabels is not False for axis in axes) == labelled and axes[-1].showticklabels
