@@ -95,6 +95,7 @@ def test_overview_of_3000_projects_pages_folds_and_sums(province):
     assert "■ 已逾期" in table and "#CC3311" in table  # status in words and colour
     at.button(key="ov_risk_next").click().run()
     assert any(f"显示第 {RISK_PAGE_ROWS + 1}–{2 * RISK_PAGE_ROWS} 个" in c.value for c in at.caption)
+    assert risk_html(at) != table and at.button(key="ov_risk_prev").disabled is False
     figures = charts(at)
     bars = next(f for f in figures if f["data"][0].get("orientation") == "h" and "base" not in f["data"][0])
     assert len(bars["data"][0]["y"]) == 16 and bars["data"][0]["y"][0] == "其他 15 个区县"  # at the foot
@@ -122,3 +123,13 @@ def test_overview_in_english_says_how_many(province):
     assert any("in all, most urgent first; showing 1–50." in c.value for c in at.caption)
     summary = next(f for f in charts(at) if "yaxis8" in f["layout"])
     assert "23 other districts" in " ".join(a["text"] for a in summary["layout"]["annotations"])
+
+
+def test_a_new_filter_starts_the_risk_list_on_its_first_page(province):
+    at = open_page("views/overview.py", data="published")
+    at.button(key="ov_risk_next").click().run()
+    at.button(key="ov_risk_next").click().run()
+    assert any("显示第 101–150 个" in c.value for c in at.caption)
+    at.multiselect(key="ov_filter_districts").set_value(["第29区"]).run()
+    assert any("显示第 1–50 个" in c.value for c in at.caption)
+    assert at.button(key="ov_risk_prev").disabled

@@ -94,6 +94,7 @@ def week_section(view: View) -> None:
 
 
 RISK_PAGE_KEY = "ov_risk_page"  # the page of the risk list shown (session state; 0 is the first)
+RISK_LIST_KEY = "ov_risk_list"  # which list that page belongs to: a new list starts on its first page
 
 
 def _turn_page(step: int) -> None:
@@ -137,8 +138,11 @@ def at_risk(view: View) -> None:
         st.success(t("empty_risk", lang, date=fmt_date(view.as_of, lang)))
         return
     count = len(flagged)
+    listed = (view.districts, view.statuses, view.as_of, view.source.version and view.source.version.id, count)
+    if st.session_state.get(RISK_LIST_KEY) != listed:  # another list (filters, date, data): its first page
+        st.session_state[RISK_LIST_KEY], st.session_state[RISK_PAGE_KEY] = listed, 0
     page, first, last = page_window(count, int(st.session_state.get(RISK_PAGE_KEY, 0)))
-    st.session_state[RISK_PAGE_KEY] = page  # a narrower filter may leave fewer pages than the one remembered
+    st.session_state[RISK_PAGE_KEY] = page
     total = fmt_count(count, "count.projects", lang)
     if page_count(count) == 1:
         st.caption(t("risk_count_all", lang, count=total))
