@@ -559,11 +559,14 @@ def _cell_for(kind: str, value) -> B.Cell:
     return _area_cell(value) if kind == B.WAN_M2 else _count_cell(value)
 
 
-def districts_chart(projects: pd.DataFrame, lang: str) -> B.Chart:
-    """Households handed over and waiting per district, as stacked bars (``briefing.charts``): the ``BARS_TOP``
+SLIDE_BARS_TOP = 8  # district bars named on a slide, where the chart shares the page with the figures above it
+
+
+def districts_chart(projects: pd.DataFrame, lang: str, top: int = BARS_TOP) -> B.Chart:
+    """Households handed over and waiting per district, as stacked bars (``briefing.charts``): the ``top``
     largest and one bar for the rest (the districts table lists every one)."""
     table = by_district(projects)
-    shown = top_with_others(table, "district", lang, BARS_TOP)  # the alt text names what the bars name
+    shown = top_with_others(table, "district", lang, top)  # the alt text names what the bars name
     alt = joined(
         (
             t("bf_district_alt", lang, district=d, done=fmt_int(h), waiting=fmt_int(w))
@@ -571,7 +574,7 @@ def districts_chart(projects: pd.DataFrame, lang: str) -> B.Chart:
         ),
         lang,
     )
-    figure = households_bars(table, "district", lang, top=BARS_TOP)
+    figure = households_bars(table, "district", lang, top=top)
     return B.Chart("districts", figure_dict(figure), alt, int(figure.layout.height or 480))
 
 
@@ -582,7 +585,9 @@ def districts_section(data: BriefingData, lang: str, districts: tuple[str, ...])
     if projects.empty:
         return (B.Slide("districts", title, (B.Note(t("bf_no_projects", lang), "warning"),)),)
     chart = B.Slide(
-        "districts", title, (place_headline_block(projects, data.as_of, lang), districts_chart(projects, lang))
+        "districts",
+        title,
+        (place_headline_block(projects, data.as_of, lang), districts_chart(projects, lang, SLIDE_BARS_TOP)),
     )
     table = B.Slide("districts-table", title, (districts_block(projects, lang),))
     return (chart, table)

@@ -341,3 +341,8 @@ def test_the_district_bars_fold_past_the_top_and_the_table_keeps_every_district(
     done = chart.figure["data"][0]
     assert len(done["y"]) == 16 and done["y"][0] == "其他 9 个区县"  # the rest at the foot
     assert "其他 9 个区县" in chart.alt and len(districts_block(projects, "zh").rows) == 24
+    data = BriefingData(data.as_of, projects, data.stage_dates, data.regions)
+    (slide, table) = build_briefing(data, "zh", (), (B.DISTRICTS,)).sections[1].slides
+    bars = next(b for b in slide.blocks if isinstance(b, B.Chart)).figure["data"][0]["y"]
+    assert len(bars) == 9 and bars[0] == "其他 16 个区县"  # a slide shares its page with the figures: fewer bars
+    assert len(table.blocks[0].rows) == 24
