@@ -711,6 +711,7 @@ def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figu
 
 SUMMARY_TOP = 7  # named rows of the month summary before the rest become one "others" row (8 rows in all)
 SUMMARY_ROW_PX = 118  # one row of the month summary: bars, three y ticks and the row's title
+SLIDE_ROW_PX = 84  # the same on a slide, whose dates are under the last row only
 QUARTERS_ABOVE = 96  # months on the axis beyond which the summary counts quarters (bars stay wider than a line)
 SUMMARY_STACK = STATUSES  # bottom to top: overdue at the foot of every bar, handed over on top
 
@@ -841,7 +842,7 @@ def timeline_summary(
     fig.update_xaxes(showticklabels=True, row=rows, col=1)
     fig.update_layout(barmode="stack", bargap=0.15)
     _as_of_line(fig, as_of, lang, below_px=22)
-    height = 150 + SUMMARY_ROW_PX * rows
+    height = 150 + (SUMMARY_ROW_PX if dates_every_row else SLIDE_ROW_PX) * rows  # a slide's page is wide
     _layout(fig, height)
     fig.update_layout(margin={"t": 70, "b": 70}, legend={"y": 1 + 34 / (height - 120), "traceorder": "normal"})
     return fig
