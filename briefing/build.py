@@ -20,11 +20,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from briefing import blocks as B
-from briefing.charts import days_text, households_bars, moved_text, stage_timeline, timeline, timeline_frame
-from housing.fmt import fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_wan
+from briefing.charts import (
+    BARS_TOP,
+    SUMMARY_TOP,
+    days_text,
+    households_bars,
+    moved_text,
+    stage_timeline,
+    summary_period,
+    timeline,
+    timeline_frame,
+    timeline_summary,
+    top_with_others,
+)
+from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_size, fmt_wan
 from housing.i18n import status_label, t
 from housing.progress import baseline_frame, stage_plan
 from housing.rollup import UNNAMED, by_district, filter_projects, kpis
+from housing.settings import get_setting
 from housing.stages import stage_name
 from housing.status import AT_RISK, DONE, OVERDUE, STATUS_ICONS, render, urgent_first
 from housing.tasks import CLOCKED, TaskWeek, calendar_days, limits, task_states, task_week, tasks_as_of
@@ -157,23 +170,26 @@ def headline_block(projects: pd.DataFrame, as_of: dt.date, target_projects: int,
         B.Headline(
             "households",
             t("kpi_households", lang),
-            fmt_int(k.households),
-            target=t("kpi_waiting", lang, households=fmt_int(k.waiting_households)),
+            fmt_size(k.households, lang),
+            target=t("kpi_waiting", lang, households=fmt_size(k.waiting_households, lang)),
         ),
         B.Headline("area", t("kpi_area", lang), fmt_wan(k.floor_area_m2)),
         B.Headline(
             "done",
             t("kpi_done", lang),
             t("kpi_projects_unit", lang, count=fmt_int(k.done_projects)),
-            target=t("kpi_households_unit", lang, households=fmt_int(k.done_households)),
+            target=t("kpi_households_unit", lang, households=fmt_size(k.done_households, lang)),
             status=DONE,
         ),
         B.Headline(
             "year",
             t("kpi_year", lang, year=k.year),
-            t("kpi_year_value", lang, done=k.year_done_projects, target=k.target_projects),
+            t("kpi_year_value", lang, done=fmt_int(k.year_done_projects), target=fmt_int(k.target_projects)),
             target=t(
-                "kpi_year_households", lang, done=fmt_int(k.year_done_households), target=fmt_int(k.target_households)
+                "kpi_year_households",
+                lang,
+                done=fmt_size(k.year_done_households, lang),
+                target=fmt_size(k.target_households, lang),
             ),
         ),
         B.Headline("overdue", t("kpi_overdue", lang), fmt_int(k.overdue), status=OVERDUE),
@@ -199,9 +215,11 @@ def place_headline_block(projects: pd.DataFrame, as_of: dt.date, lang: str) -> B
     return B.Headlines(
         (
             B.Headline("projects", t("kpi_projects", lang), t("kpi_projects_unit", lang, count=fmt_int(k.projects))),
-            B.Headline("households", t("kpi_households", lang), fmt_int(k.households)),
-            B.Headline("waiting", t("dd_kpi_waiting", lang), fmt_int(k.waiting_households)),
-            B.Headline("done", t("dd_kpi_done", lang), fmt_int(k.done_households), target=done_projects, status=DONE),
+            B.Headline("households", t("kpi_households", lang), fmt_size(k.households, lang)),
+            B.Headline("waiting", t("dd_kpi_waiting", lang), fmt_size(k.waiting_households, lang)),
+            B.Headline(
+                "done", t("dd_kpi_done", lang), fmt_size(k.done_households, lang), target=done_projects, status=DONE
+            ),
             B.Headline("area", t("kpi_area", lang), fmt_wan(k.floor_area_m2)),
             B.Headline("overdue", t("kpi_overdue", lang), fmt_int(k.overdue), status=OVERDUE),
             B.Headline("at_risk", t("kpi_at_risk", lang), fmt_int(k.at_risk), status=AT_RISK),
@@ -499,7 +517,24 @@ def red_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tu
         note = B.Note(t("bf_no_red", lang, date=fmt_date(data.as_of, lang)))
         return (B.Slide("red-none", t("bf_sec_red", lang), (note,)),)
     baselines = baseline_frame(data.projects, data.baselines) if data.baselines is not None else None
-    return tuple(red_slide(data, index, lang, baselines) for index in red.index)
+    shown = max(int(get_setting("briefing_red_slides")), 0)
+    slides = tuple(red_slide(data, index, lang, baselines) for index in red.index[:shown])
+    if len(red) <= shown:
+        return slides
+    # Thousands of red projects would be thousands of slides: the longest late get one each, the rest a table.
+    rest = red.iloc[shown:]
+    note = B.Note(
+        t(
+            "bf_red_capped",
+            lang,
+            count=fmt_count(len(red), "count.projects", lang),
+            shown=fmt_int(min(shown, len(red))),
+            rest=fmt_int(len(rest)),
+        ),
+        "warning",
+    )
+    table = B.Slide("red-rest", t("bf_red_rest", lang), (note, risk_block(rest, lang, key="red-rest")), status=OVERDUE)
+    return (*slides, table)
 
 
 def yellow_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
@@ -536,17 +571,22 @@ def _cell_for(kind: str, value) -> B.Cell:
     return _area_cell(value) if kind == B.WAN_M2 else _count_cell(value)
 
 
-def districts_chart(projects: pd.DataFrame, lang: str) -> B.Chart:
-    """Households handed over and waiting per district, as stacked bars (``briefing.charts``)."""
+SLIDE_BARS_TOP = 8  # district bars named on a slide, where the chart shares the page with the figures above it
+
+
+def districts_chart(projects: pd.DataFrame, lang: str, top: int = BARS_TOP) -> B.Chart:
+    """Households handed over and waiting per district, as stacked bars (``briefing.charts``): the ``top``
+    largest and one bar for the rest (the districts table lists every one)."""
     table = by_district(projects)
+    shown = top_with_others(table, "district", lang, top)  # the alt text names what the bars name
     alt = joined(
         (
             t("bf_district_alt", lang, district=d, done=fmt_int(h), waiting=fmt_int(w))
-            for d, h, w in zip(table["district"], table["done_households"], table["waiting_households"])
+            for d, h, w in zip(shown["district"], shown["done_households"], shown["waiting_households"])
         ),
         lang,
     )
-    figure = households_bars(table, "district", lang)
+    figure = households_bars(table, "district", lang, top=top)
     return B.Chart("districts", figure_dict(figure), alt, int(figure.layout.height or 480))
 
 
@@ -557,7 +597,9 @@ def districts_section(data: BriefingData, lang: str, districts: tuple[str, ...])
     if projects.empty:
         return (B.Slide("districts", title, (B.Note(t("bf_no_projects", lang), "warning"),)),)
     chart = B.Slide(
-        "districts", title, (place_headline_block(projects, data.as_of, lang), districts_chart(projects, lang))
+        "districts",
+        title,
+        (place_headline_block(projects, data.as_of, lang), districts_chart(projects, lang, SLIDE_BARS_TOP)),
     )
     table = B.Slide("districts-table", title, (districts_block(projects, lang),))
     return (chart, table)
@@ -609,13 +651,61 @@ def timeline_subtitle(part: pd.DataFrame, number: int, count: int, lang: str) ->
     return t("bf_timeline_part", lang, districts=districts, number=number, count=count)
 
 
+def summarised(projects: pd.DataFrame) -> bool:
+    """Whether the timeline of ``projects`` is summed by month (more than ``chart_project_limit`` projects)
+    rather than drawn a bar per project."""
+    return len(projects) > int(get_setting("chart_project_limit"))
+
+
+def summary_column(projects: pd.DataFrame) -> str:
+    """The rows of a month summary: districts, or the streets when the projects are all in one district."""
+    return "street" if "street" in projects and projects["district"].nunique(dropna=False) == 1 else "district"
+
+
+SLIDE_SUMMARY_TOP = 5  # named rows of the month summary on a slide (six in all: each keeps its height on a projector)
+
+
+def summary_caption(projects: pd.DataFrame, column: str, lang: str, top: int = SUMMARY_TOP) -> str:
+    """What the month summary shows: how many projects, the limit, the rows; quarters and undated projects."""
+    key = "timeline_summary_caption_streets" if column == "street" else "timeline_summary_caption"
+    limit = int(get_setting("chart_project_limit"))
+    count = fmt_count(len(projects), "count.projects", lang)
+    parts = [t(key, lang, count=count, limit=fmt_int(limit), top=fmt_int(top))]
+    if summary_period(projects["deadline"]) == "Q":
+        parts.append(t("timeline_summary_quarters", lang))
+    undated = int(projects["deadline"].isna().sum())
+    if undated:
+        parts.append(t("timeline_undated", lang, count=fmt_count(undated, "count.projects", lang)))
+    return " ".join(parts) if lang == "en" else "".join(parts)
+
+
+def summary_chart(projects: pd.DataFrame, as_of: dt.date, lang: str) -> B.Chart | B.Note:
+    """The month summary of the timeline (``briefing.charts.timeline_summary``) as a slide's chart block (six
+    rows, dates under the last), or a note when no project has a deadline."""
+    if projects["deadline"].isna().all():
+        return B.Note(t("empty_timeline", lang))
+    column = summary_column(projects)
+    figure = timeline_summary(projects, as_of, lang, column, SLIDE_SUMMARY_TOP, dates_every_row=False)
+    return B.Chart(
+        "timeline-summary",
+        figure_dict(figure),
+        summary_caption(projects, column, lang, SLIDE_SUMMARY_TOP),
+        int(figure.layout.height or 480),
+    )
+
+
 def timeline_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
     """The portfolio timeline, over as many slides as it takes to keep every project's row readable (whole
-    districts on a slide, one date axis for all)."""
-    frame = timeline_frame(data.scoped(districts), data.first_known)
+    districts on a slide, one date axis for all); above ``chart_project_limit`` projects, one slide of the month
+    summary instead (a bar per project would be hundreds of slides nobody reads)."""
+    projects = data.scoped(districts)
+    frame = timeline_frame(projects, data.first_known)
     title = t("sec_timeline", lang)
     if frame.empty:
         return (B.Slide("timeline", title, (B.Note(t("empty_timeline", lang)),)),)
+    if summarised(projects):
+        note = t("bf_timeline_summary", lang, count=fmt_count(len(projects), "count.projects", lang))
+        return (B.Slide("timeline", title, (summary_chart(projects, data.as_of, lang),), subtitle=note),)
     parts, span = timeline_parts(frame), timeline_span(frame)
     return tuple(
         B.Slide(

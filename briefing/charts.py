@@ -11,10 +11,12 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from housing.changes import project_key
-from housing.fmt import WAN_PATTERN, fmt_count, fmt_date, fmt_int, fmt_number, fmt_percent
+from housing.fmt import WAN_PATTERN, fmt_count, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_size
 from housing.i18n import status_label, t, template
+from housing.register import UNNAMED
 from housing.stages import stage_name
 from housing.status import STATUS_COLORS, STATUSES
 
@@ -24,6 +26,10 @@ ROW_PX, GROUPED_ABOVE = 22, 120
 TALL_ROWS = 20  # a timeline with more rows than this (about 600 px) gets its date axis below the rows too
 DEADLINE_MARK = "triangle-down"  # a project with a deadline but no known start: a pin on the deadline
 BAR_PX, DENSE_BAR_PX, ROOMY_ROWS = 42, 26, 12  # households_bars: 42 px a bar for the first 12, then 26
+BARS_TOP = 15  # bars a chart names before the rest become one "N other districts" bar (a slide holds 16 rows)
+# The plural texts naming the rest of a roll-up folded into one bar or row, by the roll-up's column.
+OTHERS_KEYS = {"district": "count.other_districts", "street": "count.other_streets"}
+OTHERS_COLUMN = "_others"  # marks the folded row of ``top_with_others``
 MODEBAR_PX = 36  # right margin: room for the upright toolbar, so it covers neither the legend nor a label
 
 
@@ -61,10 +67,27 @@ def bars_height(rows: int) -> int:
     return 90 + BAR_PX * min(rows, ROOMY_ROWS) + DENSE_BAR_PX * max(rows - ROOMY_ROWS, 0)
 
 
-def households_bars(rollup: pd.DataFrame, column: str, lang: str) -> go.Figure:
+def top_with_others(rollup: pd.DataFrame, column: str, lang: str, top: int | None, value: str = "households"):
+    """The ``top`` largest rows of a roll-up by ``value`` (ties by name), then the rest summed into one row named
+    ``其他 85 个区县`` / ``85 other districts`` and marked in ``OTHERS_COLUMN``; every row when there are at most
+    ``top + 1`` (folding a single row would hide a name to save nothing) or ``top`` is ``None``."""
+    if top is None or len(rollup) <= top + 1:
+        return rollup.assign(**{OTHERS_COLUMN: False})
+    ranked = rollup.sort_values([value, column], ascending=[False, True], kind="stable")
+    head, rest = ranked.iloc[:top], ranked.iloc[top:]
+    sums = rest.select_dtypes("number").sum()
+    other = {**sums.to_dict(), column: fmt_count(len(rest), OTHERS_KEYS.get(column, "count.others"), lang)}
+    folded = pd.DataFrame([other]).astype({k: head[k].dtype for k in sums.index}, errors="ignore")
+    return pd.concat([head.assign(**{OTHERS_COLUMN: False}), folded.assign(**{OTHERS_COLUMN: True})], ignore_index=True)
+
+
+def households_bars(rollup: pd.DataFrame, column: str, lang: str, top: int | None = None) -> go.Figure:
     """Stacked horizontal bars of a roll-up (districts, streets): households handed over and still waiting per
-    ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows."""
-    table = rollup.sort_values("households", kind="stable")
+    ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows. With
+    ``top``, the largest ``top`` rows and one bar for the rest (``top_with_others``), always at the bottom."""
+    folded = top_with_others(rollup, column, lang, top)
+    # plotly draws the first row at the bottom: the folded rest first, then the rows smallest to largest
+    table = folded.sort_values([OTHERS_COLUMN, "households"], ascending=[False, True], kind="stable")
     names = table[column].astype(str).map(plot_escape)  # workbook names: Plotly would draw <a>, <b> in them
     fig = go.Figure()
     for part, key, color in (
@@ -83,7 +106,7 @@ def households_bars(rollup: pd.DataFrame, column: str, lang: str) -> go.Figure:
         y=names,
         x=table["households"],
         mode="text",
-        text=[fmt_int(v) for v in table["households"]],
+        text=[fmt_size(v, lang) for v in table["households"]],
         textposition="middle right",
         showlegend=False,
         hoverinfo="skip",
@@ -287,8 +310,9 @@ def _tick_format(frame: pd.DataFrame, lang: str) -> str:
     return template("chart_ticks_days" if short else "chart_ticks_months", lang)
 
 
-def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str, inside: bool = False) -> None:
-    """The dashed as-of line, labelled below the plot, or (``inside``: a date axis is below) just inside it."""
+def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str, inside: bool = False, below_px: int = 0) -> None:
+    """The dashed as-of line, labelled below the plot (``below_px`` lower: under the bottom date ticks), or
+    (``inside``: a date axis is below) just inside it."""
     x = as_of.isoformat()
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line={"color": "#333333", "dash": "dash"})
     fig.add_annotation(
@@ -298,6 +322,7 @@ def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str, inside: bool = False)
         yanchor="bottom" if inside else "top",
         showarrow=False,
         text=f"{t('chart_as_of', lang)} {fmt_date(as_of, lang)}",
+        yshift=-below_px,
         font={"size": 12},
         bgcolor="rgba(255,255,255,0.85)" if inside else None,
     )
@@ -681,4 +706,145 @@ def baseline_timeline(frame: pd.DataFrame, as_of: dt.date, lang: str) -> go.Figu
     height = 150 + ROW_PX * max(len(rows), 3)
     _layout(fig, height)
     fig.update_layout(margin={"t": 90, "b": 40}, legend={"y": 1 + 40 / (height - 130)})
+    return fig
+
+
+# --- the portfolio timeline at scale: households due per month, a row per district ---------------------------
+
+SUMMARY_TOP = 7  # named rows of the month summary before the rest become one "others" row (8 rows in all)
+SUMMARY_ROW_PX = 118  # one row of the month summary: bars, three y ticks and the row's title
+SLIDE_ROW_PX = 84  # the same on a slide, whose dates are under the last row only
+QUARTERS_ABOVE = 96  # months on the axis beyond which the summary counts quarters (bars stay wider than a line)
+SUMMARY_STACK = STATUSES  # bottom to top: overdue at the foot of every bar, handed over on top
+
+
+def summary_groups(projects: pd.DataFrame, column: str, lang: str, top: int = SUMMARY_TOP) -> tuple[pd.Series, str]:
+    """Each project's row of the month summary: its ``column`` value when that is one of the ``top`` with the
+    most projects (ties by name), else ``其他 N 个区县`` for the rest (every value when at most ``top + 1``);
+    and the name of that last row (empty when there is none)."""
+    values = projects[column].fillna(UNNAMED).astype(str)
+    counts = values.value_counts()
+    ranked = sorted(counts.index, key=lambda v: (-counts[v], v))
+    if len(ranked) <= top + 1:
+        return values, ""
+    others = fmt_count(len(ranked) - top, OTHERS_KEYS.get(column, "count.others"), lang)
+    return values.where(values.isin(ranked[:top]), others), others
+
+
+def summary_period(deadlines: pd.Series) -> str:
+    """``M`` (months) or ``Q`` (quarters, when the deadlines span more than ``QUARTERS_ABOVE`` months)."""
+    known = pd.to_datetime(deadlines.dropna())
+    if known.empty:
+        return "M"
+    months = (known.max().year - known.min().year) * 12 + known.max().month - known.min().month + 1
+    return "Q" if months > QUARTERS_ABOVE else "M"
+
+
+def summary_frame(projects: pd.DataFrame, column: str, lang: str, top: int = SUMMARY_TOP) -> pd.DataFrame:
+    """Projects with a deadline counted per row (``summary_groups``), month (or quarter) of the deadline and
+    status: ``group``, ``period`` (its first day), ``status``, ``projects``, ``households``; rows ordered as the
+    chart draws them (most projects first, the others last)."""
+    due = projects[projects["deadline"].notna()]
+    if due.empty:
+        return pd.DataFrame(columns=["group", "period", "status", "projects", "households"])
+    period = summary_period(due["deadline"])
+    groups, others = summary_groups(due, column, lang, top)
+    frame = pd.DataFrame(
+        {
+            "group": groups,
+            "period": pd.to_datetime(due["deadline"]).dt.to_period(period).dt.start_time,
+            "status": due["status"],
+            "households": pd.to_numeric(due["households"], errors="coerce").fillna(0).astype("int64"),
+        }
+    )
+    counted = frame.groupby(["group", "period", "status"], observed=True).agg(
+        projects=("households", "size"), households=("households", "sum")
+    )
+    counted = counted.reset_index()
+    totals = counted.groupby("group")["projects"].sum()
+    order = sorted(totals.index, key=lambda g: (g == others, -totals[g], g))
+    counted["group"] = pd.Categorical(counted["group"], categories=order, ordered=True)
+    return counted.sort_values(["group", "period", "status"], ignore_index=True)
+
+
+def _period_text(period: pd.Timestamp, quarters: bool, lang: str) -> str:
+    """``2024年3月`` / ``2024-03``, or ``2024年第1季度`` / ``2024 Q1`` for a quarter."""
+    if quarters:
+        return t("chart_quarter", lang, year=period.year, quarter=(period.month - 1) // 3 + 1)
+    return t("chart_month", lang, year=period.year, month=f"{period.month:02d}" if lang == "en" else period.month)
+
+
+def timeline_summary(
+    projects: pd.DataFrame,
+    as_of: dt.date,
+    lang: str,
+    column: str = "district",
+    top: int = SUMMARY_TOP,
+    dates_every_row: bool = True,
+) -> go.Figure:
+    """The portfolio timeline a leader can read at any size: households due per month (or quarter) of the
+    deadline, one row per district (or street) with the most projects and one for the rest, each bar stacked by
+    status in the status colours (overdue at the foot), the as-of line across all rows; each row's title gives
+    its projects and households, the hover the projects and households of a bar's part. Each row has its own
+    household scale (its ticks say it), so the smaller districts stay visible. ``dates_every_row``: date labels
+    under every row (a long page) or only under the last (a slide, where the rows sit close)."""
+    frame = summary_frame(projects, column, lang, top)
+    groups = list(frame["group"].cat.categories) if len(frame) else []
+    quarters = summary_period(projects["deadline"]) == "Q"
+    rows = max(len(groups), 1)
+    titles = [
+        plot_escape(g)
+        + " · "
+        + t(
+            "chart_summary_row",
+            lang,
+            projects=fmt_count(int(part["projects"].sum()), "count.projects", lang),
+            households=fmt_size(int(part["households"].sum()), lang),
+        )
+        for g, part in frame.groupby("group", observed=True, sort=True)
+    ]
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.5 / rows, subplot_titles=titles)
+    for status in SUMMARY_STACK:
+        for row, group in enumerate(groups, start=1):
+            part = frame[(frame["group"] == group) & (frame["status"] == status)]
+            fig.add_bar(
+                x=part["period"],
+                y=part["households"],
+                xperiod="M3" if quarters else "M1",
+                xperiodalignment="middle",
+                marker_color=STATUS_COLORS[status],
+                name=status_label(status, lang),
+                legendgroup=status,
+                showlegend=row == 1,
+                hovertext=[
+                    f"<b>{plot_escape(group)}</b> · {_period_text(p, quarters, lang)}<br>{status_label(status, lang)}: "
+                    + t(
+                        "chart_summary_hover",
+                        lang,
+                        projects=fmt_count(int(n), "count.projects", lang),
+                        households=fmt_int(h),
+                    )
+                    for p, n, h in zip(part["period"], part["projects"], part["households"])
+                ],
+                hoverinfo="text",
+                row=row,
+                col=1,
+            )
+    for annotation in fig.layout.annotations:  # the row titles: left, above their row
+        annotation.update(x=0, xanchor="left")
+        annotation.font = {"color": "#222222"}  # the figure's type size: a slide draws it larger
+    # Each row on its own scale: one shared with the largest would flatten the smaller districts to nothing.
+    fig.update_yaxes(tickformat=",", nticks=4, gridcolor="#EEEEEE", rangemode="tozero")
+    fig.update_xaxes(
+        type="date",
+        gridcolor="#EEEEEE",
+        showticklabels=dates_every_row,
+        tickformat=template("chart_ticks_months", lang),
+    )
+    fig.update_xaxes(showticklabels=True, row=rows, col=1)
+    fig.update_layout(barmode="stack", bargap=0.15)
+    _as_of_line(fig, as_of, lang, below_px=22)
+    height = 150 + (SUMMARY_ROW_PX if dates_every_row else SLIDE_ROW_PX) * rows  # a slide's page is wide
+    _layout(fig, height)
+    fig.update_layout(margin={"t": 70, "b": 70}, legend={"y": 1 + 34 / (height - 120), "traceorder": "normal"})
     return fig

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -23,6 +24,8 @@ DATE_PATTERNS = {"zh": "long", "en": "yyyy-MM-dd"}
 INT_PATTERN, WAN_PATTERN = "#,##0", "#,##0.00"
 # Large figures as people say them: 1.26亿 has two decimals, 126.2 million one.
 BIG_DIGITS = {"zh": 2, "en": 1}
+BIG_FROM = 1_000_000  # from seven digits on, a count reads as 万 / million (``fmt_size``)
+_LEADING_DIGITS = re.compile(r"^\d{4,}")
 
 
 @lru_cache(maxsize=8)
@@ -95,7 +98,17 @@ def fmt_big(value, lang: str) -> str:
         return ""
     if lang == "en":  # "126.2 million": the long form, as English speakers say it
         return format_compact_decimal(value, format_type="long", locale=locale(lang), fraction_digits=BIG_DIGITS["en"])
-    return format_compact_decimal(value, format_type="short", locale=locale(lang), fraction_digits=BIG_DIGITS["zh"])
+    short = format_compact_decimal(value, format_type="short", locale=locale(lang), fraction_digits=BIG_DIGITS["zh"])
+    # CLDR writes 1261.9万 without a separator; the product writes every figure of four digits or more with one.
+    return _LEADING_DIGITS.sub(lambda m: fmt_number(int(m.group(0))), short, count=1)
+
+
+def fmt_size(value, lang: str) -> str:
+    """A count that may grow large: ``523,456`` as it is, from ``BIG_FROM`` on as people say it (``fmt_big``:
+    ``1,261.9万`` / ``12.6 million``), so a headline or chart label never outgrows its place."""
+    if _missing(value):
+        return ""
+    return fmt_big(value, lang) if abs(float(value)) >= BIG_FROM else fmt_int(value)
 
 
 def fmt_count(n, unit_key: str, lang: str, **params) -> str:

@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
     # 12345 hotline targets, in percent (docs/DOMAIN.md: counties require ≥ 85 % satisfaction, ≥ 92 % reply)
     Setting("hotline_satisfaction_target", 85.0),
     Setting("hotline_reply_target", 92.0),
+    # issue 12: what a reader sees at province scale
+    Setting("chart_project_limit", 150),
+    Setting("briefing_red_slides", 20),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -67,3 +67,21 @@ def assert_unreachable(page: str, actor: Actor | None, **params) -> AppTest:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page)
     return at
+
+
+def html_table(at: AppTest, css_class: str = "bf-table"):
+    """The first HTML table of class ``css_class`` a page drew (``ui.blocks.html_table``, the overview's risk
+    list) as a data frame of the texts shown, headed as on the page."""
+    import html
+    import re
+
+    import pandas as pd
+
+    body = next(h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
+
+    def texts(row: str, tag: str) -> list[str]:
+        cells = re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row, flags=re.S)
+        return [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
+
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return pd.DataFrame([texts(r, "td") for r in rows[1:]], columns=texts(rows[0], "th"))

@@ -15,7 +15,7 @@ from briefing.build import risk_block
 from briefing.source import load_data
 from housing.datasets import DATA_DIR
 from housing.status import OVERDUE, render, urgent_first
-from ui.blocks import risk_cards, table_frame
+from ui.blocks import html_table, risk_cards, table_frame
 
 PHONE = {"width": 390, "height": 844}
 # Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design.
@@ -117,3 +117,17 @@ def test_a_blank_figure_is_left_off_the_card_and_the_table_keeps_numbers():
     frame = table_frame(risk_block(_flagged("西琅沟", 1802), "en"))
     assert frame["Households"].tolist() == [1802] and frame["Status"].tolist() == ["■ Overdue"]
     assert isinstance(block, B.Table) and block.statuses == (OVERDUE,)
+
+
+def test_the_html_table_escapes_every_cell_keeps_every_text_and_colours_the_status():
+    flagged = _flagged('<img src=x onerror="alert(1)">', 2_600).assign(unit="区住建局" + "长" * 600)
+    block = risk_block(flagged, "zh")
+    table = html_table(block, {"name": ['detail?name=<a">']})
+    assert "<img" not in table and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in table
+    assert '<a href="detail?name=&lt;a&quot;&gt;" target="_self">' in table  # the link's URL is an attribute, quoted
+    assert "长" * 600 in table and "…" not in table  # a text far longer than a cell: in full, it wraps
+    reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
+    assert f'<td class="bf-reasons">{reasons}</td>' in table and "已逾期31天" in reasons
+    assert 'class="bf-status-cell" style="background:#CC3311">■ 已逾期</td>' in table
+    assert '<td class="bf-num">2,600</td>' in table and '<td class="bf-date">2021年3月31日</td>' in table
+    assert table.count("<th>") == len(block.columns) and table.count("<tr>") == 2

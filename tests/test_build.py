@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ from briefing.build import (
     BriefingData,
     build_briefing,
     districts_block,
+    districts_chart,
     headline_block,
     risk_block,
     status_text,
@@ -314,3 +317,73 @@ def test_tables_equal_the_row_by_row_tables_on_random_registers(seed, lang):
     assert new == old
     risk = new[0]
     assert len(risk.rows) == judged["status"].isin([OVERDUE, AT_RISK]).sum() > 0
+
+
+# --- at province scale: the timeline summed above a limit, the red slides capped ----------------------------
+
+
+def values(array) -> list:
+    """A figure array as JSON gives it: a list, or plotly's base64 typed array (``{"dtype", "bdata"}``)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+@pytest.mark.parametrize(
+    ("limit", "summed"),
+    [(55, True), (56, False), (57, False)],  # the sample has 56 projects: above the limit / at it / below it
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_timeline_is_summed_by_month_above_the_project_limit(monkeypatch, limit, summed, lang):
+    monkeypatch.setenv("RESETTLE_CHART_PROJECT_LIMIT", str(limit))
+    slides = build_briefing(data_for(PORTFOLIO, "2026-11-21"), lang, (), (B.TIMELINE,)).sections[1].slides
+    charts = blocks_of(slides, B.Chart)
+    if summed:
+        assert len(slides) == 1 and [c.key for c in charts] == ["timeline-summary"]
+        assert ("56 projects" if lang == "en" else "共 56 个项目") in slides[0].subtitle
+        assert not any("base" in trace for trace in charts[0].figure["data"])  # no bar per project
+        bars = [trace for trace in charts[0].figure["data"] if trace.get("type") == "bar"]
+        households = sum(sum(values(trace["y"])) for trace in bars)
+        dated = data_for(PORTFOLIO, "2026-11-21").projects.dropna(subset=["deadline"])
+        assert households == dated["households"].sum()  # every dated project's households, once
+    else:
+        assert {c.key for c in charts} == {"timeline"} and len(slides) >= 2  # a bar per project, 20 to a slide
+
+
+@pytest.mark.parametrize(
+    ("cap", "slides", "rest"),
+    [(0, 0, 7), (6, 6, 1), (7, 7, 0), (8, 7, 0)],  # the sample has 7 overdue projects
+)
+def test_red_slides_are_capped_and_the_rest_listed_in_full(monkeypatch, cap, slides, rest):
+    monkeypatch.setenv("RESETTLE_BRIEFING_RED_SLIDES", str(cap))
+    red = build_briefing(data_for(PORTFOLIO, "2026-11-21"), "zh", (), (B.RED,)).sections[1].slides
+    each = [s for s in red if s.key.startswith("red-") and s.key != "red-rest"]
+    assert len(each) == slides
+    expected = urgent_first(data_for(PORTFOLIO, "2026-11-21").projects)
+    expected = expected[expected["status"] == OVERDUE]
+    assert [s.title for s in each] == expected["name"].tolist()[:slides]  # longest late first
+    tables = [s for s in red if s.key == "red-rest"]
+    if not rest:
+        assert not tables
+        return
+    (table_slide,) = tables
+    note, table = table_slide.blocks
+    assert note.text == f"共有 7 个项目逾期：逾期最久的 {slides} 个各占一页（见前页），其余 {rest} 列于下表。"
+    assert [r[1].text for r in table.rows] == expected["name"].tolist()[slides:]  # every other one, in order
+
+
+def test_the_district_bars_fold_past_the_top_and_the_table_keeps_every_district():
+    data = data_for(PORTFOLIO, "2026-11-21")
+    projects = pd.concat(
+        [data.projects.assign(district=[f"{d}{k}" for d in data.projects["district"]]) for k in range(4)],
+        ignore_index=True,
+    )  # 24 districts
+    chart = districts_chart(projects, "zh")
+    done = chart.figure["data"][0]
+    assert len(done["y"]) == 16 and done["y"][0] == "其他 9 个区县"  # the rest at the foot
+    assert "其他 9 个区县" in chart.alt and len(districts_block(projects, "zh").rows) == 24
+    data = BriefingData(data.as_of, projects, data.stage_dates, data.regions)
+    (slide, table) = build_briefing(data, "zh", (), (B.DISTRICTS,)).sections[1].slides
+    bars = next(b for b in slide.blocks if isinstance(b, B.Chart)).figure["data"][0]["y"]
+    assert len(bars) == 9 and bars[0] == "其他 16 个区县"  # a slide shares its page with the figures: fewer bars
+    assert len(table.blocks[0].rows) == 24

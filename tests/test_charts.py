@@ -6,17 +6,26 @@ import pandas as pd
 import pytest
 
 from briefing.charts import (
+    BARS_TOP,
     DEADLINE_MARK,
     GROUPED_ABOVE,
+    OTHERS_COLUMN,
+    QUARTERS_ABOVE,
     ROW_PX,
+    SUMMARY_TOP,
     TALL_ROWS,
     WAITING_COLOR,
     bars_height,
     district_bars,
     households_bars,
     month_step,
+    summary_frame,
+    summary_groups,
+    summary_period,
     timeline,
     timeline_frame,
+    timeline_summary,
+    top_with_others,
 )
 from housing.changes import project_key
 from housing.rollup import by_district, rollup_by
@@ -356,3 +365,101 @@ def test_baseline_lines_and_hovers_equal_the_row_by_row_ones(lang):
     ]
     circles = next(trace for trace in fig.data if trace.name == t("pg_baseline", lang))
     assert list(circles.hovertext) == hovers and len(hovers) == len(rows)
+
+
+# --- at province scale: bars folded past the top, the timeline summed by month ------------------------------
+
+
+def districts(n: int) -> pd.DataFrame:
+    """``n`` projects, each its own district ``区00``…, households growing with the number."""
+    projects = portfolio(n).assign(district=[f"区{i:02d}" for i in range(n)])
+    return classify(projects.drop(columns=["status", "level", "reasons", "days_to_deadline"], errors="ignore"), AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("rows", "top", "shown", "others"),
+    [
+        (BARS_TOP, BARS_TOP, BARS_TOP, ""),  # at the top: every row
+        (BARS_TOP + 1, BARS_TOP, BARS_TOP + 1, ""),  # one more: still every row (folding one hides a name)
+        (BARS_TOP + 2, BARS_TOP, BARS_TOP + 1, "其他 2 个区县"),
+        (100, BARS_TOP, BARS_TOP + 1, "其他 85 个区县"),
+        (100, None, 100, ""),
+    ],
+)
+def test_top_with_others(rows, top, shown, others):
+    table = by_district(districts(rows))
+    folded = top_with_others(table, "district", "zh", top)
+    assert len(folded) == shown
+    assert folded["households"].sum() == table["households"].sum()  # nothing lost, nothing counted twice
+    assert folded["projects"].sum() == rows
+    if others:
+        assert folded[OTHERS_COLUMN].tolist() == [False] * (shown - 1) + [True]
+        assert folded["district"].iloc[-1] == others
+        kept = table.nlargest(top, "households")["district"]
+        assert set(folded["district"].iloc[:-1]) == set(kept)  # the largest are named
+    else:
+        assert not folded[OTHERS_COLUMN].any()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_hundred_district_bars_read_as_the_top_and_the_rest(lang):
+    fig = households_bars(by_district(districts(100)), "district", lang, top=BARS_TOP)
+    done, waiting, totals = fig.data
+    assert len(done.y) == BARS_TOP + 1 and fig.layout.height == bars_height(BARS_TOP + 1)
+    assert done.y[0] == ("其他 85 个区县" if lang == "zh" else "85 other districts")  # at the foot, not sorted in
+    assert list(totals.x[1:]) == sorted(totals.x[1:])  # the named ones largest on top
+
+
+def test_big_totals_read_as_people_say_them():
+    table = by_district(districts(3)).assign(households=[12_619_000, 999_999, 5])
+    table["waiting_households"] = table["households"]
+    assert list(households_bars(table, "district", "zh").data[2].text) == ["5", "999,999", "1,261.9万"]
+    assert list(households_bars(table, "district", "en").data[2].text) == ["5", "999,999", "12.6 million"]
+
+
+@pytest.mark.parametrize(
+    ("count", "rows", "others"),
+    [(SUMMARY_TOP, SUMMARY_TOP, ""), (SUMMARY_TOP + 1, SUMMARY_TOP + 1, ""), (30, SUMMARY_TOP + 1, "其他 23 个区县")],
+)
+def test_summary_rows_are_the_districts_with_most_projects_and_the_rest(count, rows, others):
+    projects = portfolio(600).assign(district=[f"区{min(i % (count + 3), count - 1):02d}" for i in range(600)])
+    groups, named_rest = summary_groups(projects, "district", "zh")
+    assert groups.nunique() == rows and named_rest == others
+    frame = summary_frame(projects, "district", "zh")
+    assert list(frame["group"].cat.categories)[-1] == (others or list(frame["group"].cat.categories)[-1])
+    assert frame["projects"].sum() == projects["deadline"].notna().sum()
+    assert frame["households"].sum() == projects.loc[projects["deadline"].notna(), "households"].sum()
+    totals = frame.groupby("group", observed=True)["projects"].sum()
+    named = [g for g in totals.index if g != others]
+    assert [totals[g] for g in named] == sorted((totals[g] for g in named), reverse=True)  # most projects first
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_draws_a_row_per_group_stacked_by_status_with_no_bar_per_project(lang):
+    projects = portfolio(600).assign(district=[f"区{i % 30:02d}" for i in range(600)])
+    fig = timeline_summary(projects, AS_OF, lang)
+    rows = SUMMARY_TOP + 1
+    assert f"yaxis{rows}" in fig.layout and f"yaxis{rows + 1}" not in fig.layout
+    assert {trace.marker.color for trace in fig.data} <= set(STATUS_COLORS.values())
+    assert sum(trace.showlegend is not False for trace in fig.data) == 4  # one legend entry per status
+    assert sum(len(trace.x) for trace in fig.data) < 600  # bars per month and status, not per project
+    assert sum(sum(trace.y) for trace in fig.data) == projects["households"].sum()
+    titles = [a.text for a in fig.layout.annotations if a.text and "·" in a.text]
+    assert len(titles) == rows and titles[-1].startswith("其他 23 个区县" if lang == "zh" else "23 other districts")
+    assert fig.layout.height == 150 + 118 * rows
+
+
+@pytest.mark.parametrize(("months", "period"), [(QUARTERS_ABOVE, "M"), (QUARTERS_ABOVE + 1, "Q")])
+def test_the_summary_counts_quarters_over_long_spans(months, period):
+    start = pd.Timestamp("2020-01-15")
+    deadlines = pd.Series([start, start + pd.DateOffset(months=months - 1)])
+    assert summary_period(deadlines) == period
+
+
+@pytest.mark.parametrize(("every", "labelled"), [(True, 6), (False, 1)])
+def test_a_slides_summary_labels_dates_under_its_last_row_only(every, labelled):
+    projects = portfolio(600).assign(district=[f"区{i % 30:02d}" for i in range(600)])
+    fig = timeline_summary(projects, AS_OF, "zh", top=5, dates_every_row=every)
+    axes = [fig.layout[f"xaxis{i}" if i > 1 else "xaxis"] for i in range(1, 7)]
+    assert "yaxis7" not in fig.layout  # five districts and the others
+    assert sum(axis.showticklabels is not False for axis in axes) == labelled and axes[-1].showticklabels

@@ -262,3 +262,25 @@ def test_district_without_street_names_lists_its_projects(app_database):
     assert "没有填写街道（镇）" in at.info[0].value
     assert len(at.dataframe[0].value) == 12 and metrics(at)["安置户数"] == "13,304"
     assert at.selectbox(key="dd_street").disabled and charts(at) == 0
+
+
+def test_thirty_districts_read_as_the_top_fifteen_and_the_rest(app_database, project_table):
+    import json
+
+    from test_overview import register_rows
+
+    from store import versions as V
+    from store.db import open_database
+
+    V.publish(
+        open_database(app_database),
+        project_table(register_rows(600)),
+        content=b"p",
+        filename="省.xlsx",
+        uploader="张三",
+    )
+    at = open_page("views/districts.py", data="published")
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bars = chart["data"][0]["y"]
+    assert len(bars) == 16 and bars[0] == "其他 15 个区县"  # the rest as one bar, at the foot
+    assert len(at.dataframe[0].value) == 30  # the table lists every district

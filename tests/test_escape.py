@@ -98,8 +98,8 @@ PLAIN_OPTIONS = {"Selectbox", "MultiSelect"}  # their options are drawn as plain
 NOT_MARKDOWN = {"Dataframe", "PlotlyChart", "ArrowTable", "Html"}  # st.html: checked by ``html_tags`` instead
 # The only tags and attributes the product's own HTML (``ui.blocks`` phone cards and styles) uses: a tag or an
 # attribute from workbook text (``<a href``, ``<img src``, ``onerror=``) would show up as anything else.
-HTML_TAGS = {"style", "div", "h4", "span", "ul", "li"}
-HTML_ATTRIBUTES = {"class", "style"}
+HTML_TAGS = {"style", "div", "h4", "span", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "a"}
+HTML_ATTRIBUTES = {"class", "style", "href", "target"}  # href: the project pages' relative links (ui.links)
 
 
 def _strings(message, plain_options: bool):
@@ -171,7 +171,8 @@ def html_tags(at: AppTest) -> set[str]:
     for body in bodies:
         for tag, attributes in re.findall(r"<\s*/?\s*([a-zA-Z][\w-]*)([^>]*)>", body):
             found.add(tag.lower())
-            found |= {a.lower() for a in re.findall(r"([\w-]+)\s*=", attributes)}
+            unquoted = re.sub(r'"[^"]*"|\'[^\']*\'', '""', attributes)  # a link's query is a value, not names
+            found |= {a.lower() for a in re.findall(r"([\w-]+)\s*=", unquoted)}
     return found
 
 

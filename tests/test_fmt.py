@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from housing.fmt import fmt_big, fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_wan
+from housing.fmt import fmt_big, fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_size, fmt_wan
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,8 @@ def test_fmt_datetime(value, lang, expected):
         (1_261_900_00, "en", "126.2 million"),
         (1_261_900_000, "en", "1.3 billion"),
         (12_345, "zh", "1.23万"),
+        (12_619_000, "zh", "1,261.9万"),  # four digits before 万 take the separator, as every figure does
+        (12_619_000, "en", "12.6 million"),
         (12_345, "en", "12.3 thousand"),
         (999, "zh", "999"),
         (None, "en", ""),
@@ -101,3 +103,20 @@ def test_fmt_count_picks_the_plural_form(n, key, lang, expected):
 )
 def test_fmt_percent(share, digits, expected):
     assert fmt_percent(share, digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "en"),
+    [
+        (999_999, "999,999", "999,999"),  # just below: as it is
+        (1_000_000, "100万", "1 million"),  # at the threshold: as people say it
+        (1_000_001, "100万", "1 million"),
+        (12_619_000, "1,261.9万", "12.6 million"),
+        (-2_500_000, "-250万", "-2.5 million"),
+        (0, "0", "0"),
+        (None, "", ""),
+    ],
+)
+def test_fmt_size_says_a_count_as_people_do_from_seven_digits(value, zh, en):
+    assert (fmt_size(value, "zh"), fmt_size(value, "en")) == (zh, en)
+    assert "…" not in fmt_size(value, "zh") + fmt_size(value, "en")

@@ -37,6 +37,21 @@ PHONE_CSS = f"""
 .bf-card .bf-meta {{ color: #444444; font-size: 0.9rem; margin: 0.1rem 0 0.3rem 0; }}
 .bf-card ul {{ margin: 0; padding-left: 1.1rem; }}
 .bf-card li {{ font-size: 0.92rem; line-height: 1.45; white-space: normal; }}
+/* A figure never ends in an ellipsis: a long one (1,333.78万) wraps rather than being cut. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; }}
+.bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
+.bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5;
+  border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
+.bf-table td {{ border-bottom: 1px solid #EEEEEE; padding: 0.35rem 0.5rem; vertical-align: top;
+  white-space: normal; overflow-wrap: anywhere; }}
+.bf-table td.bf-num {{ text-align: right; white-space: nowrap; }}
+.bf-table td.bf-date {{ white-space: nowrap; }}
+.bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
+.bf-table td.bf-reasons {{ min-width: 18rem; }}
+.bf-table td.bf-col-name {{ min-width: 8rem; }}
+.bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
 @media (max-width: {PHONE_PX}px) {{
   [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
     gap: 0.5rem 1rem; }}
@@ -57,6 +72,17 @@ def phone_layout() -> None:
     st.html(PHONE_CSS)
 
 
+WIDE_VALUE_CHARS = 7  # a headline value longer than this (1,333.78万, 166,740.41) needs a wider column
+
+
+def headlines_per_row(block: B.Headlines) -> int:
+    """All the figures in one row while their values are short (``67,650``); half a row each once one is long
+    (a province's ``1,333.78万``), so every value has the room to show in full."""
+    items = len(block.items)
+    longest = max((len(item.value) for item in block.items), default=0)
+    return items if longest <= WIDE_VALUE_CHARS else max((items + 1) // 2, 1)
+
+
 def show_headlines(
     block: B.Headlines,
     per_row: int | None = None,
@@ -64,12 +90,12 @@ def show_headlines(
     target_as_help=(),
     key: str = HEADLINES_KEY,
 ) -> None:
-    """Headline figures as metrics, ``per_row`` to a row (default: all in one); the target sentence under the
+    """Headline figures as metrics, ``per_row`` to a row (default: ``headlines_per_row``); the target sentence under the
     value (or, for keys in ``target_as_help``, in the tooltip); two to a row on a phone. ``key`` names the
     container (one per page and key; it starts with ``headlines`` so the phone styles find it)."""
     helps = helps or {}
     items = list(block.items)
-    per_row = per_row or len(items)
+    per_row = per_row or headlines_per_row(block)
     with st.container(key=key):
         for start in range(0, len(items), per_row):
             row = items[start : start + per_row]
@@ -117,17 +143,6 @@ def table_columns(block: B.Table) -> dict:
     return config
 
 
-def status_styled(frame: pd.DataFrame, block: B.Table):
-    """The status column filled with each row's status colour (white text)."""
-    label = next((c.label for c in block.columns if c.kind == B.STATUS), None)
-    colors = [STATUS_COLORS.get(s or "", "") for s in block.statuses]
-
-    def fill(column: pd.Series) -> list[str]:
-        return [f"background-color: {c}; color: white" if c else "" for c in colors]
-
-    return frame.style.apply(fill, subset=[label]) if label and colors else frame
-
-
 def _card(row: tuple[B.Cell, ...], keys: list[str], status: str | None) -> str:
     """One project as an HTML card; every text is escaped (workbook text never becomes markup)."""
     cell = dict(zip(keys, row))
@@ -164,3 +179,40 @@ def _labelled_text(label: str | None, cell: B.Cell) -> str:
     if label is None:
         return cell.text
     return f"{label} {cell.text}" if cell.value is not None else ""
+
+
+# Column kinds drawn right-aligned (figures) or kept on one line (dates) in ``html_table``.
+NUMBER_KINDS, DATE_KINDS = (B.COUNT, B.DAYS, B.WAN_M2), (B.DATE,)
+
+
+def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | None) -> str:
+    """One table cell as HTML: the text escaped, the status filled with its colour, a name linked."""
+    text = html.escape(cell.text)
+    if column.kind == B.STATUS:
+        color = STATUS_COLORS.get(status or "", "#777777")
+        return f'<td class="bf-status-cell" style="background:{color}">{text}</td>'
+    if link is not None:
+        text = f'<a href="{html.escape(link, quote=True)}" target="_self">{text}</a>'
+    kind = "bf-num" if column.kind in NUMBER_KINDS else "bf-date" if column.kind in DATE_KINDS else ""
+    kind = "bf-reasons" if column.key == "reasons" else kind or f"bf-col-{column.key}"
+    return f'<td class="{kind}">{text}</td>'
+
+
+def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str:
+    """A table block as an HTML table: every cell's text in full and escaped (workbook text never becomes
+    markup), wrapping rather than cut, the status cells in the status colours, and the cells of the columns in
+    ``links`` (column key -> one relative URL per row) as links. No cell limit: it is as long as the block,
+    so the page gives it one page of rows at a time."""
+    links = links or {}
+    statuses = list(block.statuses) or [None] * len(block.rows)
+    head = "".join(f"<th>{html.escape(c.label)}</th>" for c in block.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            _cell_html(cell, column, status, links[column.key][i] if column.key in links else None)
+            for cell, column in zip(row, block.columns)
+        )
+        + "</tr>"
+        for i, (row, status) in enumerate(zip(block.rows, statuses))
+    )
+    return f'<table class="bf-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

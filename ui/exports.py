@@ -43,16 +43,20 @@ ROLLUP_COUNTS = (
 Raw = Mapping[str, Iterable]  # header -> the raw values of that column, in the display frame's row order
 
 
+Sheets = Sequence[tuple[str, Table]]
+
+
 def download_xlsx(
     label: str,
-    sheets: Sequence[tuple[str, Table]],
+    sheets: Sheets | Callable[[], Sheets],
     filters: Sequence[tuple[str, str]],
     file_name: str,
     key: str,
     *,
     lang: str,
 ) -> None:
-    """A "下载 Excel" button writing ``sheets`` (name, table) after a sheet stating ``filters``.
+    """A "下载 Excel" button writing ``sheets`` (name, table) after a sheet stating ``filters``; ``sheets`` may be
+    a function making them, so a long table (the full risk list) is built only when someone downloads it.
 
     The workbook is made when the button is pressed (Streamlit runs ``data`` then, outside the page's run:
     read anything from the session, such as the signed-in account for an audit record, here, not in it)."""
@@ -60,7 +64,7 @@ def download_xlsx(
         label,
         # recorded in the audit trail as the signed-in account when the user clicks
         data=audited_download(
-            engine(), "xlsx", {"file": file_name, **dict(filters)}, _writer(list(sheets), lang, list(filters))
+            engine(), "xlsx", {"file": file_name, **dict(filters)}, _writer(sheets, lang, list(filters))
         ),
         file_name=file_name,
         mime=XLSX_MIME,
@@ -71,8 +75,11 @@ def download_xlsx(
     )
 
 
-def _writer(sheets: list[tuple[str, Table]], lang: str, filters: list[tuple[str, str]]) -> Callable[[], bytes]:
-    return lambda: tables_xlsx(sheets, lang, filters)
+def _writer(sheets: Sheets | Callable[[], Sheets], lang: str, filters: list[tuple[str, str]]) -> Callable[[], bytes]:
+    if callable(sheets):
+        return lambda: tables_xlsx(list(sheets()), lang, filters)
+    given = list(sheets)
+    return lambda: tables_xlsx(given, lang, filters)
 
 
 def export_name(stem: str, *parts: object) -> str:

@@ -11,6 +11,19 @@ from housing.i18n import t
 from housing.status import STATUS_COLORS, STATUSES
 from loaders.issues import Issue
 
+PAGE_ROWS = 50  # rows of a long list on one page (the risk list): the most urgent first, the rest a click away
+
+
+def page_count(count: int, rows: int = PAGE_ROWS) -> int:
+    """How many pages a list of ``count`` rows takes (at least one)."""
+    return max((count + rows - 1) // rows, 1)
+
+
+def page_window(count: int, page: int, rows: int = PAGE_ROWS) -> tuple[int, int, int]:
+    """The page actually shown (``page`` kept within the list) and its first and past-the-last row."""
+    page = min(max(page, 0), page_count(count, rows) - 1)
+    return page, page * rows, min((page + 1) * rows, count)
+
 
 def rollup_table(rollup: pd.DataFrame, lang: str, by: list[str]) -> pd.DataFrame:
     """A district or street roll-up with translated headers; floor area in 万㎡."""

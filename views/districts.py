@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from briefing.build import place_headline_block
-from briefing.charts import households_bars
+from briefing.charts import BARS_TOP, households_bars
 from housing.fmt import fmt_date
 from housing.i18n import t
 from housing.rollup import has_streets, names_in, projects_in, rollup_by
@@ -97,7 +97,8 @@ def children(projects: pd.DataFrame, column: str, view: View, place: Place) -> N
     st.subheader(title)
     st.caption(t("dd_chart_caption", lang))
     table = rollup_by(projects, column)
-    st.plotly_chart(households_bars(table, column, lang), width="stretch", config=PLOTLY_CONFIG)
+    # the largest BARS_TOP and one bar for the rest: a province's 100 districts stay readable (the table lists all)
+    st.plotly_chart(households_bars(table, column, lang, top=BARS_TOP), width="stretch", config=PLOTLY_CONFIG)
     st.dataframe(
         status_count_table(table, lang, column),
         hide_index=True,

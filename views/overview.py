@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from briefing.blocks import SECTIONS
-from briefing.build import districts_block, districts_chart, headline_block, risk_block
-from briefing.charts import GROUPED_ABOVE, timeline, timeline_frame
-from housing.fmt import fmt_date, fmt_datetime
+from briefing.build import (
+    districts_block,
+    districts_chart,
+    headline_block,
+    risk_block,
+    summarised,
+    summary_caption,
+    summary_column,
+)
+from briefing.charts import GROUPED_ABOVE, timeline, timeline_frame, timeline_summary
+from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_int
 from housing.i18n import t
 from housing.rollup import UNNAMED, by_street
 from housing.rules import at_risk_help
@@ -17,10 +26,10 @@ from store import history as H
 from ui.blocks import (
     CARDS_KEY,
     TABLE_KEY,
+    html_table,
     phone_layout,
     risk_cards,
     show_headlines,
-    status_styled,
     table_columns,
     table_frame,
 )
@@ -31,7 +40,7 @@ from ui.drill import district_link
 from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
 from ui.links import project_link
-from ui.tables import issues_table, number_columns, rollup_table
+from ui.tables import issues_table, number_columns, page_count, page_window, rollup_table
 from ui.urls import SHARED_PARAMS, link_column
 from ui.weekly import counts
 
@@ -84,33 +93,74 @@ def week_section(view: View) -> None:
     st.page_link("views/changes.py", label=t("wk_more", view.lang), icon=":material/compare_arrows:")
 
 
+RISK_PAGE_KEY = "ov_risk_page"  # the page of the risk list shown (session state; 0 is the first)
+RISK_LIST_KEY = "ov_risk_list"  # which list that page belongs to: a new list starts on its first page
+
+
+def _turn_page(step: int) -> None:
+    """Move the risk list a page on or back (the button's callback, before the page runs again)."""
+    st.session_state[RISK_PAGE_KEY] = int(st.session_state.get(RISK_PAGE_KEY, 0)) + step
+
+
+def risk_pager(count: int, page: int, lang: str) -> None:
+    """Previous / next buttons around "第 3 / 660 页" (only when the list takes more than one page)."""
+    pages = page_count(count)
+    if pages == 1:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", key="ov_risk_pager"):
+        st.button(
+            t("risk_prev", lang),
+            icon=":material/chevron_left:",
+            disabled=page == 0,
+            on_click=_turn_page,
+            args=(-1,),
+            key="ov_risk_prev",
+        )
+        st.markdown(t("risk_page", lang, page=fmt_int(page + 1), pages=fmt_int(pages)), width="content")
+        st.button(
+            t("risk_next", lang),
+            icon=":material/chevron_right:",
+            disabled=page >= pages - 1,
+            on_click=_turn_page,
+            args=(1,),
+            key="ov_risk_next",
+        )
+
+
 def at_risk(view: View) -> None:
-    """Every overdue or at-risk project with its reasons, most urgent first: a table on a desk, cards on a
-    phone (both from the briefing's risk block)."""
+    """Every overdue or at-risk project with its reasons, most urgent first, a page of rows at a time: an HTML
+    table on a desk (every reason in full, the status cells in their colours), cards on a phone (both from the
+    briefing's risk block), the count above and the whole list in the Excel download."""
     lang = view.lang
     st.subheader(t("sec_risk", lang))
     flagged = urgent_first(view.projects)
     if flagged.empty:
         st.success(t("empty_risk", lang, date=fmt_date(view.as_of, lang)))
         return
-    block = risk_block(flagged, lang)
-    table = table_frame(block)
-    name = t("col_name", lang)
-    table[name] = [project_link(d, n) for d, n in zip(flagged["district"], flagged["name"])]
+    count = len(flagged)
+    listed = (view.districts, view.statuses, view.as_of, view.source.version and view.source.version.id, count)
+    if st.session_state.get(RISK_LIST_KEY) != listed:  # another list (filters, date, data): its first page
+        st.session_state[RISK_LIST_KEY], st.session_state[RISK_PAGE_KEY] = listed, 0
+    page, first, last = page_window(count, int(st.session_state.get(RISK_PAGE_KEY, 0)))
+    st.session_state[RISK_PAGE_KEY] = page
+    total = fmt_count(count, "count.projects", lang)
+    if page_count(count) == 1:
+        st.caption(t("risk_count_all", lang, count=total))
+    else:
+        shown = t("risk_count", lang, count=total, first=fmt_int(first + 1), last=fmt_int(last))
+        st.caption(shown + " " + t("risk_full_list", lang) if lang == "en" else shown + t("risk_full_list", lang))
+    rows = flagged.iloc[first:last]
+    block = risk_block(rows, lang)  # only the rows shown: the page never formats the whole list
+    links = {"name": [project_link(d, n) for d, n in zip(rows["district"], rows["name"])]}
     with st.container(key=TABLE_KEY):
-        st.dataframe(
-            status_styled(table, block),
-            hide_index=True,
-            width="stretch",
-            height=min(38 + 35 * len(table), 640),  # every row visible up to ~17, then it scrolls
-            column_config=table_columns(block) | {name: link_column(name, "name")},
-        )
+        st.html(html_table(block, links))
     labels = {"households": t("col_households", lang), "deadline": t("col_deadline", lang)}
     with st.container(key=CARDS_KEY):
         st.html(risk_cards(block, labels))
+    risk_pager(count, page, lang)
     download_xlsx(
         t("xl_download", lang),
-        [(t("sec_risk", lang), block)],
+        lambda: [(t("sec_risk", lang), risk_block(flagged, lang))],  # the whole list, built when downloaded
         view_filters(view),
         today_name("xl_file_risk", view),
         "xl_risk",
@@ -167,18 +217,62 @@ def districts_section(view: View) -> None:
     )
 
 
+def timeline_scope(view: View) -> pd.DataFrame:
+    """The projects the timeline draws: the page's, narrowed by the timeline's own district and street pickers
+    (shown only when the page's projects are more than ``chart_project_limit``)."""
+    projects, lang = view.projects, view.lang
+    if not summarised(projects):
+        return projects
+    with st.container(horizontal=True, key="ov_timeline_pickers"):
+        districts = projects["district"].fillna(UNNAMED).value_counts()
+        district = st.selectbox(
+            t("timeline_pick_district", lang),
+            sorted(districts.index, key=lambda d: (-districts[d], d)),  # most projects first
+            index=None,
+            placeholder=t("timeline_all_districts", lang),
+            key="ov_timeline_district",
+        )
+        if district is None:
+            return projects
+        projects = projects[projects["district"].fillna(UNNAMED) == district]
+        streets = projects["street"].fillna(UNNAMED).value_counts() if "street" in projects else pd.Series()
+        street = st.selectbox(
+            t("timeline_pick_street", lang),
+            sorted(streets.index, key=lambda s: (-streets[s], s)),
+            index=None,
+            placeholder=t("timeline_all_streets", lang),
+            key="ov_timeline_street",
+            disabled=len(streets) < 2,
+        )
+    return projects if street is None else projects[projects["street"].fillna(UNNAMED) == street]
+
+
 def timeline_section(view: View) -> None:
-    """One bar per project from start to deadline, coloured by status, with the as-of line."""
+    """One bar per project from start to deadline, coloured by status, with the as-of line; above
+    ``chart_project_limit`` projects the households due per month, a row per district (or street), until the
+    reader narrows the timeline to a district or street small enough."""
     lang = view.lang
     st.subheader(t("sec_timeline", lang))
     if timeline_frame(view.projects).empty:
         st.info(t("empty_timeline", lang))
         return
-    grouped = " " + t("timeline_grouped", lang) if len(view.projects) > GROUPED_ABOVE else ""
+    projects = timeline_scope(view)
+    if summarised(projects):
+        column = summary_column(projects)
+        limit = fmt_int(int(get_setting("chart_project_limit")))
+        caption = summary_caption(projects, column, lang)
+        st.caption(caption + (" " if lang == "en" else "") + t("timeline_narrow_hint", lang, limit=limit))
+        figure = timeline_summary(projects, view.as_of, lang, column)
+        st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
+        return
+    if timeline_frame(projects).empty:
+        st.info(t("empty_timeline", lang))
+        return
+    grouped = " " + t("timeline_grouped", lang) if len(projects) > GROUPED_ABOVE else ""
     st.caption(t("timeline_caption", lang) + grouped)
     # Only a project without a start date needs its first known date (stage dates, first published version).
-    first_known = first_known_dates(view.source, view.result) if view.projects["start"].isna().any() else None
-    figure = timeline(view.projects, view.as_of, lang, first_known)
+    first_known = first_known_dates(view.source, view.result) if projects["start"].isna().any() else None
+    figure = timeline(projects, view.as_of, lang, first_known)
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
 
 
