@@ -70,9 +70,14 @@ TARGET = 0.8
 
 # Installed in every document before its scripts run: the time of the last change to the document.
 OBSERVER = """
-window.__bench = {last: performance.now()};
-new MutationObserver(() => { window.__bench.last = performance.now(); })
-  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+window.__bench = {last: performance.now(), ran: 0, state: ''};
+new MutationObserver(() => {
+  const b = window.__bench, app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : '';
+  b.last = performance.now();
+  if (state === 'notRunning' && b.state !== 'notRunning') b.ran = b.last;  // a script run just ended
+  b.state = state;
+}).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 # The page's state, read every poll.
 STATE = """() => {
@@ -85,6 +90,7 @@ STATE = """() => {
   return {
     now: performance.now(),
     last: window.__bench ? window.__bench.last : performance.now(),
+    ran: window.__bench ? window.__bench.ran : 0,
     charts: charts.length,
     drawn: charts.filter(c => c.querySelector('.js-plotly-plot .main-svg')).length,
     tables: tables.length,
@@ -107,6 +113,7 @@ class Load:
     """One load: seconds to ready (``None``: failed), what was on the page, why it failed."""
 
     seconds: float | None
+    script_s: float | None = None  # when the (last) script run ended: the rest is the browser drawing
     charts: int = 0
     tables: int = 0
     failure: str = ""
@@ -228,8 +235,8 @@ def load(browser, url: str, sign_in: bool, shot: Path | None) -> Load:
         if shot is not None:
             page.screenshot(path=str(shot), full_page=True)
         if state["error"]:
-            return Load(None, state["charts"], state["tables"], "the page shows an exception")
-        return Load((ready + before) / 1000, state["charts"], state["tables"])
+            return Load(None, None, state["charts"], state["tables"], "the page shows an exception")
+        return Load((ready + before) / 1000, (state["ran"] + before) / 1000, state["charts"], state["tables"])
     except Exception as error:  # a timeout or a crashed page: reported in the table, the run goes on
         return Load(None, failure=f"{type(error).__name__}: {str(error)[:200]}")
     finally:
@@ -271,7 +278,8 @@ def run_size(size: int, args: argparse.Namespace, folder: Path, browser) -> Row:
 def describe(result: Load) -> str:
     if result.seconds is None:
         return f"FAILED {result.failure}"
-    return f"{result.seconds:6.2f} s  ({result.charts} charts, {result.tables} tables)"
+    ran = f"script run ended at {result.script_s:6.2f} s, " if result.script_s else ""
+    return f"{result.seconds:6.2f} s  ({ran}{result.charts} charts, {result.tables} tables)"
 
 
 def seconds(value: float | None) -> str:
