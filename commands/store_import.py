@@ -239,6 +239,12 @@ def blocker_text(key: str, result: LoadResult, current: V.Version | None, lang: 
     return t(key, lang, version=current.id if current else "")
 
 
+def scope_of(actor: Actor, result: LoadResult) -> list[str] | None:
+    """The districts a file replaces: a district-limited editor's file its own districts (as the upload page
+    offers them), anyone else's the whole register (``None``)."""
+    return file_districts(result.projects) if actor.districts else None
+
+
 def check_all(engine: Engine, actor: Actor, planned: list[Planned], lang: str, confirm: bool) -> list[Checked]:
     """Read and check every file in order, auditing each attempt as the upload page does; ``Stop`` with the
     report at the first file that cannot be published (nothing is published then). Without ``confirm``, a file
@@ -268,6 +274,9 @@ def check_all(engine: Engine, actor: Actor, planned: list[Planned], lang: str, c
         repeated = repeated_projects(result.projects) if not blocker_message else []
         if repeated:
             blocker_message = t("up_district_duplicates", lang, names=shown(fmt_list(repeated, lang)))
+        limited = S.district_refusal(actor, result.projects, scope_of(actor, result)) if not blocker_message else None
+        if limited is not None:  # as the upload page: said before publishing (the service refuses it too)
+            blocker_message = refusal(limited, lang)
         if blocker_message:
             raise Stop(f"{report(filename, result, lang)}\n{blocker_message}\n{t('imp_stopped', lang)}")
         at = published_at(item.day, tz, now)
@@ -301,7 +310,7 @@ def publish_all(engine: Engine, actor: Actor, files: list[Checked], args: argpar
     current = V.current(engine)
     expected = current.id if current else None
     for n, item in enumerate(files):
-        scope = file_districts(item.result.projects) if actor.districts else None
+        scope = scope_of(actor, item.result)
         try:
             published = S.publish(
                 engine,
@@ -354,7 +363,8 @@ def run(args: argparse.Namespace) -> int:
         files = check_all(engine, actor, planned, lang, args.confirm_removal)
         publish_all(engine, actor, files, args)
     except Refused as refused:
-        raise Stop(f"{refusal(refused, lang)}\n{t('imp_refused_account', lang, name=shown(actor.username))}") from None
+        role = f"\n{t('imp_refused_account', lang, name=shown(actor.username))}" if refused.key == "sv_refused" else ""
+        raise Stop(f"{refusal(refused, lang)}{role}") from None
     return EXIT_OK
 
 

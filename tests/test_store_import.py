@@ -46,6 +46,7 @@ def db(engine, db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     accounts.create_account(engine, S.SYSTEM, "editor_li", EDITOR)
     accounts.create_account(engine, S.SYSTEM, "viewer_wang", VIEWER)
+    accounts.create_account(engine, S.SYSTEM, "editor_zhao", EDITOR, districts=["历城区"])
     return engine
 
 
@@ -129,6 +130,7 @@ def test_a_bad_file_stops_the_run_with_the_report_and_publishes_nothing(db, tmp_
         (["a.xlsx"], ["--by", "nobody"], 1, "没有名为“nobody”的账号"),
         (["a.xlsx"], ["--by", "viewer_wang"], 1, "账号“viewer_wang”不能上传或发布"),
         (["a.xlsx"], ["--at", "not-a-date"], 2, "not a date"),
+        (["a.xlsx"], ["--by", "editor_zhao"], 1, "您的账号只能发布以下区县的数据：历城区"),  # a limited editor
     ],
 )
 def test_refused_runs_publish_nothing(db, tmp_path, capsys, names, extra, code, message):
