@@ -11,16 +11,18 @@ version and filled once per server, the naive page has none, and a leader opens 
 start of navigation, so Playwright's overhead does not count):
 
 - every visible chart (``[data-testid=stPlotlyChart]``) holds its drawn SVG (``.js-plotly-plot .main-svg``)
-  and every visible table (``[data-testid=stDataFrame]``) its canvas; at least ``MIN_CHARTS`` charts;
+  and every visible table (``[data-testid=stDataFrame]``) its canvas;
 - Streamlit is idle: its app element says the script is not running and the connection is up
   (``[data-testid=stApp]``: ``data-test-script-state=notRunning``, ``data-test-connection-state=CONNECTED``;
   the status widget, ``[data-testid=stStatusWidget]``, is not drawn in the app's minimal toolbar mode, but it
   must be absent too), and no element is stale (``[data-stale=true]``, left from a previous run);
-- nothing in the document has changed for ``QUIET_MS``.
+- a script run has ended (the script state went to ``notRunning`` at least once) and nothing in the
+  document has changed for ``QUIET_MS``.
 
 The time is that of the last change to the document before the quiet spell (a mutation observer installed
 before the page's scripts run); the conditions can only become true through a change, so they held from
-then on. A page showing a Streamlit exception counts as an error, not a time. Each timed load must be a
+then on. A page showing a Streamlit exception, or ready without a single chart (``MIN_CHARTS``: the app
+showing an error message instead), counts as failed, with what it says, not as a time. Each timed load must be a
 full navigation (``performance`` navigation type ``navigate``), in a context of its own.
 
 Two ways to open ours, both measured:
@@ -46,6 +48,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -64,7 +68,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 ADMIN, ADMIN_PASSWORD = "admin", "bench admin password 2026"
 QUIET_MS = 1500  # nothing changes in the document for this long: the page is done
-MIN_CHARTS = 1  # a page that shows no chart yet is not ready (the overview draws at least one)
+MIN_CHARTS = 1  # a page that ends its run without a chart has failed (the overview draws at least one)
 TIMEOUT_S = 300  # one load; beyond it the load counts as failed
 TARGET = 0.8
 
@@ -133,10 +137,20 @@ class Row:
         return statistics.median(times) if times else None
 
 
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def ports() -> list[int]:
-    """The ports to serve on: ``BROWSER_TEST_PORTS`` ("first-last") or 8641-8649."""
+    """The free ports to serve on, of ``BROWSER_TEST_PORTS`` ("first-last") or 8641-8649 (a port still held
+    by another server would answer the health check for it)."""
     first, last = (int(p) for p in os.environ.get("BROWSER_TEST_PORTS", "8641-8649").split("-"))
-    return list(range(first, last + 1))
+    return [p for p in range(first, last + 1) if _bindable(p)]
 
 
 def reset_postgres(url: str) -> None:
@@ -197,14 +211,15 @@ def serve(script: list[str], port: int, env: dict[str, str]):
         process.wait(timeout=30)
 
 
-def wait_ready(page, min_charts: int, started: float) -> tuple[float, dict]:
-    """Poll until the page is ready (see the module's definition); returns the ready time (ms, page clock)."""
+def wait_ready(page, started: float) -> tuple[float, dict]:
+    """Poll until the page is ready (see the module's definition); returns the ready time (ms, page clock)
+    and the page's state then."""
     while True:
         state = page.evaluate(STATE)
         drawn = state["charts"] == state["drawn"] and state["tables"] == state["filled"]
         idle = not state["busy"] and not state["stale"]
         quiet = state["now"] - state["last"] >= QUIET_MS
-        if quiet and idle and (state["error"] or (drawn and state["charts"] >= min_charts)):
+        if quiet and idle and state["ran"] > 0 and (state["error"] or drawn):
             return state["last"], state
         if time.monotonic() - started > TIMEOUT_S:
             raise TimeoutError(f"not ready after {TIMEOUT_S} s: {state}")
@@ -222,20 +237,22 @@ def load(browser, url: str, sign_in: bool, shot: Path | None) -> Load:
         page.goto(url, wait_until="commit", timeout=TIMEOUT_S * 1000)
         before = 0.0
         if sign_in:
-            form_ready, _ = wait_ready(page, 0, started)
+            form_ready, _ = wait_ready(page, started)
             page.get_by_label("用户名").fill(ADMIN)
             page.get_by_label("密码", exact=True).fill(ADMIN_PASSWORD)
             pressed = page.evaluate("performance.now()")
             page.get_by_role("button", name="登录").click()
             page.get_by_role("button", name="退出登录").wait_for(timeout=TIMEOUT_S * 1000)
             before = form_ready - pressed  # the form's typing left out
-        ready, state = wait_ready(page, MIN_CHARTS, started)
+        ready, state = wait_ready(page, started)
         if state["navigation"] != "navigate":
             return Load(None, failure=f"not a full page load ({state['navigation']})")
         if shot is not None:
             page.screenshot(path=str(shot), full_page=True)
-        if state["error"]:
-            return Load(None, None, state["charts"], state["tables"], "the page shows an exception")
+        if state["error"] or state["charts"] < MIN_CHARTS:
+            said = page.locator('[data-testid="stException"], [data-testid="stAlert"]').all_inner_texts()
+            failure = "the page shows an exception" if state["error"] else "no chart drawn"
+            return Load(None, None, state["charts"], state["tables"], f"{failure}: {' | '.join(said)[:300]}")
         return Load((ready + before) / 1000, (state["ran"] + before) / 1000, state["charts"], state["tables"])
     except Exception as error:  # a timeout or a crashed page: reported in the table, the run goes on
         return Load(None, failure=f"{type(error).__name__}: {str(error)[:200]}")
@@ -282,7 +299,11 @@ def describe(result: Load) -> str:
     return f"{result.seconds:6.2f} s  ({ran}{result.charts} charts, {result.tables} tables)"
 
 
-def seconds(value: float | None) -> str:
+def seconds(row: Row, name: str) -> str:
+    """A page's median as the table shows it: seconds, "failed" (every load failed) or "—" (not run)."""
+    if name not in row.loads:
+        return "—"
+    value = row.median(name)
     return "failed" if value is None else f"{value:.2f}"
 
 
@@ -301,7 +322,8 @@ def table(rows: list[Row]) -> str:
         viewer, admin, naive = (row.median(k) for k in ("ours (viewer)", "ours (admin)", "naive"))
         met = "PASS" if viewer and naive and viewer / naive <= TARGET else "MISS"
         lines.append(
-            f"| {row.size:,} | {row.publish_s:.1f} | {seconds(viewer)} | {seconds(admin)} | {seconds(naive)} "
+            f"| {row.size:,} | {row.publish_s:.1f} | {seconds(row, 'ours (viewer)')} | {seconds(row, 'ours (admin)')} "
+            f"| {seconds(row, 'naive')} "
             f"| {ratio(viewer, naive)} | {ratio(admin, naive)} | ≤ {TARGET} {met} |"
         )
     return "\n".join(lines)
@@ -318,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="keep a screenshot of each page's first load here")
     args = parser.parse_args(argv)
     args.pages = [p.strip() for p in args.pages.split(",")]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the servers it started
     if args.screenshots:
         args.screenshots.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
