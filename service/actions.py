@@ -9,6 +9,7 @@ The uploader, publisher or author stored with a change is always ``actor.usernam
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -175,9 +176,12 @@ def publish(
     scope: list[str] | None = None,
     expected: int | None | V.Expected = V.ANY_VERSION,
     confirmed: bool = False,
+    at: dt.datetime | None = None,
 ) -> Published:
     """Publish a checked upload as ``actor`` (the version's uploader): see ``store.versions.publish`` for
-    ``scope`` and ``expected``. The same file on the same preview again returns the version already made.
+    ``scope``, ``expected`` and ``at`` (the recorded publication time, default now: ``python -m store import``
+    sets it for past weekly workbooks; the audit row keeps the real time and names ``at`` in its detail). The
+    same file on the same preview again returns the version already made.
 
     Refused (``Refused``) without the publish permission, or for a district-limited editor outside their
     districts; ``NeedsConfirmation`` when it removes more than a tenth of the projects or households and
@@ -200,8 +204,11 @@ def publish(
             scope=scope,
             expected=expected,
             check=_publish_check(actor, confirmed),
+            at=at,
         )
         detail = {"file": filename[:255], "sha256": V.sha256(content), "scope": list(scope or []), "new": new}
+        if at is not None:
+            detail["published_at"] = at.isoformat()
         return (version_id, new), f"version {version_id}", detail
 
     version_id, new = _audited(engine, actor, PUBLISH, filename, work)
