@@ -96,3 +96,19 @@ def test_a_runs_changes_to_the_judged_register_stay_in_that_run():
     again = judged(source, result, day, thresholds)
     assert "extra" not in again and (again["status"] != "changed").all()
     assert again["households"].equals(households)
+
+
+@pytest.mark.parametrize(
+    ("uploader", "lang", "shown"),
+    [
+        ("系统 (示例数据)", "zh", "系统（示例数据）"),  # the bundled sample's seeding
+        ("系统 (示例数据)", "en", "the system (sample data)"),
+        ("system", "zh", "系统"),  # `python -m store import` without --by
+        ("system", "en", "the system"),
+        ("editor_li", "en", "editor_li"),
+    ],
+)
+def test_uploader_label(uploader, lang, shown):
+    from ui.data import uploader_label
+
+    assert uploader_label(uploader, lang) == shown

@@ -91,16 +91,16 @@ def test_files_are_published_oldest_first_at_noon_of_their_dates(db, tmp_path, c
     earlier = workbook(tmp_path, "台账_2026-01-05.xlsx", week=0)
     assert run(later, earlier) == 0
     assert published(db) == [
-        (1, earlier.name, S.SYSTEM_ACCOUNT, noon("2026-01-05")),
-        (2, later.name, S.SYSTEM_ACCOUNT, noon("2026-01-12")),
+        (1, earlier.name, accounts.SYSTEM, noon("2026-01-05")),
+        (2, later.name, accounts.SYSTEM, noon("2026-01-12")),
     ]
     out = capsys.readouterr().out
     assert "已发布 台账_2026-01-05.xlsx：第 1 版，发布时间 2026年1月5日 12:00，5 个项目" in out
     assert trail(db) == [
-        (S.SYSTEM_ACCOUNT, UPLOAD, OK, earlier.name),
-        (S.SYSTEM_ACCOUNT, UPLOAD, OK, later.name),
-        (S.SYSTEM_ACCOUNT, PUBLISH, OK, "version 1"),
-        (S.SYSTEM_ACCOUNT, PUBLISH, OK, "version 2"),
+        (accounts.SYSTEM, UPLOAD, OK, earlier.name),
+        (accounts.SYSTEM, UPLOAD, OK, later.name),
+        (accounts.SYSTEM, PUBLISH, OK, "version 1"),
+        (accounts.SYSTEM, PUBLISH, OK, "version 2"),
     ]
     details = audit_rows(db, AuditFilter(actions=(PUBLISH,)), limit=None)["detail"].tolist()
     assert {d["published_at"] for d in details} == {noon("2026-01-05").isoformat(), noon("2026-01-12").isoformat()}
@@ -117,7 +117,7 @@ def test_a_bad_file_stops_the_run_with_the_report_and_publishes_nothing(db, tmp_
     assert "台账_2026-01-12.xlsx: " in err and " errors, " in err  # the counts, then the page's columns
     assert "Severity" in err or "Message" in err, err
     assert "Import stopped" in err and "Traceback" not in err
-    assert trail(db)[-1] == (S.SYSTEM_ACCOUNT, UPLOAD, FAILED, bad.name)
+    assert trail(db)[-1] == (accounts.SYSTEM, UPLOAD, FAILED, bad.name)
 
 
 @pytest.mark.parametrize(

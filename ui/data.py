@@ -28,7 +28,7 @@ from loaders import LoadResult, load_workbook
 from loaders.load import empty_projects
 from loaders.sandbox import run_limited
 from loaders.template import build_template
-from service import actions
+from service import accounts, actions
 from store import history as H
 from store import hotline as HL
 from store import versions as V
@@ -37,12 +37,14 @@ from store.tasks import tasks_frame, tasks_stamp
 from ui.context import Source, View
 
 SEED_UPLOADER = actions.SYSTEM_ACCOUNT
+SYSTEM_ACCOUNT = accounts.SYSTEM  # what the app does by itself: the first admin, `python -m store import`
 
 
 def uploader_label(uploader: str, lang: str) -> str:
     """Who published a version, for people: the system's seeding of the sample in the reader's language
     (it is recorded under one Chinese name), anyone else by their account name."""
-    return t("seed_uploader", lang) if uploader == SEED_UPLOADER else uploader
+    names = {SEED_UPLOADER: "seed_uploader", SYSTEM_ACCOUNT: "ac_system"}  # the command line's imports: "系统"
+    return t(names[uploader], lang) if uploader in names else uploader
 
 
 _checked_seed: set[str] = set()  # databases this process has already seeded or found published
