@@ -68,6 +68,16 @@ SEVERITY: dict[str, str] = {
     "district_variant_suffix": WARNING,
     "district_variant_spacing": WARNING,
     "district_missing": WARNING,
+    # the task sheet (loaders.tasks_sheet)
+    "task_no_table": ERROR,
+    "task_missing_column": ERROR,
+    "task_missing_title": ERROR,
+    "task_missing_unit": ERROR,
+    "task_missing_assignee": ERROR,
+    "task_unknown_project": ERROR,
+    "task_ambiguous_project": ERROR,
+    "task_unknown_assignee": ERROR,
+    "task_future_date": ERROR,
 }
 
 
