@@ -46,6 +46,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session_idle_minutes", 30),
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
+    # supervision tasks: the 1-3-7 clock (working days after the day a task is raised; see housing.tasks)
+    Setting("task_ack_days", 1),
+    Setting("task_reply_days", 3),
+    Setting("task_done_days", 7),
+    Setting("task_calendar_days", 0),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

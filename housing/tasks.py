@@ -1,0 +1,171 @@
+"""Supervision tasks (督办事项) and the "1-3-7" clock: acknowledged in 1, replied in 3, done in 7 working days.
+
+A task is raised, then acknowledged (签收, 一天马上就办), replied to (回复, 三天必有回音) and done (办结, 七天落地生根),
+each step time-stamped. Every limit counts working days after the day the task was raised (``housing.workdays``:
+China's official calendar with its make-up working days), or calendar days when ``task_calendar_days`` is 1;
+the limits themselves are the settings ``task_ack_days``, ``task_reply_days`` and ``task_done_days``.
+
+A step's state on a given day ("as of"):
+
+- ``kept``: recorded on or before its deadline (the deadline day itself still counts);
+- ``missed``: recorded, but after its deadline;
+- ``due``: not recorded yet, and the deadline has not passed (the deadline day included);
+- ``late_open``: not recorded, and the deadline has passed.
+
+A step records on the day of its time stamp in the ``timezone`` setting (the districts' day, not UTC's).
+Pure domain: no store, no Streamlit. Everything runs column by column over a table of tasks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from housing.clock import today, zone
+from housing.settings import get_setting
+from housing.workdays import add_working_days, add_working_days_many
+
+STEPS: tuple[str, ...] = ("raised", "acknowledged", "replied", "done")
+CLOCKED: tuple[str, ...] = STEPS[1:]  # the steps with a deadline
+LIMIT_SETTINGS: dict[str, str] = {
+    "acknowledged": "task_ack_days",
+    "replied": "task_reply_days",
+    "done": "task_done_days",
+}
+CALENDAR_SETTING = "task_calendar_days"
+KEPT, MISSED, DUE, LATE_OPEN = "kept", "missed", "due", "late_open"
+STATES: tuple[str, ...] = (KEPT, MISSED, DUE, LATE_OPEN)
+NOT_ON_TIME: frozenset[str] = frozenset({MISSED, LATE_OPEN})  # shown in red
+SOURCES: tuple[str, ...] = ("page", "briefing", "sheet")  # where a task was raised
+MONTH, UNIT = "month", "unit"  # what ``compliance`` groups by
+
+# The columns of a table of tasks (``store.tasks.tasks_frame``); times are aware datetimes (UTC).
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "project",
+    "district",
+    "unit",
+    "assignee",
+    "raised_by",
+    "raised_at",
+    "acknowledged_at",
+    "acknowledged_by",
+    "replied_at",
+    "replied_by",
+    "replied_note",
+    "done_at",
+    "done_by",
+    "done_note",
+    "source",
+)
+TIME_COLUMNS: tuple[str, ...] = tuple(f"{step}_at" for step in STEPS)
+
+
+def limits(settings: Mapping | None = None) -> dict[str, int]:
+    """Each clocked step's limit in days (the settings, or ``settings`` overriding them)."""
+    return {step: int(get_setting(key, dict(settings or {}))) for step, key in LIMIT_SETTINGS.items()}
+
+
+def calendar_days(settings: Mapping | None = None) -> bool:
+    """Whether the limits count calendar days (``task_calendar_days`` = 1) instead of working days."""
+    return bool(int(get_setting(CALENDAR_SETTING, dict(settings or {}))))
+
+
+def deadlines(raised_on: dt.date, settings: Mapping | None = None) -> dict[str, dt.date]:
+    """The last day each clocked step may be recorded on and still be on time, for a task raised on ``raised_on``."""
+    calendar = calendar_days(settings)
+    return {step: add_working_days(raised_on, n, calendar) for step, n in limits(settings).items()}
+
+
+def local_days(times: pd.Series, tz: str | None = None) -> pd.Series:
+    """The day (midnight, naive ``datetime64``) each time stamp falls on in ``tz`` (default: the ``timezone``
+    setting); naive time stamps are read as UTC (SQLite returns them so). Missing stays missing."""
+    stamped = pd.to_datetime(times, utc=True)
+    return stamped.dt.tz_convert(zone(tz)).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+
+
+def _frame(tasks: pd.DataFrame) -> pd.DataFrame:
+    """``tasks`` with every time column present (a missing one as all-missing)."""
+    missing = {c: pd.Series(pd.NaT, index=tasks.index) for c in TIME_COLUMNS if c not in tasks}
+    return tasks.assign(**missing) if missing else tasks
+
+
+def task_states(
+    tasks: pd.DataFrame, as_of: dt.date, settings: Mapping | None = None, tz: str | None = None
+) -> pd.DataFrame:
+    """Each task's clock as of ``as_of``, aligned with ``tasks``' index.
+
+    Columns: ``raised_on``; per clocked step ``<step>_due`` (its deadline) and ``<step>_state`` (one of
+    ``STATES``); ``next_step`` (the first step not recorded, ``None`` when done); ``open`` (not done yet);
+    ``late`` (a step missed or late); ``judged`` (its outcome is known: done, its last deadline passed,
+    or a step already not on time); ``on_time`` (all three steps kept).
+    """
+    frame = _frame(tasks)
+    raised = local_days(frame["raised_at"], tz)
+    day = np.datetime64(as_of, "ns")
+    calendar = calendar_days(settings)
+    out = pd.DataFrame({"raised_on": raised}, index=frame.index)
+    late = pd.Series(False, index=frame.index)
+    kept_all = pd.Series(True, index=frame.index)
+    for step, n in limits(settings).items():
+        due = add_working_days_many(raised, n, calendar)
+        on = local_days(frame[f"{step}_at"], tz)
+        recorded = on.notna().to_numpy()
+        in_time = (on <= due).to_numpy()
+        passed = (due < day).to_numpy()
+        state = np.select([recorded & in_time, recorded, passed], [KEPT, MISSED, LATE_OPEN], default=DUE)
+        out[f"{step}_due"] = due
+        out[f"{step}_state"] = state
+        late |= np.isin(state, list(NOT_ON_TIME))
+        kept_all &= state == KEPT
+    stamped = pd.DataFrame({step: frame[f"{step}_at"].notna() for step in CLOCKED})
+    following = [next((step for step in CLOCKED if not row[step]), None) for row in stamped.to_dict("records")]
+    out["next_step"] = pd.Series(following, index=frame.index, dtype=object)
+    out["open"] = out["next_step"].notna()
+    out["late"] = late
+    out["on_time"] = kept_all
+    out["judged"] = ~out["open"] | (out["done_due"] < day) | late
+    return out
+
+
+def step_states(task_row: Mapping | pd.Series, as_of: dt.date, settings: Mapping | None = None) -> dict[str, str]:
+    """Each clocked step's state (``kept`` / ``missed`` / ``due`` / ``late_open``) of one task as of ``as_of``."""
+    row = dict(task_row)
+    frame = pd.DataFrame([{c: row.get(c) for c in TIME_COLUMNS}])
+    states = task_states(frame, as_of, settings).iloc[0]
+    return {step: str(states[f"{step}_state"]) for step in CLOCKED}
+
+
+def compliance(
+    tasks: pd.DataFrame, by: str, as_of: dt.date | None = None, settings: Mapping | None = None
+) -> pd.DataFrame:
+    """The 1-3-7 compliance rate by ``by`` (``"month"`` the task was raised in, as ``"2025-02"``, or ``"unit"``).
+
+    Columns: ``by``, ``tasks`` (raised), ``judged`` (outcome known, see ``task_states``), ``on_time`` (all
+    three steps kept), ``late`` (a step missed or late), ``open``, and ``rate`` = on_time / judged (missing
+    when nothing is judged yet: an empty month has no rate, not 0%). Sorted by ``by``.
+    """
+    if by not in (MONTH, UNIT):
+        raise ValueError(f"compliance is by {MONTH!r} or {UNIT!r}, not {by!r}")
+    columns = [by, "tasks", "judged", "on_time", "late", "open", "rate"]
+    if tasks.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == by else "float64") for c in columns})
+    states = task_states(tasks, as_of or today(), settings)
+    key = states["raised_on"].dt.strftime("%Y-%m") if by == MONTH else tasks["unit"].astype(object).fillna("")
+    table = pd.DataFrame(
+        {
+            by: key.to_numpy(object),
+            "tasks": 1,
+            "judged": states["judged"].astype(int),
+            "on_time": (states["judged"] & states["on_time"]).astype(int),
+            "late": states["late"].astype(int),
+            "open": states["open"].astype(int),
+        }
+    )
+    grouped = table.groupby(by, sort=True).sum().reset_index()
+    grouped["rate"] = (grouped["on_time"] / grouped["judged"].where(grouped["judged"] > 0)).astype("float64")
+    return grouped[columns]
