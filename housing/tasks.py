@@ -19,7 +19,7 @@ Pure domain: no store, no Streamlit. Everything runs column by column over a tab
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -169,3 +169,43 @@ def compliance(
     grouped = table.groupby(by, sort=True).sum().reset_index()
     grouped["rate"] = (grouped["on_time"] / grouped["judged"].where(grouped["judged"] > 0)).astype("float64")
     return grouped[columns]
+
+
+def next_step(task: Mapping) -> str | None:
+    """The first clocked step of ``task`` not recorded yet (``None``: done)."""
+    return next((step for step in CLOCKED if _blank(task.get(f"{step}_at"))), None)
+
+
+def _blank(value: object) -> bool:
+    """Whether a field holds nothing (``None``, NaN, NaT or blank text)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return (
+        value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
+    )  # NaN is not itself
+
+
+def clean_text(value: object) -> str:
+    """A typed or imported text as stored: runs of white space (line breaks too) made one space, trimmed."""
+    return "" if _blank(value) else " ".join(str(value).split())
+
+
+def task_problems(fields: Mapping, assignees: Collection[str], max_chars: int | None = None) -> list[str]:
+    """What keeps ``fields`` (title, unit, assignee, source, project, district) from being a task, as catalogue
+    keys (empty: none). ``assignees``: the accounts a task may be given to; ``max_chars``: the longest text
+    (default: the ``max_text_chars`` setting)."""
+    longest = int(max_chars if max_chars is not None else get_setting("max_text_chars"))
+    problems = []
+    for name in ("title", "unit"):
+        text = clean_text(fields.get(name))
+        if not text:
+            problems.append(f"tk_bad_{name}")
+        elif len(text) > longest:
+            problems.append(f"tk_long_{name}")
+    if any(len(clean_text(fields.get(name))) > longest for name in ("project", "district")):
+        problems.append("tk_long_project")
+    if clean_text(fields.get("assignee")) not in assignees:
+        problems.append("tk_bad_assignee")
+    if fields.get("source", SOURCES[0]) not in SOURCES:
+        problems.append("tk_bad_source")
+    return problems

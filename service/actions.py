@@ -109,13 +109,14 @@ def _failure(error: Exception) -> dict:
 Work = Callable[[Connection], tuple[T, str, dict]]
 
 
-def _audited(engine: Engine, actor: Actor, action: str, target: str, work: Work[T]) -> T:
+def _audited(engine: Engine, actor: Actor, action: str, target: str, work: Work[T], by_role: bool = True) -> T:
     """Check ``actor`` may do ``action``, then run ``work`` and its audit row in one write transaction.
 
     ``work(conn)`` returns (its value, the audit row's target, its detail). Refusals (here or raised by the
-    work) and failures are recorded in a transaction of their own and raised again.
+    work) and failures are recorded in a transaction of their own and raised again. ``by_role=False``: the
+    work checks the permission itself (a task's assignee may advance it whatever their role).
     """
-    if not actor.may(action):
+    if by_role and not actor.may(action):
         raise _refuse(engine, actor, Refused(action), target)
     try:
         with writing(engine) as conn:

@@ -17,12 +17,19 @@ SAVE_MAPPING = "save_mapping"  # remember a layout's column mapping
 SAVE_SETTINGS = "save_settings"  # rule thresholds and other settings
 MANAGE_ACCOUNTS = "manage_accounts"
 READ_AUDIT = "read_audit"
+RAISE_TASK = "raise_task"  # raise a supervision task (督办事项), on a page, from the briefing or from a sheet
+# Record a task's next step: its assignee may always, whatever their role (``service.tasks``); these roles may
+# for any task within their districts.
+ADVANCE_TASK = "advance_task"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEWER: frozenset({VIEW, EXPORT}),
-    EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING}),
+    EDITOR: frozenset({VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, RAISE_TASK, ADVANCE_TASK}),
     ADMIN: frozenset(
-        {VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT}
+        {
+            *(VIEW, EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, MANAGE_ACCOUNTS, READ_AUDIT),
+            *(RAISE_TASK, ADVANCE_TASK),
+        }
     ),
 }
 ACTIONS: tuple[str, ...] = tuple(sorted(PERMISSIONS[ADMIN]))

@@ -143,6 +143,30 @@ audit_log = Table(
     Column("address", String(64), nullable=False, default=""),  # the client's IP address as the server saw it
 )
 
+# Supervision tasks (督办事项) and the steps of their 1-3-7 clock (``housing.tasks``): each step's time (UTC) and
+# who recorded it. A project is named by its district and name, as in the register (no project has an id).
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("project", Text, nullable=True),
+    Column("district", Text, nullable=True),
+    Column("unit", Text, nullable=False),  # the responsible unit (责任单位)
+    Column("assignee", String(100), nullable=False, index=True),  # an account's username
+    Column("raised_by", String(100), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", String(100), nullable=True),
+    Column("replied_at", DateTime(timezone=True), nullable=True),
+    Column("replied_by", String(100), nullable=True),
+    Column("replied_note", Text, nullable=False, default="", server_default=""),
+    Column("done_at", DateTime(timezone=True), nullable=True),
+    Column("done_by", String(100), nullable=True),
+    Column("done_note", Text, nullable=False, default="", server_default=""),
+    Column("source", String(16), nullable=False),  # page | briefing | sheet (housing.tasks.SOURCES)
+)
+
 # Columns of project_rows that carry a project field (the rest locate the row in its version).
 PROJECT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in project_rows.columns if c.name not in ("version_id", "position")

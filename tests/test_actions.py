@@ -18,10 +18,12 @@ from service.audit import FAILED, OK, REFUSED
 from service.roles import (
     ACTIONS,
     ADMIN,
+    ADVANCE_TASK,
     EDITOR,
     EXPORT,
     MANAGE_ACCOUNTS,
     PUBLISH,
+    RAISE_TASK,
     READ_AUDIT,
     ROLES,
     ROLLBACK,
@@ -108,8 +110,9 @@ ALLOWED = {
     EDITOR: {EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING},
     ADMIN: {EXPORT, UPLOAD, PUBLISH, ROLLBACK, SAVE_MAPPING, SAVE_SETTINGS, READ_AUDIT},
 }
-# Actions without a write here: viewing changes nothing; accounts are managed by ``service.accounts``.
-NOT_HERE = {VIEW, MANAGE_ACCOUNTS}
+# Actions without a write here: viewing changes nothing; accounts are managed by ``service.accounts``, tasks
+# by ``service.tasks`` (tests/test_tasks_service.py, where the assignee may advance a task whatever their role).
+NOT_HERE = {VIEW, MANAGE_ACCOUNTS, RAISE_TASK, ADVANCE_TASK}
 # What an allowed action changed: (versions added, settings rows added) and the trail's target.
 EFFECTS = {
     PUBLISH: ((1, 0), "version 3"),

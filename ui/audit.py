@@ -34,6 +34,7 @@ COLUMNS = {  # trail column -> heading key, in the order shown and exported
 }
 _VERSION = re.compile(r"version (\d+)( file)?")
 _ACCOUNT = re.compile(r"account (.+)", re.DOTALL)
+_TASK = re.compile(r"task (\d+)")  # service.tasks.task_target
 # Detail values recorded as codes (service.accounts, service.actions), shown through these catalogue keys;
 # a code without its key is shown as recorded.
 VALUE_KEYS = {
@@ -44,6 +45,8 @@ VALUE_KEYS = {
     "by": "au_by_{}",
     "source": "au_source_{}",
     "method": "au_method_{}",
+    "step": "tk_step_{}",
+    "state": "tk_state_{}",
 }
 SHORT_DIGEST = 12  # hex digits of a file's SHA-256 the table shows (the export has all 64)
 
@@ -62,6 +65,9 @@ def target_label(target: str, lang: str) -> str:
     account = _ACCOUNT.fullmatch(target or "")
     if account:
         return t("au_target_account", lang, account=account.group(1))
+    task = _TASK.fullmatch(target or "")
+    if task:
+        return t("au_target_task", lang, task=task.group(1))
     key = f"au_target_{(target or '').replace(' ', '_')}"
     return t(key, lang) if key in CATALOGUE else target
 
