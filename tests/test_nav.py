@@ -14,6 +14,7 @@ DASHBOARD = [
     "views/districts.py",
     "views/progress.py",
     "views/project.py",
+    "views/tasks.py",
     "views/presentation.py",
 ]
 EDITOR = [*DASHBOARD, "views/upload.py", "views/history.py"]
