@@ -73,8 +73,8 @@ def test_every_role_sees_the_tasks_and_only_the_actions_it_may(role, tabs):
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["在办事项"], metrics["其中超时"], metrics["已办结"], metrics["全部事项"]) == ("2", "1", "1", "3")
     detail = next(f for f in frames(at) if "签收（1天）" in getattr(f, "columns", []))
-    rows = {r["事项"]: r for r in detail.to_dict("records")}
-    assert rows["协调复工"]["签收（1天）"] == "■ 已逾期 2026年11月3日"
+    rows = {r["事项"].split(" ", 1)[1]: r for r in detail.to_dict("records")}
+    assert rows["协调复工"]["签收（1天）"] == "■ 逾期 2026年11月3日"
     assert rows["回复来电"]["签收（1天）"].startswith("○ 待办 ")
     assert rows["协调复工"]["项目"] == "济阳区 · 纪家安置房项目"
 
@@ -191,7 +191,7 @@ def test_the_page_in_english():
     assert at.title[0].value == "Supervision tasks"
     assert tab_labels(at)[:2] == ["Open tasks", "1-3-7 compliance"]
     detail = next(f for f in frames(at) if "Acknowledged (1 day)" in getattr(f, "columns", []))
-    assert "■ overdue since 2026-11-03" in detail["Acknowledged (1 day)"].tolist()
+    assert "■ overdue 2026-11-03" in detail["Acknowledged (1 day)"].tolist()
 
 
 def test_without_tasks_the_page_says_so():
@@ -207,7 +207,8 @@ def test_a_red_projects_page_lists_its_tasks_and_raises_one_prefilled():
     at = open_page("views/project.py", **JIJIA)
     assert "督办事项" in [s.value for s in at.subheader]
     tasks = next(f for f in frames(at) if "签收（1天）" in getattr(f, "columns", []))
-    assert tasks["事项"].tolist() == ["协调复工"]  # only this project's
+    assert [x.split(" ", 1)[1] for x in tasks["事项"]] == ["协调复工"]  # only this project's
+    assert "项目" not in tasks.columns  # its own page names it already
     assert at.selectbox(key="pj_raise_project").value == ("济阳区", "纪家安置房项目")
     assert at.text_input(key="pj_raise_unit").value == "济阳区城发集团"  # the project's responsible unit
     at.text_input(key="pj_raise_title").input("约谈施工单位")
@@ -215,7 +216,7 @@ def test_a_red_projects_page_lists_its_tasks_and_raises_one_prefilled():
     at.button(key="FormSubmitter:pj_raise-交办").click().run()
     assert not at.exception and not at.error
     tasks = next(f for f in frames(at) if "签收（1天）" in getattr(f, "columns", []))
-    assert sorted(tasks["事项"]) == ["协调复工", "约谈施工单位"]
+    assert sorted(x.split(" ", 1)[1] for x in tasks["事项"]) == ["协调复工", "约谈施工单位"]
 
 
 def test_a_viewer_sees_a_red_projects_tasks_but_no_form():

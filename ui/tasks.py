@@ -8,6 +8,7 @@ overview's notice and the briefing); the forms write only through ``service.task
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -25,6 +26,7 @@ from service import tasks as S
 from service.actions import Invalid
 from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
 from store.tasks import tasks_frame
+from ui.blocks import PHONE_PX, phone_layout
 from ui.context import acting_as, current_actor, refusal_text
 from ui.data import engine
 
@@ -78,30 +80,30 @@ def step_text(row: pd.Series, step: str, lang: str) -> str:
 STEP_COLUMNS = {step: f"tv_col_{step}" for step in T.CLOCKED}
 
 
-def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None) -> Styler:
+def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> Styler:
     """Tasks (with their states) as a table in the user's language, each step's cell coloured by its state;
-    ``group`` ("project" or "unit") puts that column first."""
+    ``group`` ("project" or "unit") puts that column first. The three steps come right after the task (its
+    number leading its text), so they are in view on a laptop screen; the assignee follows the unit.
+    ``project=False`` leaves the project out (on the project's own page)."""
     columns = {
-        "id": t("tv_col_id", lang),
         "title": t("tv_col_title", lang),
         "project": t("tv_col_project", lang),
-        "unit": t("tv_col_unit", lang),
-        "assignee": t("tv_col_assignee", lang),
+        "unit": t("tv_col_unit_assignee", lang),
         "raised_on": t("tv_col_raised", lang),
         **{step: t(key, lang) for step, key in STEP_COLUMNS.items()},
     }
     shown = pd.DataFrame(
         {
-            columns["id"]: tasks["id"].astype(int).map(lambda i: f"#{i}"),
-            columns["title"]: tasks["title"].astype(str),
+            columns["title"]: [f"#{int(i)} {title}" for i, title in zip(tasks["id"], tasks["title"])],
             columns["project"]: [project_label(r, lang) for _, r in tasks.iterrows()],
-            columns["unit"]: tasks["unit"].astype(str),
-            columns["assignee"]: tasks["assignee"].astype(str),
-            columns["raised_on"]: [fmt_date(d, lang) for d in tasks["raised_on"]],
             **{columns[s]: [step_text(r, s, lang) for _, r in tasks.iterrows()] for s in T.CLOCKED},
+            columns["unit"]: [f"{u} · {a}" for u, a in zip(tasks["unit"], tasks["assignee"])],
+            columns["raised_on"]: [fmt_date(d, lang) for d in tasks["raised_on"]],
         }
     )
-    if group in ("project", "unit"):
+    if not project:
+        shown = shown.drop(columns=columns["project"])
+    elif group in ("project", "unit"):
         first = columns[group]
         shown = shown[[first, *(c for c in shown.columns if c != first)]]
     states = {columns[s]: list(tasks[f"{s}_state"]) for s in T.CLOCKED}
@@ -112,11 +114,25 @@ def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None) -> Styl
     return shown.reset_index(drop=True).style.apply(colour, axis=0)
 
 
+# Column widths in pixels: the task's text gets what the others leave.
+TASK_WIDTHS = {"tv_col_title": 230, "tv_col_project": 165, "tv_col_unit_assignee": 170, "tv_col_raised": 120}
+STEP_WIDTH = 150
+
+
+def show_tasks(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> None:
+    """``task_table`` drawn with its column widths."""
+    config: dict = {t(k, lang): st.column_config.TextColumn(width=w) for k, w in TASK_WIDTHS.items()}
+    config |= {t(k, lang): st.column_config.TextColumn(width=STEP_WIDTH) for k in STEP_COLUMNS.values()}
+    st.dataframe(task_table(tasks, lang, group, project), hide_index=True, width="stretch", column_config=config)
+
+
 def summary_by(tasks: pd.DataFrame, group: str, lang: str) -> pd.DataFrame:
-    """Open and late tasks per project or per unit, most late first."""
+    """Open and late tasks per project or per unit, most late first (tasks of no project last)."""
     keys = [project_label(r, lang) for _, r in tasks.iterrows()] if group == "project" else tasks["unit"].astype(str)
     frame = pd.DataFrame({"key": list(keys), "open": tasks["open"].astype(int), "late": tasks["late"].astype(int)})
-    table = frame.groupby("key", sort=False).sum().reset_index().sort_values(["late", "open"], ascending=False)
+    table = frame.groupby("key", sort=False).sum().reset_index()
+    table = table.assign(none=table["key"] == "—").sort_values(["none", "late", "open"], ascending=[True, False, False])
+    table["key"] = table["key"].where(~table["none"], t("tv_no_project", lang))  # tasks of no project, last
     return pd.DataFrame(
         {
             t(f"tv_col_{group}", lang): table["key"],
@@ -330,7 +346,7 @@ def next_due_text(row: pd.Series, lang: str) -> str:
     """An open task's next step and its deadline, with whether it is already late."""
     step = str(row["next_step"])
     state = row[f"{step}_state"]
-    return t(f"tv_next_due_{state}", lang, step=t(f"tv_do_{step}", lang), due=fmt_date(row[f"{step}_due"], lang))
+    return t(f"tv_next_due_{state}", lang, step=t(f"tk_step_{step}", lang), due=fmt_date(row[f"{step}_due"], lang))
 
 
 def my_tasks_notice(as_of: dt.date, lang: str) -> None:
@@ -354,3 +370,54 @@ def my_tasks_notice(as_of: dt.date, lang: str) -> None:
         )
         st.dataframe(table, hide_index=True, width="stretch")
         st.page_link("views/tasks.py", label=t("tv_to_tasks", lang), icon=":material/assignment_turned_in:")
+
+
+# --- on a phone: cards instead of the wide table -----------------------------------------------------------------
+
+TABLE_KEY, CARDS_KEY = "tv_table", "tv_cards"
+PHONE_CSS = f"""
+<style>
+[class*="st-key-{CARDS_KEY}"] {{ display: none; }}
+.tv-step {{ display: inline-block; border-radius: 4px; padding: 0 0.4rem; margin: 0.1rem 0.3rem 0.1rem 0;
+  font-size: 0.9rem; }}
+@media (max-width: {PHONE_PX}px) {{
+  [class*="st-key-{CARDS_KEY}"] {{ display: block; }}
+  [class*="st-key-{TABLE_KEY}"] {{ display: none; }}
+}}
+</style>
+"""
+CARD_COLOURS = {"late": STATUS_COLORS[OVERDUE], "done": STATUS_COLORS[ON_TRACK], "open": "#888888"}
+
+
+def task_cards(tasks: pd.DataFrame, lang: str, project: bool = True) -> str:
+    """Each task as a card (number and text, project, unit and assignee, raised date, its three steps with the
+    same icons and red as the table), every text from the database escaped."""
+    cards = []
+    for _, row in tasks.iterrows():
+        kind = "late" if row["late"] else "open" if row["open"] else "done"
+        named = project_label(row, lang)
+        meta = [named] if project and named != "—" else []
+        meta += [f"{row['unit']} · {row['assignee']}", t("tv_card_raised", lang, date=fmt_date(row["raised_on"], lang))]
+        steps = "".join(
+            f'<span class="tv-step" style="{STATE_STYLES[row[f"{s}_state"]]}">'
+            f"{html.escape(t(STEP_COLUMNS[s], lang))} {html.escape(step_text(row, s, lang))}</span>"
+            for s in T.CLOCKED
+        )
+        cards.append(
+            f'<div class="bf-card" style="--bf-status:{CARD_COLOURS[kind]}">'
+            f"<h4>#{int(row['id'])} {html.escape(str(row['title']))}</h4>"
+            f'<div class="bf-meta">{html.escape(" · ".join(meta))}</div><div>{steps}</div></div>'
+        )
+    return '<div class="bf-cards">' + "".join(cards) + "</div>"
+
+
+def show_tasks_anywhere(
+    tasks: pd.DataFrame, lang: str, key: str, group: str | None = None, project: bool = True
+) -> None:
+    """The table on a wide screen, the cards on a phone (``ui.blocks`` styles the cards)."""
+    phone_layout()
+    st.html(PHONE_CSS)
+    with st.container(key=f"{TABLE_KEY}_{key}"):
+        show_tasks(tasks, lang, group, project)
+    with st.container(key=f"{CARDS_KEY}_{key}"):
+        st.html(task_cards(tasks, lang, project))

@@ -210,7 +210,7 @@ def tasks_section(view: View, project: pd.Series) -> None:
         st.caption(t("tv_project_none", lang))
     else:
         tasks = tasks.sort_values(["open", "late"], ascending=False, kind="stable")
-        st.dataframe(task_ui.task_table(tasks, lang), hide_index=True, width="stretch")
+        task_ui.show_tasks_anywhere(tasks, lang, "project", project=False)
     if project["status"] == OVERDUE and current_actor().may(RAISE_TASK):
         with st.expander(t("tv_project_raise", lang), expanded=tasks.empty or not tasks["open"].any()):
             unit = project["unit"] if isinstance(project["unit"], str) else ""

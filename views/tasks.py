@@ -66,7 +66,8 @@ def filters(tasks: pd.DataFrame, lang: str) -> tuple[str, pd.DataFrame]:
 
 def task_list(tasks: pd.DataFrame, lang: str) -> None:
     """The headline counts, the summary per project or unit and every task with its steps."""
-    cols = st.columns(4)
+    with st.container(key="headlines_tasks"):  # ui.blocks: two figures a row on a phone
+        cols = st.columns(4)
     cols[0].metric(t("tv_open", lang), fmt_int(int(tasks["open"].sum())))
     cols[1].metric(t("tv_late_open", lang), fmt_int(int((tasks["open"] & tasks["late"]).sum())))
     cols[2].metric(t("tv_done", lang), fmt_int(int((~tasks["open"]).sum())))
@@ -79,8 +80,11 @@ def task_list(tasks: pd.DataFrame, lang: str) -> None:
     ordered = shown.assign(
         _key=[U.project_label(r, lang) for _, r in shown.iterrows()] if group == "project" else shown["unit"]
     )
-    ordered = ordered.sort_values(["_key", "late", "raised_at"], ascending=[True, False, True], kind="stable")
-    st.dataframe(U.task_table(ordered, lang, group), hide_index=True, width="stretch")
+    ordered = ordered.assign(_none=ordered["_key"] == "—")  # tasks of no project after the projects'
+    ordered = ordered.sort_values(
+        ["_none", "_key", "late", "raised_at"], ascending=[True, True, False, True], kind="stable"
+    )
+    U.show_tasks_anywhere(ordered, lang, "list", group)
     st.caption(t("tv_legend", lang))
 
 
@@ -88,11 +92,8 @@ def compliance(tasks: pd.DataFrame, as_of: dt.date, lang: str) -> None:
     """The 1-3-7 compliance rate by month (table and chart) and by unit."""
     st.caption(t("tv_rate_explained", lang))
     by_month = T.compliance(tasks, T.MONTH, as_of)
-    left, right = st.columns([3, 2])
-    with left:
-        st.plotly_chart(U.compliance_chart(by_month, lang), width="stretch", config=PLOTLY_CONFIG)
-    with right:
-        st.dataframe(U.compliance_table(by_month, T.MONTH, lang), hide_index=True, width="stretch")
+    st.plotly_chart(U.compliance_chart(by_month, lang), width="stretch", config=PLOTLY_CONFIG)
+    st.dataframe(U.compliance_table(by_month, T.MONTH, lang), hide_index=True, width="stretch")
     st.markdown(f"**{t('tv_rate_by_unit', lang)}**")
     st.dataframe(U.compliance_table(T.compliance(tasks, T.UNIT, as_of), T.UNIT, lang), hide_index=True, width="stretch")
 
@@ -241,7 +242,7 @@ def mine_first(tasks: pd.DataFrame, lang: str) -> None:
     st.subheader(t("tv_mine", lang, count=len(mine)))
     if late:
         st.error(t("tv_mine_late", lang, count=late), icon=":material/alarm:")
-    st.dataframe(U.task_table(mine, lang), hide_index=True, width="stretch")
+    U.show_tasks_anywhere(mine, lang, "mine")
 
 
 def tasks_page(view: View) -> None:
