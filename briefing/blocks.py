@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Section keys in the order of the meeting; the title slide always comes first and is not optional.
-TITLE, HEADLINE, CHANGES, RED, YELLOW, DISTRICTS, TIMELINE = (
+TITLE, HEADLINE, CHANGES, RED, YELLOW, TASKS, DISTRICTS, TIMELINE = (
     "title",
     "headline",
     "changes",
     "red",
     "yellow",
+    "tasks",
     "districts",
     "timeline",
 )
-SECTIONS: tuple[str, ...] = (HEADLINE, CHANGES, RED, YELLOW, DISTRICTS, TIMELINE)
+SECTIONS: tuple[str, ...] = (HEADLINE, CHANGES, RED, YELLOW, TASKS, DISTRICTS, TIMELINE)
 
 # Column kinds: how a raw value is written to a spreadsheet (number format) and aligned on a slide.
 TEXT, COUNT, WAN_M2, DATE, DAYS, STATUS = "text", "count", "wan_m2", "date", "days", "status"

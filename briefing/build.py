@@ -27,7 +27,9 @@ from housing.progress import baseline_frame, stage_plan
 from housing.rollup import UNNAMED, by_district, filter_projects, kpis
 from housing.stages import stage_name
 from housing.status import AT_RISK, DONE, OVERDUE, STATUS_ICONS, render, urgent_first
+from housing.tasks import CLOCKED, TaskWeek, calendar_days, limits, task_states, task_week, tasks_as_of
 from housing.weekly import Weekly, weekly_changes
+from housing.workdays import beyond_calendar, covered_years
 from store.versions import Version
 
 MISSING = "—"
@@ -55,6 +57,8 @@ class BriefingData:
     first_known: pd.Series | None = None
     timezone: str = "Asia/Shanghai"
     sample: bool = False  # the data is (or holds) the bundled sample
+    # Supervision tasks (``store.tasks.tasks_frame``) for published data; ``None`` for a workbook (no database).
+    tasks: pd.DataFrame | None = None
 
     def scoped(self, districts: tuple[str, ...]) -> pd.DataFrame:
         """The projects of the chosen districts (empty choice: all)."""
@@ -616,6 +620,172 @@ def timeline_section(data: BriefingData, lang: str, districts: tuple[str, ...]) 
     )
 
 
+# --- supervision tasks (督办事项) ---------------------------------------------------------------------------------
+
+
+def scoped_tasks(tasks: pd.DataFrame, districts: tuple[str, ...]) -> pd.DataFrame:
+    """The tasks of the chosen districts (empty choice: all, those without a district included)."""
+    if not districts or tasks.empty:
+        return tasks
+    return tasks[tasks["district"].isin(list(districts)).to_numpy(bool)]
+
+
+def tasks_block(week: TaskWeek, lang: str) -> B.Headlines:
+    """The week's task counts: raised, steps missed, done; open now; the 1-3-7 compliance rate so far."""
+    rate = week.on_time / week.judged if week.judged else None
+    rate_target = t("bf_tasks_rate_of", lang, on_time=fmt_int(week.on_time), judged=fmt_int(week.judged))
+    return B.Headlines(
+        (
+            B.Headline("tasks_new", t("bf_tasks_new", lang), fmt_int(len(week.new))),
+            B.Headline(
+                "tasks_missed",
+                t("bf_tasks_missed", lang),
+                fmt_int(len(week.missed)),
+                status=OVERDUE if len(week.missed) else None,
+            ),
+            B.Headline(
+                "tasks_done", t("bf_tasks_done", lang), fmt_int(len(week.done)), status=DONE if len(week.done) else None
+            ),
+            B.Headline("tasks_open", t("bf_tasks_open", lang), fmt_int(week.open)),
+            B.Headline(
+                "tasks_rate",
+                t("bf_tasks_rate", lang),
+                fmt_percent(rate, 1) if rate is not None else MISSING,
+                target=rate_target,
+            ),
+        )
+    )
+
+
+def _task_columns(lang: str) -> tuple[B.Column, ...]:
+    """The columns naming a task: what, which project, which unit, who."""
+    return (
+        B.Column("title", t("tk_col_title", lang)),
+        B.Column("project", t("tk_col_project", lang)),
+        B.Column("unit", t("tk_col_unit", lang)),
+        B.Column("assignee", t("tk_col_assignee", lang)),
+    )
+
+
+def _task_cells(task: pd.Series) -> tuple[B.Cell, ...]:
+    """A task's title, project, unit and assignee (the account's name when known, else its username)."""
+    name = task.get("assignee_name")
+    return (
+        _text_cell(task["title"]),
+        _text_cell(task["project"]),
+        _text_cell(task["unit"]),
+        _text_cell(name if isinstance(name, str) and name.strip() else task["assignee"]),
+    )
+
+
+def step_text(step: str, state: str, lang: str) -> str:
+    """``回复 · 已超时未完成``: the step and how it stands."""
+    return f"{t(f'tk_step_{step}', lang)} · {t(f'tk_state_{state}', lang)}"
+
+
+def tasks_missed_table(tasks: pd.DataFrame, week: TaskWeek, lang: str) -> B.Table:
+    """Every step not on time the meeting should hear of, longest overdue first: the task, the step and how
+    it stands (open past its deadline, or recorded late), and the deadline."""
+    columns = (
+        *_task_columns(lang),
+        B.Column("step", t("tk_col_step", lang)),
+        B.Column("due", t("tk_col_due", lang), B.DATE),
+    )
+    rows = tuple(
+        (
+            *_task_cells(tasks.loc[m["task"]]),
+            B.Cell(m["step"], step_text(m["step"], m["state"], lang)),
+            _date_cell(m["due"], lang),
+        )
+        for _, m in week.missed.iterrows()
+    )
+    return B.Table("tasks_missed", columns, rows, tuple(OVERDUE for _ in rows), empty=t("bf_tasks_no_missed", lang))
+
+
+def tasks_new_table(week: TaskWeek, lang: str, tz: str) -> B.Table:
+    """The tasks raised in the week: the task, the day raised and the day it must be done by."""
+    columns = (
+        *_task_columns(lang),
+        B.Column("raised", t("tk_col_raised", lang), B.DATE),
+        B.Column("due", t("tk_col_done_due", lang), B.DATE),
+    )
+    states = task_states(week.new, week.as_of, tz=tz)
+    rows = tuple(
+        (*_task_cells(task), _date_cell(states.at[i, "raised_on"], lang), _date_cell(states.at[i, "done_due"], lang))
+        for i, task in week.new.iterrows()
+    )
+    return B.Table("tasks_new", columns, rows)
+
+
+def tasks_done_table(week: TaskWeek, lang: str) -> B.Table:
+    """The tasks done in the week: the task, the day done, whether all three steps were on time, what was done."""
+    columns = (
+        *_task_columns(lang),
+        B.Column("done", t("tk_col_done", lang), B.DATE),
+        B.Column("on_time", t("tk_col_on_time", lang)),
+        B.Column("note", t("tk_col_note", lang)),
+    )
+    rows = tuple(
+        (
+            *_task_cells(task),
+            _date_cell(task["done_on"], lang),
+            _same(t("bf_tasks_all_kept" if task["on_time"] else "bf_tasks_not_all_kept", lang)),
+            _text_cell(task["done_note"]),
+        )
+        for _, task in week.done.iterrows()
+    )
+    return B.Table(
+        "tasks_done", columns, rows, tuple(DONE if task["on_time"] else None for _, task in week.done.iterrows())
+    )
+
+
+def tasks_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
+    """The supervision tasks' week: counts, then every missed step, the tasks raised and those done."""
+    title = t("bf_sec_tasks", lang)
+    if data.tasks is None:
+        return (B.Slide("tasks", title, (B.Note(t("bf_tasks_workbook", lang)),)),)
+    tasks = scoped_tasks(data.tasks, districts)
+    week = task_week(tasks, data.as_of, tz=data.timezone)
+    caption = t(
+        "bf_tasks_caption_calendar" if calendar_days() else "bf_tasks_caption",
+        lang,
+        start=fmt_date(week.since + dt.timedelta(days=1), lang),
+        end=fmt_date(data.as_of, lang),
+        limits="/".join(str(n) for n in limits().values()),
+    )
+    known = tasks_as_of(tasks, data.as_of, data.timezone)
+    if known.empty:
+        note = B.Note(t("bf_tasks_none", lang, date=fmt_date(data.as_of, lang)))
+        return (B.Slide("tasks", title, (note,), subtitle=caption),)
+    blocks: list[B.Block] = [tasks_block(week, lang)]
+    beyond = _beyond_years(known, data.as_of, data.timezone)
+    if beyond:
+        last = covered_years().stop - 1
+        blocks.append(
+            B.Note(t("bf_tasks_beyond", lang, years=fmt_list([str(y) for y in beyond], lang), last=last), "warning")
+        )
+    slides = [B.Slide("tasks", title, tuple(blocks), subtitle=caption)]
+    missed = tasks_missed_table(tasks, week, lang)
+    slides.append(B.Slide("tasks-missed", t("bf_tasks_missed_title", lang), (missed,), subtitle=caption))
+    for key, table in (
+        ("bf_tasks_new_title", tasks_new_table(week, lang, data.timezone)),
+        ("bf_tasks_done_title", tasks_done_table(week, lang)),
+    ):
+        if table.rows:
+            slides.append(
+                B.Slide(f"tasks-{table.key.removeprefix('tasks_')}", t(key, lang), (table,), subtitle=caption)
+            )
+    return tuple(slides)
+
+
+def _beyond_years(tasks: pd.DataFrame, as_of: dt.date, tz: str) -> list[int]:
+    """The uncovered years the open tasks' deadlines fall in (counted Monday to Friday, see housing.workdays)."""
+    states = task_states(tasks, as_of, tz=tz)
+    states = states[states["open"].to_numpy(bool)]
+    dues = pd.concat([states[f"{step}_due"] for step in CLOCKED]).dropna().dt.date
+    return sorted({d.year for d in dues if beyond_calendar(d)})
+
+
 Builder = Callable[[BriefingData, str, tuple[str, ...]], tuple[B.Slide, ...]]
 # Each section: its title key and the function that builds its slides, in the meeting's order.
 SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
@@ -623,6 +793,7 @@ SECTION_BUILDERS: dict[str, tuple[str, Builder]] = {
     B.CHANGES: ("sec_week", changes_section),
     B.RED: ("bf_sec_red", red_section),
     B.YELLOW: ("bf_sec_yellow", yellow_section),
+    B.TASKS: ("bf_sec_tasks", tasks_section),
     B.DISTRICTS: ("sec_districts", districts_section),
     B.TIMELINE: ("sec_timeline", timeline_section),
 }

@@ -23,6 +23,7 @@ from housing.register import empty_stage_dates
 from housing.rules import Evidence, classify, effective_thresholds
 from housing.settings import get_setting
 from store import history as H
+from store import tasks as T
 from store import versions as V
 from store.db import open_database
 from store.settings_log import RULE_THRESHOLDS, load_setting
@@ -124,7 +125,7 @@ def judge_version(engine: Engine, version_id: int, as_of: dt.date, thresholds: d
 
 def version_data(engine: Engine, version: V.Version, as_of: dt.date, thresholds: dict | None = None) -> BriefingData:
     """``BriefingData`` for a published version: judged projects, the version a week before (judged as of
-    its own day), first published deadlines and first known dates."""
+    its own day), first published deadlines, first known dates and the supervision tasks."""
     thresholds = thresholds if thresholds is not None else thresholds_in(engine)
     stages = V.version_stage_dates(engine, version.id)
     compare_id = H.week_before(engine, version)
@@ -145,6 +146,7 @@ def version_data(engine: Engine, version: V.Version, as_of: dt.date, thresholds:
         first_known=first_known(stages, seen_days(H.first_seen(engine, version.id), tz)),
         timezone=tz,
         sample=version.sample,
+        tasks=T.tasks_frame(engine),
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -209,3 +210,73 @@ def task_problems(fields: Mapping, assignees: Collection[str], max_chars: int | 
     if fields.get("source", SOURCES[0]) not in SOURCES:
         problems.append("tk_bad_source")
     return problems
+
+
+def tasks_as_of(tasks: pd.DataFrame, as_of: dt.date, tz: str | None = None) -> pd.DataFrame:
+    """The tasks as they stood at the end of ``as_of``: those raised later left out, steps recorded later
+    blanked (with their author and note), so a briefing for a past date shows what was known then."""
+    frame = _frame(tasks)
+    end = pd.Timestamp(as_of)
+    kept = frame[(local_days(frame["raised_at"], tz) <= end).to_numpy()].copy()
+    for step in CLOCKED:
+        later = (local_days(kept[f"{step}_at"], tz) > end).to_numpy()
+        if later.any():
+            kept.loc[later, f"{step}_at"] = pd.NaT
+            for extra in (f"{step}_by", f"{step}_note"):
+                if extra in kept:
+                    kept.loc[later, extra] = "" if extra.endswith("_note") else None
+    return kept
+
+
+@dataclass(frozen=True)
+class TaskWeek:
+    """The tasks' week up to ``as_of`` (the days after ``since``), as the briefing reports it.
+
+    ``new``: raised in the week, oldest first; ``done``: done in the week, in order (with ``done_on`` and
+    ``on_time``); ``missed``:
+    one row per step not on time that the meeting should hear of — every step still open past its deadline,
+    and every step recorded late whose deadline fell in the week — with ``task`` (index label), ``step``,
+    ``state`` and ``due``, longest overdue first; ``open``: tasks not done; ``judged`` / ``on_time``: over
+    every task so far (the 1-3-7 compliance rate is on_time / judged).
+    """
+
+    since: dt.date
+    as_of: dt.date
+    new: pd.DataFrame
+    done: pd.DataFrame
+    missed: pd.DataFrame
+    open: int
+    judged: int
+    on_time: int
+
+
+def task_week(
+    tasks: pd.DataFrame, as_of: dt.date, days: int = 7, settings: Mapping | None = None, tz: str | None = None
+) -> TaskWeek:
+    """The week of ``days`` days ending with ``as_of``, from ``tasks`` as they stood then (``tasks_as_of``)."""
+    since = as_of - dt.timedelta(days=days)
+    now = tasks_as_of(tasks, as_of, tz)
+    states = task_states(now, as_of, settings, tz)
+    start, end = pd.Timestamp(since), pd.Timestamp(as_of)
+    in_week = (states["raised_on"] > start) & (states["raised_on"] <= end)
+    done_on = local_days(now["done_at"], tz) if len(now) else pd.Series(dtype="datetime64[ns]")
+    finished = (done_on > start) & (done_on <= end)
+    done = now[finished.to_numpy()].assign(done_on=done_on[finished], on_time=states.loc[finished, "on_time"])
+    rows = []
+    for step in CLOCKED:
+        state, due = states[f"{step}_state"], states[f"{step}_due"]
+        listed = (state == LATE_OPEN) | ((state == MISSED) & (due > start) & (due <= end))
+        rows.append(
+            pd.DataFrame({"task": states.index[listed], "step": step, "state": state[listed], "due": due[listed]})
+        )
+    missed = pd.concat(rows, ignore_index=True).sort_values(["due", "task"], kind="stable", ignore_index=True)
+    return TaskWeek(
+        since=since,
+        as_of=as_of,
+        new=now[in_week.to_numpy()].sort_values("raised_at", kind="stable"),
+        done=done.sort_values("done_at", kind="stable"),
+        missed=missed,
+        open=int(states["open"].sum()),
+        judged=int(states["judged"].sum()),
+        on_time=int((states["judged"] & states["on_time"]).sum()),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from housing.tasks import CLOCKED, COLUMNS, TIME_COLUMNS
 from store.schema import accounts, tasks
@@ -24,12 +24,18 @@ class StepTaken(Exception):
 
 
 def tasks_frame(engine: Engine, districts: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every task (``housing.tasks.COLUMNS``), oldest first, times as UTC; ``districts``: only theirs (empty: all)."""
-    query = select(*[tasks.c[name] for name in COLUMNS]).order_by(tasks.c.raised_at, tasks.c.id)
+    """Every task (``housing.tasks.COLUMNS``, then ``assignee_name``: the assignee's display name, else the
+    username), oldest first, times as UTC; ``districts``: only theirs (empty: all)."""
+    shown = func.coalesce(func.nullif(accounts.c.display_name, ""), tasks.c.assignee).label("assignee_name")
+    query = (
+        select(*[tasks.c[name] for name in COLUMNS], shown)
+        .select_from(tasks.outerjoin(accounts, accounts.c.username == tasks.c.assignee))
+        .order_by(tasks.c.raised_at, tasks.c.id)
+    )
     if districts:
         query = query.where(tasks.c.district.in_(districts))
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=list(COLUMNS))
+        frame = pd.DataFrame(conn.execute(query).all(), columns=[*COLUMNS, "assignee_name"])
     for name in TIME_COLUMNS:  # SQLite gives naive datetimes, stored as UTC
         frame[name] = pd.to_datetime(frame[name], utc=True)
     return frame.astype({"id": "int64"})
@@ -93,3 +99,12 @@ def assignable(engine: Engine) -> pd.DataFrame:
     query = select(c.username, c.display_name, c.role, c.districts).where(c.disabled.is_(False)).order_by(c.username)
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).all(), columns=["username", "display_name", "role", "districts"])
+
+
+def tasks_stamp(engine: Engine) -> tuple:
+    """What changes whenever a task is raised or a step recorded (a cache key for pages and briefings)."""
+    c = tasks.c
+    query = select(func.count(), func.max(c.id), *(func.max(c[f"{step}_at"]) for step in CLOCKED))
+    with engine.connect() as conn:
+        row = conn.execute(query).one()
+    return tuple(str(value) for value in row)

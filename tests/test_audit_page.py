@@ -153,6 +153,22 @@ def test_nothing_in_the_app_edits_or_deletes_the_trail():
         ("version 1", {"file": "a.xlsx", "source": "sample"}, "zh", "第 1 版", "文件：a.xlsx；来源：示例数据"),
         ("sso", {"method": "sso"}, "en", "sso", "sign-in method: single sign-on"),
         ("x", {"change": "something new", "role": "owner"}, "en", "x", "change: something new; role: owner"),
+        ("task 12", {"step": "replied", "state": "missed"}, "zh", "督办事项 12", "环节：回复；时限：超时完成"),
+        ("task 12", {"step": "done", "state": "kept"}, "en", "task 12", "step: done; timing: on time"),
+        (
+            "task sheet",
+            {"tasks": 3, "first": 4, "last": 6},
+            "zh",
+            "督办事项表",
+            "督办事项数：3；起始编号：4；截止编号：6",
+        ),
+        (
+            "task 3",
+            {"title": "约谈", "assignee": "wang.wu", "source": "briefing", "again": True},
+            "zh",
+            "督办事项 3",
+            "内容：约谈；承办人：wang.wu；来源：周例会简报；重复提交：是",
+        ),
     ],
 )
 def test_recorded_codes_are_shown_in_the_users_words(target, detail, lang, target_shown, detail_shown):

@@ -42,6 +42,7 @@ def test_json_for_the_zhangqiu_list_through_python_m(tmp_path):
         "changes",
         "red",
         "yellow",
+        "tasks",
         "districts",
         "timeline",
     ]

@@ -145,6 +145,7 @@ def test_english_briefing_has_english_chrome():
         "What changed this week",
         "Overdue projects",
         "At-risk projects",
+        "Supervision tasks",
         "Households by district",
         "Project timeline",
     ]

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from housing.tasks import (
     CLOCKED,
@@ -174,3 +176,35 @@ def test_nothing_judged_has_no_rate_and_an_empty_table_none():
 def test_compliance_by_something_else_is_refused():
     with pytest.raises(ValueError):
         compliance(TASKS, "assignee", D("2025-02-24"))
+
+
+@st.composite
+def task_frames(draw):
+    """Tasks raised in 2024–2025 with some steps recorded, in order, a few days apart."""
+    rows = []
+    for _ in range(draw(st.integers(1, 12))):
+        raised = draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)))
+        row = _task(raised.isoformat(), draw(st.sampled_from(["住建局", "街道办", "城投"])))
+        day = raised
+        for step in CLOCKED:
+            if not draw(st.booleans()):
+                break
+            day += dt.timedelta(days=draw(st.integers(0, 6)))
+            row[f"{step}_at"] = at(day.isoformat())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@given(task_frames(), st.dates(dt.date(2024, 1, 1), dt.date(2026, 6, 30)))
+@settings(max_examples=40, deadline=None)
+def test_compliance_adds_up_whichever_way_it_is_grouped(tasks, as_of):
+    by_month, by_unit = compliance(tasks, "month", as_of), compliance(tasks, "unit", as_of)
+    for name in ("tasks", "judged", "on_time", "late", "open"):
+        assert by_month[name].sum() == by_unit[name].sum()
+    assert by_month["tasks"].sum() == len(tasks)
+    assert (by_unit["on_time"] <= by_unit["judged"]).all() and (by_unit["judged"] <= by_unit["tasks"]).all()
+    rates = by_unit["rate"].dropna()
+    assert ((rates >= 0) & (rates <= 1)).all()
+    states = task_states(tasks, as_of)
+    for i, row in tasks.iterrows():  # the one-task function agrees with the table
+        assert step_states(row, as_of) == {s: states.at[i, f"{s}_state"] for s in CLOCKED}

@@ -36,7 +36,7 @@ def test_round_trip(engine):
         T.advance_in(conn, first, "acknowledged", "wang.wu", RAISED + dt.timedelta(hours=3))
         T.advance_in(conn, first, "replied", "wang.wu", RAISED + dt.timedelta(days=1), "已约谈施工单位")
     frame = T.tasks_frame(engine)
-    assert list(frame.columns) == list(COLUMNS) and frame["id"].tolist() == [first, second]
+    assert list(frame.columns) == [*COLUMNS, "assignee_name"] and frame["id"].tolist() == [first, second]
     row = frame.iloc[0]
     assert (row["title"], row["project"], row["district"], row["unit"], row["source"]) == (
         "大辛村安置区 主体结构滞后，请说明原因",
@@ -72,4 +72,14 @@ def test_a_step_is_recorded_once(engine):
 
 def test_an_empty_table(engine):
     frame = T.tasks_frame(engine)
-    assert frame.empty and list(frame.columns) == list(COLUMNS)
+    assert frame.empty and list(frame.columns) == [*COLUMNS, "assignee_name"]
+
+
+def test_the_stamp_changes_with_every_write(engine):
+    stamps = [T.tasks_stamp(engine)]
+    task = _raise(engine)
+    stamps.append(T.tasks_stamp(engine))
+    with writing(engine) as conn:
+        T.advance_in(conn, task, "acknowledged", "wang.wu", RAISED + dt.timedelta(hours=1))
+    stamps.append(T.tasks_stamp(engine))
+    assert len(set(stamps)) == 3 and T.tasks_stamp(engine) == stamps[-1]

@@ -31,6 +31,7 @@ from service import actions
 from store import history as H
 from store import versions as V
 from store.db import database_url, open_database
+from store.tasks import tasks_frame, tasks_stamp
 from ui.context import Source, View
 
 SEED_UPLOADER = actions.SYSTEM_ACCOUNT
@@ -249,6 +250,7 @@ def briefing_data(view: View) -> BriefingData:
         first_known=first_known_dates(source, result),
         timezone=str(get_setting("timezone")),
         sample=source.sample is not None or (version is not None and version.sample),
+        tasks=tasks_frame(engine()) if version is not None else None,  # tasks live beside published data
     )
 
 
@@ -264,5 +266,6 @@ def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ..
     source = view.source
     data_key = f"v{source.version.id}" if source.version else file_version(source.sample.path) if source.sample else ""
     thresholds = json.dumps(view.thresholds, sort_keys=True)
-    key = (database_url(), data_key, source.current_id, view.as_of, thresholds)
+    tasks = tasks_stamp(engine()) if source.version else ()  # a task raised or advanced changes the briefing
+    key = (database_url(), data_key, source.current_id, view.as_of, thresholds, tasks)
     return _briefing(key, view, tuple(districts), tuple(sections), view.lang)

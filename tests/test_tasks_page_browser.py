@@ -1,0 +1,50 @@
+"""In Debian's headless Chromium: a task raised from a red project's page shows in the briefing's 督办事项
+section, and the tasks page draws without sideways scrolling on a desktop and a phone.
+
+Set ``SCREENSHOT_DIR`` to keep the screenshots.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import *  # noqa: F403  (the served app, headless Chromium)
+from browser import ADMIN, open_signed_in, shot
+
+pytestmark = pytest.mark.browser
+AS_OF = "as_of=2026-11-21"
+RED_PROJECT = "district=济阳区&name=纪家安置房项目"  # overdue in the seeded sample
+WIDEST = """() => Math.max(...[...document.querySelectorAll('[data-testid=stMain] *')]
+  .map((e) => e.getBoundingClientRect().right))"""
+
+
+def test_a_task_raised_from_a_red_project_shows_in_the_briefing(server, page):  # noqa: F811
+    open_signed_in(page, f"{server}/detail?{AS_OF}&{RED_PROJECT}")
+    page.get_by_text("就本项目交办督办事项").wait_for(timeout=60_000)
+    form = page.locator(".st-key-pj_raise_title input")
+    if not form.is_visible():
+        page.get_by_text("就本项目交办督办事项").click()
+    form.fill("约谈施工单位，明确复工时间")
+    page.locator(".st-key-pj_raise_assignee").click()
+    page.get_by_role("option", name=ADMIN, exact=True).click()
+    page.get_by_role("button", name="交办").click()
+    page.get_by_text(re.compile(r"已交办事项 #\d+")).wait_for(timeout=60_000)
+    shot(page, "tasks-raised-on-project")
+    page.goto(f"{server}/present?{AS_OF}&sections=tasks")
+    page.get_by_text("约谈施工单位，明确复工时间").first.wait_for(timeout=60_000)
+    shot(page, "tasks-briefing")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_the_tasks_page_fits_the_screen(server, browser, width, height):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        open_signed_in(page, f"{server}/tasks?{AS_OF}")
+        page.get_by_role("heading", name="督办事项").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(WIDEST) <= width + 1
+        shot(page, f"tasks-{width}")
+    finally:
+        context.close()
