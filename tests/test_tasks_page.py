@@ -224,3 +224,58 @@ def test_a_viewer_sees_a_red_projects_tasks_but_no_form():
     at = open_page("views/project.py", role=VIEWER, **JIJIA)
     assert "督办事项" in [s.value for s in at.subheader]
     assert not [w for w in at.text_input if w.key == "pj_raise_title"]
+
+
+# --- raising from the briefing ---------------------------------------------------------------------------------
+
+
+def test_a_task_is_raised_from_the_presentation_on_a_red_project():
+    seed()
+    at = open_page("views/presentation.py", sections="red")
+    red = at.selectbox(key="pr_task_project")
+    assert red.options[0] and "·" in red.options[0]  # district · name of an overdue project
+    at.text_input(key="pr_raise_0_title").input("会后一周内拿出复工方案")
+    at.selectbox(key="pr_raise_0_assignee").select("zhang.wei")
+    at.button(key="FormSubmitter:pr_raise_0-交办").click().run()
+    assert not at.exception
+    raised = tasks_frame(open_database()).set_index("title").loc["会后一周内拿出复工方案"]
+    assert raised["source"] == "briefing" and isinstance(raised["project"], str) and raised["unit"]
+
+
+def test_a_viewer_raises_nothing_from_the_presentation():
+    at = open_page("views/presentation.py", role=VIEWER, sections="red")
+    assert not [s for s in at.selectbox if s.key == "pr_task_project"]
+
+
+# --- the task sheet's rows for the service -----------------------------------------------------------------------
+
+
+def test_a_checked_sheet_raises_its_tasks_with_their_projects(tmp_path):
+    import pandas as pd
+    from conftest import write_xlsx
+
+    from loaders.tasks_sheet import load_task_sheet
+    from ui.tasks import project_keys, sheet_rows
+
+    seed()
+    projects = pd.DataFrame(
+        {"district": ["济阳区", "历城区", "章丘区"], "name": ["纪家安置房项目", "港沟片区", "港沟片区"]}
+    )
+    keys = project_keys(projects)
+    assert keys["纪家安置房项目"] == ("济阳区", "纪家安置房项目") and keys["港沟片区"] is None
+    assert keys["章丘区/港沟片区"] == ("章丘区", "港沟片区")
+    rows = [
+        ["事项", "项目", "责任单位", "责任人", "交办日期"],
+        ["复工", "纪家安置房项目", "区住建局", "ZHANG.WEI", None],
+    ]
+    rows += [["约谈", "章丘区/港沟片区", "区住建局", "admin", dt.date(2026, 11, 2)]]
+    data = write_xlsx(tmp_path / "s.xlsx", rows).read_bytes()
+    result = load_task_sheet(data, "s.xlsx", projects=keys, accounts=["zhang.wei", "admin"])
+    assert result.ok, result.issues
+    ids = S.import_tasks(BOSS, sheet_rows(result), engine=open_database())
+    stored = tasks_frame(open_database()).set_index("id").loc[ids]
+    assert stored[["title", "project", "district", "assignee", "source"]].values.tolist() == [
+        ["复工", "纪家安置房项目", "济阳区", "zhang.wei", "sheet"],
+        ["约谈", "港沟片区", "章丘区", "admin", "sheet"],
+    ]
+    assert stored["raised_at"].iloc[1].tz_convert("Asia/Shanghai").date() == dt.date(2026, 11, 2)

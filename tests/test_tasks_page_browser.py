@@ -1,5 +1,5 @@
-"""In Debian's headless Chromium: a task raised from a red project's page shows in the briefing's 督办事项
-section, and the tasks page draws without sideways scrolling on a desktop and a phone.
+"""In Debian's headless Chromium: a task raised on a red project's page (as a user does) shows in the briefing's
+督办事项 section, and the tasks page draws without sideways scrolling on a desktop and a phone.
 
 Set ``SCREENSHOT_DIR`` to keep the screenshots.
 """
@@ -10,7 +10,7 @@ import re
 
 import pytest
 from browser import *  # noqa: F403  (the served app, headless Chromium)
-from browser import ADMIN, open_signed_in, shot
+from browser import ADMIN, open_signed_in, shot, sign_in
 
 pytestmark = pytest.mark.browser
 AS_OF = "as_of=2026-11-21"
@@ -20,7 +20,8 @@ WIDEST = """() => Math.max(...[...document.querySelectorAll('[data-testid=stMain
 
 
 def test_a_task_raised_from_a_red_project_shows_in_the_briefing(server, page):  # noqa: F811
-    open_signed_in(page, f"{server}/detail?{AS_OF}&{RED_PROJECT}")
+    # today (no as_of): the briefing lists the tasks raised in the week up to its date
+    open_signed_in(page, f"{server}/detail?{RED_PROJECT}")
     page.get_by_text("就本项目交办督办事项").wait_for(timeout=60_000)
     form = page.locator(".st-key-pj_raise_title input")
     if not form.is_visible():
@@ -28,11 +29,19 @@ def test_a_task_raised_from_a_red_project_shows_in_the_briefing(server, page):  
     form.fill("约谈施工单位，明确复工时间")
     page.locator(".st-key-pj_raise_assignee").click()
     page.get_by_role("option", name=ADMIN, exact=True).click()
-    page.get_by_role("button", name="交办").click()
+    page.get_by_role("button", name="交办", exact=True).click()
     page.get_by_text(re.compile(r"已交办事项 #\d+")).wait_for(timeout=60_000)
     shot(page, "tasks-raised-on-project")
-    page.goto(f"{server}/present?{AS_OF}&sections=tasks")
-    page.get_by_text("约谈施工单位，明确复工时间").first.wait_for(timeout=60_000)
+    page.goto(f"{server}/present?sections=tasks")
+    sign_in(page)
+    seen = ""
+    for _ in range(8):  # the section's slides, one after the other, until the task is on one
+        page.wait_for_timeout(1500)
+        seen = page.inner_text(".st-key-pr_slide")
+        if "约谈施工单位，明确复工时间" in seen:
+            break
+        page.get_by_role("button", name="下一页").click()
+    assert "约谈施工单位，明确复工时间" in seen and "纪家安置房项目" in seen
     shot(page, "tasks-briefing")
 
 

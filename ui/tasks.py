@@ -18,10 +18,12 @@ from pandas.io.formats.style import Styler
 
 from briefing.charts import FONT
 from housing import tasks as T
+from housing.clock import now_utc, today, zone
 from housing.fmt import fmt_date, fmt_int, fmt_percent
 from housing.i18n import t
 from housing.statuses import ON_TRACK, OVERDUE, STATUS_COLORS
 from housing.workdays import beyond_calendar, covered_years
+from loaders.tasks_sheet import TaskSheetResult
 from service import tasks as S
 from service.actions import Invalid
 from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
@@ -421,3 +423,45 @@ def show_tasks_anywhere(
         show_tasks(tasks, lang, group, project)
     with st.container(key=f"{CARDS_KEY}_{key}"):
         st.html(task_cards(tasks, lang, project))
+
+
+# --- the task sheet's rows, matched and handed to the service ----------------------------------------------------
+
+
+def project_keys(projects: pd.DataFrame) -> dict[str, object]:
+    """What a task sheet may write in its project column: a name (``None`` when districts share it) or
+    ``district/name``; each gives (district, name)."""
+    keys: dict[str, object] = {}
+    for district, name in zip(projects["district"], projects["name"]):
+        district = district if isinstance(district, str) and district else None
+        value = (district, str(name))
+        keys[str(name)] = None if str(name) in keys and keys[str(name)] != value else value
+        if district:
+            keys[f"{district}/{name}"] = value
+    return keys
+
+
+def raised_at(day: dt.date) -> dt.datetime:
+    """The moment a sheet's task counts as raised: now for today's, noon local time of an earlier day (the
+    loader refuses later days)."""
+    if day >= today():
+        return now_utc()
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone()).astimezone(dt.UTC)
+
+
+def sheet_rows(result: TaskSheetResult) -> list[dict]:
+    """The sheet's tasks as the service takes them."""
+    rows = []
+    for row in result.rows:
+        district, name = row.project if isinstance(row.project, tuple) else (None, None)
+        rows.append(
+            {
+                "title": row.title,
+                "unit": row.unit,
+                "assignee": row.assignee,
+                "project": name,
+                "district": district,
+                "raised_at": raised_at(row.raised_on),
+            }
+        )
+    return rows

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from housing import tasks as T
-from housing.clock import zone
+from housing.clock import today
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import t
 from loaders.annotate import annotate_workbook
@@ -101,54 +101,16 @@ def compliance(tasks: pd.DataFrame, as_of: dt.date, lang: str) -> None:
 # --- the task sheet ----------------------------------------------------------------------------------------------
 
 
-def project_keys(view: View) -> dict[str, object]:
-    """What a task sheet may write in its project column: a name (``None`` when districts share it) or
-    ``district/name``; each gives (district, name)."""
-    keys: dict[str, object] = {}
-    for district, name in zip(view.classified["district"], view.classified["name"]):
-        district = district if isinstance(district, str) and district else None
-        value = (district, str(name))
-        keys[str(name)] = None if str(name) in keys and keys[str(name)] != value else value
-        if district:
-            keys[f"{district}/{name}"] = value
-    return keys
-
-
 def read_sheet(content: bytes, filename: str, view: View) -> TaskSheetResult:
     """The file read and checked against the projects and accounts, once per file and session."""
     digest = hashlib.sha256(content).hexdigest()
     cached = st.session_state.get("tv_sheet")
-    if cached is None or cached[0] != (digest, filename, view.as_of):
+    if cached is None or cached[0] != (digest, filename):
         result = load_task_sheet(
-            content, filename, projects=project_keys(view), accounts=U.account_names(), today=view.as_of
+            content, filename, projects=U.project_keys(view.classified), accounts=U.account_names(), today=today()
         )
-        st.session_state["tv_sheet"] = cached = ((digest, filename, view.as_of), result)
+        st.session_state["tv_sheet"] = cached = ((digest, filename), result)
     return cached[1]
-
-
-def raised_at(day: dt.date, as_of: dt.date) -> dt.datetime:
-    """The moment a sheet's task counts as raised: now for today's, noon local time of an earlier day."""
-    if day >= as_of:
-        return dt.datetime.now(dt.UTC)
-    return dt.datetime.combine(day, dt.time(12), tzinfo=zone()).astimezone(dt.UTC)
-
-
-def sheet_rows(result: TaskSheetResult, as_of: dt.date) -> list[dict]:
-    """The sheet's tasks as the service takes them."""
-    rows = []
-    for row in result.rows:
-        district, name = row.project if isinstance(row.project, tuple) else (None, None)
-        rows.append(
-            {
-                "title": row.title,
-                "unit": row.unit,
-                "assignee": row.assignee,
-                "project": name,
-                "district": district,
-                "raised_at": raised_at(row.raised_on, as_of),
-            }
-        )
-    return rows
 
 
 def project_text(project: object) -> str:
@@ -219,7 +181,7 @@ def sheet_upload(view: View) -> None:
     acting_as(lang)
     if st.button(t("tv_sheet_confirm", lang, count=len(result.rows)), type="primary", key="tv_sheet_confirm"):
         try:
-            ids = S.import_tasks(current_actor(), sheet_rows(result, view.as_of), engine=engine())
+            ids = S.import_tasks(current_actor(), U.sheet_rows(result), engine=engine())
         except Refused as refused:
             st.error(refusal_text(refused, lang), icon=":material/lock:")
             return
