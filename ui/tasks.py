@@ -145,18 +145,18 @@ def summary_by(tasks: pd.DataFrame, group: str, lang: str) -> pd.DataFrame:
 
 
 def compliance_table(rates: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
-    """``housing.tasks.compliance`` in the user's language: the group, tasks raised, judged, on time, late,
-    open and the rate (— where nothing is judged yet)."""
+    """``housing.tasks.compliance`` in the user's language: the group and its rate (— where nothing is judged
+    yet) first, so a phone shows them without scrolling, then tasks raised, judged, on time, late and open."""
     first = t("tv_col_month", lang) if by == T.MONTH else t("tv_col_unit", lang)
     return pd.DataFrame(
         {
             first: rates[by].astype(str),
+            t("tv_col_rate", lang): [fmt_percent(r) if pd.notna(r) else "—" for r in rates["rate"]],
             t("tv_col_raised_count", lang): rates["tasks"].map(fmt_int),
             t("tv_col_judged", lang): rates["judged"].map(fmt_int),
             t("tv_col_on_time", lang): rates["on_time"].map(fmt_int),
             t("tv_col_late", lang): rates["late"].map(fmt_int),
             t("tv_col_open", lang): rates["open"].map(fmt_int),
-            t("tv_col_rate", lang): [fmt_percent(r) if pd.notna(r) else "—" for r in rates["rate"]],
         }
     )
 
@@ -370,7 +370,11 @@ def my_tasks_notice(as_of: dt.date, lang: str) -> None:
                 t("tv_col_next", lang): [next_due_text(r, lang) for _, r in mine.iterrows()],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.html(PHONE_CSS)  # on a phone the cards, with every step, stand in for the table
+        with st.container(key=f"{TABLE_KEY}_notice"):
+            st.dataframe(table, hide_index=True, width="stretch")
+        with st.container(key=f"{CARDS_KEY}_notice"):
+            st.html(task_cards(mine, lang))
         st.page_link("views/tasks.py", label=t("tv_to_tasks", lang), icon=":material/assignment_turned_in:")
 
 
