@@ -29,8 +29,9 @@ from service.actions import Invalid
 from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
 from store.tasks import tasks_frame
 from ui.blocks import PHONE_PX, phone_layout
-from ui.context import acting_as, current_actor, refusal_text
+from ui.context import current_actor, refusal_text
 from ui.data import engine
+from ui.escape import md_escape
 
 # How a step's state looks: an icon (never colour alone) and the cell's text and background colour. Red is
 # only for a step not on time; a kept step is the on-track teal; a step still to come stays plain.
@@ -199,7 +200,7 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
     with st.form(f"{key}_form", clear_on_submit=True):
         st.markdown(t(f"tv_next_{step}", lang))
         note = st.text_area(t(f"tv_note_{step}", lang), max_chars=MAX_NOTE) if step in NOTE_STEPS else ""
-        acting_as(lang)
+        task_acting_as(lang)
         submitted = st.form_submit_button(t(f"tv_do_{step}", lang), type="primary")
     if not submitted:
         return
@@ -216,6 +217,11 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
         return
     st.session_state["tv_done_notice"] = t(f"tv_recorded_{step}", lang, id=task_id)
     st.rerun()
+
+
+def task_acting_as(lang: str) -> None:
+    """Under a form that writes a task: the account it is recorded against (never typed text)."""
+    st.caption(t("tv_acting_as", lang, account=md_escape(current_actor().username)))
 
 
 def account_names() -> list[str]:
@@ -263,7 +269,7 @@ def raise_form(
             placeholder=t("tv_pick_assignee", lang),
             key=f"{key}_assignee",
         )
-        acting_as(lang)
+        task_acting_as(lang)
         submitted = st.form_submit_button(t("tv_raise", lang), type="primary", icon=":material/assignment_add:")
     if not submitted:
         return

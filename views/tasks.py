@@ -25,7 +25,7 @@ from service import tasks as S
 from service.actions import Invalid
 from service.roles import RAISE_TASK, Refused
 from ui import tasks as U
-from ui.context import View, acting_as, current_actor, current_view, refusal_text
+from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine
 from ui.tables import issues_table
 
@@ -178,7 +178,7 @@ def sheet_upload(view: View) -> None:
         st.error(t("tv_sheet_blocked" if result.rows or result.errors else "tv_sheet_empty", lang))
         return
     st.dataframe(sheet_preview(result, lang), hide_index=True, width="stretch")
-    acting_as(lang)
+    U.task_acting_as(lang)
     if st.button(t("tv_sheet_confirm", lang, count=len(result.rows)), type="primary", key="tv_sheet_confirm"):
         try:
             ids = S.import_tasks(current_actor(), U.sheet_rows(result), engine=engine())
@@ -198,6 +198,7 @@ def mine_first(tasks: pd.DataFrame, lang: str) -> None:
     """The signed-in account's own open tasks, before anything else."""
     actor = current_actor()
     mine = tasks[(tasks["assignee"].astype(str).str.lower() == actor.username.lower()) & tasks["open"]]
+    mine = mine.sort_values(["late", "raised_at"], ascending=[False, True], kind="stable")  # the oldest late first
     if mine.empty:
         return
     late = int(mine["late"].sum())
