@@ -77,6 +77,16 @@ SEVERITY: dict[str, str] = {
     "hl_bad_satisfaction": ERROR,
     "hl_reply_before_received": WARNING,
     "hl_duplicate_ticket": WARNING,
+    # the task sheet (loaders.tasks_sheet)
+    "task_no_table": ERROR,
+    "task_missing_column": ERROR,
+    "task_missing_title": ERROR,
+    "task_missing_unit": ERROR,
+    "task_missing_assignee": ERROR,
+    "task_unknown_project": ERROR,
+    "task_ambiguous_project": ERROR,
+    "task_unknown_assignee": ERROR,
+    "task_future_date": ERROR,
 }
 
 

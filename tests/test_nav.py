@@ -15,6 +15,7 @@ DASHBOARD = [
     "views/progress.py",
     "views/project.py",
     "views/hotline.py",
+    "views/tasks.py",
     "views/presentation.py",
 ]
 EDITOR = [*DASHBOARD, "views/upload.py", "views/history.py"]

@@ -109,6 +109,8 @@ FORBIDDEN = {
     "service": {"loaders", "ui", "views", "streamlit", "commands"},
     "briefing": {"ui", "views", "streamlit", "commands"},
     "commands": {"ui", "views", "streamlit"},  # it reads with the loader and writes through the service
+    # files are read without the store: the task sheet is given the projects and accounts to match
+    "loaders": {"store", "service", "ui", "views", "streamlit", "briefing", "commands"},
 }
 # Modules of a package allowed to reach a layer its other modules may not: the command line is an entry point
 # (it reads workbooks through the loader's sandbox, and the scheduled push sends through the service);

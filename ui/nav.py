@@ -37,6 +37,8 @@ PAGES: tuple[NavPage, ...] = (
     NavPage("views/districts.py", "page_districts", ":material/account_tree:", "drill", DASHBOARD, VIEW),
     NavPage("views/progress.py", "page_progress", ":material/timeline:", "delivery", DASHBOARD, VIEW),
     NavPage("views/project.py", "page_project", ":material/apartment:", "detail", DASHBOARD, VIEW),
+    # Supervision tasks: every role sees them; raising and recording steps are checked per action on the page.
+    NavPage("views/tasks.py", "page_tasks", ":material/assignment_turned_in:", "tasks", DASHBOARD, VIEW),
     # Presentation mode: the briefing full screen, no sidebar filters or banner on the slides.
     NavPage("views/hotline.py", "page_hotline", ":material/call:", "hotline", DASHBOARD, VIEW),
     NavPage("views/presentation.py", "page_present", ":material/slideshow:", "present", DASHBOARD, VIEW, framed=False),

@@ -41,6 +41,7 @@ from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
 from ui.links import project_link
 from ui.tables import issues_table, number_columns, page_count, page_window, rollup_table
+from ui.tasks import my_tasks_notice
 from ui.urls import SHARED_PARAMS, link_column
 from ui.weekly import counts
 
@@ -299,6 +300,7 @@ view = current_view()
 phone_layout()
 st.title(md_t("page_title", view.lang, region=view.region()))  # a district chosen in the sidebar
 st.caption(t("as_of_caption", view.lang, date=fmt_date(view.as_of, view.lang)))
+my_tasks_notice(view.as_of, view.lang)  # an assignee's own open tasks come first, before the figures
 data_banner(view)
 if not empty_state(view):
     presentation_link(view)

@@ -15,7 +15,10 @@ import streamlit as st
 from briefing.blocks import SECTIONS
 from briefing.build import SECTION_BUILDERS
 from housing.i18n import t
-from ui.context import View, current_view
+from housing.statuses import OVERDUE
+from service.roles import RAISE_TASK
+from ui import tasks as task_ui
+from ui.context import View, current_actor, current_view
 from ui.data import briefing_for
 from ui.downloads import briefing_downloads
 from ui.slides import SLIDE_PARAM, show_deck, style
@@ -80,6 +83,34 @@ def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) 
     )
     st.button(t("pr_other_language", lang), key="pr_lang", icon=":material/translate:", on_click=switch_language)
     briefing_downloads(view, districts, sections, "pr")
+    raise_from_briefing(view, districts)
+
+
+def raise_from_briefing(view: View, districts: tuple[str, ...]) -> None:
+    """For the roles that may: raise a task on a red (overdue) project of the briefing, prefilled with the
+    project and its responsible unit, recorded as raised from the briefing."""
+    lang = view.lang
+    if not current_actor().may(RAISE_TASK):
+        return
+    red = view.classified[view.classified["status"] == OVERDUE]
+    if districts:
+        red = red[red["district"].isin(districts)]
+    st.markdown(f"**{t('tv_brief_raise', lang)}**")
+    if red.empty:
+        st.caption(t("tv_brief_no_red", lang))
+        return
+    task_ui.done_notice()
+    positions = list(range(len(red)))
+    labels = [f"{d} · {n}" if isinstance(d, str) else str(n) for d, n in zip(red["district"], red["name"])]
+    at = st.selectbox(
+        t("tv_brief_red_project", lang), positions, format_func=lambda i: labels[i], key="pr_task_project"
+    )
+    chosen = red.iloc[at or 0]
+    district = chosen["district"] if isinstance(chosen["district"], str) else None
+    unit = chosen["unit"] if isinstance(chosen["unit"], str) else ""
+    task_ui.raise_form(
+        red, lang, f"pr_raise_{at or 0}", project=(district, str(chosen["name"])), unit=unit, source="briefing"
+    )
 
 
 view = current_view()

@@ -18,9 +18,11 @@ from housing.progress import baseline_frame, deadline_history, stage_plan
 from housing.rollup import UNNAMED, names_in, projects_in
 from housing.settings import get_setting
 from housing.stages import stage_name
-from housing.status import DONE, STATUS_COLORS, render
+from housing.status import DONE, OVERDUE, STATUS_COLORS, render
 from housing.summary import optional_fields
-from ui.context import View, current_view
+from service.roles import RAISE_TASK
+from ui import tasks as task_ui
+from ui.context import View, current_actor, current_view
 from ui.data import baselines, hotline_tickets, project_history
 from ui.escape import md_escape, md_t
 from ui.hotline import project_section
@@ -202,6 +204,27 @@ def hotline_section(project: pd.Series, lang: str) -> None:
         project_section(tickets, project["district"], str(project["name"]), lang)
 
 
+def tasks_section(view: View, project: pd.Series) -> None:
+    """The project's supervision tasks with their 1-3-7 steps; for an overdue project, the form raising one
+    (prefilled with the project and its responsible unit) for the roles that may."""
+    lang = view.lang
+    st.subheader(t("tv_project_tasks", lang))
+    district = project["district"] if isinstance(project["district"], str) else None
+    tasks = task_ui.with_states(task_ui.load_tasks(), view.as_of)
+    if not tasks.empty:
+        same_district = tasks["district"].isna() if district is None else tasks["district"] == district
+        tasks = tasks[(tasks["project"] == project["name"]) & same_district]
+    if tasks.empty:
+        st.caption(t("tv_project_none", lang))
+    else:
+        tasks = tasks.sort_values(["open", "late"], ascending=False, kind="stable")
+        task_ui.show_tasks_anywhere(tasks, lang, "project", project=False)
+    if project["status"] == OVERDUE and current_actor().may(RAISE_TASK):
+        with st.expander(t("tv_project_raise", lang), expanded=tasks.empty or not tasks["open"].any()):
+            unit = project["unit"] if isinstance(project["unit"], str) else ""
+            task_ui.raise_form(view.classified, lang, "pj_raise", project=(district, str(project["name"])), unit=unit)
+
+
 def detail(view: View, index) -> None:
     """Everything about one project."""
     lang = view.lang
@@ -211,6 +234,8 @@ def detail(view: View, index) -> None:
     headline(project, base, lang)
     who_and_notes(project, lang)
     optional_section(project, lang)
+    task_ui.done_notice()
+    tasks_section(view, project)
     stages_section(view, project)
     hotline_section(project, lang)
     history_section(view, project)

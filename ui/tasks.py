@@ -1,0 +1,477 @@
+"""Supervision tasks (督办事项) on screen: the table of tasks with each step's deadline and whether it was kept,
+the 1-3-7 compliance tables, and the forms that raise a task and record its next step.
+
+Every state comes from ``housing.tasks.task_states`` (one computation for the page, the project page, the
+overview's notice and the briefing); the forms write only through ``service.tasks``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from briefing.charts import FONT
+from housing import tasks as T
+from housing.clock import now_utc, today, zone
+from housing.fmt import fmt_date, fmt_int, fmt_percent
+from housing.i18n import t
+from housing.statuses import ON_TRACK, OVERDUE, STATUS_COLORS
+from housing.workdays import beyond_calendar, covered_years
+from loaders.tasks_sheet import TaskSheetResult
+from service import tasks as S
+from service.actions import Invalid
+from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
+from store.tasks import tasks_frame
+from ui.blocks import PHONE_PX, phone_layout
+from ui.context import current_actor, refusal_text
+from ui.data import engine
+from ui.escape import md_escape
+
+# How a step's state looks: an icon (never colour alone) and the cell's text and background colour. Red is
+# only for a step not on time; a kept step is the on-track teal; a step still to come stays plain.
+STATE_ICONS = {T.KEPT: "✔", T.MISSED: "■", T.LATE_OPEN: "■", T.DUE: "○"}
+STATE_STYLES = {
+    T.KEPT: f"color: {STATUS_COLORS[ON_TRACK]}",
+    T.MISSED: f"color: white; background-color: {STATUS_COLORS[OVERDUE]}",
+    T.LATE_OPEN: f"color: white; background-color: {STATUS_COLORS[OVERDUE]}",
+    T.DUE: "",
+}
+NOTE_STEPS = ("replied", "done")  # the steps that record what was said or done
+MAX_TITLE, MAX_NOTE, MAX_UNIT = 300, 2000, 100
+
+
+def load_tasks(districts: Sequence[str] = ()) -> pd.DataFrame:
+    """Every task (of ``districts`` when given, tasks without a district included), newest first. Not cached:
+    a step recorded in another session shows at the next click."""
+    frame = tasks_frame(engine(), tuple(districts))
+    return frame.sort_values("raised_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def with_states(tasks: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """``tasks`` with their clock as of ``as_of`` (``housing.tasks.task_states``) alongside."""
+    if tasks.empty:
+        return tasks.assign(open=pd.Series(dtype=bool), late=pd.Series(dtype=bool))
+    return pd.concat([tasks, T.task_states(tasks, as_of)], axis=1)
+
+
+def project_label(row: pd.Series, lang: str) -> str:
+    """A task's project as the tables name it: district and name, or — for a task of no project."""
+    name = row.get("project")
+    if not isinstance(name, str) or not name:
+        return "—"
+    district = row.get("district")
+    return f"{district} · {name}" if isinstance(district, str) and district else name
+
+
+def step_text(row: pd.Series, step: str, lang: str) -> str:
+    """One step's cell: its icon, its state and the deadline (or the day it was recorded)."""
+    state = row[f"{step}_state"]
+    icon = STATE_ICONS[state]
+    at = row.get(f"{step}_at")
+    if state in (T.KEPT, T.MISSED) and pd.notna(at):  # recorded: the day it was, in the districts' time zone
+        day = T.local_days(pd.Series([at])).iloc[0]
+        return t(f"tv_state_{state}", lang, icon=icon, date=fmt_date(day, lang), due="")
+    return t(f"tv_state_{state}", lang, icon=icon, date="", due=fmt_date(row[f"{step}_due"], lang))
+
+
+STEP_COLUMNS = {step: f"tv_col_{step}" for step in T.CLOCKED}
+
+
+def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> Styler:
+    """Tasks (with their states) as a table in the user's language, each step's cell coloured by its state;
+    ``group`` ("project" or "unit") puts that column first. The three steps come right after the task (its
+    number leading its text), so they are in view on a laptop screen; the assignee follows the unit.
+    ``project=False`` leaves the project out (on the project's own page)."""
+    columns = {
+        "title": t("tv_col_title", lang),
+        "project": t("tv_col_project", lang),
+        "unit": t("tv_col_unit_assignee", lang),
+        "raised_on": t("tv_col_raised", lang),
+        **{step: t(key, lang) for step, key in STEP_COLUMNS.items()},
+    }
+    shown = pd.DataFrame(
+        {
+            columns["title"]: [f"#{int(i)} {title}" for i, title in zip(tasks["id"], tasks["title"])],
+            columns["project"]: [project_label(r, lang) for _, r in tasks.iterrows()],
+            **{columns[s]: [step_text(r, s, lang) for _, r in tasks.iterrows()] for s in T.CLOCKED},
+            columns["unit"]: [f"{u} · {a}" for u, a in zip(tasks["unit"], tasks["assignee"])],
+            columns["raised_on"]: [fmt_date(d, lang) for d in tasks["raised_on"]],
+        }
+    )
+    if not project:
+        shown = shown.drop(columns=columns["project"])
+    elif group in ("project", "unit"):
+        first = columns[group]
+        shown = shown[[first, *(c for c in shown.columns if c != first)]]
+    states = {columns[s]: list(tasks[f"{s}_state"]) for s in T.CLOCKED}
+
+    def colour(col: pd.Series) -> list[str]:
+        return [STATE_STYLES[s] for s in states[str(col.name)]] if col.name in states else [""] * len(col)
+
+    return shown.reset_index(drop=True).style.apply(colour, axis=0)
+
+
+# Column widths in pixels: the task's text gets what the others leave.
+TASK_WIDTHS = {"tv_col_title": 230, "tv_col_project": 165, "tv_col_unit_assignee": 170, "tv_col_raised": 120}
+STEP_WIDTH = 150
+
+
+def show_tasks(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> None:
+    """``task_table`` drawn with its column widths."""
+    config: dict = {t(k, lang): st.column_config.TextColumn(width=w) for k, w in TASK_WIDTHS.items()}
+    config |= {t(k, lang): st.column_config.TextColumn(width=STEP_WIDTH) for k in STEP_COLUMNS.values()}
+    st.dataframe(task_table(tasks, lang, group, project), hide_index=True, width="stretch", column_config=config)
+
+
+def summary_by(tasks: pd.DataFrame, group: str, lang: str) -> pd.DataFrame:
+    """Open and late tasks per project or per unit, most late first (tasks of no project last)."""
+    keys = [project_label(r, lang) for _, r in tasks.iterrows()] if group == "project" else tasks["unit"].astype(str)
+    frame = pd.DataFrame({"key": list(keys), "open": tasks["open"].astype(int), "late": tasks["late"].astype(int)})
+    table = frame.groupby("key", sort=False).sum().reset_index()
+    table = table.assign(none=table["key"] == "—").sort_values(["none", "late", "open"], ascending=[True, False, False])
+    table["key"] = table["key"].where(~table["none"], t("tv_no_project", lang))  # tasks of no project, last
+    return pd.DataFrame(
+        {
+            t(f"tv_col_{group}", lang): table["key"],
+            t("tv_col_open", lang): table["open"].map(fmt_int),
+            t("tv_col_late", lang): table["late"].map(fmt_int),
+        }
+    )
+
+
+def compliance_table(rates: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
+    """``housing.tasks.compliance`` in the user's language: the group and its rate (— where nothing is judged
+    yet) first, so a phone shows them without scrolling, then tasks raised, judged, on time, late and open."""
+    first = t("tv_col_month", lang) if by == T.MONTH else t("tv_col_unit", lang)
+    return pd.DataFrame(
+        {
+            first: rates[by].astype(str),
+            t("tv_col_rate", lang): [fmt_percent(r) if pd.notna(r) else "—" for r in rates["rate"]],
+            t("tv_col_raised_count", lang): rates["tasks"].map(fmt_int),
+            t("tv_col_judged", lang): rates["judged"].map(fmt_int),
+            t("tv_col_on_time", lang): rates["on_time"].map(fmt_int),
+            t("tv_col_late", lang): rates["late"].map(fmt_int),
+            t("tv_col_open", lang): rates["open"].map(fmt_int),
+        }
+    )
+
+
+def calendar_note(as_of: dt.date, lang: str) -> None:
+    """Which years the official calendar covers, and what counts beyond them (Monday to Friday)."""
+    years = covered_years()
+    key = "tv_calendar_beyond" if beyond_calendar(as_of) else "tv_calendar_note"
+    st.caption(t(key, lang, first=years.start, last=years.stop - 1))
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+
+def may_advance(actor: Actor, row: pd.Series) -> bool:
+    """Whether ``actor`` may record this task's next step: its assignee always; an editor or administrator
+    when the task's district is among theirs (the service checks again)."""
+    if str(row["assignee"]).lower() == actor.username.lower():
+        return True
+    district = row.get("district")
+    return actor.may(ADVANCE_TASK) and (not isinstance(district, str) or actor.covers((district,)))
+
+
+def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
+    """Pick an open task the signed-in account may move on, and record its next step (签收 / 回复 / 办结),
+    with a note of what was said or done for a reply or completion."""
+    actor = current_actor()
+    mine = tasks[tasks["open"]]
+    mine = mine[[may_advance(actor, r) for _, r in mine.iterrows()]] if len(mine) else mine
+    if mine.empty:
+        st.caption(t("tv_nothing_to_advance", lang))
+        return
+    labels = {int(r["id"]): f"#{int(r['id'])} {r['title']} · {r['assignee']}" for _, r in mine.iterrows()}
+    ids: list[int] = list(labels)
+    task_id = int(
+        st.selectbox(t("tv_pick_task", lang), ids, format_func=lambda i: labels[i], key=f"{key}_task") or ids[0]
+    )
+    row = mine[mine["id"] == task_id].iloc[0]
+    step = str(row["next_step"])
+    with st.form(f"{key}_form", clear_on_submit=True):
+        st.markdown(t(f"tv_next_{step}", lang))
+        note = st.text_area(t(f"tv_note_{step}", lang), max_chars=MAX_NOTE) if step in NOTE_STEPS else ""
+        task_acting_as(lang)
+        submitted = st.form_submit_button(t(f"tv_do_{step}", lang), type="primary")
+    if not submitted:
+        return
+    if step in NOTE_STEPS and not note.strip():
+        st.error(t("tv_note_needed", lang))
+        return
+    try:
+        S.advance_task(actor, task_id, step, note.strip(), engine=engine())
+    except Refused as refused:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
+        return
+    except Invalid as invalid:
+        st.error(t(invalid.key, lang))
+        return
+    st.session_state["tv_done_notice"] = t(f"tv_recorded_{step}", lang, id=task_id)
+    st.rerun()
+
+
+def task_acting_as(lang: str) -> None:
+    """Under a form that writes a task: the account it is recorded against (never typed text)."""
+    st.caption(t("tv_acting_as", lang, account=md_escape(current_actor().username)))
+
+
+def account_names() -> list[str]:
+    """The usernames a task may be given to: every enabled account."""
+    from service.accounts import list_accounts
+
+    return sorted(a.username for a in list_accounts(engine()) if not a.disabled)
+
+
+def raise_form(
+    projects: pd.DataFrame,
+    lang: str,
+    key: str,
+    *,
+    project: tuple[str | None, str] | None = None,
+    unit: str = "",
+    source: str = "page",
+) -> None:
+    """The form raising a task: what, which project (optional; ``project`` = (district, name) prefills it),
+    the responsible unit and the assignee; recorded as the signed-in account. Only for roles that may."""
+    actor = current_actor()
+    if not actor.may(RAISE_TASK):
+        return
+    choices: list[tuple[str | None, str]] = [(None, "")] + sorted(
+        {(d if isinstance(d, str) else None, str(n)) for d, n in zip(projects["district"], projects["name"])},
+        key=lambda p: (p[0] or "", p[1]),
+    )
+    names = {c: (f"{c[0]} · {c[1]}" if c[0] else c[1]) if c[1] else t("tv_no_project", lang) for c in choices}
+    accounts = account_names()
+    with st.form(key, clear_on_submit=True):
+        title = st.text_input(t("tv_col_title", lang), max_chars=MAX_TITLE, key=f"{key}_title")
+        picked = st.selectbox(
+            t("tv_col_project", lang),
+            choices,
+            index=choices.index(project) if project in choices else 0,
+            format_func=lambda c: names[c],
+            key=f"{key}_project",
+        )
+        left, right = st.columns(2)
+        unit_text = left.text_input(t("tv_col_unit", lang), value=unit, max_chars=MAX_UNIT, key=f"{key}_unit")
+        assignee = right.selectbox(
+            t("tv_col_assignee", lang),
+            accounts,
+            index=None,
+            placeholder=t("tv_pick_assignee", lang),
+            key=f"{key}_assignee",
+        )
+        task_acting_as(lang)
+        submitted = st.form_submit_button(t("tv_raise", lang), type="primary", icon=":material/assignment_add:")
+    if not submitted:
+        return
+    missing = [
+        t(label, lang)
+        for label, value in (("tv_col_title", title), ("tv_col_unit", unit_text), ("tv_col_assignee", assignee))
+        if not (value or "").strip()
+    ]
+    if missing:
+        st.error(t("tv_missing", lang, fields="、".join(missing) if lang == "zh" else ", ".join(missing)))
+        return
+    district, name = picked if picked and picked[1] else (None, None)
+    try:
+        task_id = S.raise_task(
+            actor,
+            title=title.strip(),
+            unit=unit_text.strip(),
+            assignee=str(assignee),
+            project=name,
+            district=district,
+            source=source,
+            engine=engine(),
+        )
+    except Refused as refused:
+        st.error(refusal_text(refused, lang), icon=":material/lock:")
+        return
+    except Invalid as invalid:
+        st.error(t(invalid.key, lang))
+        return
+    st.session_state["tv_done_notice"] = t("tv_raised", lang, id=task_id, assignee=str(assignee))
+    st.rerun()
+
+
+def done_notice() -> None:
+    """After a write: what was recorded (kept over the rerun that shows it)."""
+    notice = st.session_state.pop("tv_done_notice", None)
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
+
+
+def my_open_tasks(actor: Actor, as_of: dt.date) -> pd.DataFrame:
+    """The signed-in account's own open tasks with their states, the late ones first."""
+    if not actor.username:
+        return pd.DataFrame()
+    tasks = with_states(load_tasks(), as_of)
+    if tasks.empty:
+        return tasks
+    mine = tasks[(tasks["assignee"].str.lower() == actor.username.lower()) & tasks["open"]]
+    return mine.sort_values(["late", "raised_at"], ascending=[False, True], kind="stable")
+
+
+def compliance_chart(rates: pd.DataFrame, lang: str) -> go.Figure:
+    """The 1-3-7 compliance rate by month as bars labelled with the rate and the tasks judged; a month with
+    nothing judged yet has no bar (no rate, not 0%)."""
+    judged = rates[rates["rate"].notna()]
+    fig = go.Figure()
+    fig.add_bar(
+        x=judged["month"].astype(str),
+        y=judged["rate"] * 100,
+        marker_color=STATUS_COLORS[ON_TRACK],
+        text=[
+            t("tv_chart_label", lang, rate=fmt_percent(r), judged=fmt_int(n))
+            for r, n in zip(judged["rate"], judged["judged"])
+        ],
+        textposition="outside",
+        hoverinfo="skip",
+    )
+    fig.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        font={"family": FONT, "size": 13},
+        yaxis={"range": [0, 115], "ticksuffix": "%", "title": None},
+        xaxis={"type": "category", "title": None},
+        title={"text": t("tv_chart_title", lang), "font": {"size": 14}},
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    return fig
+
+
+def next_due_text(row: pd.Series, lang: str) -> str:
+    """An open task's next step and its deadline, with whether it is already late."""
+    step = str(row["next_step"])
+    state = row[f"{step}_state"]
+    return t(f"tv_next_due_{state}", lang, step=t(f"tk_step_{step}", lang), due=fmt_date(row[f"{step}_due"], lang))
+
+
+def my_tasks_notice(as_of: dt.date, lang: str) -> None:
+    """At the top of the overview: the signed-in account's own open tasks (late ones first), each with its
+    next step and deadline, and the way to the tasks page where the steps are recorded. Nothing when none."""
+    mine = my_open_tasks(current_actor(), as_of)
+    if mine.empty:
+        return
+    late = int(mine["late"].sum())
+    text = t("tv_notice_late", lang, count=len(mine), late=late) if late else t("tv_notice", lang, count=len(mine))
+    box = st.error if late else st.info
+    with st.container(border=True, key="tv_my_tasks"):
+        box(text, icon=":material/assignment_late:" if late else ":material/assignment:")
+        table = pd.DataFrame(
+            {
+                t("tv_col_id", lang): [f"#{int(i)}" for i in mine["id"]],
+                t("tv_col_title", lang): mine["title"].astype(str).tolist(),
+                t("tv_col_project", lang): [project_label(r, lang) for _, r in mine.iterrows()],
+                t("tv_col_next", lang): [next_due_text(r, lang) for _, r in mine.iterrows()],
+            }
+        )
+        st.html(PHONE_CSS)  # on a phone the cards, with every step, stand in for the table
+        with st.container(key=f"{TABLE_KEY}_notice"):
+            st.dataframe(table, hide_index=True, width="stretch")
+        with st.container(key=f"{CARDS_KEY}_notice"):
+            st.html(task_cards(mine, lang))
+        st.page_link("views/tasks.py", label=t("tv_to_tasks", lang), icon=":material/assignment_turned_in:")
+
+
+# --- on a phone: cards instead of the wide table -----------------------------------------------------------------
+
+TABLE_KEY, CARDS_KEY = "tv_table", "tv_cards"
+PHONE_CSS = f"""
+<style>
+[class*="st-key-{CARDS_KEY}"] {{ display: none; }}
+.tv-step {{ display: inline-block; border-radius: 4px; padding: 0 0.4rem; margin: 0.1rem 0.3rem 0.1rem 0;
+  font-size: 0.9rem; }}
+@media (max-width: {PHONE_PX}px) {{
+  [class*="st-key-{CARDS_KEY}"] {{ display: block; }}
+  [class*="st-key-{TABLE_KEY}"] {{ display: none; }}
+}}
+</style>
+"""
+CARD_COLOURS = {"late": STATUS_COLORS[OVERDUE], "done": STATUS_COLORS[ON_TRACK], "open": "#888888"}
+
+
+def task_cards(tasks: pd.DataFrame, lang: str, project: bool = True) -> str:
+    """Each task as a card (number and text, project, unit and assignee, raised date, its three steps with the
+    same icons and red as the table), every text from the database escaped."""
+    cards = []
+    for _, row in tasks.iterrows():
+        kind = "late" if row["late"] else "open" if row["open"] else "done"
+        named = project_label(row, lang)
+        meta = [named] if project and named != "—" else []
+        meta += [f"{row['unit']} · {row['assignee']}", t("tv_card_raised", lang, date=fmt_date(row["raised_on"], lang))]
+        steps = "".join(
+            f'<span class="tv-step" style="{STATE_STYLES[row[f"{s}_state"]]}">'
+            f"{html.escape(t(STEP_COLUMNS[s], lang))} {html.escape(step_text(row, s, lang))}</span>"
+            for s in T.CLOCKED
+        )
+        cards.append(
+            f'<div class="bf-card" style="--bf-status:{CARD_COLOURS[kind]}">'
+            f"<h4>#{int(row['id'])} {html.escape(str(row['title']))}</h4>"
+            f'<div class="bf-meta">{html.escape(" · ".join(meta))}</div><div>{steps}</div></div>'
+        )
+    return '<div class="bf-cards">' + "".join(cards) + "</div>"
+
+
+def show_tasks_anywhere(
+    tasks: pd.DataFrame, lang: str, key: str, group: str | None = None, project: bool = True
+) -> None:
+    """The table on a wide screen, the cards on a phone (``ui.blocks`` styles the cards)."""
+    phone_layout()
+    st.html(PHONE_CSS)
+    with st.container(key=f"{TABLE_KEY}_{key}"):
+        show_tasks(tasks, lang, group, project)
+    with st.container(key=f"{CARDS_KEY}_{key}"):
+        st.html(task_cards(tasks, lang, project))
+
+
+# --- the task sheet's rows, matched and handed to the service ----------------------------------------------------
+
+
+def project_keys(projects: pd.DataFrame) -> dict[str, object]:
+    """What a task sheet may write in its project column: a name (``None`` when districts share it) or
+    ``district/name``; each gives (district, name)."""
+    keys: dict[str, object] = {}
+    for district, name in zip(projects["district"], projects["name"]):
+        district = district if isinstance(district, str) and district else None
+        value = (district, str(name))
+        keys[str(name)] = None if str(name) in keys and keys[str(name)] != value else value
+        if district:
+            keys[f"{district}/{name}"] = value
+    return keys
+
+
+def raised_at(day: dt.date) -> dt.datetime:
+    """The moment a sheet's task counts as raised: now for today's, noon local time of an earlier day (the
+    loader refuses later days)."""
+    if day >= today():
+        return now_utc()
+    return dt.datetime.combine(day, dt.time(12), tzinfo=zone()).astimezone(dt.UTC)
+
+
+def sheet_rows(result: TaskSheetResult) -> list[dict]:
+    """The sheet's tasks as the service takes them."""
+    rows = []
+    for row in result.rows:
+        district, name = row.project if isinstance(row.project, tuple) else (None, None)
+        rows.append(
+            {
+                "title": row.title,
+                "unit": row.unit,
+                "assignee": row.assignee,
+                "project": name,
+                "district": district,
+                "raised_at": raised_at(row.raised_on),
+            }
+        )
+    return rows
