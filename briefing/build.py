@@ -533,8 +533,18 @@ def red_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tu
         ),
         "warning",
     )
-    table = B.Slide("red-rest", t("bf_red_rest", lang), (note, risk_block(rest, lang, key="red-rest")), status=OVERDUE)
-    return (*slides, table)
+    blocks = (note, *capped_risk_table(rest, lang, "red-rest"))
+    return (*slides, B.Slide("red-rest", t("bf_red_rest", lang), blocks, status=OVERDUE))
+
+
+def capped_risk_table(flagged: pd.DataFrame, lang: str, key: str) -> tuple[B.Block, ...]:
+    """The most urgent ``briefing_table_rows`` of ``flagged`` as a table, and a note counting the rest: a
+    meeting reads dozens of rows, not thousands (the full list is the overview's Excel download)."""
+    limit = max(int(get_setting("briefing_table_rows")), 1)
+    table = risk_block(flagged.iloc[:limit], lang, key=key)
+    if len(flagged) <= limit:
+        return (table,)
+    return (table, B.Note(t("bf_table_capped", lang, rest=fmt_int(len(flagged) - limit), shown=fmt_int(limit))))
 
 
 def yellow_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:
@@ -544,8 +554,8 @@ def yellow_section(data: BriefingData, lang: str, districts: tuple[str, ...]) ->
     title = t("bf_sec_yellow", lang)
     if yellow.empty:
         return (B.Slide("yellow", title, (B.Note(t("bf_no_yellow", lang, date=fmt_date(data.as_of, lang))),)),)
-    table = risk_block(yellow, lang, key="yellow")
-    return (B.Slide("yellow", title, (table,), subtitle=t("bf_yellow_count", lang, count=fmt_int(len(yellow)))),)
+    blocks = capped_risk_table(yellow, lang, "yellow")
+    return (B.Slide("yellow", title, blocks, subtitle=t("bf_yellow_count", lang, count=fmt_int(len(yellow)))),)
 
 
 def districts_block(projects: pd.DataFrame, lang: str) -> B.Table:

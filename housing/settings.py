@@ -61,6 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
     # issue 12: what a reader sees at province scale
     Setting("chart_project_limit", 150),
     Setting("briefing_red_slides", 20),
+    Setting("briefing_table_rows", 50),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -387,3 +387,24 @@ def test_the_district_bars_fold_past_the_top_and_the_table_keeps_every_district(
     bars = next(b for b in slide.blocks if isinstance(b, B.Chart)).figure["data"][0]["y"]
     assert len(bars) == 9 and bars[0] == "其他 16 个区县"  # a slide shares its page with the figures: fewer bars
     assert len(table.blocks[0].rows) == 24
+
+
+@pytest.mark.parametrize("section", [B.RED, B.YELLOW])
+@pytest.mark.parametrize("spare", [-1, 0, 1])  # the limit one row short of the list, at it, one over it
+def test_the_meeting_tables_list_the_most_urgent_rows_and_count_the_rest(monkeypatch, section, spare):
+    monkeypatch.setenv("RESETTLE_BRIEFING_RED_SLIDES", "2")  # two red slides, the rest of the red in a table
+    data = data_for(PORTFOLIO, "2026-11-21")
+    flagged = urgent_first(data.projects)
+    listed = flagged[flagged["status"] == (OVERDUE if section == B.RED else AT_RISK)]["name"].tolist()
+    if section == B.RED:
+        listed = listed[2:]
+    monkeypatch.setenv("RESETTLE_BRIEFING_TABLE_ROWS", str(len(listed) + spare))
+    slides = build_briefing(data, "zh", (), (section,)).sections[1].slides
+    blocks = [b for s in slides if s.key in ("red-rest", "yellow") for b in s.blocks]
+    table = next(b for b in blocks if isinstance(b, B.Table))
+    notes = [b.text for b in blocks if isinstance(b, B.Note) and "未列出" in b.text]
+    shown = min(len(listed), len(listed) + spare)
+    assert [r[1].text for r in table.rows] == listed[:shown]  # the most urgent first, none skipped
+    assert notes == (
+        [f"以上为最紧急的 {shown} 个项目，另有 1 个未列出；完整名单请在看板“总览”下载 Excel。"] if spare < 0 else []
+    )
