@@ -277,6 +277,7 @@ def guard_xlsx(
             xml = read_member(zf, member, max_unzipped_mb)
             check_xml(xml)
             rows = _row_numbers(xml, _ROW_REF)
+            _check_unnumbered_rows(xml, sheet, rows, limits)
             stray = None  # the extent first: a sheet over a limit is refused before anything else is looked at
             if not _within(int(rows[-1]) if rows.size else 0, _max_width(xml), limits) or _dimension_too_big(
                 xml, max_cells
@@ -285,6 +286,15 @@ def guard_xlsx(
             issues += uncached_formulas(xml, sheet) if formulas else []
             issues += [stray] if stray else []
         return Guarded(_rewrite(zf, replaced) if replaced else data, issues)
+
+
+def _check_unnumbered_rows(xml: bytes, sheet: str, numbers: np.ndarray, limits: dict) -> None:
+    """A ``<row>`` without ``r=`` is placed after the one before it, so its number is not in the XML. Every row
+    element takes a row of its own, so there are at least as many rows as elements (and as the last number):
+    a sheet whose elements alone are over the limit is refused with that figure, before calamine builds them."""
+    elements = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
+    if elements > numbers.size:
+        check_extent(sheet, max(elements, int(numbers[-1]) if numbers.size else 0), 0, 0, limits)
 
 
 def _within(rows: int, cols: int, limits: dict) -> bool:

@@ -234,7 +234,7 @@ def read_csv(data: bytes, name: str, settings: dict | None = None) -> list[RawSh
     limit = settings["max_rows"] if settings else None
     try:
         # Line breaks bound the rows from above (a quoted cell may hold more): only past the limit are they counted.
-        if limit is not None and text.count("\n") + text.count("\r") >= limit:
+        if limit is not None and text.count("\n") >= limit:
             count = _csv_rows(text, dialect)
             if count > limit:
                 params = {"sheet": sheet, "count": count, "limit": limit}
@@ -253,14 +253,14 @@ def read_csv(data: bytes, name: str, settings: dict | None = None) -> list[RawSh
 
 
 def _csv_rows(text: str, dialect) -> int:
-    """The rows ``csv.reader`` would yield, counted without building them: without quote or escape characters
-    every line break ends a row (``\r\n``, ``\n`` or ``\r``, as the reader splits), so counting them in C is
-    exact; otherwise the reader runs, keeping nothing."""
+    """The rows ``csv.reader`` yields from ``io.StringIO(text)``, counted without building them. The reader is fed
+    lines cut at ``\n`` (``\r\n`` ends a row too; a lone ``\r`` it refuses), so without quote or escape
+    characters each ``\n`` ends one row and counting them in C is exact; otherwise the reader runs, keeping
+    nothing."""
     quoted = dialect.quotechar and dialect.quotechar in text
     escaped = dialect.escapechar and dialect.escapechar in text
     if not quoted and not escaped:
-        breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-        return breaks + (1 if text and not text.endswith(("\n", "\r")) else 0)
+        return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     return sum(1 for _ in csv.reader(io.StringIO(text), dialect))
 
 
