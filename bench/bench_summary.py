@@ -29,31 +29,32 @@ TARGET = 1.5
 AS_OF = "2026-11-20"
 
 
-def commands(path: Path) -> dict[str, list[str]]:
-    """The two processes compared, by name."""
-    return {
-        "summary": [sys.executable, "-m", "loaders", "summary", str(path), "--json", "--as-of", AS_OF],
-        "calamine": [sys.executable, "-c", f"import pandas; pandas.read_excel({str(path)!r}, engine='calamine')"],
-    }
+def commands(path: Path, baseline: Path | None = None) -> dict[str, tuple[list[str], Path]]:
+    """The processes compared, by name, with the directory each runs in; ``baseline``: another checkout whose
+    summary runs too (the code before a change, measured in the same rounds)."""
+    summary = [sys.executable, "-m", "loaders", "summary", str(path), "--json", "--as-of", AS_OF]
+    calamine = [sys.executable, "-c", f"import pandas; pandas.read_excel({str(path)!r}, engine='calamine')"]
+    named = {"summary": (summary, ROOT), "calamine": (calamine, ROOT)}
+    return named | ({"baseline": (summary, baseline)} if baseline else {})
 
 
-def wall(command: list[str]) -> float:
+def wall(command: list[str], cwd: Path) -> float:
     """Seconds the process takes, start to exit; its output is discarded (exit code 0 or 1 expected)."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"{command[:3]} failed (exit {done.returncode}):\n{done.stderr.decode()[-2000:]}")
     return seconds
 
 
-def measure(path: Path, repeat: int) -> dict[str, list[float]]:
-    """``repeat`` rounds, each running both processes (their order alternating)."""
-    runs: dict[str, list[float]] = {"summary": [], "calamine": []}
-    named = list(commands(path).items())
+def measure(path: Path, repeat: int, baseline: Path | None = None) -> dict[str, list[float]]:
+    """``repeat`` rounds, each running every process (their order alternating)."""
+    named = list(commands(path, baseline).items())
+    runs: dict[str, list[float]] = {name: [] for name, _ in named}
     for round_ in range(repeat):
-        for name, command in named if round_ % 2 == 0 else reversed(named):
-            runs[name].append(wall(command))
+        for name, (command, cwd) in named if round_ % 2 == 0 else reversed(named):
+            runs[name].append(wall(command, cwd))
     return runs
 
 
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds per size (default 5)")
+    parser.add_argument("--baseline", type=Path, help="another checkout (e.g. main) whose summary runs in the rounds")
     args = parser.parse_args(argv)
     print(f"machine   {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"load      {os.getloadavg()[0]:.1f} (1-minute average at the start)")
@@ -69,12 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_summary_") as tmp:
         for projects in args.projects:
             path = write_workbook(Path(tmp) / f"bench_{projects}.xlsx", projects)
-            runs = measure(path, args.repeat)
+            runs = measure(path, args.repeat, args.baseline)
             ours, theirs = statistics.median(runs["summary"]), statistics.median(runs["calamine"])
             ratio = ours / theirs
             passed = passed and ratio <= TARGET
             verdict = "PASS" if ratio <= TARGET else "MISS"
             print(f"{projects:>9,}{ours:>11.2f}{theirs:>12.2f}{ratio:>8.2f}   {verdict} (target <= {TARGET})")
+            if args.baseline:
+                before = statistics.median(runs["baseline"])
+                print(f"{'':>9}{before:>11.2f}{'':>12}{before / theirs:>8.2f}   baseline ({args.baseline})")
     return 0 if passed else 1
 
 
