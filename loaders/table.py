@@ -426,10 +426,14 @@ class ColumnParser:
 
     def stage_ids(self, texts: list, figures_ok: bool = True) -> list:
         """The stage id each text names; text naming none is reported (a bare 65% only if not ``figures_ok``)."""
+        known: dict = {}  # text -> (stage id, unknown?): a register writes a handful of stage texts many times
         out: list = []
         for i, text in enumerate(texts):
-            stage = match_stage(to_simplified(text)) if text else None
-            if text and stage is None and not (figures_ok and is_progress_figure(text)):
+            if text not in known:
+                stage = match_stage(to_simplified(text)) if text else None
+                known[text] = (stage, bool(text) and stage is None and not (figures_ok and is_progress_figure(text)))
+            stage, unknown = known[text]
+            if unknown:
                 self.report(i, "unknown_stage", text, {"text": text})
             out.append(stage)
         return out

@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 
 from housing.i18n import t
 from housing.rules import RULE_BY_ID, Evidence
+from housing.stages import is_progress_figure, match_stage
 from housing.status import _shown, classify, render
 from housing.summary import project_detail, projects_detail, summarize
 from loaders import values
 from loaders.issues import display_value
 from loaders.load import load_unguarded
-from loaders.schema import TEXT, Column
+from loaders.schema import TEXT, Column, to_simplified
 from loaders.table import _LINE_BREAKS, ColumnParser, HeaderCell
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,3 +166,29 @@ def test_numbers_dates_and_texts_are_parsed_as_cell_by_cell(cells):
 
 def _same_with_nan(a: list, b: list) -> bool:
     return len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b))
+
+
+def _old_stage_ids(parser: ColumnParser, texts: list, figures_ok: bool) -> list:
+    out: list = []
+    for i, text in enumerate(texts):
+        stage = match_stage(to_simplified(text)) if text else None
+        if text and stage is None and not (figures_ok and is_progress_figure(text)):
+            parser.report(i, "unknown_stage", text, {"text": text})
+        out.append(stage)
+    return out
+
+
+STAGE_TEXTS = st.lists(
+    st.one_of(st.none(), st.sampled_from(["主体施工", "主体封顶", "已交房入住", "65%", "八成", "竣工验收", "abc", ""])),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(STAGE_TEXTS, st.booleans())
+def test_stage_ids_are_found_as_text_by_text(texts, figures_ok):
+    new_issues: list = []
+    old_issues: list = []
+    got = _parser(new_issues, len(texts)).stage_ids(list(texts), figures_ok)
+    assert got == _old_stage_ids(_parser(old_issues, len(texts)), list(texts), figures_ok)
+    assert new_issues == old_issues
