@@ -9,7 +9,6 @@ or a catalogue key, so every view and the CLI phrase them the same way in either
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -50,24 +49,10 @@ def _shown(name: str, value, lang: str):
     return value
 
 
-@functools.lru_cache(maxsize=65_536, typed=True)
-def _shown_cached(name: str, value, lang: str):
-    return _shown(name, value, lang)
-
-
-def _shown_once(name: str, value, lang: str):
-    """``_shown`` remembered: a register repeats the same dates and day counts across thousands of reasons, and
-    each goes through Babel (typed, so a date and a Timestamp of the same day are not confused)."""
-    try:
-        return _shown_cached(name, value, lang)
-    except TypeError:  # an unhashable param
-        return _shown(name, value, lang)
-
-
 def render(reason: Reason, lang: str) -> str:
     """One reason as a sentence in ``lang``: a rule's message (``housing.rules``) or a catalogue text."""
     key, params = reason
-    shown = {k: _shown_once(k, v, lang) for k, v in params.items()}
+    shown = {k: _shown(k, v, lang) for k, v in params.items()}
     rule = RULE_BY_ID.get(key)
     return rule.reason(lang, **shown) if rule else t(key, lang, **shown)
 
