@@ -37,6 +37,7 @@ SEVERITY: dict[str, str] = {
     "too_many_sheets": ERROR,
     "too_many_rows": ERROR,
     "too_many_columns": ERROR,
+    "too_many_projects": ERROR,
     "xlsb": ERROR,
     "formula_no_value": WARNING,
     "no_table": ERROR,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from housing.fmt import as_date, fmt_date, fmt_int, fmt_wan
@@ -97,6 +98,59 @@ def project_detail(row, lang: str) -> dict:
     }
 
 
+def projects_detail(classified: pd.DataFrame, lang: str) -> list[dict]:
+    """``project_detail`` of every classified project, column by column: the same dicts, without a Python pass
+    per row through pandas (a 100,000-project workbook has about 225,000 reasons, most of them alike)."""
+    if not len(classified):
+        return []
+    render_reason = _reason_renderer(lang)
+    columns = zip(
+        classified["name"].tolist(),
+        _nullable(classified["district"]),
+        _nullable(classified["households"]),
+        [None if v is None else round(float(v), 2) for v in _nullable(classified["floor_area_m2"])],
+        _iso_days(classified["deadline"]),
+        _iso_days(classified["handed_over"]),
+        classified["status"].tolist(),
+        _nullable(classified["level"]),
+        [[render_reason(r) for r in reasons] for reasons in classified["reasons"].tolist()],
+    )
+    keys = ("name", "district", "households", "floor_area_m2", "deadline", "handed_over", "status", "level", "reasons")
+    return [dict(zip(keys, values)) for values in columns]
+
+
+def _nullable(column: pd.Series) -> list:
+    """The column's values as Python objects, ``None`` where missing (ints stay ints: ``Int64``'s ``tolist``)."""
+    missing = column.isna().to_numpy()
+    return [None if gone else value for value, gone in zip(column.tolist(), missing)]
+
+
+def _iso_days(column: pd.Series) -> list[str | None]:
+    """Dates as ``YYYY-MM-DD`` (``None`` where missing), converted in one NumPy call."""
+    days = np.datetime_as_string(pd.to_datetime(column).to_numpy().astype("datetime64[D]"))
+    missing = column.isna().to_numpy()
+    return [None if gone else day for day, gone in zip(days.tolist(), missing)]
+
+
+def _reason_renderer(lang: str):
+    """``render`` with a memory: reasons repeat (the same rule, days and date for many projects), and phrasing
+    one goes through Babel's date, number and plural formatting."""
+    memo: dict = {}
+
+    def rendered(reason) -> str:
+        key, params = reason
+        try:
+            memo_key = (key, tuple((k, type(v), v) for k, v in params.items()))
+            hit = memo.get(memo_key)
+        except TypeError:  # an unhashable param: phrased each time
+            return render(reason, lang)
+        if hit is None:
+            hit = memo[memo_key] = render(reason, lang)
+        return hit
+
+    return rendered
+
+
 def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
     """Totals, per-district figures, each project's status, warning level and reasons, and every issue.
 
@@ -122,7 +176,7 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
             }
             for d in districts.to_dict("records")
         ],
-        "projects_detail": [project_detail(r, lang) for r in classified.itertuples()],
+        "projects_detail": projects_detail(classified, lang),
         "issues": [i.as_dict(lang) for i in result.issues],
         # every column of the project table: its header as written and the field read from it, or null
         "columns": [{"header": c.header, "field": c.field} for c in result.columns],

@@ -109,7 +109,8 @@ def render_text(summary: dict, lang: str) -> str:
     col = lambda key: t(key, lang)  # noqa: E731
     parts = [
         f"{t('cli_file', lang)}: {shown(summary['file'])}    {t('cli_as_of', lang)}: {summary['as_of']}",
-        f"{col('kpi_projects')}: {summary['projects']}    {col('kpi_households')}: {fmt_int(summary['households'])}"
+        f"{col('kpi_projects')}: {fmt_int(summary['projects'])}"
+        f"    {col('kpi_households')}: {fmt_int(summary['households'])}"
         f"    {col('kpi_area')}: {fmt_wan(summary['floor_area_m2'])}",
         "",
         format_table(

@@ -12,8 +12,11 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+
+import numpy as np
 
 from loaders.issues import Issue
 
@@ -111,26 +114,49 @@ def _max_width(xml: bytes) -> int:
     return 26
 
 
-def _max_row(xml: bytes) -> int:
-    rows = _ROW_REF.findall(xml)
-    return max(map(int, rows)) if rows else 0
+CHUNK = 8 * 1048576  # a sheet's XML is searched in pieces of this size: the matches of one piece at a time in memory
 
 
-def _cut(positions: list[int], gap: int) -> int:
-    """The last position before the first gap wider than ``gap``."""
-    last = positions[0]
-    for p in positions[1:]:
-        if p - last > gap:
-            break
-        last = p
-    return last
+def _chunks(xml: bytes) -> Iterator[bytes]:
+    """The sheet XML in pieces of about ``CHUNK`` bytes, each cut just before a ``<row`` (no cell is split)."""
+    start = 0
+    while start < len(xml):
+        end = xml.find(b"<row", start + CHUNK) if start + CHUNK < len(xml) else -1
+        end = len(xml) if end < 0 else end
+        yield xml[start:end]
+        start = end
 
 
-def _occupied(xml: bytes) -> tuple[set[bytes], list[int]]:
-    """Column letters and row numbers in use, without building a list of every cell."""
-    cols = {m.group(1) for m in _COL_REF.finditer(xml)}
-    rows = {int(r) for r in _ROW_REF.findall(xml)} or {int(m.group(2)) for m in _CELL_REF.finditer(xml)}
-    return cols, sorted(rows)
+def _row_numbers(xml: bytes, pattern: re.Pattern) -> np.ndarray:
+    """The row numbers ``pattern`` captures (its last group), as integers, parsed by NumPy rather than one by one:
+    a sheet of 1,000,000 rows is judged in a fraction of a second."""
+    parts = []
+    for piece in _chunks(xml):
+        found = pattern.findall(piece)
+        if found:
+            digits = [f[-1] for f in found] if isinstance(found[0], tuple) else found
+            parts.append(np.array(digits).astype(np.int64))
+    if not parts:
+        return np.zeros(0, np.int64)
+    rows = np.sort(np.concatenate(parts))  # distinct by sorting: NumPy's hashing ``unique`` is slower here
+    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))]
+
+
+def _cut(positions, gap: int) -> int:
+    """The last position (of ascending ones) before the first gap wider than ``gap``."""
+    ordered = np.asarray(positions)
+    breaks = np.flatnonzero(np.diff(ordered) > gap)
+    return int(ordered[breaks[0]] if breaks.size else ordered[-1])
+
+
+def _occupied(xml: bytes, rows: np.ndarray | None = None) -> tuple[set[bytes], np.ndarray]:
+    """Column letters and row numbers (ascending) in use, piece by piece: never a list of every cell at once.
+    ``rows``: the ``<row r=>`` numbers when already found."""
+    cols: set[bytes] = set()
+    for piece in _chunks(xml):
+        cols.update(_COL_REF.findall(piece))
+    rows = _row_numbers(xml, _ROW_REF) if rows is None else rows
+    return cols, rows if rows.size else _row_numbers(xml, _CELL_REF)
 
 
 def _drop(xml: bytes, pattern: re.Pattern, dropped: list[str]) -> bytes:
@@ -147,17 +173,17 @@ def _alternatives(items) -> bytes:
     return b"|".join(re.escape(i) for i in sorted(items))
 
 
-def _sanitize(xml: bytes, sheet: str, max_cells: int) -> tuple[bytes, Issue | None]:
-    """Drop cells and rows far from the table; only those few elements are matched and rewritten."""
-    cols, rows = _occupied(xml)
-    if not cols or not rows:
+def _sanitize(xml: bytes, sheet: str, limits: dict, rows: np.ndarray | None = None) -> tuple[bytes, Issue | None]:
+    """Drop cells and rows far from the table, then refuse a table still beyond the row, column or cell limits
+    (``check_extent``); only the few far elements are matched and rewritten."""
+    cols, rows = _occupied(xml, rows)
+    if not cols or not rows.size:
         return xml, None
     last_col = _cut(sorted(col_number(c) for c in cols), COL_GAP)
     last_row = _cut(rows, ROW_GAP)
-    if last_col * last_row > max_cells:
-        raise GuardError(Issue("range_too_large", sheet=sheet, params={"rows": last_row, "cols": last_col}))
+    check_extent(sheet, last_row, last_col, 0, limits)
     dropped: list[str] = []
-    far_rows = [str(r).encode() for r in rows if r > last_row]
+    far_rows = [str(r).encode() for r in rows[rows > last_row].tolist()]
     if far_rows:
         pattern = rb'<row r="(?:' + _alternatives(far_rows) + rb')"[^>]*?(?:/>|>.*?</row>)'
         xml = _drop(xml, re.compile(pattern, re.S), dropped)
@@ -217,10 +243,27 @@ def _sheet_count(zf: zipfile.ZipFile, limit_mb: float) -> int:
 
 
 def guard_xlsx(
-    data: bytes, max_unzipped_mb: float, max_cells: int, *, max_sheets: int = 1000, formulas: bool = True
+    data: bytes,
+    max_unzipped_mb: float,
+    max_cells: int,
+    *,
+    max_sheets: int = 1000,
+    formulas: bool = True,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> Guarded:
-    """Check an xlsx/xlsm for zip bombs, too many sheets and absurd used ranges; rewrite it without stray
-    cells; warn about formula cells saved without their values (read as blank)."""
+    """Check an xlsx/xlsm for zip bombs, too many sheets, sheets over the row, column or cell limits and absurd
+    used ranges, before any parser runs; rewrite it without stray cells; warn about formula cells saved without
+    their values (read as blank). Without ``max_rows``/``max_columns`` only the cells are limited.
+
+    A sheet's rows and columns are read from the cell references by a regular expression (the last ``<row r=>``
+    and the widest column letters), a fraction of a second for 1,000,000 rows: a file over a limit is refused
+    before calamine spends seconds and hundreds of MB on it."""
+    limits = {
+        "max_cells": max_cells,
+        "max_rows": max_rows if max_rows is not None else max_cells,
+        "max_columns": max_columns if max_columns is not None else max_cells,
+    }
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         check_members(zf, max_unzipped_mb)
         if "xl/workbook.bin" in zf.namelist():
@@ -233,12 +276,30 @@ def guard_xlsx(
         for member, sheet in _sheet_members(zf).items():
             xml = read_member(zf, member, max_unzipped_mb)
             check_xml(xml)
+            rows = _row_numbers(xml, _ROW_REF)
+            _check_unnumbered_rows(xml, sheet, rows, limits)
+            stray = None  # the extent first: a sheet over a limit is refused before anything else is looked at
+            if not _within(int(rows[-1]) if rows.size else 0, _max_width(xml), limits) or _dimension_too_big(
+                xml, max_cells
+            ):
+                replaced[member], stray = _sanitize(xml, sheet, limits, rows)
             issues += uncached_formulas(xml, sheet) if formulas else []
-            if _max_width(xml) * _max_row(xml) <= max_cells and not _dimension_too_big(xml, max_cells):
-                continue
-            replaced[member], issue = _sanitize(xml, sheet, max_cells)
-            issues += [issue] if issue else []
+            issues += [stray] if stray else []
         return Guarded(_rewrite(zf, replaced) if replaced else data, issues)
+
+
+def _check_unnumbered_rows(xml: bytes, sheet: str, numbers: np.ndarray, limits: dict) -> None:
+    """A ``<row>`` without ``r=`` is placed after the one before it, so its number is not in the XML. Every row
+    element takes a row of its own, so there are at least as many rows as elements (and as the last number):
+    a sheet whose elements alone are over the limit is refused with that figure, before calamine builds them."""
+    elements = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
+    if elements > numbers.size:
+        check_extent(sheet, max(elements, int(numbers[-1]) if numbers.size else 0), 0, 0, limits)
+
+
+def _within(rows: int, cols: int, limits: dict) -> bool:
+    """Whether a sheet's quick extent (an upper bound on its columns) is inside every limit."""
+    return rows <= limits["max_rows"] and cols <= limits["max_columns"] and rows * cols <= limits["max_cells"]
 
 
 def uncached_formulas(xml: bytes, sheet: str) -> list[Issue]:

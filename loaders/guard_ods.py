@@ -24,6 +24,7 @@ _COLS_REPEATED = f"{{{_TABLE_NS}}}number-columns-repeated"
 _VALUE_TYPE = f"{{{_OFFICE_NS}}}value-type"
 _NAME = f"{{{_TABLE_NS}}}name"
 _TABLE = re.compile(rb"<(?:[^\s<>/:=\"']+:)?table[\s/>]")
+_ROW = re.compile(rb"<(?:[^\s<>/:=\"']+:)?table-row[\s/>]")
 _BIG_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated\s*=\s*[\"']\s*\+?0*\d{3,}")
 
 
@@ -39,9 +40,15 @@ def guard_ods(data: bytes, settings: dict) -> None:
     sheets = len(_TABLE.findall(xml))
     if sheets > settings["max_sheets"]:
         raise GuardError(Issue("too_many_sheets", params={"count": sheets, "limit": settings["max_sheets"]}))
-    if _BIG_REPEAT.search(xml):
+    # The exact (streaming, slower) pass only when repeats or the sheer number of rows could break a limit.
+    if _BIG_REPEAT.search(xml) or _count(_ROW, xml) > settings["max_rows"]:
         for extent in ods_extents(xml):
             check_extent(extent.sheet, extent.rows, extent.cols, extent.cells, settings)
+
+
+def _count(pattern: re.Pattern, xml: bytes) -> int:
+    """How many times ``pattern`` occurs, without building the list of matches."""
+    return sum(1 for _ in pattern.finditer(xml))
 
 
 def _repeat(element: ElementTree.Element, name: str) -> int:

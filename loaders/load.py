@@ -9,15 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 from housing.register import empty_projects, empty_stage_dates
-from housing.settings import resolved
+from housing.settings import get_setting, resolved
 from loaders.issues import ERROR, WARNING, Issue
-from loaders.reading import ReadError, check_size, diagnose, read_sheets
+from loaders.reading import RawSheet, ReadError, check_size, diagnose, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.table import (
     ColumnUse,
     SheetTable,
     clean_sheet_names,
     find_stage_header,
+    locate_header,
     read_stage_sheet,
     read_table,
 )
@@ -107,6 +108,9 @@ def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = Non
     # A stage sheet also names projects, so it is told apart first: read as a project table, its rows would
     # come out as duplicate projects.
     stage_sheets = [find_stage_header(s.rows) is not None for s in sheets]
+    too_many = _too_many_projects(sheets, stage_sheets, overrides)
+    if too_many is not None:
+        return unreadable(filename, too_many)
     tables = [
         t for s, staged in zip(sheets, stage_sheets) if not staged for t in [read_table(s, overrides)] if t is not None
     ]
@@ -119,6 +123,19 @@ def load_unguarded(data: bytes, filename: str = "", overrides: dict | None = Non
     issues += [i for t in tables for i in t.issues]
     columns = [c for t in tables for c in t.columns]
     return LoadResult(filename, projects, issues, stage_dates=_stage_dates(tables), columns=columns)
+
+
+def _too_many_projects(sheets: list[RawSheet], stage_sheets: list[bool], overrides: dict | None) -> Issue | None:
+    """The error for a register whose project tables have more rows below their headers, all sheets together,
+    than ``max_rows`` (each sheet alone may be within it); ``None`` when it is within. Counted before any
+    value is parsed, from the header's position alone."""
+    mapping = (overrides or {}).get("mapping")
+    below = 0
+    for sheet, staged in zip(sheets, stage_sheets):
+        found = None if staged else locate_header(sheet.rows, sheet.merged, mapping)
+        below += len(sheet.rows) - found.row - 1 if found else 0
+    limit = get_setting("max_rows", overrides)
+    return Issue("too_many_projects", params={"count": below, "limit": limit}) if below > limit else None
 
 
 def _stage_dates(tables: list[SheetTable]) -> pd.DataFrame:

@@ -220,20 +220,48 @@ def _decode(data: bytes, encoding: str) -> str:
         raise ReadError(Issue("unknown_encoding")) from exc
 
 
-def read_csv(data: bytes, name: str) -> list[RawSheet]:
-    """One sheet from CSV text, with the delimiter sniffed (comma, tab, semicolon)."""
+def read_csv(data: bytes, name: str, settings: dict | None = None) -> list[RawSheet]:
+    """One sheet from CSV text, with the delimiter sniffed (comma, tab, semicolon).
+
+    With ``settings``, a file over ``max_rows`` is refused before any row is built (its rows are counted for the
+    figure in the message), and one over the column or cell limits before the rows are padded."""
     text = decode_text(data)
+    sheet = name.rsplit(".", 1)[0] or "CSV"
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    limit = settings["max_rows"] if settings else None
     try:
+        # Line breaks bound the rows from above (a quoted cell may hold more): only past the limit are they counted.
+        if limit is not None and text.count("\n") >= limit:
+            count = _csv_rows(text, dialect)
+            if count > limit:
+                params = {"sheet": sheet, "count": count, "limit": limit}
+                raise ReadError(Issue("too_many_rows", sheet=sheet, params=params))
         rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:  # a NUL past the sniffed head, a "field" over csv's 128 KB limit: not a table
         raise ReadError(Issue("not_spreadsheet")) from exc
     width = max((len(r) for r in rows), default=0)
+    if settings:
+        try:
+            check_extent(sheet, len(rows), width, 0, settings)
+        except GuardError as exc:
+            raise ReadError(exc.issue) from exc
     rows = [r + [""] * (width - len(r)) for r in rows]
-    return [RawSheet(name.rsplit(".", 1)[0] or "CSV", rows)]
+    return [RawSheet(sheet, rows)]
+
+
+def _csv_rows(text: str, dialect) -> int:
+    """The rows ``csv.reader`` yields from ``io.StringIO(text)``, counted without building them. The reader is fed
+    lines cut at ``\n`` (``\r\n`` ends a row too; a lone ``\r`` it refuses), so without quote or escape
+    characters each ``\n`` ends one row and counting them in C is exact; otherwise the reader runs, keeping
+    nothing."""
+    quoted = dialect.quotechar and dialect.quotechar in text
+    escaped = dialect.escapechar and dialect.escapechar in text
+    if not quoted and not escaped:
+        return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    return sum(1 for _ in csv.reader(io.StringIO(text), dialect))
 
 
 def read_calamine(data: bytes) -> list[RawSheet]:
@@ -270,7 +298,7 @@ def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) 
     settings = resolved(overrides)
     issues: list[Issue] = []
     if kind == "csv":
-        sheets = read_csv(data, filename or "CSV")
+        sheets = read_csv(data, filename or "CSV", settings)
     else:
         data, issues = _guarded(kind, data, settings)
         sheets = read_calamine(data)
@@ -282,8 +310,14 @@ def _guarded(kind: str, data: bytes, settings: dict) -> tuple[bytes, list[Issue]
     """The format's pre-checks before any parser runs: the bytes to parse and the warnings found."""
     try:
         if kind == "xlsx":
-            limits = (settings["max_unzipped_mb"], settings["max_cells"])
-            guarded = guard_xlsx(data, *limits, max_sheets=settings["max_sheets"])
+            guarded = guard_xlsx(
+                data,
+                settings["max_unzipped_mb"],
+                settings["max_cells"],
+                max_sheets=settings["max_sheets"],
+                max_rows=settings["max_rows"],
+                max_columns=settings["max_columns"],
+            )
             return guarded.data, guarded.issues
         (guard_ods if kind == "ods" else guard_xls)(data, settings)
         return data, []

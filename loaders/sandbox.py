@@ -37,6 +37,7 @@ ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
 MEMORY, CPU, WALL, CRASH = "memory", "cpu", "wall", "crash"
 _context_lock = threading.Lock()
 _context: Any = None
+_fork_directly = False
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,24 @@ class ChildError(Exception):
     """The function raised an ordinary exception in the child; carries its traceback text (for the log)."""
 
 
+def fork_directly() -> None:
+    """Fork the children from this process itself rather than from the fork server.
+
+    For a short-lived command (``python -m loaders``) that has nothing running but its own main thread when it
+    reads the file: the child inherits the loader already imported, so the fork server's start (a second
+    interpreter importing pandas, about a second) is saved. Call it before pyarrow allocates anything, with
+    ``ARROW_DEFAULT_MEMORY_POOL=system`` set (see ``_start_server``). A server (the app) keeps the fork server:
+    forking a process with request threads could copy a lock some thread holds.
+    """
+    global _fork_directly
+    _fork_directly = True
+
+
 def _mp_context():
     """The fork-server context, created once per process (``fork`` of a threaded server is not safe)."""
     global _context
+    if _fork_directly:
+        return multiprocessing.get_context("fork")
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")

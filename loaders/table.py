@@ -306,12 +306,23 @@ def row_kind(row: list, name_idx: int, seq_idx: int | None) -> str:
 _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")  # collapsed with the other whitespace (not so a lone U+3000)
 
 
-def _is_number(raw) -> bool:
-    return type(raw) in (int, float) and raw >= 0
+def _collapsed(text: str) -> str:
+    """Text with runs of spaces and line breaks read as one space (a name typed over two lines in a cell)."""
+    if "  " in text or (not text.isprintable() and _LINE_BREAKS.search(text)):
+        return " ".join(text.split())
+    return text
 
 
-def _is_date(raw) -> bool:
-    return type(raw) is dt.date and values.YEAR_LOW <= raw.year <= values.YEAR_HIGH
+def _untyped_numbers(cells: list) -> list[int]:
+    """Positions of the cells that are not already a non-negative number (one comprehension, no call per cell:
+    it runs over every cell of a 100,000-row column)."""
+    return [i for i, raw in enumerate(cells) if not (type(raw) in (int, float) and raw >= 0)]
+
+
+def _untyped_dates(cells: list) -> list[int]:
+    """Positions of the cells that are not already a date within the accepted years."""
+    low, high = values.YEAR_LOW, values.YEAR_HIGH
+    return [i for i, raw in enumerate(cells) if not (type(raw) is dt.date and low <= raw.year <= high)]
 
 
 class ColumnParser:
@@ -354,17 +365,16 @@ class ColumnParser:
                 self.report(i, "control_chars", raw, {"chars": chars.listed(raw)})
         return out
 
-    def parse(self, cells: list, parser, fast) -> list:
-        """Cells that ``fast`` accepts as already typed pass through; others go through ``parser``."""
+    def parse(self, cells: list, parser, untyped) -> list:
+        """Cells already typed pass through; those at the positions ``untyped(cells)`` gives go through ``parser``
+        (each distinct value once)."""
         cells = self.scrub(cells)
-        out: list = []
+        out = list(cells)
         memo: dict = {}
-        for i, raw in enumerate(cells):
-            if fast(raw):
-                out.append(raw)
-                continue
+        for i in untyped(cells):
+            raw = cells[i]
             if raw is None or raw == "" or values.is_blank(raw):
-                out.append(None)
+                out[i] = None
                 continue
             key = (type(raw), raw)
             if key not in memo:
@@ -372,16 +382,16 @@ class ColumnParser:
             value, code, params = memo[key]
             if code:
                 self.report(i, code, raw, params)
-            out.append(value)
+            out[i] = value
         return out
 
     def numbers(self, cells: list) -> list:
         """Non-negative numbers; text such as ``1,623`` or ``1623户`` is parsed."""
-        return self.parse(cells, values.parse_number, _is_number)
+        return self.parse(cells, values.parse_number, _untyped_numbers)
 
     def dates(self, cells: list) -> list:
         """Dates from date cells, Excel serials and text; month-only text is its last day."""
-        return self.parse(cells, values.parse_date, _is_date)
+        return self.parse(cells, values.parse_date, _untyped_dates)
 
     def texts(self, cells: list) -> list:
         """Trimmed text with inner whitespace collapsed, ``None`` for blanks; numbers become their text.
@@ -390,16 +400,18 @@ class ColumnParser:
         ``max_text_chars`` setting is cut to it, with a warning for a note and an error for anything else
         (a name or a district cut short would be published as a different one).
         """
-        out: list = []
-        append = out.append
-        for raw in self.scrub(cells):
-            text = raw.strip() if type(raw) is str else display_value(raw)
-            if len(text) <= 4 and text.lower() in values.BLANKS:
-                append(None)
-            elif "  " in text or (not text.isprintable() and _LINE_BREAKS.search(text)):
-                append(" ".join(text.split()))
-            else:
-                append(text)
+        texts = [raw.strip() if type(raw) is str else display_value(raw) for raw in self.scrub(cells)]
+        blanks = {text for text in set(texts) if len(text) <= 4 and text.lower() in values.BLANKS}
+        # Whitespace to collapse is looked for in the whole column at once (NUL, gone after ``scrub``, neither
+        # is whitespace nor a line break): most columns have none, and then no cell is looked at again.
+        joined = "\x00".join(texts)
+        out: list
+        if "  " in joined or _LINE_BREAKS.search(joined):
+            out = [None if text in blanks else _collapsed(text) for text in texts]
+        elif blanks:
+            out = [None if text in blanks else text for text in texts]
+        else:
+            out = texts
         if max(map(len, filter(None, out)), default=0) > self.max_text:
             self._cut_long(out)
         return out
@@ -414,10 +426,14 @@ class ColumnParser:
 
     def stage_ids(self, texts: list, figures_ok: bool = True) -> list:
         """The stage id each text names; text naming none is reported (a bare 65% only if not ``figures_ok``)."""
+        known: dict = {}  # text -> (stage id, unknown?): a register writes a handful of stage texts many times
         out: list = []
         for i, text in enumerate(texts):
-            stage = match_stage(to_simplified(text)) if text else None
-            if text and stage is None and not (figures_ok and is_progress_figure(text)):
+            if text not in known:
+                stage = match_stage(to_simplified(text)) if text else None
+                known[text] = (stage, bool(text) and stage is None and not (figures_ok and is_progress_figure(text)))
+            stage, unknown = known[text]
+            if unknown:
                 self.report(i, "unknown_stage", text, {"text": text})
             out.append(stage)
         return out

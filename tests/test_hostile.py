@@ -71,7 +71,7 @@ def test_the_upload_page_refuses_every_hostile_file_and_the_current_version_stay
         at.file_uploader[0].upload(name, path.read_bytes()).run()
         assert not at.exception, (name, [e.value for e in at.exception])
         shown = " ".join(e.value for e in [*at.error, *at.warning])
-        if EXPECTED[name] & {"formula_no_value", "control_chars", "loaded"}:
+        if EXPECTED[name] & {"formula_no_value", "control_chars", "loaded"} or EXPECTED[name] == {"stray_cells"}:
             continue  # files that load (with warnings): publishing them is allowed
         assert shown, name
         assert not [b for b in at.button if b.label == "发布"], name
