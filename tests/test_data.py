@@ -112,3 +112,31 @@ def test_uploader_label(uploader, lang, shown):
     from ui.data import uploader_label
 
     assert uploader_label(uploader, lang) == shown
+
+
+def test_a_pages_figure_is_drawn_once_per_data_filters_and_language():
+    import plotly.graph_objects as go
+
+    from ui.data import view_figure
+
+    day = dt.date(2026, 11, 21)
+    source, result = load_source("published", None)
+    thresholds = rule_thresholds()
+    classified = judged(source, result, day, thresholds)
+    drawn: list[str] = []
+
+    def draw(label: str) -> go.Figure:
+        drawn.append(label)
+        return go.Figure(go.Bar(x=[label], y=[1]))
+
+    def shown(lang: str, districts: tuple, *parts) -> dict:
+        view = View(lang, day, source, result, classified, filter_projects(classified, list(districts), []), districts)
+        view = dataclasses.replace(view, thresholds=thresholds)
+        return view_figure(view, "test", lambda: draw(f"{lang}{districts}{parts}"), *parts)
+
+    first = shown("zh", ())
+    assert shown("zh", ()) == first and drawn == ["zh()()"]  # the same view again: from the cache
+    shown("en", ())
+    shown("zh", ("历城区",))
+    shown("zh", (), "历城区")  # e.g. the timeline's own picker
+    assert drawn == ["zh()()", "en()()", "zh('历城区',)()", "zh()('历城区',)"]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -319,12 +321,30 @@ def _briefing(key: tuple, _view: View, districts: tuple[str, ...], sections: tup
     return build_briefing(briefing_data(_view), lang, districts, sections)
 
 
+def data_key(view: View) -> tuple:
+    """What decides the view's judged projects: database, version id (or the sample file's version), as-of date,
+    thresholds and the 12345 calls (their stamp) — a cache key that never hashes a DataFrame."""
+    source = view.source
+    named = f"v{source.version.id}" if source.version else file_version(source.sample.path) if source.sample else ""
+    thresholds = json.dumps(view.thresholds, sort_keys=True)
+    return (database_url(), named, source.current_id, view.as_of, thresholds, hotline_stamp())
+
+
 def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) -> Briefing:
     """The meeting briefing for the view's data, date and language, narrowed to ``districts`` with the chosen
     ``sections``; cached on the version id (or the sample's file version), never on a DataFrame."""
-    source = view.source
-    data_key = f"v{source.version.id}" if source.version else file_version(source.sample.path) if source.sample else ""
-    thresholds = json.dumps(view.thresholds, sort_keys=True)
-    tasks = tasks_stamp(engine()) if source.version else ()  # a task raised or advanced changes the briefing
-    key = (database_url(), data_key, source.current_id, view.as_of, thresholds, tasks, hotline_stamp())
-    return _briefing(key, view, tuple(districts), tuple(sections), view.lang)
+    tasks = tasks_stamp(engine()) if view.source.version else ()  # a task raised or advanced changes the briefing
+    return _briefing((*data_key(view), tasks), view, tuple(districts), tuple(sections), view.lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figure(_build: Callable[[], go.Figure], key: tuple) -> dict:
+    # ``key`` names what the figure shows; ``_build`` (not hashed) draws it once for that key
+    return _build().to_dict()
+
+
+def view_figure(view: View, name: str, build: Callable[[], go.Figure], *parts: object) -> dict:
+    """A page's chart drawn once per data version, date, filters, language and ``parts`` (e.g. the timeline's
+    own pickers), then reused: building a 10,000-project figure each rerun costs more than the rest of a page."""
+    key = (*data_key(view), view.districts, view.statuses, view.lang, name, *parts)
+    return _figure(build, key)

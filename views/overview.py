@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -34,7 +36,7 @@ from ui.blocks import (
     table_frame,
 )
 from ui.context import View, current_view, empty_state
-from ui.data import engine, first_known_dates, uploader_label, weekly_for
+from ui.data import engine, first_known_dates, uploader_label, view_figure, weekly_for
 from ui.downloads import briefing_downloads
 from ui.drill import district_link
 from ui.escape import md_t
@@ -263,8 +265,9 @@ def timeline_section(view: View) -> None:
         limit = fmt_int(int(get_setting("chart_project_limit")))
         caption = summary_caption(projects, column, lang)
         st.caption(caption + (" " if lang == "en" else "") + t("timeline_narrow_hint", lang, limit=limit))
-        figure = timeline_summary(projects, view.as_of, lang, column)
-        st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
+        scope = (st.session_state.get("ov_timeline_district"), st.session_state.get("ov_timeline_street"))
+        draw = partial(timeline_summary, projects, view.as_of, lang, column)
+        st.plotly_chart(view_figure(view, "timeline_summary", draw, *scope), width="stretch", config=PLOTLY_CONFIG)
         return
     if timeline_frame(projects).empty:
         st.info(t("empty_timeline", lang))
