@@ -5,8 +5,11 @@ seeing their own open tasks first; and a project's tasks on its page."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 
+import pandas as pd
 import pytest
 from app_pages import account_for, open_page
 from streamlit.testing.v1 import AppTest
@@ -53,7 +56,19 @@ def tab_labels(at: AppTest) -> list[str]:
 
 
 def frames(at: AppTest) -> list:
-    return [d.value for d in at.dataframe]
+    """The page's tables: its data frames and its task tables (HTML, ``ui.tasks.task_table_html``) as frames."""
+    tables = [task_frame(h.proto.body) for h in at.get("html") if 'class="bf-table tv-tasks"' in h.proto.body]
+    return [d.value for d in at.dataframe] + tables
+
+
+def task_frame(body: str) -> pd.DataFrame:
+    """An HTML task table as a frame of the texts shown, headed as on the page."""
+
+    def texts(row: str, tag: str) -> list[str]:
+        return [html.unescape(c) for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row, flags=re.S)]
+
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return pd.DataFrame([texts(r, "td") for r in rows[1:]], columns=texts(rows[0], "th"))
 
 
 @pytest.mark.parametrize(

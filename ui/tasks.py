@@ -83,11 +83,13 @@ def step_text(row: pd.Series, step: str, lang: str) -> str:
 STEP_COLUMNS = {step: f"tv_col_{step}" for step in T.CLOCKED}
 
 
-def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> Styler:
-    """Tasks (with their states) as a table in the user's language, each step's cell coloured by its state;
+def task_cells(
+    tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Tasks (with their states) as the table's texts in the user's language, and each step column's states;
     ``group`` ("project" or "unit") puts that column first. The three steps come right after the task (its
-    number leading its text), so they are in view on a laptop screen; the assignee follows the unit.
-    ``project=False`` leaves the project out (on the project's own page)."""
+    number leading its text); the assignee follows the unit. ``project=False`` leaves the project out (on the
+    project's own page)."""
     columns = {
         "title": t("tv_col_title", lang),
         "project": t("tv_col_project", lang),
@@ -109,24 +111,47 @@ def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None, project
     elif group in ("project", "unit"):
         first = columns[group]
         shown = shown[[first, *(c for c in shown.columns if c != first)]]
-    states = {columns[s]: list(tasks[f"{s}_state"]) for s in T.CLOCKED}
+    return shown.reset_index(drop=True), {columns[s]: list(tasks[f"{s}_state"]) for s in T.CLOCKED}
+
+
+def task_table(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> Styler:
+    """``task_cells`` as a styled frame, each step's cell coloured by its state (the Excel-like view)."""
+    shown, states = task_cells(tasks, lang, group, project)
 
     def colour(col: pd.Series) -> list[str]:
         return [STATE_STYLES[s] for s in states[str(col.name)]] if col.name in states else [""] * len(col)
 
-    return shown.reset_index(drop=True).style.apply(colour, axis=0)
+    return shown.style.apply(colour, axis=0)
 
 
-# Column widths in pixels: the task's text gets what the others leave.
-TASK_WIDTHS = {"tv_col_title": 230, "tv_col_project": 165, "tv_col_unit_assignee": 170, "tv_col_raised": 120}
-STEP_WIDTH = 150
+def frame_html(frame: pd.DataFrame, styles: dict[str, list[str]] | None = None) -> str:
+    """A frame of texts as an HTML table (``ui.blocks``' ``bf-table`` style): every text in full and escaped,
+    wrapping instead of being cut; the columns in ``styles`` get one inline style per row and stay on a line."""
+    styles = styles or {}
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+
+    def cell(column: str, i: int, text: object) -> str:
+        if column not in styles:
+            return f"<td>{html.escape(str(text))}</td>"
+        return f'<td class="bf-date" style="{styles[column][i]}">{html.escape(str(text))}</td>'
+
+    body = "".join(
+        "<tr>" + "".join(cell(c, i, row[c]) for c in frame.columns) + "</tr>"
+        for i, row in enumerate(frame.to_dict("records"))
+    )
+    return f'<table class="bf-table tv-tasks"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def task_table_html(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> str:
+    """``task_cells`` as an HTML table: a long task wraps instead of being cut, each step cell in its state's
+    colours (the same as the cards)."""
+    shown, states = task_cells(tasks, lang, group, project)
+    return frame_html(shown, {column: [STATE_STYLES[s] for s in row] for column, row in states.items()})
 
 
 def show_tasks(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> None:
-    """``task_table`` drawn with its column widths."""
-    config: dict = {t(k, lang): st.column_config.TextColumn(width=w) for k, w in TASK_WIDTHS.items()}
-    config |= {t(k, lang): st.column_config.TextColumn(width=STEP_WIDTH) for k in STEP_COLUMNS.values()}
-    st.dataframe(task_table(tasks, lang, group, project), hide_index=True, width="stretch", column_config=config)
+    """``task_table_html`` drawn on the page (``ui.blocks.phone_layout`` gives it its style)."""
+    st.html(task_table_html(tasks, lang, group, project))
 
 
 def summary_by(tasks: pd.DataFrame, group: str, lang: str) -> pd.DataFrame:
@@ -378,7 +403,8 @@ def my_tasks_notice(as_of: dt.date, lang: str) -> None:
         )
         st.html(PHONE_CSS)  # on a phone the cards, with every step, stand in for the table
         with st.container(key=f"{TABLE_KEY}_notice"):
-            st.dataframe(table, hide_index=True, width="stretch")
+            phone_layout()  # the table's style
+            st.html(frame_html(table))
         with st.container(key=f"{CARDS_KEY}_notice"):
             st.html(task_cards(mine, lang))
         st.page_link("views/tasks.py", label=t("tv_to_tasks", lang), icon=":material/assignment_turned_in:")
