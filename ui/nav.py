@@ -63,7 +63,7 @@ def navigation(actor: Actor, lang: str) -> StreamlitPage:
         title = t(spec.title_key, lang)
         page = st.Page(spec.file, title=title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
         sections.setdefault(t(spec.section, lang), []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # never "View 3 more": English chrome, and pages hidden
 
 
 def stand_ins(form: Callable[[], None], title: str) -> StreamlitPage:

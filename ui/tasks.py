@@ -146,7 +146,9 @@ def task_table_html(tasks: pd.DataFrame, lang: str, group: str | None = None, pr
     """``task_cells`` as an HTML table: a long task wraps instead of being cut, each step cell in its state's
     colours (the same as the cards)."""
     shown, states = task_cells(tasks, lang, group, project)
-    return frame_html(shown, {column: [STATE_STYLES[s] for s in row] for column, row in states.items()})
+    styles = {column: [STATE_STYLES[s] for s in row] for column, row in states.items()}
+    styles[t("tv_col_raised", lang)] = [""] * len(shown)  # a date: on one line, like the steps
+    return frame_html(shown, styles)
 
 
 def show_tasks(tasks: pd.DataFrame, lang: str, group: str | None = None, project: bool = True) -> None:
