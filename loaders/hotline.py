@@ -17,7 +17,7 @@ import pandas as pd
 
 from housing import hotline as H
 from housing.settings import resolved
-from loaders.issues import ERROR, WARNING, Issue, display_value
+from loaders.issues import Issue, Reported, display_value
 from loaders.reading import RawSheet, ReadError, check_size, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.values import is_blank, normalize_text, parse_date
@@ -30,23 +30,13 @@ _TOTAL = re.compile(r"^(合计|总计|小计|total)")
 
 
 @dataclass
-class HotlineResult:
+class HotlineResult(Reported):
     """What an export yielded: its tickets (``housing.hotline.TICKET_DTYPES``), the issues, readable or not."""
 
     filename: str
     tickets: pd.DataFrame = field(default_factory=H.empty_tickets)
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Issues that block the upload."""
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """Issues shown but allowed."""
-        return [i for i in self.issues if i.severity == WARNING]
 
     @property
     def ok(self) -> bool:

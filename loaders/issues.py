@@ -25,3 +25,20 @@ def display_value(value) -> str:
     if len(text) > SHOWN_CHARS:
         text = text[:SHOWN_CHARS] + "…"
     return visible(text)
+
+
+class Reported:
+    """What a read file reported, sorted by severity; mixed into every result with an ``issues`` list (the
+    register's ``LoadResult``, the hotline export's and the task sheet's)."""
+
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Issues that block publishing or importing."""
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Issues shown but allowed."""
+        return [i for i in self.issues if i.severity == WARNING]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from housing.register import empty_projects, empty_stage_dates
 from housing.settings import get_setting, resolved
-from loaders.issues import ERROR, WARNING, Issue
+from loaders.issues import Issue, Reported
 from loaders.reading import RawSheet, ReadError, check_size, diagnose, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.table import (
@@ -30,7 +30,7 @@ __all__ = ["LoadResult", "empty_projects", "empty_stage_dates", "load_bytes", "l
 
 
 @dataclass
-class LoadResult:
+class LoadResult(Reported):
     """What a workbook yielded: projects (one row each), every issue found, and whether it was readable.
 
     ``stage_dates`` is the long table of per-stage planned and actual dates (one row per project and stage),
@@ -44,16 +44,6 @@ class LoadResult:
     stage_dates: pd.DataFrame = field(default_factory=empty_stage_dates)
     # Every column of the file's project table(s): its header and the field it was read as, or None.
     columns: list[ColumnUse] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Issues that block publishing."""
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """Issues shown but allowed."""
-        return [i for i in self.issues if i.severity == WARNING]
 
     @property
     def ok(self) -> bool:

@@ -26,7 +26,7 @@ from housing.settings import resolved
 from housing.xlsxsafe import write_text
 from loaders import values
 from loaders.annotate import SUMMARY_HEADERS
-from loaders.issues import ERROR, WARNING, Issue
+from loaders.issues import ERROR, Issue, Reported
 from loaders.reading import RawSheet, ReadError, check_size, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.schema import Column, split_header
@@ -140,23 +140,13 @@ class TaskRow:
 
 
 @dataclass
-class TaskSheetResult:
+class TaskSheetResult(Reported):
     """The tasks a sheet yielded and every problem found; ``ok`` when it can be imported."""
 
     filename: str
     rows: list[TaskRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     readable: bool = True
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Issues that block the import."""
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        """Issues shown but allowed."""
-        return [i for i in self.issues if i.severity == WARNING]
 
     @property
     def ok(self) -> bool:
