@@ -14,7 +14,7 @@ from housing.datasets import Sample, sample_by_file
 from housing.i18n import t
 from housing.settings import get_setting
 from loaders import LoadResult
-from service.actions import record_export
+from service.actions import Invalid, record_export
 from service.roles import VIEWER, Actor, Refused
 from store.versions import Version
 from ui.escape import md_escape, md_list
@@ -131,6 +131,14 @@ def refusal_text(refused: Refused, lang: str) -> str:
     """The service's refusal in the user's language, as Markdown (district names are escaped user text)."""
     params = {k: md_list(v, lang) if isinstance(v, list | tuple) else md_escape(v) for k, v in refused.params.items()}
     return t(refused.key, lang, **params)
+
+
+def write_failed(error: Refused | Invalid, lang: str) -> None:
+    """Say why the service did not write: a refusal (who may not) or values it cannot store."""
+    if isinstance(error, Refused):
+        st.error(refusal_text(error, lang), icon=":material/lock:")
+    else:
+        st.error(t(error.key, lang))
 
 
 def acting_as(lang: str) -> None:

@@ -29,7 +29,7 @@ from service.actions import Invalid
 from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
 from store.tasks import tasks_frame
 from ui.blocks import PHONE_PX, phone_layout
-from ui.context import current_actor, refusal_text
+from ui.context import current_actor, write_failed
 from ui.data import engine
 from ui.escape import md_escape
 
@@ -236,11 +236,8 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
         return
     try:
         S.advance_task(actor, task_id, step, note.strip(), engine=engine())
-    except Refused as refused:
-        st.error(refusal_text(refused, lang), icon=":material/lock:")
-        return
-    except Invalid as invalid:
-        st.error(t(invalid.key, lang))
+    except (Refused, Invalid) as error:
+        write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t(f"tv_recorded_{step}", lang, id=task_id)
     st.rerun()
@@ -320,11 +317,8 @@ def raise_form(
             source=source,
             engine=engine(),
         )
-    except Refused as refused:
-        st.error(refusal_text(refused, lang), icon=":material/lock:")
-        return
-    except Invalid as invalid:
-        st.error(t(invalid.key, lang))
+    except (Refused, Invalid) as error:
+        write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t("tv_raised", lang, id=task_id, assignee=str(assignee))
     st.rerun()

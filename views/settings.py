@@ -13,7 +13,7 @@ from housing.settings import get_setting
 from service import actions as S
 from service.roles import SAVE_SETTINGS, Refused
 from store.settings_log import RULE_THRESHOLDS, setting_log
-from ui.context import acting_as, current_actor, current_view, may_use, refusal_text
+from ui.context import acting_as, current_actor, current_view, may_use, write_failed
 from ui.data import engine, rule_thresholds
 from ui.notices import send_now
 
@@ -73,11 +73,8 @@ def store(typed: dict, lang: str) -> None:
     yellow one)."""
     try:
         S.save_thresholds(engine(), current_actor(), typed)
-    except S.Invalid as invalid:
-        st.error(t(invalid.key, lang))
-        return
-    except Refused as refused:
-        st.error(refusal_text(refused, lang), icon=":material/lock:")
+    except (Refused, S.Invalid) as error:
+        write_failed(error, lang)
         return
     st.session_state["ad_saved"] = True
     st.rerun()  # the rules table above shows the new thresholds

@@ -25,7 +25,7 @@ from service import tasks as S
 from service.actions import Invalid
 from service.roles import RAISE_TASK, Refused
 from ui import tasks as U
-from ui.context import View, current_actor, current_view, refusal_text
+from ui.context import View, current_actor, current_view, write_failed
 from ui.data import engine
 from ui.tables import issues_table
 
@@ -182,11 +182,8 @@ def sheet_upload(view: View) -> None:
     if st.button(t("tv_sheet_confirm", lang, count=len(result.rows)), type="primary", key="tv_sheet_confirm"):
         try:
             ids = S.import_tasks(current_actor(), U.sheet_rows(result), engine=engine())
-        except Refused as refused:
-            st.error(refusal_text(refused, lang), icon=":material/lock:")
-            return
-        except Invalid as invalid:
-            st.error(t(invalid.key, lang))
+        except (Refused, Invalid) as error:
+            write_failed(error, lang)
             return
         st.session_state["tv_done_notice"] = t("tv_sheet_done", lang, count=len(ids))
         st.session_state["tv_nonce"] = st.session_state.get("tv_nonce", 0) + 1
