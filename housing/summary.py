@@ -139,8 +139,8 @@ def _reason_renderer(lang: str):
 
     def rendered(reason) -> str:
         key, params = reason
-        try:
-            memo_key = (key, tuple((k, type(v), v) for k, v in params.items()))
+        try:  # the types keep 1, 1.0 and True (equal, hashed alike) apart; built by C loops, not a generator
+            memo_key = (key, tuple(params.items()), tuple(map(type, params.values())))
             hit = memo.get(memo_key)
         except TypeError:  # an unhashable param: phrased each time
             return render(reason, lang)

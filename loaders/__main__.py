@@ -1,5 +1,6 @@
 """Entry point for ``python -m loaders``."""
 
+import gc
 import os
 import sys
 
@@ -11,4 +12,7 @@ if __name__ == "__main__":  # the sandbox's children import this module again; o
     from loaders.sandbox import fork_directly
 
     fork_directly()
+    # One command, then exit: the cyclic collector would walk every reason and project dict of a large
+    # summary again and again (0.7 s of 1.8 s at 100,000 projects) and find nothing to free.
+    gc.disable()
     sys.exit(main())
