@@ -156,7 +156,18 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
 
     Statuses come from the warning rules (``housing.rules``) with the workbook's stage dates as evidence.
     """
-    classified = classify(result.projects, as_of, evidence=Evidence(stage_dates=result.stage_dates))
+    classified = classify_result(result, as_of)
+    return summary_with(result, classified, as_of, projects_detail(classified, lang), lang)
+
+
+def classify_result(result: LoadResult, as_of: dt.date) -> pd.DataFrame:
+    """The workbook's projects judged as of ``as_of``, with its stage dates as evidence."""
+    return classify(result.projects, as_of, evidence=Evidence(stage_dates=result.stage_dates))
+
+
+def summary_with(result: LoadResult, classified: pd.DataFrame, as_of: dt.date, detail, lang: str = "zh") -> dict:
+    """``summarize`` with the projects' detail given (``projects_detail`` of ``classified``, or a stand-in the
+    caller replaces: the CLI writes the detail's JSON in two processes)."""
     districts = by_district(classified) if len(classified) else pd.DataFrame()
     totals = kpis(classified, as_of)  # the same figures the overview's headline shows
     return {
@@ -176,7 +187,7 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
             }
             for d in districts.to_dict("records")
         ],
-        "projects_detail": projects_detail(classified, lang),
+        "projects_detail": detail,
         "issues": [i.as_dict(lang) for i in result.issues],
         # every column of the project table: its header as written and the field read from it, or null
         "columns": [{"header": c.header, "field": c.field} for c in result.columns],

@@ -137,3 +137,53 @@ def test_a_map_naming_no_field_is_refused_with_the_fields_listed(tmp_path, bad):
     done = run_cli(str(_keys_workbook(tmp_path)), "--map", bad)
     assert done.returncode == 2
     assert "--map" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the JSON written in two processes ---------------------------------------------------------------------
+
+
+def _random_result(tmp_path, seed: int, n: int):
+    from conftest import write_xlsx
+    from test_summary import random_rows
+
+    from loaders.load import load_unguarded
+
+    path = write_xlsx(tmp_path / f"r{seed}.xlsx", random_rows(seed, n))
+    return load_unguarded(path.read_bytes(), path.name)
+
+
+@pytest.mark.parametrize(("seed", "n", "split_at"), [(1, 0, 2), (2, 1, 2), (3, 2, 2), (4, 37, 2), (5, 37, 10**9)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_summary_json_is_json_dumps_of_the_summary(tmp_path, monkeypatch, seed, n, split_at, lang):
+    import datetime as dt
+
+    from housing.summary import summarize
+    from loaders import cli
+
+    monkeypatch.setattr(cli, "SPLIT_AT", split_at)
+    result = _random_result(tmp_path, seed, n)
+    as_of = dt.date(2026, 11, 20)
+    assert cli.summary_json(result, as_of, lang) == json.dumps(summarize(result, as_of, lang), ensure_ascii=False)
+
+
+def test_a_failed_child_leaves_the_work_to_the_parent():
+    import os
+
+    from loaders.cli import in_child
+
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "done here"
+
+    assert in_child(work)() == "done here"
+
+
+def test_the_child_answer_is_taken_when_it_succeeds():
+    import os
+
+    from loaders.cli import in_child
+
+    assert in_child(lambda: f"pid {os.getpid()}")() != f"pid {os.getpid()}"
