@@ -8,8 +8,10 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,33 @@ def test_the_upload_page_refuses_the_file_and_the_published_version_stays(tmp_pa
     assert not [b for b in at.button if b.label == "发布"]
     after = V.current(open_database(app_database))
     assert (after.id, after.sha256) == (before.id, before.sha256)
+
+
+def _unnumbered(data: bytes) -> bytes:
+    """The workbook with its sheet's row numbers and cell references taken out (a reader then places each row
+    after the one before it, each cell after the one before it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                content = re.sub(rb'<row r="\d+"', b"<row", content)
+                content = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", content)
+                content = re.sub(rb"<dimension[^>]*/>", b"", content)
+            dst.writestr(info.filename, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("rows", "readable"), [(999, True), (1000, True), (1001, False)])
+def test_rows_written_without_numbers_count_against_the_row_limit(tmp_path, monkeypatch, rows, readable):
+    data = _unnumbered(as_xlsx(table(rows), tmp_path))
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert b'<row r="' not in book.read("xl/worksheets/sheet1.xml")  # the rows really have no numbers now
+    if not readable:
+        monkeypatch.setattr(reading, "read_calamine", lambda *_: pytest.fail("the parser ran on a file over the limit"))
+        with pytest.raises(ReadError) as refused:
+            read_sheets(data, NAMES["xlsx"], {"max_rows": 1000})
+        assert refused.value.issue.params == {"sheet": "项目", "count": rows, "limit": 1000}
+        return
+    sheets, _ = read_sheets(data, NAMES["xlsx"], {"max_rows": 1000})
+    assert len(sheets[0].rows) == rows
