@@ -10,7 +10,10 @@ import argparse
 import datetime as dt
 import json
 import os
+import select
+import signal
 import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from functools import partial
@@ -29,6 +32,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 # From this many projects the JSON of their detail (each project's reasons phrased, then encoded: about a
 # second for 100,000 on one core) is written in two processes at once, half each.
 SPLIT_AT = 20_000
+PATIENCE_S = 10.0  # at least this long for the child's half
 _dumps = partial(json.dumps, ensure_ascii=False)
 
 
@@ -206,16 +210,21 @@ def detail_json(classified: pd.DataFrame, lang: str) -> str:
         return _dumps(projects_detail(classified, lang))
     half = len(classified) // 2
     rest = in_child(partial(_detail_items, classified.iloc[half:], lang))
-    return f"[{_detail_items(classified.iloc[:half], lang)}, {rest()}]"
+    started = time.monotonic()
+    first = _detail_items(classified.iloc[:half], lang)
+    # The child does as much as this process did: waiting far longer means it is stuck (a lock some library
+    # thread held at the fork), and then this process does its half too.
+    return f"[{first}, {rest(max(PATIENCE_S, 5 * (time.monotonic() - started)))}]"
 
 
 def _detail_items(classified: pd.DataFrame, lang: str) -> str:
     return _dumps(projects_detail(classified, lang))[1:-1]  # the items, without the brackets
 
 
-def in_child(work: Callable[[], str]) -> Callable[[], str]:
-    """Start ``work`` in a forked child now; the function returned waits for its text. Should the child fail,
-    the work is done here instead: the answer never depends on the second process."""
+def in_child(work: Callable[[], str]) -> Callable[[float], str]:
+    """Start ``work`` in a forked child now; the function returned waits up to the seconds it is given for the
+    child's text. Should the child fail or not answer in time, the work is done here instead: the answer never
+    depends on the second process."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: write the text and leave at once (no exit handlers, no buffers of the parent's)
@@ -229,13 +238,28 @@ def in_child(work: Callable[[], str]) -> Callable[[], str]:
             os._exit(status)
     os.close(write_end)
 
-    def collect() -> str:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
+    def collect(patience: float) -> str:
+        data = _read_within(read_end, patience)
+        if data is None:
+            os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-        return data.decode("utf-8", "surrogatepass") if status == 0 else work()
+        return data.decode("utf-8", "surrogatepass") if data is not None and status == 0 else work()
 
     return collect
+
+
+def _read_within(fd: int, seconds: float) -> bytes | None:
+    """Everything written to the pipe ``fd`` until its writer closes it, or ``None`` after ``seconds``."""
+    deadline, chunks = time.monotonic() + seconds, list[bytes]()
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                return None
+            chunk = pipe.read(1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
 
 
 def main(argv: list[str] | None = None) -> int:

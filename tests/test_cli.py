@@ -178,7 +178,25 @@ def test_a_failed_child_leaves_the_work_to_the_parent():
             raise RuntimeError("the child fails")
         return "done here"
 
-    assert in_child(work)() == "done here"
+    assert in_child(work)(10) == "done here"
+
+
+def test_a_stuck_child_is_stopped_and_its_work_done_here():
+    import os
+    import time
+
+    from loaders.cli import in_child
+
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            time.sleep(60)  # a child that never answers (a lock held at the fork)
+        return "done here"
+
+    started = time.monotonic()
+    assert in_child(work)(0.5) == "done here"
+    assert time.monotonic() - started < 10
 
 
 def test_the_child_answer_is_taken_when_it_succeeds():
@@ -186,4 +204,4 @@ def test_the_child_answer_is_taken_when_it_succeeds():
 
     from loaders.cli import in_child
 
-    assert in_child(lambda: f"pid {os.getpid()}")() != f"pid {os.getpid()}"
+    assert in_child(lambda: f"pid {os.getpid()}")(10) != f"pid {os.getpid()}"
