@@ -205,3 +205,21 @@ def test_the_child_answer_is_taken_when_it_succeeds():
     from loaders.cli import in_child
 
     assert in_child(lambda: f"pid {os.getpid()}")(10) != f"pid {os.getpid()}"
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    from conftest import write_xlsx
+    from test_summary import random_rows
+
+    path = write_xlsx(tmp_path / "big.xlsx", random_rows(7, 800))  # JSON far over a pipe's 64 KB buffer
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loaders", "summary", str(path), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10) == b'{"file": "'
+    process.stdout.close()  # as ``| head -c 10`` does
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, what a shell reports for a writer cut off
+    assert process.stderr.read() == b""
