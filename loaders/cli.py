@@ -192,22 +192,23 @@ def render_text(summary: dict, lang: str) -> str:
 
 
 def summary_json(result, as_of: dt.date, lang: str) -> str:
-    """``json.dumps(summarize(result, as_of, lang), ensure_ascii=False)``, the same text, with the projects'
-    detail of a large register phrased and encoded in two processes (``detail_json``)."""
+    """``json_safe(json.dumps(summarize(result, as_of, lang), ensure_ascii=False))``, the same text, with the
+    projects' detail of a large register phrased and encoded in two processes (``detail_json``)."""
     classified = classify_result(result, as_of)
     head = summary_with(result, classified, as_of, None, lang)
     items = (
-        f"{_dumps(key)}: {detail_json(classified, lang) if key == 'projects_detail' else _dumps(value)}"
+        f"{_dumps(key)}: {detail_json(classified, lang) if key == 'projects_detail' else _safe_dumps(value)}"
         for key, value in head.items()
     )
     return "{" + ", ".join(items) + "}"
 
 
 def detail_json(classified: pd.DataFrame, lang: str) -> str:
-    """The JSON array of ``projects_detail(classified, lang)``; from ``SPLIT_AT`` projects a forked child does
-    the second half while this process does the first (the two halves' texts joined are the whole's)."""
+    """The JSON array of ``projects_detail(classified, lang)`` (``json_safe``); from ``SPLIT_AT`` projects a
+    forked child does the second half while this process does the first (the halves' texts joined are the
+    whole's)."""
     if len(classified) < SPLIT_AT or not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
-        return _dumps(projects_detail(classified, lang))
+        return _safe_dumps(projects_detail(classified, lang))
     half = len(classified) // 2
     rest = in_child(partial(_detail_items, classified.iloc[half:], lang))
     started = time.monotonic()
@@ -218,7 +219,12 @@ def detail_json(classified: pd.DataFrame, lang: str) -> str:
 
 
 def _detail_items(classified: pd.DataFrame, lang: str) -> str:
-    return _dumps(projects_detail(classified, lang))[1:-1]  # the items, without the brackets
+    return _safe_dumps(projects_detail(classified, lang))[1:-1]  # the items, without the brackets
+
+
+def _safe_dumps(value) -> str:
+    # ``json_safe`` escapes character by character, so the parts escaped apart make the whole escaped
+    return json_safe(_dumps(value))
 
 
 def in_child(work: Callable[[], str]) -> Callable[[float], str]:
@@ -270,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     if not result.readable:
         print(shown(result.issues[0].message(args.lang)), file=sys.stderr)
     if args.json:
-        print(json_safe(summary_json(result, args.as_of, args.lang)))
+        print(summary_json(result, args.as_of, args.lang))
     elif result.readable:
         print(render_text(summarize(result, args.as_of, args.lang), args.lang))
     if not result.readable:

@@ -154,7 +154,7 @@ def _random_result(tmp_path, seed: int, n: int):
 
 @pytest.mark.parametrize(("seed", "n", "split_at"), [(1, 0, 2), (2, 1, 2), (3, 2, 2), (4, 37, 2), (5, 37, 10**9)])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_summary_json_is_json_dumps_of_the_summary(tmp_path, monkeypatch, seed, n, split_at, lang):
+def test_summary_json_is_the_escaped_json_dumps_of_the_summary(tmp_path, monkeypatch, seed, n, split_at, lang):
     import datetime as dt
 
     from housing.summary import summarize
@@ -163,7 +163,8 @@ def test_summary_json_is_json_dumps_of_the_summary(tmp_path, monkeypatch, seed, 
     monkeypatch.setattr(cli, "SPLIT_AT", split_at)
     result = _random_result(tmp_path, seed, n)
     as_of = dt.date(2026, 11, 20)
-    assert cli.summary_json(result, as_of, lang) == json.dumps(summarize(result, as_of, lang), ensure_ascii=False)
+    whole = cli.json_safe(json.dumps(summarize(result, as_of, lang), ensure_ascii=False))
+    assert cli.summary_json(result, as_of, lang) == whole
 
 
 def test_a_failed_child_leaves_the_work_to_the_parent():
@@ -223,3 +224,21 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
     process.stdout.close()  # as ``| head -c 10`` does
     assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, what a shell reports for a writer cut off
     assert process.stderr.read() == b""
+
+
+def test_summary_json_escapes_what_a_terminal_would_act_on_in_both_halves(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from housing.summary import summarize
+    from loaders import cli
+
+    monkeypatch.setattr(cli, "SPLIT_AT", 2)
+    result = _random_result(tmp_path, 11, 12)
+    result.filename = "a\x1b[2J.xlsx"
+    names = result.projects["name"].astype(object)
+    names.iloc[0], names.iloc[-1] = "左\u202e右", "响\x9b铃"  # one in each process's half
+    result.projects["name"] = names.astype("string")
+    as_of = dt.date(2026, 11, 20)
+    text = cli.summary_json(result, as_of, "zh")
+    assert not cli.UNSAFE.search(text)
+    assert json.loads(text) == summarize(result, as_of, "zh")
