@@ -25,9 +25,11 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
+from briefing.linebreak import wrap_lines
 from briefing.measure import Grid, shortest_widths, text_width
 from briefing.reproducible import author, stamp
 from housing.i18n import t
@@ -123,6 +125,7 @@ class _Doc(FPDF):
         self.briefing = briefing
         self.slide: B.Slide | None = None
         self.starting = False
+        self._widths: dict[tuple, float] = {}
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + FOOTER_H)
         regular, bold = find_font("Regular", briefing.lang), find_font("Bold", briefing.lang)
@@ -134,6 +137,29 @@ class _Doc(FPDF):
         self.set_creator("briefing.pdf")
         self.set_author(author(briefing))
         self.set_creation_date(stamp(briefing))  # the briefing's date, not the clock: the same briefing, the same file
+
+    def multi_cell(self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any) -> Any:
+        """fpdf2's ``multi_cell`` (every paragraph and table cell goes through it), with Chinese text broken
+        into lines by the typesetter's rules first (``briefing.linebreak``): left to itself, fpdf2 breaks
+        wherever a line is full, starting lines with "、" and splitting figures."""
+        if text and kwargs.get("wrapmode") == WrapMode.CHAR and not kwargs.get("markdown"):
+            lines = wrap_lines(text, self._line_room(w, kwargs.get("padding", 0)), self._char_width)
+            text = "\n".join(lines)
+        return super().multi_cell(w, h, text, *args, **kwargs)
+
+    def _line_room(self, w: float, padding: Any) -> float:
+        """The width ``multi_cell`` fills with text (fpdf2: the cell less its padding, or its clearance margin
+        on a side without padding), a hair less so that rounding never makes fpdf2 break a line again."""
+        pad = Padding.new(padding)
+        width = (w or self.w - self.r_margin - self.x) - pad.left - pad.right
+        width -= (0 if pad.left else self.c_margin) + (0 if pad.right else self.c_margin)
+        return width - 0.01
+
+    def _char_width(self, char: str) -> float:
+        key = (self.font_family, self.font_style, self.font_size_pt, char)
+        if key not in self._widths:
+            self._widths[key] = self.get_string_width(char)
+        return self._widths[key]
 
     @property
     def wrap(self) -> WrapMode:

@@ -154,3 +154,28 @@ def test_another_reader_extracts_the_text_cleanly(rendered):
     text = subprocess.run(["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True).stdout
     heads = next(b for b in briefing.slides()[1].blocks if isinstance(b, B.Headlines))
     assert heads.items[0].value in text.decode("utf-8") and "\x00" not in text.decode("utf-8")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_no_chinese_line_starts_with_closing_punctuation_and_figures_stay_whole():
+    import datetime as dt
+
+    from briefing.linebreak import NO_LINE_START
+
+    # Items of varying length, so that many lines would otherwise break just before a 、 or inside a figure.
+    text = "、".join(f"{'甲乙丙丁戊己庚'[: 1 + i % 7]}项目{1000 + i * 37:,}户" for i in range(60)) + "。"
+    note = B.Note(text, "warning")
+    columns = (B.Column("name", "项目名称"), B.Column("notes", "原因"))
+    table = B.Table("red", columns, ((B.Cell("甲", "甲"), B.Cell(text, text)),))
+    slide = B.Slide("red", "逾期项目", (note, B.Reasons((text, text[text.index("、", 40) + 1 :])), table))
+    briefing = B.Briefing(
+        "zh", dt.date(2021, 5, 1), "章丘区", "调度会", "第 1 版", "页脚", (), (B.Section(B.RED, "逾期", (slide,)),)
+    )
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=P.render_pdf(briefing), capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    assert len(lines) > 20  # the text did wrap, many times
+    starts = [line for line in lines if line[0] in NO_LINE_START]
+    assert starts == []
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", m) for line in lines for m in re.findall(r"[\d,]+\d", line))
