@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("session_idle_minutes", 30),
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
+    Setting("remember_days", 7),  # "stay signed in on this device" for this many days; 0: not offered
     # supervision tasks: the 1-3-7 clock (working days after the day a task is raised; see housing.tasks)
     Setting("task_ack_days", 1),
     Setting("task_reply_days", 3),

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from housing.settings import get_setting
-from service import audit
+from service import audit, devices
 from service.roles import ADMIN, MANAGE_ACCOUNTS, ROLES, Actor, Refused
 from store.db import secret, writing
 from store.schema import accounts
@@ -300,9 +300,12 @@ def _set(conn: Connection, username: str, **values: object) -> None:
     conn.execute(update(accounts).where(accounts.c.username == username).values(**values))
 
 
-def sign_out(engine: Engine, actor: Actor, reason: str = "") -> None:
-    """Record that ``actor`` signed out (``reason``: ``idle`` when the session expired)."""
+def sign_out(engine: Engine, actor: Actor, reason: str = "", device: str | None = None) -> None:
+    """Record that ``actor`` signed out (``reason``: ``idle`` when the session expired); ``device``: the token
+    this device stayed signed in with, revoked in the same transaction."""
     with writing(engine) as conn:
+        if device is not None:
+            devices.forget(conn, actor.username, token=device)
         audit.record(
             conn,
             actor.username,
@@ -313,9 +316,10 @@ def sign_out(engine: Engine, actor: Actor, reason: str = "") -> None:
         )
 
 
-def change_password(engine: Engine, actor: Actor, current: str, new: str) -> None:
+def change_password(engine: Engine, actor: Actor, current: str, new: str, device: str | None = None) -> None:
     """The signed-in account changes its own password: the current one must be right, the new one must meet
-    the policy and differ from it. Clears the must-change flag. ``AccountError`` otherwise (nothing written)."""
+    the policy and differ from it. Clears the must-change flag; every other device that stayed signed in must
+    sign in again (``device``: this one's token, kept). ``AccountError`` otherwise (nothing written)."""
     with writing(engine) as conn:
         name = _valid_or_none(actor.username)
         row = _fetch(conn, name, lock=True) if name else None
@@ -325,6 +329,7 @@ def change_password(engine: Engine, actor: Actor, current: str, new: str) -> Non
         if new == current:
             raise AccountError("ac_err_password_same")
         _set(conn, row["username"], password_hash=hash_password(new), must_change_password=False)
+        devices.forget(conn, row["username"], keep=device)
         audit.record(
             conn, actor.username, audit.CHANGE_PASSWORD, target=f"account {row['username']}", address=actor.address
         )
@@ -436,6 +441,7 @@ def reset_password(engine: Engine, actor: Actor, username: str) -> str:
         row = _target(conn, username)
         values = {"password_hash": hash_password(password), "must_change_password": True, "failed_attempts": 0}
         _set(conn, row["username"], **values, locked_until=None)
+        devices.forget(conn, row["username"])  # the old password's devices sign in again
         _record_change(conn, actor, row["username"], RESET)
     return password
 
@@ -448,6 +454,8 @@ def set_locked(engine: Engine, actor: Actor, username: str, locked: bool) -> Non
         if locked:
             _keep_an_admin(conn, row, row["role"], True)
         _set(conn, row["username"], locked_until=LOCKED_BY_ADMIN if locked else None, failed_attempts=0)
+        if locked:
+            devices.forget(conn, row["username"])
         _record_change(conn, actor, row["username"], LOCK if locked else UNLOCK)
 
 
@@ -460,6 +468,8 @@ def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool) ->
         if disabled:
             _keep_an_admin(conn, row, row["role"], True)
         _set(conn, row["username"], disabled=disabled)
+        if disabled:
+            devices.forget(conn, row["username"])
         _record_change(conn, actor, row["username"], DISABLE if disabled else ENABLE)
 
 
@@ -512,6 +522,7 @@ def operator_reset(engine: Engine, username: str, announce: Callable[[str], None
             return False
         values = {"password_hash": hash_password(password), "must_change_password": True, "failed_attempts": 0}
         _set(conn, row["username"], **values, locked_until=None, disabled=False)
+        devices.forget(conn, row["username"])
         detail = {"change": RESET, "by": "operator"}
         audit.record(conn, SYSTEM, MANAGE_ACCOUNTS, target=f"account {row['username']}", detail=detail)
     announce(f"New one-time password for '{row['username']}' (change it at the next sign-in):\n\n    {password}\n")

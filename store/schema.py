@@ -212,3 +212,17 @@ DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in STORED if f.kind == DATE)
 STAGE_DATE_FIELDS: tuple[str, ...] = tuple(
     c.name for c in stage_dates.columns if c.name not in ("version_id", "position")
 )
+
+# Devices an account chose to stay signed in on (``service.devices``): the token's SHA-256, never the token.
+device_sessions = Table(
+    "device_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("address", String(64), nullable=False),
+)

@@ -166,3 +166,56 @@ def test_anonymous_viewing_when_configured(monkeypatch):
 def test_anonymous_viewing_is_off_by_default():
     account_for(Actor("viewer", VIEWER))
     assert fresh().title[0].value == "登录"
+
+
+# --- staying signed in on this device (service.devices) -------------------------------------------------------
+
+
+def remember_me(at: AppTest, username: str = "admin", password: str = ADMIN_PASSWORD) -> AppTest:
+    at.checkbox(key="si_remember").check()
+    return submit(at, username, password)
+
+
+def test_the_form_offers_to_stay_signed_in_for_the_configured_days(monkeypatch):
+    assert fresh().checkbox(key="si_remember").label == "在此设备上保持登录 7 天"
+    assert fresh(lang="en").checkbox(key="si_remember").label == "Stay signed in on this device for 7 days"
+    monkeypatch.setenv("RESETTLE_REMEMBER_DAYS", "0")
+    assert not fresh().checkbox
+
+
+def test_ticking_it_writes_the_cookie_and_a_new_session_with_it_is_signed_in(app_database, monkeypatch):
+    at = remember_me(fresh())
+    token = at.session_state[signin.COOKIE_WRITE]
+    assert at.metric and token and at.session_state[signin.DEVICE] == token
+    assert ("admin", "remember_device", "ok", {"days": 7.0}) in audit_actions(app_database)
+    monkeypatch.setattr(signin, "device_cookie", lambda: token)  # the browser sends the cookie on reload
+    again = fresh()
+    assert again.metric and again.session_state["actor"].username == "admin"
+    assert audit_actions(app_database)[-1] == ("admin", "sign_in", "ok", {"method": "device"})
+
+
+def test_not_ticking_it_writes_no_cookie(app_database):
+    at = submit(fresh(), "admin", ADMIN_PASSWORD)
+    assert at.metric and signin.COOKIE_WRITE not in at.session_state
+
+
+def test_a_remembered_session_does_not_end_when_idle_but_signing_out_ends_it_on_the_device(app_database, monkeypatch):
+    at = remember_me(fresh())
+    token = at.session_state[signin.DEVICE]
+    at.session_state[signin.LAST_SEEN] = time.time() - 31 * 60
+    at.run()
+    assert at.metric  # still signed in: its user chose to stay signed in on this device
+    next(b for b in at.sidebar.button if b.label == "退出登录").click().run()
+    assert at.title[0].value == "登录" and at.session_state[signin.COOKIE_WRITE] == ""  # the cookie is removed
+    monkeypatch.setattr(signin, "device_cookie", lambda: token)
+    again = fresh()
+    assert again.title[0].value == "登录" and not again.metric  # the token was revoked at sign-out
+    assert again.session_state[signin.COOKIE_WRITE] == ""
+    assert audit_actions(app_database)[-1] == ("admin", "sign_in", "failed", {"method": "device", "reason": "revoked"})
+
+
+@pytest.mark.parametrize("cookie", ["garbage", "<b>x</b>", "a" * 43, "x" * 5000])
+def test_a_cookie_we_did_not_issue_shows_the_form(cookie, monkeypatch):
+    monkeypatch.setattr(signin, "device_cookie", lambda: cookie)
+    at = fresh()
+    assert at.title[0].value == "登录" and not at.metric

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from browser import *  # noqa: F403 - the fixtures: the served app, headless Chromium
-from browser import ADMIN_PASSWORD, fill_sign_in, open_signed_in, shot
+from browser import ADMIN_PASSWORD, fill_sign_in, open_signed_in, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +104,29 @@ def test_the_accounts_page(server, page, database, lang):
     shot(page, f"accounts_{lang}")
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
     assert ("账号管理" if lang == "zh" else "Accounts") in nav
+
+
+def test_staying_signed_in_on_this_device_survives_a_reload_until_signing_out(server, page):
+    page.goto(f"{server}/?lang=zh")
+    page.wait_for_selector("[data-testid='stForm']", timeout=90_000)
+    page.get_by_text("在此设备上保持登录 7 天").click()
+    sign_in(page)
+    sign_out = page.get_by_role("button", name="退出登录")
+    for _ in range(120):  # the frame writes the cookie: wait until the browser has it
+        if any(c["name"] == "resettle_device" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(250)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "resettle_device")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0 and len(cookie["value"]) == 43
+    page.reload()  # a new Streamlit session: signed in again from the cookie, no form
+    sign_out.wait_for(timeout=90_000)
+    assert page.locator("[data-testid='stForm']").count() == 0
+    sign_out.click()
+    page.get_by_role("button", name="登录").wait_for(timeout=60_000)
+    for _ in range(120):
+        if not any(c["name"] == "resettle_device" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(250)
+    assert not any(c["name"] == "resettle_device" for c in page.context.cookies())
+    page.reload()
+    page.get_by_role("button", name="登录").wait_for(timeout=90_000)  # signed out for good on this device

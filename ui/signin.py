@@ -9,6 +9,7 @@ so the password fields can be emptied and the page drawn once with the outcome.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from housing.fmt import fmt_datetime
 from housing.i18n import t
 from housing.settings import get_setting
 from service import accounts as A
+from service import devices
 from service.roles import Actor
 from store.db import secret
 from ui import sso
@@ -30,7 +32,10 @@ LAST_SEEN = "_si_last_seen"  # time.time() of the previous run, for idle expiry
 MUST_CHANGE = "_si_must_change"
 NOTICE = "_si_notice"  # (level, catalogue key, params) shown once on the next form
 WANTS_SIGN_IN = "_si_wants_sign_in"  # an anonymous viewer asked for the sign-in form
-KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version", sso.SSO_ENDED)
+DEVICE = "_si_device"  # the token this session stays signed in with on this device (``service.devices``)
+DEVICE_TRIED = "_si_device_tried"  # the device's cookie was looked at: once per session, not after sign-out
+COOKIE_WRITE = "_si_cookie"  # what the browser's cookie is to become: a token, or "" to remove it
+KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version", sso.SSO_ENDED, DEVICE_TRIED)
 _admin_checked: set[str] = set()  # databases this process has made sure have an account
 
 
@@ -64,6 +69,8 @@ def resolve(db: Engine) -> Actor | None:
     first_admin(db)
     state = st.session_state
     actor = state.get(ACTOR_KEY)
+    if actor is None or is_anonymous(actor):
+        actor = _from_device(db) or actor
     if is_anonymous(actor) and sso.configured():
         actor = sso.signed_in_actor() or actor  # back from the identity provider: the mapped account
     if actor is not None and not is_anonymous(actor):
@@ -76,11 +83,37 @@ def resolve(db: Engine) -> Actor | None:
     return actor
 
 
+def device_cookie() -> str | None:
+    """The sign-in cookie this browser sent, if any (``st.context.cookies``: those of the page's request)."""
+    try:
+        value = st.context.cookies.get(devices.COOKIE)
+    except Exception:  # no browser behind this run (a script run outside a session)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _from_device(db: Engine) -> Actor | None:
+    """Once per session: the account this device stays signed in as, from its cookie; a cookie that no
+    longer signs in (revoked, expired, the account disabled) is removed from the browser."""
+    state = st.session_state
+    if state.get(DEVICE_TRIED):
+        return None
+    state[DEVICE_TRIED] = True
+    token = device_cookie()
+    actor = devices.resume(db, token, client_address()) if token else None
+    if token and actor is None:
+        state[COOKIE_WRITE] = ""
+    if actor is not None:
+        state[DEVICE], state[LAST_SEEN] = token, time.time()
+    return actor
+
+
 def _still_valid(db: Engine, actor: Actor) -> Actor | None:
-    """The account as it is now, or ``None`` (with the reason noted) when the session has to end."""
+    """The account as it is now, or ``None`` (with the reason noted) when the session has to end. A session
+    on a device its user chose to stay signed in on does not end when idle (that is what they chose)."""
     idle = float(get_setting("session_idle_minutes"))
     last = st.session_state.get(LAST_SEEN)
-    if last is not None and time.time() - last > idle * 60:
+    if last is not None and time.time() - last > idle * 60 and not st.session_state.get(DEVICE):
         A.sign_out(db, actor, "idle")
         _ended("si_expired", minutes=f"{idle:g}")
         return None
@@ -99,10 +132,15 @@ def _ended(key: str, **params: object) -> None:
 
 
 def _forget() -> None:
-    """Drop everything the session knew except the view's language, date and data."""
+    """Drop everything the session knew except the view's language, date and data. A device the session stayed
+    signed in on is told to drop its cookie (the token itself is revoked by the service: at sign-out, or when
+    the account was disabled or locked)."""
+    had_device = st.session_state.get(DEVICE) is not None
     for key in list(st.session_state.keys()):
         if key not in KEEP_ON_SIGN_OUT:
             del st.session_state[key]
+    if had_device:
+        st.session_state[COOKIE_WRITE] = ""
 
 
 def gate(actor: Actor | None):
@@ -145,17 +183,23 @@ def _sign_in_form(lang: str) -> None:
             max_chars=A.MAX_PASSWORD,
             autocomplete="current-password",
         )
+        days = float(get_setting("remember_days"))
+        if days > 0:
+            st.checkbox(t("si_remember", lang, days=f"{days:g}"), key="si_remember")
+            st.caption(t("si_remember_help", lang))  # in view, not behind a help icon: it is a warning
         st.form_submit_button(t("si_submit", lang), type="primary", on_click=_attempt, args=(lang,))
     if sso.configured() and not sso.refused_notice(lang):  # single sign-on beside the built-in accounts
         sso.offer_sign_in(lang)
     if st.session_state.get(ACTOR_KEY) is not None:  # an anonymous viewer may go back to the dashboard
         st.button(t("si_back_to_viewing", lang), on_click=st.session_state.update, args=({WANTS_SIGN_IN: False},))
+    sync_device_cookie()
 
 
 def _attempt(lang: str) -> None:
     """The sign-in button: check the typed name and password, then empty the password field."""
     state = st.session_state
     typed, password = state.get("si_username", ""), state.get("si_password", "")
+    remember = bool(state.get("si_remember")) and float(get_setting("remember_days")) > 0
     state["si_password"] = ""
     if not typed.strip() or not password:
         state[NOTICE] = ("error", "si_fail_empty", {})
@@ -166,6 +210,9 @@ def _attempt(lang: str) -> None:
         return
     _forget()
     state[ACTOR_KEY], state[LAST_SEEN] = outcome, time.time()
+    if remember:
+        token = devices.remember(engine(), outcome, float(get_setting("remember_days")))
+        state[DEVICE], state[COOKIE_WRITE] = token, token
 
 
 def _failure_text(failure: A.Failure, lang: str) -> tuple[str, dict]:
@@ -207,7 +254,7 @@ def _change(lang: str) -> None:
         state[NOTICE] = ("error", "si_mismatch", {})
         return
     try:
-        A.change_password(engine(), state[ACTOR_KEY], current, new)
+        A.change_password(engine(), state[ACTOR_KEY], current, new, device=state.get(DEVICE))
     except A.AccountError as error:
         state[NOTICE] = ("error", error.key, error.params)
         return
@@ -219,7 +266,7 @@ def sign_out() -> None:
     """The sign-out button: record it and forget the session's account."""
     actor = st.session_state.get(ACTOR_KEY)
     if actor is not None and not is_anonymous(actor):
-        A.sign_out(engine(), actor)
+        A.sign_out(engine(), actor, device=st.session_state.get(DEVICE))
     sso.sign_out()  # also ends the identity provider's session cookie when the account came from there
     _forget()
     st.session_state[NOTICE] = ("info", "si_signed_out", {})
@@ -235,4 +282,19 @@ def account_box(actor: Actor, lang: str) -> None:
         role = t(f"role_{actor.role}", lang)
         st.caption(md_t("si_signed_in_as", lang, name=actor.username, role=role))
         st.button(t("si_sign_out", lang), key="si_sign_out", icon=":material/logout:", on_click=sign_out)
+        sync_device_cookie()
     _notice(lang)  # left for the app itself: the password was changed
+
+
+def sync_device_cookie() -> None:
+    """Bring the browser's sign-in cookie in line with the session: write the token of a device its user chose
+    to stay signed in on, or remove a cookie that no longer signs in. Streamlit cannot set a cookie from the
+    server, so a script in a one-pixel frame of the same origin does it (``SameSite=Strict``; ``Secure`` over
+    HTTPS); the token is URL-safe base64, written as a JSON string."""
+    value = st.session_state.get(COOKIE_WRITE)
+    if value is None:
+        return
+    max_age = int(float(get_setting("remember_days")) * 86400) if value else 0
+    cookie = f"{devices.COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict"
+    secure = "(location.protocol === 'https:' ? '; Secure' : '')"
+    st.iframe(f"<script>document.cookie = {json.dumps(cookie)} + {secure};</script>", height=1)
