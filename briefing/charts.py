@@ -848,3 +848,76 @@ def timeline_summary(
     _layout(fig, height)
     fig.update_layout(margin={"t": 70, "b": 70}, legend={"y": 1 + 34 / (height - 120), "traceorder": "normal"})
     return fig
+
+
+# --- deadlines against their baseline at scale: projects per slip band, a bar per district -------------------------
+
+# Left to right: the longest slips first (darkest), so every bar's slipped part starts at zero and compares across
+# rows; then the unchanged, the earlier and the undated. Oranges only (the at-risk hue): red stays for overdue.
+SLIP_BAND_STYLE: tuple[tuple[str, str], ...] = (
+    ("later_more", "#8C3B00"),
+    ("later_180", "#D55E00"),
+    ("later_90", SLIP_COLOR),
+    ("later_30", "#F9C08F"),
+    ("unchanged", "#D9D9D9"),
+    ("earlier", "#88CCEE"),
+    ("unknown", "#F7F7F7"),
+)
+
+
+def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = BARS_TOP) -> go.Figure:
+    """How far deadlines moved, where: for each district (or street) of ``housing.progress.slip_summary``, its
+    projects stacked by slip band (longest slip on the left, darkest), the projects later than their baseline
+    and their share at the end of the bar; the ``top`` rows with the most slipped projects on top and one bar
+    for the rest at the foot (``top_with_others``). The hover gives each part's projects and households."""
+    counts = summary.drop(columns=["max_slip"], errors="ignore")
+    folded = top_with_others(counts, column, lang, top, value="slipped")
+    # plotly draws the first row at the bottom: the folded rest first, then the rows least to most slipped
+    table = folded.sort_values([OTHERS_COLUMN, "slipped", column], ascending=[False, True, False], kind="stable")
+    names = table[column].astype(str).map(plot_escape).tolist()
+    fig = go.Figure()
+    for band, color in SLIP_BAND_STYLE:
+        label = t(f"pg_band_{band}", lang)
+        projects, households = table[f"projects_{band}"], table[f"households_{band}"]
+        fig.add_bar(
+            y=names,
+            x=projects,
+            name=label,
+            orientation="h",
+            marker={"color": color, "line": {"color": "#BBBBBB", "width": 0.5 if band == "unknown" else 0}},
+            hovertext=[
+                f"<b>{n}</b><br>{label}: "
+                + t(
+                    "chart_summary_hover",
+                    lang,
+                    projects=fmt_count(int(p), "count.projects", lang),
+                    households=fmt_int(int(h)),
+                )
+                for n, p, h in zip(names, projects, households)
+            ],
+            hoverinfo="text",
+        )
+    totals = table["projects"].astype(float)
+    shares = [fmt_percent(s / n) if n else "—" for s, n in zip(table["slipped"], totals)]
+    fig.add_scatter(
+        y=names,
+        x=totals,
+        mode="text",
+        text=[t("pg_slip_bar_text", lang, count=fmt_int(int(s)), share=p) for s, p in zip(table["slipped"], shares)],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(type="category", automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
+    longest = float(totals.max()) if len(table) else 0.0
+    fig.update_xaxes(
+        title=t("pg_measure_projects", lang),
+        tickformat=",",
+        gridcolor="#EEEEEE",
+        range=[0, max(longest, 1) * 1.3],  # room for the slipped count and share after the longest bar
+    )
+    height = bars_height(len(table)) + 40  # the seven bands' legend takes two lines on a narrow screen
+    _layout(fig, height)
+    fig.update_layout(margin={"t": 70})
+    return fig

@@ -4,12 +4,14 @@ filters, deadlines against their baseline with links to the slipped projects, in
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
-from app_pages import open_page
+from app_pages import html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from store import versions as V
@@ -86,9 +88,11 @@ def test_slipped_projects_are_listed_with_links(app_database):
     week.loc[slipped, "deadline"] = week.loc[slipped, "deadline"] + pd.Timedelta(days=30)
     V.publish(db, week, content=b"week 2", filename="第2周.xlsx", uploader="张三")
     at = start()
-    table = at.dataframe[0].value
-    assert len(table) == 1 and table["推迟天数"].tolist() == [30]
-    link = table["项目名称"].iloc[0]
-    assert link.startswith("detail?district=济阳区&name=纪家安置房项目") and "as_of=2026-11-21" in link
+    table = html_table(at)
+    assert len(table) == 1 and table["推迟天数"].tolist() == ["30"] and table["项目名称"].tolist() == ["纪家安置房项目"]
+    body = next(h.proto.body for h in at.get("html") if 'class="bf-table"' in h.proto.body)
+    link = re.search(r'<a href="([^"]+)"', body).group(1)
+    assert html.unescape(link).startswith("detail?district=济阳区&name=纪家安置房项目") and "as_of=2026-11-21" in link
+    assert "1 个项目" in " ".join(c.value for c in at.caption)
     timeline = figures(at)[-1]
     assert timeline["layout"]["yaxis"]["ticktext"][0] == "纪家安置房项目"  # the largest slip on top
