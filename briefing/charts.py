@@ -868,19 +868,20 @@ SLIP_BAND_STYLE: tuple[tuple[str, str], ...] = (
 def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = BARS_TOP) -> go.Figure:
     """How far deadlines moved, where: for each district (or street) of ``housing.progress.slip_summary``, its
     projects stacked by slip band (longest slip on the left, darkest), the projects later than their baseline
-    and their share at the end of the bar; the ``top`` rows with the most slipped projects on top and one bar
+    and their share under its name; the ``top`` rows with the most slipped projects on top and one bar
     for the rest at the foot (``top_with_others``). The hover gives each part's projects and households."""
     counts = summary.drop(columns=["max_slip"], errors="ignore")
     folded = top_with_others(counts, column, lang, top, value="slipped")
     # plotly draws the first row at the bottom: the folded rest first, then the rows least to most slipped
     table = folded.sort_values([OTHERS_COLUMN, "slipped", column], ascending=[False, True, False], kind="stable")
     names = table[column].astype(str).map(plot_escape).tolist()
+    rows = list(range(len(table)))  # positions, so two rows named alike stay two rows; the names are tick texts
     fig = go.Figure()
     for band, color in SLIP_BAND_STYLE:
         label = t(f"pg_band_{band}", lang)
         projects, households = table[f"projects_{band}"], table[f"households_{band}"]
         fig.add_bar(
-            y=names,
+            y=rows,
             x=projects,
             name=label,
             orientation="h",
@@ -899,25 +900,17 @@ def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = B
         )
     totals = table["projects"].astype(float)
     shares = [fmt_percent(s / n) if n else "—" for s, n in zip(table["slipped"], totals)]
-    fig.add_scatter(
-        y=names,
-        x=totals,
-        mode="text",
-        text=[t("pg_slip_bar_text", lang, count=fmt_int(int(s)), share=p) for s, p in zip(table["slipped"], shares)],
-        textposition="middle right",
-        showlegend=False,
-        hoverinfo="skip",
-    )
+    # the moved projects under each name, not after the bar: a phone's narrow chart would cut a text there
+    ticks = [
+        f"{n}<br><span style='font-size:11px;color:#555555'>"
+        + t("pg_slip_bar_text", lang, count=fmt_int(int(s)), share=p)
+        + "</span>"
+        for n, s, p in zip(names, table["slipped"], shares)
+    ]
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_yaxes(type="category", automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
-    longest = float(totals.max()) if len(table) else 0.0
-    fig.update_xaxes(
-        title=t("pg_measure_projects", lang),
-        tickformat=",",
-        gridcolor="#EEEEEE",
-        range=[0, max(longest, 1) * 1.3],  # room for the slipped count and share after the longest bar
-    )
-    height = bars_height(len(table)) + 40  # the seven bands' legend takes two lines on a narrow screen
+    fig.update_yaxes(tickvals=rows, ticktext=ticks, automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
+    fig.update_xaxes(title=t("pg_measure_projects", lang), tickformat=",", gridcolor="#EEEEEE", rangemode="tozero")
+    height = bars_height(len(table)) + 12 * len(table) + 40  # two-line names; the legend may wrap
     _layout(fig, height)
     fig.update_layout(margin={"t": 70})
     return fig

@@ -257,7 +257,7 @@ def slip_summary(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     ``column``): projects and households in each slip band (columns ``projects_<band>``, ``households_<band>``),
     the totals ``projects`` / ``households``, ``slipped`` (projects later than their baseline) and
     ``slipped_households``, and ``max_slip`` (the largest slip in days, 0 when none moved later). One row per value,
-    most slipped projects first, then by name."""
+    most slipped projects first, then by name (a blank one last)."""
     places = frame[column].fillna(UNNAMED).astype(str).to_numpy(object)
     households = pd.to_numeric(frame["households"], errors="coerce").fillna(0).astype("int64").to_numpy()
     counted = pd.DataFrame({"place": places, "band": slip_band(frame["slip_days"]).to_numpy(), "hh": households})
@@ -274,4 +274,6 @@ def slip_summary(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     slips = pd.to_numeric(frame["slip_days"], errors="coerce").astype("Float64").clip(lower=0).fillna(0)
     out["max_slip"] = slips.groupby(places).max().reindex(out.index).fillna(0).astype("int64")
     out = out.rename_axis(index=column, columns=None).reset_index()
-    return out.sort_values(["slipped", column], ascending=[False, True], kind="stable", ignore_index=True)
+    out["_blank"] = out[column] == UNNAMED  # a place the workbook left blank after the named ones it ties with
+    ordered = out.sort_values(["slipped", "_blank", column], ascending=[False, True, True], kind="stable")
+    return ordered.drop(columns="_blank").reset_index(drop=True)

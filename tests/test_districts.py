@@ -285,3 +285,33 @@ def test_thirty_districts_read_as_the_top_fifteen_and_the_rest(app_database, pro
     bars = chart["data"][0]["y"]
     assert len(bars) == 16 and bars[0] == "其他 15 个区县"  # the rest as one bar, at the foot
     assert len(at.dataframe[0].value) == 30  # the table lists every district
+
+
+def test_a_street_of_a_hundred_projects_lists_them_a_page_at_a_time(app_database, project_table):
+    """第01区 of a 700-project register holds 600 projects, 120 a street: three pages, every reason in full, names
+    linking to their detail, floor area in 万㎡ with two decimals."""
+    from test_overview import register_rows
+
+    from store import versions as V
+    from store.db import open_database
+
+    rows = register_rows(700, districts=2)
+    V.publish(open_database(app_database), project_table(rows), content=b"p", filename="省.xlsx", uploader="张三")
+    at = open_page("views/districts.py", data="published", district="第01区", street="第01区街道0")
+    assert not at.error and not at.dataframe  # no data frame (and no Styler) for the projects
+    assert any(c.value == "共 120 个项目，按紧急程度排序，显示第 1–50 个。完整名单请下载 Excel。" for c in at.caption)
+    first = html_table(at)
+    assert len(first) == 50 and first["状态"].iloc[0] == "■ 已逾期" and set(first["万㎡"]) == {"1.20"}
+    assert all(r and not r.endswith(("…", "...")) for r in first["原因"])  # every reason in full, never cut
+    body = next(h.proto.body for h in at.get("html") if 'class="bf-table"' in h.proto.body)
+    assert body.count('<a href="detail?district=第01区&amp;name=安置项目') == 50
+    at.button(key="dd_projects_next").click().run()
+    at.button(key="dd_projects_next").click().run()
+    assert any("显示第 101–120 个" in c.value for c in at.caption) and len(html_table(at)) == 20
+    assert at.button(key="dd_projects_next").disabled
+    at.radio(key="lang").set_value("en").run()  # the same list in English, still on its page
+    assert any(
+        c.value
+        == "120 projects in all, most urgent first; showing 101–120." + " The full list is in the Excel download."
+        for c in at.caption
+    )

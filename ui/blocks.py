@@ -237,7 +237,7 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
         chips = (html.escape(cells[c.key].text) for c in block.columns if c.kind == B.STATUS)
         chip = "".join(f'<span class="bf-status">{text}</span>' for text in chips)
         facts = " · ".join(
-            f"{html.escape(c.label)} {html.escape(cells[c.key].text)}"
+            f"{html.escape(c.label)}&nbsp;{html.escape(cells[c.key].text)}"  # a label never parts from its figure
             for c in block.columns
             if c.kind != B.STATUS and c.key != title and c.key not in LIST_KEYS and cells[c.key].value not in (None, "")
         )

@@ -25,7 +25,8 @@ def narrowed(projects: pd.DataFrame, key: str, lang: str, texts: tuple[str, ...]
     ``<key>_district`` and ``<key>_street``), most projects first in both; every project while nothing is picked.
     The street picker stays disabled while the district has fewer than two streets."""
     district_label, all_districts, street_label, all_streets = (t(k, lang) for k in texts)
-    with st.container(horizontal=True, key=f"{key}_pickers"):
+    left, right = st.columns(2)  # side by side on a desk, one above the other on a phone (no placeholder cut)
+    with left:
         district = st.selectbox(
             district_label,
             by_size(projects["district"]),
@@ -33,8 +34,9 @@ def narrowed(projects: pd.DataFrame, key: str, lang: str, texts: tuple[str, ...]
             placeholder=all_districts,
             key=f"{key}_district",
         )
-        inside = projects if district is None else projects[projects["district"].fillna(UNNAMED) == district]
-        streets = by_size(inside["street"]) if district is not None and "street" in inside else []
+    inside = projects if district is None else projects[projects["district"].fillna(UNNAMED) == district]
+    streets = by_size(inside["street"]) if district is not None and "street" in inside else []
+    with right:
         street = st.selectbox(
             street_label,
             streets,

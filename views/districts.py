@@ -21,6 +21,7 @@ from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.escape import md_escape, md_t
 from ui.exports import Sheets, download_xlsx, status_count_block, today_name, view_filters
+from ui.links import project_link
 from ui.paging import count_caption, current_page, pager
 from ui.tables import status_count_columns, status_count_table, urgent_order
 
@@ -129,11 +130,13 @@ def project_list(projects: pd.DataFrame, view: View, place: Place) -> None:
     page, first, last = current_page(PROJECTS_KEY, count, listed)
     total = fmt_count(count, "count.projects", lang)
     st.caption(count_caption(total, first, last, count, ("risk_count_all", "risk_count"), lang))
-    block = place_projects_block(ordered.iloc[first:last], lang)  # only the rows shown
+    rows = ordered.iloc[first:last]
+    block = place_projects_block(rows, lang)  # only the rows shown
+    links = {"name": [project_link(d, n) for d, n in zip(rows["district"], rows["name"])]}  # each opens its detail
     with st.container(key=TABLE_KEY):
-        st.html(html_table(block))
+        st.html(html_table(block, links))
     with st.container(key=CARDS_KEY):
-        st.html(block_cards(block))
+        st.html(block_cards(block, links))
     pager(PROJECTS_KEY, count, page, lang)
     export(
         view,
