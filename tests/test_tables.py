@@ -70,6 +70,7 @@ CARD_BLOCK = B.Table(
         B.Column("name", "项目名称"),
         B.Column("households", "安置户数", B.COUNT),
         B.Column("stage", "形象进度"),
+        B.Column("district", "区县"),
         B.Column("reasons", "原因"),
     ),
     (
@@ -78,6 +79,7 @@ CARD_BLOCK = B.Table(
             B.Cell("<script>x</script>", "<script>x</script>"),
             B.Cell(1234, "1,234"),
             B.Cell("", ""),
+            B.Cell("历城区", "历城区"),
             B.Cell("已逾期 3 天；落后 5 个百分点", "已逾期 3 天；落后 5 个百分点"),
         ),
     ),
@@ -89,7 +91,8 @@ def test_cards_show_every_figure_escaped_and_linked():
     cards = block_cards(CARD_BLOCK, {"name": ["detail?name=<x>&as_of=2026-11-21"]})
     assert "<script>" not in cards and "&lt;script&gt;x&lt;/script&gt;" in cards
     assert 'href="detail?name=&lt;x&gt;&amp;as_of=2026-11-21"' in cards
-    assert "安置户数&nbsp;1,234" in cards  # a label never parts from its figure
+    assert '<span style="white-space:nowrap">安置户数 1,234</span>' in cards  # a figure on one line with its label
+    assert "区县&nbsp;历城区" in cards  # workbook text may wrap, but not away from its label
     assert "形象进度" not in cards  # a blank cell is left off
     assert cards.count("<li>") == 2 and '<span class="bf-status">■ 已逾期</span>' in cards
     assert "#CC3311" in cards  # the overdue colour on the card's edge

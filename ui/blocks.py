@@ -222,6 +222,15 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
 LIST_KEYS = ("reasons",)  # columns a card shows as a list, one item per sentence, rather than in its facts line
 
 
+def _fact(column: B.Column, cell: B.Cell) -> str:
+    """ "label value" on a card: a figure or date kept on one line with its label (Chinese would break between any
+    two characters, 安置户 / 数), workbook text free to wrap (a long name must not run off a phone's screen)."""
+    label, text = html.escape(column.label), html.escape(cell.text)
+    if column.kind in NUMBER_KINDS + DATE_KINDS:
+        return f'<span style="white-space:nowrap">{label} {text}</span>'
+    return f"{label}&nbsp;{text}"
+
+
 def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title: str = "name") -> str:
     """Any table block as cards for a phone (the paged lists' other face): the status chip and the ``title``
     column (linked where ``links`` gives one), then every other figure as "label value" on one line, and the
@@ -237,7 +246,7 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
         chips = (html.escape(cells[c.key].text) for c in block.columns if c.kind == B.STATUS)
         chip = "".join(f'<span class="bf-status">{text}</span>' for text in chips)
         facts = " · ".join(
-            f"{html.escape(c.label)}&nbsp;{html.escape(cells[c.key].text)}"  # a label never parts from its figure
+            _fact(c, cells[c.key])
             for c in block.columns
             if c.kind != B.STATUS and c.key != title and c.key not in LIST_KEYS and cells[c.key].value not in (None, "")
         )
