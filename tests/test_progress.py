@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from housing.changes import project_key
 from housing.progress import (
@@ -287,3 +289,27 @@ def test_slip_summary_counts_projects_and_households_per_place():
 def test_slip_summary_of_nothing_is_empty():
     frame = pd.DataFrame({"street": [], "households": [], "slip_days": pd.array([], dtype="Int64")})
     assert slip_summary(frame, "street").empty
+
+
+@given(
+    hst.lists(
+        hst.tuples(
+            hst.sampled_from(["甲区", "乙区", None]),
+            hst.one_of(hst.none(), hst.integers(0, 5_000)),
+            hst.one_of(hst.none(), hst.integers(-2_000, 2_000)),
+        ),
+        max_size=40,
+    )
+)
+def test_slip_summary_accounts_for_every_project(rows):
+    frame = pd.DataFrame(rows, columns=["district", "households", "slip_days"])
+    frame["slip_days"] = frame["slip_days"].astype("Int64")
+    summary = slip_summary(frame, "district")
+    days = frame["slip_days"]
+    assert summary["projects"].sum() == len(frame)
+    assert summary["slipped"].sum() == int((days > 0).sum())
+    assert summary["households"].sum() == int(pd.to_numeric(frame["households"]).fillna(0).sum())
+    for band in SLIP_BAND_KEYS:
+        assert summary[f"projects_{band}"].sum() == int((slip_band(days) == band).sum())
+    largest = int(days.max()) if days.notna().any() else 0
+    assert (int(summary["max_slip"].max()) if len(summary) else 0) == max(largest, 0)
