@@ -84,11 +84,23 @@ def top_with_others(rollup: pd.DataFrame, column: str, lang: str, top: int | Non
 def households_bars(rollup: pd.DataFrame, column: str, lang: str, top: int | None = None) -> go.Figure:
     """Stacked horizontal bars of a roll-up (districts, streets): households handed over and still waiting per
     ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows. With
-    ``top``, the largest ``top`` rows and one bar for the rest (``top_with_others``), always at the bottom."""
+    ``top``, the largest ``top`` rows and one bar for the rest (``top_with_others``), always at the bottom; when
+    the rest adds up to more than the largest named row, the scale stays the named rows' and the rest's bar spans
+    the chart, handed over and waiting in their true shares, its total written at the edge (``920,135 »``), so
+    the named rows stay comparable."""
     folded = top_with_others(rollup, column, lang, top)
     # plotly draws the first row at the bottom: the folded rest first, then the rows smallest to largest
     table = folded.sort_values([OTHERS_COLUMN, "households"], ascending=[False, True], kind="stable")
     names = table[column].astype(str).map(plot_escape)  # workbook names: Plotly would draw <a>, <b> in them
+    longest = float(table["households"].max()) if len(table) else 0.0
+    rest = table[OTHERS_COLUMN].to_numpy(bool)
+    named = table.loc[~rest, "households"]
+    edge = max(float(named.max()) if len(named) else 0.0, 1) * 1.15  # room for the totals after the longest bar
+    broken = longest > edge  # the folded rest outgrows the named rows: it runs off the edge rather than flatten them
+    # a broken bar is drawn as wide as the chart, its parts in their true shares; the hover gives the true counts
+    shrink = pd.Series(1.0, index=table.index)
+    if broken:
+        shrink[rest] = edge / table.loc[rest, "households"].astype(float)
     fig = go.Figure()
     for part, key, color in (
         ("done_households", "chart_done", STATUS_COLORS["done"]),
@@ -96,32 +108,41 @@ def households_bars(rollup: pd.DataFrame, column: str, lang: str, top: int | Non
     ):
         fig.add_bar(
             y=names,
-            x=table[part],
+            x=table[part].astype(float) * shrink,
+            customdata=table[part],
             name=t(key, lang),
             orientation="h",
             marker_color=color,
-            hovertemplate="%{y}: %{x:,}<extra>" + t(key, lang) + "</extra>",
+            hovertemplate="%{y}: %{customdata:,}<extra>" + t(key, lang) + "</extra>",
         )
     fig.add_scatter(
         y=names,
         x=table["households"],
         mode="text",
-        text=[fmt_size(v, lang) for v in table["households"]],
+        # a broken bar's total is written on it, at the edge (below)
+        text=["" if broken and r else fmt_size(v, lang) for v, r in zip(table["households"], rest)],
         textposition="middle right",
+        cliponaxis=False,  # a total may reach into the right margin on a phone rather than be cut
         showlegend=False,
         hoverinfo="skip",
     )
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in bar order: handed over first
-    longest = float(table["households"].max()) if len(table) else 0.0
     # Names stay categories even when one looks like a number (a street called "3"); the fixed range drops the
     # padding plotly adds around the total labels, which grows with the rows.
     fig.update_yaxes(type="category", automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
-    fig.update_xaxes(
-        title=t("chart_households", lang),
-        tickformat=",",
-        gridcolor="#EEEEEE",
-        range=[0, max(longest, 1) * 1.15],  # room for the totals after the longest bar
-    )
+    if broken:
+        fig.add_annotation(
+            x=edge,
+            y=names[rest].iloc[0],
+            xanchor="right",
+            text=f"{fmt_size(table.loc[rest, 'households'].iloc[0], lang)} »",
+            showarrow=False,
+            bgcolor="white",
+            borderpad=2,
+            font={"color": "#222222"},
+        )
+    right = edge if broken else max(longest, 1) * 1.15
+    fig.update_xaxes(title=t("chart_households", lang), tickformat=",", gridcolor="#EEEEEE", range=[0, right])
     return _layout(fig, bars_height(len(table)))
 
 

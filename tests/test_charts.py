@@ -510,3 +510,35 @@ def test_slip_bars_escape_workbook_names():
     fig = slip_bars(slip_summary(frame, "district"), "district", "zh")
     assert fig.layout.yaxis.ticktext[0].startswith("&lt;b&gt;区&lt;/b&gt;<br>")
     assert "&lt;b&gt;" in fig.data[0].hovertext[0]
+
+
+@pytest.mark.parametrize(
+    ("small", "each", "broken"),
+    [
+        (3, 10, False),  # the rest smaller than the largest named row: one scale for all
+        (3, 380, False),  # 1,140: within the room after the largest bar
+        (25, 500, True),  # 12,500 outweigh the largest (1,000): the rest's bar runs off the edge, its total there
+    ],
+)
+def test_a_large_rest_does_not_flatten_the_named_bars(small, each, broken):
+    households = [1_000] * BARS_TOP + [each] * small
+    table = pd.DataFrame(
+        {
+            "district": [f"区{i:02d}" for i in range(len(households))],
+            "households": households,
+            "done_households": [h // 2 for h in households],
+            "waiting_households": [h - h // 2 for h in households],
+        }
+    )
+    fig = households_bars(table, "district", "zh", top=BARS_TOP)
+    assert len(fig.data[0].y) == BARS_TOP + 1  # fifteen named, the rest as one
+    right = fig.layout.xaxis.range[1]
+    notes = [a.text for a in fig.layout.annotations]
+    done, waiting, totals = fig.data
+    if broken:
+        assert right == pytest.approx(1_000 * 1.15) and notes == [f"{small * each:,} »"]
+        assert done.x[0] + waiting.x[0] == pytest.approx(right)  # the rest's bar spans the chart
+        assert done.x[0] / right == pytest.approx(small * (each // 2) / (small * each))  # in its true shares
+        assert done.customdata[0] == small * (each // 2) and totals.text[0] == ""  # true counts in the hover
+    else:
+        assert right >= 1_000 * 1.15 and right >= small * each and not notes
