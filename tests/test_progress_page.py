@@ -185,3 +185,24 @@ def test_summed_moves_in_english(moved_register, monkeypatch):
     assert "later (" in figure["layout"]["yaxis"]["ticktext"][-1]
     assert any(plain(m.value).startswith("Since first published, the deadlines of 100 projects (") for m in at.markdown)
     assert any("100 projects moved later in all, largest move first; showing 1–50." in c.value for c in at.caption)
+
+
+def test_a_sidebar_filter_leaving_out_the_picked_district_shows_the_rest(moved_register, monkeypatch):
+    monkeypatch.setenv("RESETTLE_CHART_PROJECT_LIMIT", "20")
+    at = start(data="published")
+    at.selectbox(key="pg_scope_district").set_value("第04区").run()
+    at.multiselect(key="ov_filter_districts").set_value(["第00区", "第01区"]).run()  # 第04区 is filtered out
+    assert not at.exception and not at.error
+    assert at.selectbox(key="pg_scope_district").value is None
+    ticks = slip_bars_figure(at)["layout"]["yaxis"]["ticktext"]
+    assert sorted(t.split("<br>")[0] for t in ticks) == ["第00区", "第01区"]
+
+
+def test_another_district_drops_the_street_of_the_one_before(moved_register, monkeypatch):
+    monkeypatch.setenv("RESETTLE_CHART_PROJECT_LIMIT", "20")
+    at = start(data="published")
+    at.selectbox(key="pg_scope_district").set_value("第04区").run()
+    at.selectbox(key="pg_scope_street").set_value("第04区街道1").run()
+    at.selectbox(key="pg_scope_district").set_value("第00区").run()  # 30 projects, six a street
+    assert not at.exception and not at.error
+    assert set(html_table(at)["区县"]) == {"第00区"}  # not an empty list for 第00区's "第04区街道1"
