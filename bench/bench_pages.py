@@ -12,7 +12,8 @@ For each size, in one process:
 2. Baselines, in the same process: ``pandas.read_excel(engine="calamine")`` of the workbook, and a naive
    one-file Streamlit page run through AppTest (read the workbook with calamine, a bar of households by
    district, ``px.timeline`` of every project, ``st.dataframe`` of the whole table), best of ``--repeat``.
-3. Each main page through the entrypoint (``app.py``, signed in, as ``tests/app_pages.py`` opens pages):
+3. Each main page through the entrypoint (``app.py``, signed in, as ``tests/app_pages.py`` opens pages; the
+   drill-down twice: ``districts`` at the top level, ``street`` at the first project's street, its project list):
    - cold (the overview only: AppTest's first run is always the default page): the first run after both
      Streamlit caches are cleared, once a first run imported every module (the version read from the
      database, judged, its weekly changes computed: what the first viewer after a publish waits for);
@@ -86,6 +87,7 @@ class PageCase:
 PAGES = [
     PageCase("overview", "views/overview.py", statuses=True),
     PageCase("districts", "views/districts.py"),
+    PageCase("street", "views/districts.py"),  # the drill-down's bottom level: one street's project list
     PageCase("progress", "views/progress.py"),
     PageCase("changes", "views/changes.py"),
     PageCase("project", "views/project.py"),
@@ -119,9 +121,9 @@ def edited(projects: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def publish_register(url: str, workbook: Path) -> tuple[str, str]:
-    """Publish ``workbook`` twice (see the module's docstring) on an emptied ``url``; returns a district and
-    a project name of the register (for the project page)."""
+def publish_register(url: str, workbook: Path) -> tuple[str, str, str]:
+    """Publish ``workbook`` twice (see the module's docstring) on an emptied ``url``; returns the district, name
+    and street of the register's first project (for the project page and the street's project list)."""
     from loaders import load_workbook
     from service import actions
     from service.roles import ADMIN, Actor
@@ -138,7 +140,7 @@ def publish_register(url: str, workbook: Path) -> tuple[str, str]:
     actions.publish(engine, admin, second, content + b"\0v2", workbook.name)
     engine.dispose()
     first = result.projects.iloc[0]
-    return str(first["district"]), str(first["name"])
+    return str(first["district"]), str(first["name"]), str(first["street"])
 
 
 # --- timing ---------------------------------------------------------------------------------------------------
@@ -259,10 +261,13 @@ def read_time(workbook: Path, repeat: int) -> float:
 def run_size(size: int, url: str, work: Path, repeat: int, pages: list[PageCase], profiler: Profiled | None) -> dict:
     """Every figure for one register size."""
     workbook = write_workbook(work / f"register_{size}.xlsx", size)
-    district, name = publish_register(url, workbook)
+    district, name, street = publish_register(url, workbook)
     figures: dict = {"read": read_time(workbook, repeat), "naive": naive_time(workbook, repeat)}
     for case in pages:
-        params = {"district": district, "name": name} if case.name == "project" else {}
+        params = {
+            "project": {"district": district, "name": name},
+            "street": {"district": district, "street": street},
+        }.get(case.name, {})
         if profiler is not None:
             profiler.enabled = True
         figures[case.name] = page_times(case, params, district, repeat)

@@ -56,4 +56,11 @@ def write_workbook(path: Path, projects: int, seed: int = 7) -> Path:
 
 
 if __name__ == "__main__":
-    write_workbook(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    import argparse
+
+    # argparse, so `--help` is read as a question and not as the path of a 100,000-project workbook
+    parser = argparse.ArgumentParser(description="Write a register workbook of N made-up projects.")
+    parser.add_argument("path", type=Path, help="the .xlsx file to write")
+    parser.add_argument("projects", type=int, nargs="?", default=100_000, help="how many projects (default 100,000)")
+    args = parser.parse_args()
+    write_workbook(args.path, args.projects)

@@ -403,6 +403,33 @@ def risk_block(flagged: pd.DataFrame, lang: str, key: str = "risk", empty: str =
     return B.Table(key, columns, rows, tuple(flagged["status"]), empty)
 
 
+def place_projects_block(ordered: pd.DataFrame, lang: str, key: str = "projects") -> B.Table:
+    """A place's projects in the order given (the districts page's list, most urgent first): status, name,
+    households, 万㎡, deadline, stage, every reason in full (the stage has its own column)."""
+    columns = (
+        B.Column("status", t("col_status", lang), B.STATUS),
+        B.Column("name", t("col_name", lang)),
+        B.Column("households", t("col_households", lang), B.COUNT),
+        B.Column("area", t("dd_col_area", lang), B.WAN_M2),
+        B.Column("deadline", t("col_deadline", lang), B.DATE),
+        B.Column("stage", t("col_stage", lang)),
+        B.Column("reasons", t("col_reasons", lang)),
+    )
+    rows = tuple(
+        (
+            B.Cell(r["status"], status_text(r["status"], lang)),
+            _text_cell(r["name"]),
+            _count_cell(r["households"]),
+            _area_cell(r["floor_area_m2"]),
+            _date_cell(r["deadline"], lang),
+            _same(_plain(r["stage"])),
+            _reasons_cell(r["reasons"], lang, stage=False),
+        )
+        for r in rows_of(ordered[["status", "name", "households", "floor_area_m2", "deadline", "stage", "reasons"]])
+    )
+    return B.Table(key, columns, rows, tuple(ordered["status"]))
+
+
 def _optional(project: pd.Series, column: str) -> str:
     return _plain(project.get(column)).strip()
 

@@ -84,11 +84,23 @@ def top_with_others(rollup: pd.DataFrame, column: str, lang: str, top: int | Non
 def households_bars(rollup: pd.DataFrame, column: str, lang: str, top: int | None = None) -> go.Figure:
     """Stacked horizontal bars of a roll-up (districts, streets): households handed over and still waiting per
     ``column`` value, the total at the end of each bar, largest on top; the height grows with the rows. With
-    ``top``, the largest ``top`` rows and one bar for the rest (``top_with_others``), always at the bottom."""
+    ``top``, the largest ``top`` rows and one bar for the rest (``top_with_others``), always at the bottom; when
+    the rest adds up to more than the largest named row, the scale stays the named rows' and the rest's bar spans
+    the chart, handed over and waiting in their true shares, its total written at the edge (``920,135 »``), so
+    the named rows stay comparable."""
     folded = top_with_others(rollup, column, lang, top)
     # plotly draws the first row at the bottom: the folded rest first, then the rows smallest to largest
     table = folded.sort_values([OTHERS_COLUMN, "households"], ascending=[False, True], kind="stable")
     names = table[column].astype(str).map(plot_escape)  # workbook names: Plotly would draw <a>, <b> in them
+    longest = float(table["households"].max()) if len(table) else 0.0
+    rest = table[OTHERS_COLUMN].to_numpy(bool)
+    named = table.loc[~rest, "households"]
+    edge = max(float(named.max()) if len(named) else 0.0, 1) * 1.15  # room for the totals after the longest bar
+    broken = longest > edge  # the folded rest outgrows the named rows: it runs off the edge rather than flatten them
+    # a broken bar is drawn as wide as the chart, its parts in their true shares; the hover gives the true counts
+    shrink = pd.Series(1.0, index=table.index)
+    if broken:
+        shrink[rest] = edge / table.loc[rest, "households"].astype(float)
     fig = go.Figure()
     for part, key, color in (
         ("done_households", "chart_done", STATUS_COLORS["done"]),
@@ -96,32 +108,41 @@ def households_bars(rollup: pd.DataFrame, column: str, lang: str, top: int | Non
     ):
         fig.add_bar(
             y=names,
-            x=table[part],
+            x=table[part].astype(float) * shrink,
+            customdata=table[part],
             name=t(key, lang),
             orientation="h",
             marker_color=color,
-            hovertemplate="%{y}: %{x:,}<extra>" + t(key, lang) + "</extra>",
+            hovertemplate="%{y}: %{customdata:,}<extra>" + t(key, lang) + "</extra>",
         )
     fig.add_scatter(
         y=names,
         x=table["households"],
         mode="text",
-        text=[fmt_size(v, lang) for v in table["households"]],
+        # a broken bar's total is written on it, at the edge (below)
+        text=["" if broken and r else fmt_size(v, lang) for v, r in zip(table["households"], rest)],
         textposition="middle right",
+        cliponaxis=False,  # a total may reach into the right margin on a phone rather than be cut
         showlegend=False,
         hoverinfo="skip",
     )
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in bar order: handed over first
-    longest = float(table["households"].max()) if len(table) else 0.0
     # Names stay categories even when one looks like a number (a street called "3"); the fixed range drops the
     # padding plotly adds around the total labels, which grows with the rows.
     fig.update_yaxes(type="category", automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
-    fig.update_xaxes(
-        title=t("chart_households", lang),
-        tickformat=",",
-        gridcolor="#EEEEEE",
-        range=[0, max(longest, 1) * 1.15],  # room for the totals after the longest bar
-    )
+    if broken:
+        fig.add_annotation(
+            x=edge,
+            y=names[rest].iloc[0],
+            xanchor="right",
+            text=f"{fmt_size(table.loc[rest, 'households'].iloc[0], lang)} »",
+            showarrow=False,
+            bgcolor="white",
+            borderpad=2,
+            font={"color": "#222222"},
+        )
+    right = edge if broken else max(longest, 1) * 1.15
+    fig.update_xaxes(title=t("chart_households", lang), tickformat=",", gridcolor="#EEEEEE", range=[0, right])
     return _layout(fig, bars_height(len(table)))
 
 
@@ -847,4 +868,70 @@ def timeline_summary(
     height = 150 + (SUMMARY_ROW_PX if dates_every_row else SLIDE_ROW_PX) * rows  # a slide's page is wide
     _layout(fig, height)
     fig.update_layout(margin={"t": 70, "b": 70}, legend={"y": 1 + 34 / (height - 120), "traceorder": "normal"})
+    return fig
+
+
+# --- deadlines against their baseline at scale: projects per slip band, a bar per district -------------------------
+
+# Left to right: the longest slips first (darkest), so every bar's slipped part starts at zero and compares across
+# rows; then the unchanged, the earlier and the undated. Oranges only (the at-risk hue): red stays for overdue.
+SLIP_BAND_STYLE: tuple[tuple[str, str], ...] = (
+    ("later_more", "#8C3B00"),
+    ("later_180", "#D55E00"),
+    ("later_90", SLIP_COLOR),
+    ("later_30", "#F9C08F"),
+    ("unchanged", "#D9D9D9"),
+    ("earlier", "#88CCEE"),
+    ("unknown", "#F7F7F7"),
+)
+
+
+def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = BARS_TOP) -> go.Figure:
+    """How far deadlines moved, where: for each district (or street) of ``housing.progress.slip_summary``, its
+    projects stacked by slip band (longest slip on the left, darkest), the projects later than their baseline
+    and their share under its name; the ``top`` rows with the most slipped projects on top and one bar
+    for the rest at the foot (``top_with_others``). The hover gives each part's projects and households."""
+    counts = summary.drop(columns=["max_slip"], errors="ignore")
+    folded = top_with_others(counts, column, lang, top, value="slipped")
+    # plotly draws the first row at the bottom: the folded rest first, then the rows least to most slipped
+    table = folded.sort_values([OTHERS_COLUMN, "slipped", column], ascending=[False, True, False], kind="stable")
+    names = table[column].astype(str).map(plot_escape).tolist()
+    rows = list(range(len(table)))  # positions, so two rows named alike stay two rows; the names are tick texts
+    fig = go.Figure()
+    for band, color in SLIP_BAND_STYLE:
+        label = t(f"pg_band_{band}", lang)
+        projects, households = table[f"projects_{band}"], table[f"households_{band}"]
+        fig.add_bar(
+            y=rows,
+            x=projects,
+            name=label,
+            orientation="h",
+            marker={"color": color, "line": {"color": "#BBBBBB", "width": 0.5 if band == "unknown" else 0}},
+            hovertext=[
+                f"<b>{n}</b><br>{label}: "
+                + t(
+                    "chart_summary_hover",
+                    lang,
+                    projects=fmt_count(int(p), "count.projects", lang),
+                    households=fmt_int(int(h)),
+                )
+                for n, p, h in zip(names, projects, households)
+            ],
+            hoverinfo="text",
+        )
+    totals = table["projects"].astype(float)
+    shares = [fmt_percent(s / n) if n else "—" for s, n in zip(table["slipped"], totals)]
+    # the moved projects under each name, not after the bar: a phone's narrow chart would cut a text there
+    ticks = [
+        f"{n}<br><span style='font-size:11px;color:#555555'>"
+        + t("pg_slip_bar_text", lang, count=fmt_int(int(s)), share=p)
+        + "</span>"
+        for n, s, p in zip(names, table["slipped"], shares)
+    ]
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(tickvals=rows, ticktext=ticks, automargin=True, range=[-0.5, max(len(table), 1) - 0.5])
+    fig.update_xaxes(title=t("pg_measure_projects", lang), tickformat=",", gridcolor="#EEEEEE", rangemode="tozero")
+    height = bars_height(len(table)) + 12 * len(table) + 40  # two-line names; the legend may wrap
+    _layout(fig, height)
+    fig.update_layout(margin={"t": 70})
     return fig

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from housing.changes import KEY_SEP, project_key
+from housing.register import UNNAMED
 from housing.stages import STAGE_IDS, is_at_or_past, stage_index
 from housing.status import DONE
 
@@ -219,3 +220,60 @@ def deadline_history(history: pd.DataFrame) -> pd.DataFrame:
     deadlines = pd.to_datetime(frame["deadline"])
     frame["deadline_change"] = (deadlines - deadlines.shift(1)).dt.days.astype("Int64").array
     return frame
+
+
+# --- deadlines against their baseline at scale: how many projects moved how far, per district --------------------
+
+# The slip bands of ``slip_summary``, earliest first: each band's key and the days it covers (``lo`` < days ≤ ``hi``
+# for the later bands). ``earlier``: the deadline moved earlier; ``unchanged``: it is the baseline; ``unknown``:
+# either date is missing (a project added since the first version has its own deadline as baseline, so this is
+# a project without a deadline).
+SLIP_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("earlier", float("-inf"), -1),
+    ("unchanged", -1, 0),
+    ("later_30", 0, 30),
+    ("later_90", 30, 90),
+    ("later_180", 90, 180),
+    ("later_more", 180, float("inf")),
+)
+UNKNOWN_BAND = "unknown"
+SLIP_BAND_KEYS: tuple[str, ...] = (*(key for key, _, _ in SLIP_BANDS), UNKNOWN_BAND)
+LATER_BANDS: tuple[str, ...] = ("later_30", "later_90", "later_180", "later_more")
+
+
+def slip_band(slip_days: pd.Series) -> pd.Series:
+    """Each project's band (``SLIP_BANDS``) from its slip in days (``baseline_frame``'s ``slip_days``):
+    ``later_30`` for 1–30 days later, ``later_90`` for 31–90, ``later_180`` for 91–180, ``later_more`` beyond,
+    ``unchanged`` for 0, ``earlier`` for any move earlier, ``unknown`` where the slip is missing."""
+    days = pd.to_numeric(slip_days, errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    bands = np.full(len(days), UNKNOWN_BAND, dtype=object)
+    for key, lo, hi in SLIP_BANDS:
+        bands[(days > lo) & (days <= hi)] = key
+    return pd.Series(bands, index=slip_days.index, name="band")
+
+
+def slip_summary(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per ``column`` value (district or street; missing as ``UNNAMED``) of a ``baseline_frame`` (with
+    ``column``): projects and households in each slip band (columns ``projects_<band>``, ``households_<band>``),
+    the totals ``projects`` / ``households``, ``slipped`` (projects later than their baseline) and
+    ``slipped_households``, and ``max_slip`` (the largest slip in days, 0 when none moved later). One row per value,
+    most slipped projects first, then by name (a blank one last)."""
+    places = frame[column].fillna(UNNAMED).astype(str).to_numpy(object)
+    households = pd.to_numeric(frame["households"], errors="coerce").fillna(0).astype("int64").to_numpy()
+    counted = pd.DataFrame({"place": places, "band": slip_band(frame["slip_days"]).to_numpy(), "hh": households})
+    bands = list(SLIP_BAND_KEYS)
+    projects = pd.crosstab(counted["place"], counted["band"]).reindex(columns=bands, fill_value=0)
+    homes = counted.pivot_table(index="place", columns="band", values="hh", aggfunc="sum", fill_value=0)
+    homes = homes.reindex(index=projects.index, columns=bands, fill_value=0)
+    later = [b for b in bands if b in LATER_BANDS]
+    out = pd.concat([projects.add_prefix("projects_"), homes.add_prefix("households_")], axis=1).astype("int64")
+    out["projects"] = projects.to_numpy().sum(axis=1)
+    out["households"] = homes.to_numpy().sum(axis=1)
+    out["slipped"] = projects[later].to_numpy().sum(axis=1)
+    out["slipped_households"] = homes[later].to_numpy().sum(axis=1)
+    slips = pd.to_numeric(frame["slip_days"], errors="coerce").astype("Float64").clip(lower=0).fillna(0)
+    out["max_slip"] = slips.groupby(places).max().reindex(out.index).fillna(0).astype("int64")
+    out = out.rename_axis(index=column, columns=None).reset_index()
+    out["_blank"] = out[column] == UNNAMED  # a place the workbook left blank after the named ones it ties with
+    ordered = out.sort_values(["slipped", "_blank", column], ascending=[False, True, True], kind="stable")
+    return ordered.drop(columns="_blank").reset_index(drop=True)

@@ -463,3 +463,82 @@ def test_a_slides_summary_labels_dates_under_its_last_row_only(every, labelled):
     axes = [fig.layout[f"xaxis{i}" if i > 1 else "xaxis"] for i in range(1, 7)]
     assert "yaxis7" not in fig.layout  # five districts and the others
     assert sum(axis.showticklabels is not False for axis in axes) == labelled and axes[-1].showticklabels
+
+
+# --- deadline moves per district (the progress page above chart_project_limit) ---------------------------------
+
+
+def slip_register(districts: int, per_district: int = 3) -> pd.DataFrame:
+    """A baseline frame: district ``区k`` has ``k + 1`` projects slipped by 45 days and one unchanged."""
+    rows = []
+    for k in range(districts):
+        rows += [{"district": f"区{k:02d}", "households": 10, "slip_days": 45}] * (k + 1)
+        rows.append({"district": f"区{k:02d}", "households": 5, "slip_days": 0})
+    frame = pd.DataFrame(rows)
+    frame["slip_days"] = frame["slip_days"].astype("Int64")
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("districts", "lang", "rows", "top_tick", "foot_tick"),
+    [
+        (3, "zh", 3, "区02<br>", "区00<br>"),  # every district, most slipped on top
+        (BARS_TOP + 1, "zh", BARS_TOP + 1, f"区{BARS_TOP:02d}<br>", "区00<br>"),  # one over: nothing folded
+        (BARS_TOP + 5, "zh", BARS_TOP + 1, f"区{BARS_TOP + 4:02d}<br>", "其他 5 个区县<br>"),
+        (BARS_TOP + 5, "en", BARS_TOP + 1, f"区{BARS_TOP + 4:02d}<br>", "5 other districts<br>"),
+    ],
+)
+def test_slip_bars_a_bar_per_district_the_rest_folded(districts, lang, rows, top_tick, foot_tick):
+    from briefing.charts import SLIP_BAND_STYLE, slip_bars
+    from housing.progress import slip_summary
+
+    fig = slip_bars(slip_summary(slip_register(districts), "district"), "district", lang)
+    assert len(fig.data) == len(SLIP_BAND_STYLE)  # a trace per band, never one per project
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert len(ticks) == rows and ticks[-1].startswith(top_tick) and ticks[0].startswith(foot_tick)
+    later = next(trace for trace in fig.data if trace.name == ("推迟31–90天" if lang == "zh" else "31–90 days later"))
+    assert sum(later.x) == sum(k + 1 for k in range(districts))  # the folded row carries the rest
+    foot = "推迟1个（50%）" if lang == "zh" else "1 later (50%)"  # 区00: 1 of its 2 projects moved
+    assert (foot in ticks[0]) == (districts <= BARS_TOP + 1)  # folded, the rows' counts are summed
+
+
+def test_slip_bars_escape_workbook_names():
+    from briefing.charts import slip_bars
+    from housing.progress import slip_summary
+
+    frame = slip_register(1).assign(district="<b>区</b>")
+    fig = slip_bars(slip_summary(frame, "district"), "district", "zh")
+    assert fig.layout.yaxis.ticktext[0].startswith("&lt;b&gt;区&lt;/b&gt;<br>")
+    assert "&lt;b&gt;" in fig.data[0].hovertext[0]
+
+
+@pytest.mark.parametrize(
+    ("small", "each", "broken"),
+    [
+        (3, 10, False),  # the rest smaller than the largest named row: one scale for all
+        (3, 380, False),  # 1,140: within the room after the largest bar
+        (25, 500, True),  # 12,500 outweigh the largest (1,000): the rest's bar runs off the edge, its total there
+    ],
+)
+def test_a_large_rest_does_not_flatten_the_named_bars(small, each, broken):
+    households = [1_000] * BARS_TOP + [each] * small
+    table = pd.DataFrame(
+        {
+            "district": [f"区{i:02d}" for i in range(len(households))],
+            "households": households,
+            "done_households": [h // 2 for h in households],
+            "waiting_households": [h - h // 2 for h in households],
+        }
+    )
+    fig = households_bars(table, "district", "zh", top=BARS_TOP)
+    assert len(fig.data[0].y) == BARS_TOP + 1  # fifteen named, the rest as one
+    right = fig.layout.xaxis.range[1]
+    notes = [a.text for a in fig.layout.annotations]
+    done, waiting, totals = fig.data
+    if broken:
+        assert right == pytest.approx(1_000 * 1.15) and notes == [f"{small * each:,} »"]
+        assert done.x[0] + waiting.x[0] == pytest.approx(right)  # the rest's bar spans the chart
+        assert done.x[0] / right == pytest.approx(small * (each // 2) / (small * each))  # in its true shares
+        assert done.customdata[0] == small * (each // 2) and totals.text[0] == ""  # true counts in the hover
+    else:
+        assert right >= 1_000 * 1.15 and right >= small * each and not notes

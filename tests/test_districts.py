@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 import pytest
-from app_pages import open_page
+from app_pages import html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from ui.drill import Place, district_link, dropped, known, place_from, place_name
@@ -186,11 +186,12 @@ def test_street_shows_its_projects(lang):
     assert at.title[0].value.startswith("历城区 华山街道 · ")
     units = "4个" if lang == "zh" else "4"
     assert figures(at, lang) == [units, "2,975", "1,436", "1,539", "43.43", "0"]
-    projects = at.dataframe[0].value
+    projects = html_table(at)  # every reason in full, the status in its colour
     status, households = ("状态", "安置户数") if lang == "zh" else ("Status", "Households")
-    assert len(projects) == 4 and projects[households].sum() == 2975
+    assert len(projects) == 4 and projects[households].str.replace(",", "").astype(int).sum() == 2975
     done = "✔ 已交付" if lang == "zh" else "✔ Handed over"
     assert (projects[status] == done).sum() == 2 and projects[status].iloc[-1] == done  # urgent first
+    assert not at.dataframe and not any(b.key == "dd_projects_next" for b in at.button)  # one page: no pager
     assert charts(at) == 0
     assert crumbs(at) == (["全部区县", "历城区"] if lang == "zh" else ["All districts", "历城区"])
 
@@ -246,7 +247,7 @@ def test_zhangqiu_2021_blank_streets_are_a_child_of_their_own():
     assert dict(zip(table.iloc[:, 0], table["项目数"])) == {"—": 7, "明水街道": 1}
     at.selectbox(key="dd_street").set_value("—").run()
     ok(at)
-    assert at.title[0].value == "章丘区 未填写 · 安置房交付情况" and len(at.dataframe[0].value) == 7
+    assert at.title[0].value == "章丘区 未填写 · 安置房交付情况" and len(html_table(at)) == 7
 
 
 def test_district_without_street_names_lists_its_projects(app_database):
@@ -260,7 +261,7 @@ def test_district_without_street_names_lists_its_projects(app_database):
     V.publish(db, week, content=b"no streets", filename="无街道.xlsx", uploader="张三")
     at = start(district="历城区")
     assert "没有填写街道（镇）" in at.info[0].value
-    assert len(at.dataframe[0].value) == 12 and metrics(at)["安置户数"] == "13,304"
+    assert len(html_table(at)) == 12 and metrics(at)["安置户数"] == "13,304"
     assert at.selectbox(key="dd_street").disabled and charts(at) == 0
 
 
@@ -284,3 +285,33 @@ def test_thirty_districts_read_as_the_top_fifteen_and_the_rest(app_database, pro
     bars = chart["data"][0]["y"]
     assert len(bars) == 16 and bars[0] == "其他 15 个区县"  # the rest as one bar, at the foot
     assert len(at.dataframe[0].value) == 30  # the table lists every district
+
+
+def test_a_street_of_a_hundred_projects_lists_them_a_page_at_a_time(app_database, project_table):
+    """第01区 of a 700-project register holds 600 projects, 120 a street: three pages, every reason in full, names
+    linking to their detail, floor area in 万㎡ with two decimals."""
+    from test_overview import register_rows
+
+    from store import versions as V
+    from store.db import open_database
+
+    rows = register_rows(700, districts=2)
+    V.publish(open_database(app_database), project_table(rows), content=b"p", filename="省.xlsx", uploader="张三")
+    at = open_page("views/districts.py", data="published", district="第01区", street="第01区街道0")
+    assert not at.error and not at.dataframe  # no data frame (and no Styler) for the projects
+    assert any(c.value == "共 120 个项目，按紧急程度排序，显示第 1–50 个。完整名单请下载 Excel。" for c in at.caption)
+    first = html_table(at)
+    assert len(first) == 50 and first["状态"].iloc[0] == "■ 已逾期" and set(first["万㎡"]) == {"1.20"}
+    assert all(r and not r.endswith(("…", "...")) for r in first["原因"])  # every reason in full, never cut
+    body = next(h.proto.body for h in at.get("html") if 'class="bf-table"' in h.proto.body)
+    assert body.count('<a href="detail?district=第01区&amp;name=安置项目') == 50
+    at.button(key="dd_projects_next").click().run()
+    at.button(key="dd_projects_next").click().run()
+    assert any("显示第 101–120 个" in c.value for c in at.caption) and len(html_table(at)) == 20
+    assert at.button(key="dd_projects_next").disabled
+    at.radio(key="lang").set_value("en").run()  # the same list in English, still on its page
+    assert any(
+        c.value
+        == "120 projects in all, most urgent first; showing 101–120." + " The full list is in the Excel download."
+        for c in at.caption
+    )

@@ -6,17 +6,23 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from housing.changes import project_key
 from housing.progress import (
     MILESTONES,
+    SLIP_BAND_KEYS,
     baseline_frame,
     deadline_history,
     reached,
+    slip_band,
+    slip_summary,
     stage_counts,
     stage_funnel,
     stage_plan,
 )
+from housing.register import UNNAMED
 from housing.stages import STAGE_IDS
 from housing.status import classify
 from loaders.load import empty_stage_dates
@@ -234,3 +240,77 @@ def test_deadline_history_gives_the_move_since_the_version_before():
     moves = deadline_history(history)
     assert moves["version_id"].tolist() == [1, 2, 3]
     assert [None if pd.isna(d) else int(d) for d in moves["deadline_change"]] == [None, 0, 92]
+
+
+# --- deadline moves summed per place (the progress page above chart_project_limit) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slip", "band"),
+    [
+        (-400, "earlier"),
+        (-1, "earlier"),
+        (0, "unchanged"),
+        (1, "later_30"),
+        (30, "later_30"),
+        (31, "later_90"),
+        (90, "later_90"),
+        (91, "later_180"),
+        (180, "later_180"),
+        (181, "later_more"),
+        (3_000, "later_more"),
+        (None, "unknown"),
+    ],
+)
+def test_slip_band_edges(slip, band):
+    assert slip_band(pd.Series(pd.array([slip], dtype="Int64"))).tolist() == [band]
+
+
+def test_slip_summary_counts_projects_and_households_per_place():
+    frame = pd.DataFrame(
+        {
+            "district": ["甲区", "甲区", "甲区", "乙区", None],
+            "households": [100, 200, None, 50, 7],
+            "slip_days": pd.array([10, 200, 0, -5, None], dtype="Int64"),
+        }
+    )
+    summary = slip_summary(frame, "district").set_index("district")
+    assert summary.index.tolist() == ["甲区", "乙区", UNNAMED]  # most slipped first, then by name
+    first = summary.loc["甲区"]
+    assert (first["projects"], first["slipped"], first["slipped_households"], first["max_slip"]) == (3, 2, 300, 200)
+    assert (first["projects_later_30"], first["projects_later_more"], first["projects_unchanged"]) == (1, 1, 1)
+    assert first["households"] == 300  # a blank household count counts as none
+    assert summary.loc["乙区", "projects_earlier"] == 1 and summary.loc["乙区", "max_slip"] == 0
+    assert summary.loc[UNNAMED, "projects_unknown"] == 1 and summary.loc[UNNAMED, "households_unknown"] == 7
+    bands = [f"projects_{b}" for b in SLIP_BAND_KEYS]
+    assert (summary[bands].sum(axis=1) == summary["projects"]).all()  # every project in exactly one band
+
+
+def test_slip_summary_of_nothing_is_empty():
+    frame = pd.DataFrame({"street": [], "households": [], "slip_days": pd.array([], dtype="Int64")})
+    assert slip_summary(frame, "street").empty
+
+
+@settings(deadline=None)  # pandas grouping on a shared, busy machine: no per-example time limit
+@given(
+    hst.lists(
+        hst.tuples(
+            hst.sampled_from(["甲区", "乙区", None]),
+            hst.one_of(hst.none(), hst.integers(0, 5_000)),
+            hst.one_of(hst.none(), hst.integers(-2_000, 2_000)),
+        ),
+        max_size=40,
+    )
+)
+def test_slip_summary_accounts_for_every_project(rows):
+    frame = pd.DataFrame(rows, columns=["district", "households", "slip_days"])
+    frame["slip_days"] = frame["slip_days"].astype("Int64")
+    summary = slip_summary(frame, "district")
+    days = frame["slip_days"]
+    assert summary["projects"].sum() == len(frame)
+    assert summary["slipped"].sum() == int((days > 0).sum())
+    assert summary["households"].sum() == int(pd.to_numeric(frame["households"]).fillna(0).sum())
+    for band in SLIP_BAND_KEYS:
+        assert summary[f"projects_{band}"].sum() == int((slip_band(days) == band).sum())
+    largest = int(days.max()) if days.notna().any() else 0
+    assert (int(summary["max_slip"].max()) if len(summary) else 0) == max(largest, 0)

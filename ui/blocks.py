@@ -16,6 +16,7 @@ import streamlit as st
 
 from briefing import blocks as B
 from housing.status import STATUS_COLORS
+from ui.tables import COUNT_FORMAT, WAN_FORMAT
 
 PHONE_PX = 640  # below this width Streamlit stacks columns: the phone layout takes over
 HEADLINES_KEY, CARDS_KEY, TABLE_KEY = "headlines", "risk_cards", "risk_table"
@@ -135,9 +136,9 @@ def table_columns(block: B.Table) -> dict:
     config: dict = {}
     for column in block.columns:
         if column.kind in (B.COUNT, B.DAYS):
-            config[column.label] = st.column_config.NumberColumn(format="localized")
+            config[column.label] = st.column_config.NumberColumn(format=COUNT_FORMAT)
         elif column.kind == B.WAN_M2:
-            config[column.label] = st.column_config.NumberColumn(format="%.2f")
+            config[column.label] = st.column_config.NumberColumn(format=WAN_FORMAT)
         elif column.key == "reasons":
             config[column.label] = st.column_config.TextColumn(width="large")
     return config
@@ -216,3 +217,49 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
         for i, (row, status) in enumerate(zip(block.rows, statuses))
     )
     return f'<table class="bf-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+LIST_KEYS = ("reasons",)  # columns a card shows as a list, one item per sentence, rather than in its facts line
+
+
+def _fact(column: B.Column, cell: B.Cell) -> str:
+    """ "label value" on a card: a figure or date kept on one line with its label (Chinese would break between any
+    two characters, 安置户 / 数), workbook text free to wrap (a long name must not run off a phone's screen)."""
+    label, text = html.escape(column.label), html.escape(cell.text)
+    if column.kind in NUMBER_KINDS + DATE_KINDS:
+        return f'<span style="white-space:nowrap">{label} {text}</span>'
+    return f"{label}&nbsp;{text}"
+
+
+def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title: str = "name") -> str:
+    """Any table block as cards for a phone (the paged lists' other face): the status chip and the ``title``
+    column (linked where ``links`` gives one), then every other figure as "label value" on one line, and the
+    reasons as a list. Blank cells are left off; every text is escaped."""
+    links = links or {}
+    statuses = list(block.statuses) or [None] * len(block.rows)
+    cards = []
+    for i, (row, status) in enumerate(zip(block.rows, statuses)):
+        cells = dict(zip((c.key for c in block.columns), row))
+        name = html.escape(cells[title].text) if title in cells else ""
+        if title in links:
+            name = f'<a href="{html.escape(links[title][i], quote=True)}" target="_self">{name}</a>'
+        chips = (html.escape(cells[c.key].text) for c in block.columns if c.kind == B.STATUS)
+        chip = "".join(f'<span class="bf-status">{text}</span>' for text in chips)
+        facts = " · ".join(
+            _fact(c, cells[c.key])
+            for c in block.columns
+            if c.kind != B.STATUS and c.key != title and c.key not in LIST_KEYS and cells[c.key].value not in (None, "")
+        )
+        items = "".join(
+            f"<li>{html.escape(r)}</li>"
+            for c in block.columns
+            if c.key in LIST_KEYS
+            for r in REASON_SEPARATORS.split(cells[c.key].text)
+            if r.strip()
+        )
+        color = STATUS_COLORS.get(status or "", "#777777")
+        cards.append(
+            f'<div class="bf-card" style="--bf-status:{color}"><h4>{chip}{name}</h4>'
+            f'<div class="bf-meta">{facts}</div>' + (f"<ul>{items}</ul>" if items else "") + "</div>"
+        )
+    return '<div class="bf-cards">' + "".join(cards) + "</div>"

@@ -28,7 +28,7 @@ from store.versions import Version
 from ui.changes import project_list
 from ui.context import View, audited_download
 from ui.data import engine, uploader_label
-from ui.tables import project_table, rollup_table, status_count_table, status_text, urgent_order
+from ui.tables import rollup_table, status_count_table, status_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')  # not allowed in a file name on Windows or elsewhere
@@ -193,20 +193,6 @@ def status_count_block(key: str, rollup: pd.DataFrame, lang: str, column: str) -
     kinds |= {status_text(s, lang): COUNT for s in STATUSES}
     display = status_count_table(rollup, lang, column)
     return frame_block(key, display, kinds, _raw(lang, col_area=rollup["floor_area_m2"]))
-
-
-def project_block(projects: pd.DataFrame, lang: str) -> Table:
-    """The districts page's project list, in its order (most urgent first, then by deadline)."""
-    ordered = urgent_order(projects)
-    kinds = _kinds(lang, col_status=STATUS, col_households=COUNT, dd_col_area=WAN_M2, col_deadline=DATE)
-    raw = _raw(
-        lang,
-        col_status=ordered["status"],
-        col_households=ordered["households"],
-        dd_col_area=ordered["floor_area_m2"],
-        col_deadline=ordered["deadline"],
-    )
-    return frame_block("projects", project_table(projects, lang), kinds, raw, ordered["status"])
 
 
 def slipped_block(frame: pd.DataFrame, display: pd.DataFrame, lang: str) -> Table:

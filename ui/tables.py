@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from briefing.build import joined, reason_texts, status_text  # noqa: F401  (status_text re-exported)
-from housing.fmt import fmt_date
+from briefing.build import status_text  # noqa: F401  (re-exported)
 from housing.i18n import t
-from housing.status import STATUS_COLORS, STATUSES
+from housing.status import STATUSES
 from loaders.issues import Issue
 
+# Number formats of data frame columns (sprintf, as ``st.column_config.NumberColumn`` reads them): thousands
+# separators whatever the browser's locale ("localized" would follow it), 万㎡ with two decimals: 13,337.80.
+COUNT_FORMAT, WAN_FORMAT = "%,d", "%,.2f"
 PAGE_ROWS = 50  # rows of a long list on one page (the risk list): the most urgent first, the rest a click away
 
 
@@ -55,8 +57,8 @@ def number_columns(lang: str) -> dict:
         "col_overdue",
         "col_at_risk",
     )
-    config = {t(k, lang): st.column_config.NumberColumn(format="localized") for k in counts}
-    config[t("col_area", lang)] = st.column_config.NumberColumn(format="%.2f")
+    config = {t(k, lang): st.column_config.NumberColumn(format=COUNT_FORMAT) for k in counts}
+    config[t("col_area", lang)] = st.column_config.NumberColumn(format=WAN_FORMAT)
     return config
 
 
@@ -72,7 +74,7 @@ def status_count_table(rollup: pd.DataFrame, lang: str, column: str) -> pd.DataF
 def status_count_columns(lang: str) -> dict:
     """Column formats for ``status_count_table``: numbers right-aligned with thousands separators."""
     config = number_columns(lang)
-    config.update({status_text(s, lang): st.column_config.NumberColumn(format="localized") for s in STATUSES})
+    config.update({status_text(s, lang): st.column_config.NumberColumn(format=COUNT_FORMAT) for s in STATUSES})
     return config
 
 
@@ -80,43 +82,6 @@ def urgent_order(projects: pd.DataFrame) -> pd.DataFrame:
     """The projects most urgent status first, then by deadline and name (the project list's order)."""
     ranked = projects.assign(_rank=projects["status"].map({s: i for i, s in enumerate(STATUSES)}))
     return ranked.sort_values(["_rank", "deadline", "name"], na_position="last").drop(columns="_rank")
-
-
-def project_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The projects of one place, most urgent status first, then by deadline; floor area in 万㎡."""
-    ordered = urgent_order(projects)
-    return pd.DataFrame(
-        {
-            t("col_status", lang): [status_text(s, lang) for s in ordered["status"]],
-            t("col_name", lang): ordered["name"].tolist(),
-            t("col_households", lang): ordered["households"].astype("Int64").to_numpy(),
-            t("dd_col_area", lang): (ordered["floor_area_m2"] / 10_000).round(2).to_numpy(),  # short: room for reasons
-            t("col_deadline", lang): [fmt_date(d, lang) for d in ordered["deadline"]],
-            t("col_stage", lang): ordered["stage"].fillna("").tolist(),
-            t("col_reasons", lang): [_joined(rs, lang) for rs in ordered["reasons"]],
-        }
-    )
-
-
-def project_columns(lang: str) -> dict:
-    """Column formats for ``project_table``: numbers right-aligned, the reasons get the room."""
-    return {
-        t("col_households", lang): st.column_config.NumberColumn(format="localized"),
-        t("dd_col_area", lang): st.column_config.NumberColumn(format="%.2f"),
-        t("col_reasons", lang): st.column_config.TextColumn(width="large"),
-    }
-
-
-def _joined(reasons, lang: str) -> str:
-    """Every reason but the stage (which has its own column), as one sentence."""
-    return joined(reason_texts(reasons, lang, stage=False), lang)
-
-
-def style_status(frame: pd.DataFrame, lang: str):
-    """Colour the status column with the status colours (white text on the fill)."""
-    column = t("col_status", lang)
-    by_label = {status_text(s, lang): c for s, c in STATUS_COLORS.items()}
-    return frame.style.map(lambda v: f"background-color: {by_label.get(v, '')}; color: white", subset=[column])
 
 
 def issues_table(issues: list[Issue], lang: str) -> pd.DataFrame:

@@ -5,21 +5,25 @@ The level lives in the URL (``?district=历城区&street=华山街道``, see ``u
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from briefing.build import place_headline_block
+from briefing.build import place_headline_block, place_projects_block
 from briefing.charts import BARS_TOP, households_bars
-from housing.fmt import fmt_date
+from housing.fmt import fmt_count, fmt_date
 from housing.i18n import t
 from housing.rollup import has_streets, names_in, projects_in, rollup_by
 from housing.rules import at_risk_help
-from ui.blocks import phone_layout, show_headlines
+from ui.blocks import CARDS_KEY, TABLE_KEY, block_cards, html_table, phone_layout, show_headlines
 from ui.context import View, current_view, empty_state
 from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
 from ui.escape import md_escape, md_t
-from ui.exports import download_xlsx, project_block, status_count_block, today_name, view_filters
-from ui.tables import project_columns, project_table, status_count_columns, status_count_table, style_status
+from ui.exports import Sheets, download_xlsx, status_count_block, today_name, view_filters
+from ui.links import project_link
+from ui.paging import count_caption, current_page, pager
+from ui.tables import status_count_columns, status_count_table, urgent_order
 
 PLOTLY_CONFIG = {"displaylogo": False}
 
@@ -110,24 +114,40 @@ def children(projects: pd.DataFrame, column: str, view: View, place: Place) -> N
     export(view, place, [(title, status_count_block(column, table, lang, column))], stem, "xl_dd_children")
 
 
+PROJECTS_KEY = "dd_projects"  # the paged project list (``ui.paging``)
+
+
 def project_list(projects: pd.DataFrame, view: View, place: Place) -> None:
-    """The projects with status (icon, label, colour), households, 万㎡, deadline, stage and reasons."""
+    """The place's projects, most urgent first, a page at a time: status (icon, label, colour), households, 万㎡,
+    deadline, stage and every reason in full, as an HTML table on a desk and cards on a phone; the count above,
+    the whole list in the Excel download."""
     lang = view.lang
     st.subheader(t("dd_sec_projects", lang))
-    table = project_table(projects, lang)
-    st.dataframe(
-        style_status(table, lang),
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(table)),
-        column_config=project_columns(lang),
-    )
+    ordered = urgent_order(projects)
+    count = len(ordered)
+    version = view.source.version and view.source.version.id
+    listed = (place, view.districts, view.statuses, view.as_of, version, count)
+    page, first, last = current_page(PROJECTS_KEY, count, listed)
+    total = fmt_count(count, "count.projects", lang)
+    st.caption(count_caption(total, first, last, count, ("risk_count_all", "risk_count"), lang))
+    rows = ordered.iloc[first:last]
+    block = place_projects_block(rows, lang)  # only the rows shown
+    links = {"name": [project_link(d, n) for d, n in zip(rows["district"], rows["name"])]}  # each opens its detail
+    with st.container(key=TABLE_KEY):
+        st.html(html_table(block, links))
+    with st.container(key=CARDS_KEY):
+        st.html(block_cards(block, links))
+    pager(PROJECTS_KEY, count, page, lang)
     export(
-        view, place, [(t("dd_sec_projects", lang), project_block(projects, lang))], "xl_file_projects", "xl_dd_projects"
+        view,
+        place,
+        lambda: [(t("dd_sec_projects", lang), place_projects_block(ordered, lang))],  # built when downloaded
+        "xl_file_projects",
+        "xl_dd_projects",
     )
 
 
-def export(view: View, place: Place, sheets: list, stem: str, key: str) -> None:
+def export(view: View, place: Place, sheets: Sheets | Callable[[], Sheets], stem: str, key: str) -> None:
     """The level's table as Excel, its place (district, street) among the filters and in the file name."""
     where = place_name(place, view.region(), view.lang)
     filters = view_filters(view, (t("xl_place", view.lang), where))
