@@ -18,12 +18,14 @@ from housing.status import OVERDUE, render, urgent_first
 from ui.blocks import html_table, risk_cards, table_frame
 
 PHONE = {"width": 390, "height": 844}
-# Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design.
+# Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design
+# (charts, data grids, the hidden risk table, the districts table in its own sideways-scrolling box).
 OVERFLOW = """() => {
   const root = document.scrollingElement;
   const wide = [...document.querySelectorAll('[data-testid=stMain] *')].filter(e =>
       e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'
-      && e.offsetParent !== null && !e.closest('.js-plotly-plot, [data-testid=stDataFrame], .st-key-risk_table'));
+      && e.offsetParent !== null
+      && !e.closest('.js-plotly-plot, [data-testid=stDataFrame], .st-key-risk_table, .bf-scroll'));
   return {root: root.scrollWidth - root.clientWidth, wide: wide.map(e => e.className || e.tagName)};
 }"""
 

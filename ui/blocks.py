@@ -41,6 +41,7 @@ PHONE_CSS = f"""
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
 [data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }}
+.bf-scroll {{ overflow-x: auto; }}  /* a wide table scrolls sideways on a phone rather than squeezing */
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
 .bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5;
   border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
@@ -215,4 +216,5 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
         + "</tr>"
         for i, (row, status) in enumerate(zip(block.rows, statuses))
     )
-    return f'<table class="bf-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="bf-table" data-block="{html.escape(block.key, quote=True)}">'
+    return f"{table}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
