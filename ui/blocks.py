@@ -47,7 +47,7 @@ PHONE_CSS = f"""
   border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
 .bf-table td {{ border-bottom: 1px solid #EEEEEE; padding: 0.35rem 0.5rem; vertical-align: top;
   white-space: normal; overflow-wrap: anywhere; }}
-.bf-table td.bf-num {{ text-align: right; white-space: nowrap; }}
+.bf-table td.bf-num, .bf-table th.bf-num {{ text-align: right; white-space: nowrap; }}
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
@@ -206,7 +206,12 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
     so the page gives it one page of rows at a time."""
     links = links or {}
     statuses = list(block.statuses) or [None] * len(block.rows)
-    head = "".join(f"<th>{html.escape(c.label)}</th>" for c in block.columns)
+    head = "".join(
+        f'<th class="bf-num">{html.escape(c.label)}</th>'
+        if c.kind in NUMBER_KINDS
+        else f"<th>{html.escape(c.label)}</th>"
+        for c in block.columns
+    )  # a figure's heading stands over its right-aligned figures
     body = "".join(
         "<tr>"
         + "".join(

@@ -262,7 +262,7 @@ def timeline_section(view: View) -> None:
         caption = summary_caption(projects, column, lang)
         st.caption(caption + (" " if lang == "en" else "") + t("timeline_narrow_hint", lang, limit=limit))
         scope = (st.session_state.get("ov_timeline_district"), st.session_state.get("ov_timeline_street"))
-        draw = partial(timeline_summary, projects, view.as_of, lang, column)
+        draw = partial(timeline_summary, projects, view.as_of, lang, column, fixed_margins=True)
         st.plotly_chart(view_figure(view, "timeline_summary", draw, *scope), width="stretch", config=PLOTLY_CONFIG)
         return
     if timeline_frame(projects).empty:
