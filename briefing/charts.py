@@ -802,13 +802,17 @@ def timeline_summary(
     column: str = "district",
     top: int = SUMMARY_TOP,
     dates_every_row: bool = True,
+    fixed_margins: bool = False,
 ) -> go.Figure:
     """The portfolio timeline a leader can read at any size: households due per month (or quarter) of the
     deadline, one row per district (or street) with the most projects and one for the rest, each bar stacked by
     status in the status colours (overdue at the foot), the as-of line across all rows; each row's title gives
     its projects and households, the hover the projects and households of a bar's part. Each row has its own
     household scale (its ticks say it), so the smaller districts stay visible. ``dates_every_row``: date labels
-    under every row (a long page) or only under the last (a slide, where the rows sit close)."""
+    under every row (a long page) or only under the last (a slide, where the rows sit close). ``fixed_margins``
+    (a page, in the figure's own type size): the left margin is set here to fit the widest household tick rather
+    than found by the browser (Plotly's ``automargin``), which redraws a chart of 16 axes until its margins settle
+    and made this chart two to three times as slow to draw (bench/README.md, browser benchmark)."""
     frame = summary_frame(projects, column, lang, top)
     groups = list(frame["group"].cat.categories) if len(frame) else []
     quarters = summary_period(projects["deadline"]) == "Q"
@@ -868,6 +872,10 @@ def timeline_summary(
     height = 150 + (SUMMARY_ROW_PX if dates_every_row else SLIDE_ROW_PX) * rows  # a slide's page is wide
     _layout(fig, height)
     fig.update_layout(margin={"t": 70, "b": 70}, legend={"y": 1 + 34 / (height - 120), "traceorder": "normal"})
+    if fixed_margins:
+        fig.update_xaxes(automargin=False)
+        fig.update_yaxes(automargin=False)
+        fig.update_layout(margin={"l": tick_margin(frame)})
     return fig
 
 
@@ -935,3 +943,13 @@ def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = B
     _layout(fig, height)
     fig.update_layout(margin={"t": 70})
     return fig
+
+
+TICK_CHAR_PX, TICK_PAD_PX = 8, 12  # a digit or separator of the 13 px type, and the room beside the ticks
+
+
+def tick_margin(frame: pd.DataFrame) -> int:
+    """The left margin (px) that holds the widest household tick of ``summary_frame``'s rows: a tick never
+    exceeds a row's range, which Plotly pads about 5 % above its tallest stacked bar (10 % allowed here)."""
+    tallest = int(frame.groupby(["group", "period"], observed=True)["households"].sum().max()) if len(frame) else 0
+    return TICK_PAD_PX + TICK_CHAR_PX * len(fmt_int(int(tallest * 1.1)))

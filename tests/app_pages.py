@@ -69,15 +69,17 @@ def assert_unreachable(page: str, actor: Actor | None, **params) -> AppTest:
     return at
 
 
-def html_table(at: AppTest, css_class: str = "bf-table"):
-    """The first HTML table of class ``css_class`` a page drew (``ui.blocks.html_table``, the overview's risk
-    list) as a data frame of the texts shown, headed as on the page."""
+def html_table(at: AppTest, css_class: str = "bf-table", block: str | None = None):
+    """The first HTML table of class ``css_class`` a page drew (``ui.blocks.html_table``: the overview's risk
+    list, or with ``block`` the table of that block, e.g. ``districts``) as a data frame of the texts shown,
+    headed as on the page."""
     import html
     import re
 
     import pandas as pd
 
-    body = next(h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
+    bodies = (h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
+    body = next(b for b in bodies if block is None or f'data-block="{block}"' in b)
 
     def texts(row: str, tag: str) -> list[str]:
         cells = re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row, flags=re.S)

@@ -1,7 +1,9 @@
 """AppTest runs of the app through its entrypoint: no exception, the key figures right for the samples."""
 
+import re
+
 import pytest
-from app_pages import APP, signed_in
+from app_pages import APP, html_table, signed_in
 from streamlit.testing.v1 import AppTest
 
 
@@ -38,8 +40,14 @@ def test_overview_portfolio_in_chinese():
     risk = next(h.proto.body for h in at.get("html") if 'class="bf-table"' in h.proto.body)
     assert risk.count("<tr>") == 1 + 33 and risk.count("■ 已逾期") == 7  # 33 rows: one page, no pager
     assert "共 33 个项目，按紧急程度排序。" in [c.value for c in at.caption]
-    districts = at.dataframe[0].value
-    assert districts["安置户数"].sum() == 67650 and len(districts) == 6
+    districts = html_table(at, block="districts")  # an HTML table: a row per district, figures as shown
+    assert districts["安置户数"].str.replace(",", "").astype(int).sum() == 67650 and len(districts) == 6
+    assert districts["建筑面积（万㎡）"].str.fullmatch(r"[\d,]+\.\d\d").all()  # 万㎡ to two decimals
+    body = next(h.proto.body for h in at.get("html") if 'data-block="districts"' in h.proto.body)
+    assert body.count('<a href="drill?') == 6  # each district opens its drill-down
+    assert re.search(
+        r'<a href="drill\?[^"]*district=(历城区|%E5%8E%86%E5%9F%8E%E5%8C%BA)[^"]*" target="_self">历城区</a>', body
+    )
 
 
 def test_overview_in_english_from_the_url():
@@ -76,7 +84,7 @@ def test_district_filter_narrows_figures_and_title():
 def test_street_drill_down():
     at = run_app()
     at.selectbox(key="ov_street_district").set_value("历城区").run()
-    streets = at.dataframe[1].value
+    streets = at.dataframe[0].value  # the districts above are an HTML table: the streets' is the first grid
     assert streets["安置户数"].sum() == 13304 and len(streets) >= 2
 
 

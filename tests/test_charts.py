@@ -22,6 +22,7 @@ from briefing.charts import (
     summary_frame,
     summary_groups,
     summary_period,
+    tick_margin,
     timeline,
     timeline_frame,
     timeline_summary,
@@ -542,3 +543,20 @@ def test_a_large_rest_does_not_flatten_the_named_bars(small, each, broken):
         assert done.customdata[0] == small * (each // 2) and totals.text[0] == ""  # true counts in the hover
     else:
         assert right >= 1_000 * 1.15 and right >= small * each and not notes
+
+
+@pytest.mark.parametrize("households", [80, 2_600, 90_000])
+def test_a_pages_summary_sets_its_left_margin_to_its_widest_tick(households):
+    """On a page the summary does not let the browser find its margins (Plotly's automargin redraws a chart of
+    16 axes until they settle): the left margin holds the widest household tick, the tallest stacked bar of any
+    row with 10 % to spare, 8 px a character and 12 px beside it."""
+    projects = portfolio(600).assign(district=[f"区{i % 30:02d}" for i in range(600)], households=households)
+    frame = summary_frame(projects, "district", "zh")
+    tallest = frame.groupby(["group", "period"], observed=True)["households"].sum().max()
+    fig = timeline_summary(projects, AS_OF, "zh", fixed_margins=True)
+    assert fig.layout.margin.l == tick_margin(frame) == 12 + 8 * len(f"{int(tallest * 1.1):,}")
+    assert tallest >= households and fig.layout.margin.l >= 12 + 8 * len(f"{households:,}")
+    axes = [k for k in fig.layout if k.startswith(("xaxis", "yaxis"))]
+    assert len(axes) == 2 * (SUMMARY_TOP + 1) and all(fig.layout[k].automargin is False for k in axes)
+    slide = timeline_summary(projects, AS_OF, "zh", dates_every_row=False)  # a slide's type size differs
+    assert all(slide.layout[k].automargin is None for k in axes) and slide.layout.margin.l == 10

@@ -24,6 +24,7 @@ def config() -> dict:
         ("server", "enableCORS", True),  # else Streamlit accepts WebSocket connections from any origin
         ("client", "showErrorDetails", "none"),  # no traceback ever reaches a user
         ("client", "toolbarMode", "minimal"),  # no developer chrome: the menu shows no developer options
+        ("server", "fileWatcherType", "none"),  # no module walk on the event loop after every script run
     ],
 )
 def test_hardening_options(config, section, option, expected):

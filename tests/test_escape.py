@@ -99,7 +99,8 @@ NOT_MARKDOWN = {"Dataframe", "PlotlyChart", "ArrowTable", "Html"}  # st.html: ch
 # The only tags and attributes the product's own HTML (``ui.blocks`` phone cards and styles) uses: a tag or an
 # attribute from workbook text (``<a href``, ``<img src``, ``onerror=``) would show up as anything else.
 HTML_TAGS = {"style", "div", "h4", "span", "ul", "li", "table", "thead", "tbody", "tr", "th", "td", "a"}
-HTML_ATTRIBUTES = {"class", "style", "href", "target"}  # href: the project pages' relative links (ui.links)
+# href: the project pages' relative links (ui.links); data-block: which block a table shows (its fixed key)
+HTML_ATTRIBUTES = {"class", "style", "href", "target", "data-block"}
 
 
 def _strings(message, plain_options: bool):

@@ -42,12 +42,13 @@ PHONE_CSS = f"""
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
 [data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }}
+.bf-scroll {{ overflow-x: auto; }}  /* a wide table scrolls sideways on a phone rather than squeezing */
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
 .bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5;
   border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
 .bf-table td {{ border-bottom: 1px solid #EEEEEE; padding: 0.35rem 0.5rem; vertical-align: top;
   white-space: normal; overflow-wrap: anywhere; }}
-.bf-table td.bf-num {{ text-align: right; white-space: nowrap; }}
+.bf-table td.bf-num, .bf-table th.bf-num {{ text-align: right; white-space: nowrap; }}
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
@@ -206,7 +207,12 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
     so the page gives it one page of rows at a time."""
     links = links or {}
     statuses = list(block.statuses) or [None] * len(block.rows)
-    head = "".join(f"<th>{html.escape(c.label)}</th>" for c in block.columns)
+    head = "".join(
+        f'<th class="bf-num">{html.escape(c.label)}</th>'
+        if c.kind in NUMBER_KINDS
+        else f"<th>{html.escape(c.label)}</th>"
+        for c in block.columns
+    )  # a figure's heading stands over its right-aligned figures
     body = "".join(
         "<tr>"
         + "".join(
@@ -216,7 +222,8 @@ def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str
         + "</tr>"
         for i, (row, status) in enumerate(zip(block.rows, statuses))
     )
-    return f'<table class="bf-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    table = f'<table class="bf-table" data-block="{html.escape(block.key, quote=True)}">'
+    return f"{table}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 LIST_KEYS = ("reasons",)  # columns a card shows as a list, one item per sentence, rather than in its facts line

@@ -338,12 +338,13 @@ def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ..
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _figure(_build: Callable[[], go.Figure], key: tuple) -> dict:
+def _figure(_build: Callable[[], go.Figure | dict], key: tuple) -> dict:
     # ``key`` names what the figure shows; ``_build`` (not hashed) draws it once for that key
-    return _build().to_dict()
+    figure = _build()
+    return figure if isinstance(figure, dict) else figure.to_dict()  # a briefing chart is a dict already
 
 
-def view_figure(view: View, name: str, build: Callable[[], go.Figure], *parts: object) -> dict:
+def view_figure(view: View, name: str, build: Callable[[], go.Figure | dict], *parts: object) -> dict:
     """A page's chart drawn once per data version, date, filters, language and ``parts`` (e.g. the timeline's
     own pickers), then reused: building a 10,000-project figure each rerun costs more than the rest of a page."""
     key = (*data_key(view), view.districts, view.statuses, view.lang, name, *parts)

@@ -32,8 +32,6 @@ from ui.blocks import (
     phone_layout,
     risk_cards,
     show_headlines,
-    table_columns,
-    table_frame,
 )
 from ui.context import View, current_view, empty_state
 from ui.data import engine, first_known_dates, uploader_label, view_figure, weekly_for
@@ -44,10 +42,11 @@ from ui.exports import download_xlsx, rollup_block, today_name, view_filters
 from ui.links import project_link
 from ui.tables import issues_table, number_columns, page_count, page_window, rollup_table
 from ui.tasks import my_tasks_notice
-from ui.urls import SHARED_PARAMS, link_column
+from ui.urls import SHARED_PARAMS
 from ui.weekly import counts
 
 PLOTLY_CONFIG = {"displaylogo": False}
+DISTRICTS_TABLE_KEY = "ov_districts_table"
 PRESENT_PAGE = "views/presentation.py"  # served at /present (app.py)
 
 
@@ -175,17 +174,14 @@ def districts_section(view: View) -> None:
     """Households per district as bars and a table; pick a district to see its streets and towns."""
     lang = view.lang
     st.subheader(t("sec_districts", lang))
-    st.plotly_chart(districts_chart(view.projects, lang).figure, width="stretch", config=PLOTLY_CONFIG)
+    figure = view_figure(view, "districts_chart", lambda: districts_chart(view.projects, lang).figure)
+    st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG)
     block = districts_block(view.projects, lang)
-    table = table_frame(block)
-    label = t("col_district", lang)
-    table[label] = [district_link(row[0].value) for row in block.rows]  # each district opens its drill-down
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config=table_columns(block) | {label: link_column(label, "district")},
-    )
+    # An HTML table, not st.dataframe: one row per district (dozens at most) needs no data grid, and the grid's
+    # scripts (about 1.3 MB) and canvas were half a second of the first screen's drawing (bench/README.md).
+    links = {"district": [district_link(row[0].value) for row in block.rows]}  # each opens its drill-down
+    with st.container(key=DISTRICTS_TABLE_KEY):
+        st.html(f'<div class="bf-scroll">{html_table(block, links)}</div>')
     download_xlsx(
         t("xl_download", lang),
         [(t("sec_districts", lang), block)],
@@ -266,7 +262,7 @@ def timeline_section(view: View) -> None:
         caption = summary_caption(projects, column, lang)
         st.caption(caption + (" " if lang == "en" else "") + t("timeline_narrow_hint", lang, limit=limit))
         scope = (st.session_state.get("ov_timeline_district"), st.session_state.get("ov_timeline_street"))
-        draw = partial(timeline_summary, projects, view.as_of, lang, column)
+        draw = partial(timeline_summary, projects, view.as_of, lang, column, fixed_margins=True)
         st.plotly_chart(view_figure(view, "timeline_summary", draw, *scope), width="stretch", config=PLOTLY_CONFIG)
         return
     if timeline_frame(projects).empty:
