@@ -9,7 +9,7 @@ import pytest
 
 from briefing import blocks as B
 from ui.blocks import block_cards, table_columns
-from ui.tables import COUNT_FORMAT, WAN_FORMAT, number_columns, status_count_columns
+from ui.tables import COUNT_FORMAT, WAN_FORMAT, number_columns
 
 
 def sprintf(spec: str, value: float) -> str:
@@ -43,10 +43,9 @@ def formats(config: dict) -> dict[str, str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_roll_up_tables_format_counts_and_area(lang):
     area = "建筑面积（万㎡）" if lang == "zh" else "Floor area (10,000 m²)"
-    for config in (number_columns(lang), status_count_columns(lang)):
-        shown = formats(config)
-        assert shown[area] == WAN_FORMAT
-        assert {f for label, f in shown.items() if label != area} == {COUNT_FORMAT}
+    shown = formats(number_columns(lang))
+    assert shown[area] == WAN_FORMAT
+    assert {f for label, f in shown.items() if label != area} == {COUNT_FORMAT}
 
 
 def test_block_tables_format_counts_days_and_area():

@@ -44,11 +44,13 @@ PHONE_CSS = f"""
   text-overflow: clip !important; overflow-wrap: anywhere; }}
 .bf-scroll {{ overflow-x: auto; }}  /* a wide table scrolls sideways on a phone rather than squeezing */
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
-.bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5;
-  border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: nowrap; }}
+.bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5; vertical-align: bottom;
+  border-bottom: 2px solid #DDDDDD; padding: 0.35rem 0.5rem; white-space: normal; word-break: keep-all; }}
 .bf-table td {{ border-bottom: 1px solid #EEEEEE; padding: 0.35rem 0.5rem; vertical-align: top;
   white-space: normal; overflow-wrap: anywhere; }}
-.bf-table td.bf-num, .bf-table th.bf-num {{ text-align: right; white-space: nowrap; }}
+.bf-table td.bf-num {{ text-align: right; white-space: nowrap; }}
+.bf-table th.bf-num {{ text-align: right; }}  /* a long English header wraps between words, a Chinese one not */
+.bf-table td:first-child {{ min-width: 4.5rem; }}  /* a row's name (a district) is not broken after each character */
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
 .bf-table td.bf-reasons {{ min-width: 18rem; }}

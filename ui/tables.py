@@ -71,13 +71,6 @@ def status_count_table(rollup: pd.DataFrame, lang: str, column: str) -> pd.DataF
     return frame[[c for c in frame.columns if c != area] + [area]]
 
 
-def status_count_columns(lang: str) -> dict:
-    """Column formats for ``status_count_table``: numbers right-aligned with thousands separators."""
-    config = number_columns(lang)
-    config.update({status_text(s, lang): st.column_config.NumberColumn(format=COUNT_FORMAT) for s in STATUSES})
-    return config
-
-
 def urgent_order(projects: pd.DataFrame) -> pd.DataFrame:
     """The projects most urgent status first, then by deadline and name (the project list's order)."""
     ranked = projects.assign(_rank=projects["status"].map({s: i for i, s in enumerate(STATUSES)}))

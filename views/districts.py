@@ -18,19 +18,15 @@ from housing.rollup import has_streets, names_in, projects_in, rollup_by
 from housing.rules import at_risk_help
 from ui.blocks import CARDS_KEY, TABLE_KEY, block_cards, html_table, phone_layout, show_headlines
 from ui.context import View, current_view, empty_state
-from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, go_to, picked, place_name
+from ui.drill import PICKER_KEYS, Place, crumb_label, current_place, district_link, go_to, picked, place_name
 from ui.escape import md_escape, md_t
 from ui.exports import Sheets, download_xlsx, status_count_block, today_name, view_filters
 from ui.links import project_link
 from ui.paging import count_caption, current_page, pager
-from ui.tables import status_count_columns, status_count_table, urgent_order
+from ui.tables import urgent_order
 
 PLOTLY_CONFIG = {"displaylogo": False}
-
-
-def table_height(rows: int) -> int:
-    """Every row visible up to 20, then the table scrolls."""
-    return 38 + 35 * min(max(rows, 1), 20)
+CHILDREN_KEY = "dd_children"  # the container of the one-level-down table
 
 
 def breadcrumb(place: Place, lang: str) -> None:
@@ -103,15 +99,16 @@ def children(projects: pd.DataFrame, column: str, view: View, place: Place) -> N
     table = rollup_by(projects, column)
     # the largest BARS_TOP and one bar for the rest: a province's 100 districts stay readable (the table lists all)
     st.plotly_chart(households_bars(table, column, lang, top=BARS_TOP), width="stretch", config=PLOTLY_CONFIG)
-    st.dataframe(
-        status_count_table(table, lang, column),
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(table)),
-        column_config=status_count_columns(lang),
-    )
+    block = status_count_block(column, table, lang, column)
+    # An HTML table (as on the overview): headers wrap instead of being cut at a province's wide figures, and
+    # each name opens its level of the drill-down.
+    names = [row[0].value for row in block.rows]
+    urls = [district_link(n) if column == "district" else district_link(place.district or "", n) for n in names]
+    links = {block.columns[0].key: urls}
+    with st.container(key=CHILDREN_KEY):
+        st.html(f'<div class="bf-scroll">{html_table(block, links)}</div>')
     stem = "xl_file_districts" if column == "district" else "xl_file_streets"
-    export(view, place, [(title, status_count_block(column, table, lang, column))], stem, "xl_dd_children")
+    export(view, place, [(title, block)], stem, "xl_dd_children")
 
 
 PROJECTS_KEY = "dd_projects"  # the paged project list (``ui.paging``)
