@@ -20,7 +20,7 @@ from housing.settings import resolved
 from loaders.issues import Issue, Reported, display_value
 from loaders.reading import RawSheet, ReadError, check_size, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
-from loaders.values import is_blank, normalize_text, parse_date
+from loaders.values import YEAR_HIGH, YEAR_LOW, is_blank, normalize_text, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +68,21 @@ def find_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _when(value) -> tuple[dt.datetime | None, str | None]:
-    """A date-and-time cell: a real datetime, an Excel serial, or text such as ``2026-11-20 09:31``."""
+def _when(value) -> tuple[dt.datetime | None, str | None, dict]:
+    """A date-and-time cell: a real datetime, an Excel serial, or text such as ``2026-11-20 09:31``; or the
+    issue code (and its message's parameters) of a cell that is not one. A real datetime is held to the same
+    years as a date (one in year 9999 made the whole file unreadable)."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None), None
-    day, code, _ = parse_date(value)
+        if not YEAR_LOW <= value.year <= YEAR_HIGH:
+            return None, "date_out_of_range", {"low": YEAR_LOW, "high": YEAR_HIGH}
+        return value.replace(tzinfo=None), None, {}
+    day, code, params = parse_date(value)
     if code and code != "month_only":
-        return None, code
+        return None, code, params  # the message needs them (a date out of range names the years)
     if day is None:
-        return None, None
+        return None, None, {}
     if code == "month_only":
-        return None, "not_a_date"  # a ticket has a day; a month alone is not one
+        return None, "not_a_date", {}  # a ticket has a day; a month alone is not one
     moment = dt.datetime(day.year, day.month, day.day)
     if isinstance(value, str):
         clock = _TIME.search(normalize_text(value))
@@ -86,7 +90,7 @@ def _when(value) -> tuple[dt.datetime | None, str | None]:
             hour, minute, second = (int(g or 0) for g in clock.groups())
             if hour < 24 and minute < 60 and second < 60:
                 moment = moment.replace(hour=hour, minute=minute, second=second)
-    return moment, None
+    return moment, None, {}
 
 
 def _text(value) -> str:
@@ -125,9 +129,9 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         if not number or is_blank(number):
             problem("hl_missing_ticket", r, H.TICKET, cell[H.TICKET])
             continue
-        received, code = _when(cell[H.RECEIVED])
+        received, code, params = _when(cell[H.RECEIVED])
         if received is None:
-            problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED])
+            problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED], **params)
             continue
         text = _text(cell[H.TEXT])
         if not text:
@@ -135,9 +139,9 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         replied, understood = H.replied_flag(cell.get(H.REPLIED))
         if not understood:
             problem("hl_bad_replied", r, H.REPLIED, cell[H.REPLIED])
-        replied_at, code = _when(cell.get(H.REPLIED_AT)) if H.REPLIED_AT in columns else (None, None)
+        replied_at, code, params = _when(cell.get(H.REPLIED_AT)) if H.REPLIED_AT in columns else (None, None, {})
         if code:
-            problem(code, r, H.REPLIED_AT, cell[H.REPLIED_AT])
+            problem(code, r, H.REPLIED_AT, cell[H.REPLIED_AT], **params)
         if replied is None and replied_at is not None:
             replied = True  # a reply time says it was replied when the export has no yes/no column
         if replied_at is not None and replied_at < received:

@@ -278,6 +278,9 @@ CELL_PROBLEMS = [
     ("A1,2026-11-20,内容,,是,,还行", "hl_bad_satisfaction", "G 满意度"),
     ("A1,2026-11-20,内容,,是,2026-11-01,满意", "hl_reply_before_received", "F 回复时间"),
     ("A1,2026-11-20,,,是,,满意", "hl_missing_text", "C 诉求内容"),
+    # Out of range: the issue lost the years its message names, and showing it raised KeyError.
+    ("A1,1900-01-01 10:00,内容,,是,,满意", "date_out_of_range", "B 受理时间"),
+    ("A1,2026-11-20,内容,,是,9999-01-01,满意", "date_out_of_range", "F 回复时间"),
 ]
 
 
@@ -286,6 +289,25 @@ def test_each_problem_names_its_cell(line, code, column):
     result = read_hotline_unguarded((HEADER + line + "\n").encode(), "热线.csv")
     assert [(i.code, i.row, i.column) for i in result.issues] == [(code, 2, column)]
     assert result.issues[0].message("zh") and result.issues[0].message("en")
+
+
+@pytest.mark.parametrize(
+    ("received", "replied_at", "column"),
+    [
+        (dt.datetime(9999, 12, 31, 23, 59), None, "B 受理时间"),  # made the whole file "damaged"
+        (dt.datetime(1900, 1, 1, 10, 0), None, "B 受理时间"),  # a time of day let it through unchecked
+        (dt.datetime(2026, 11, 2, 8, 0), dt.datetime(9999, 1, 1, 8, 0), "D 回复时间"),
+        (dt.datetime(2026, 11, 2, 8, 0), dt.datetime(2101, 1, 1, 8, 0), "D 回复时间"),
+    ],
+)
+def test_a_date_and_time_cell_outside_the_years_names_its_cell(make_xlsx, received, replied_at, column):
+    rows = [["工单编号", "受理时间", "诉求内容", "回复时间"], ["B1", received, "西琅沟", replied_at]]
+    rows += [["B2", dt.datetime(2026, 11, 3, 9, 0), "西琅沟", None]]
+    result = read_hotline(make_xlsx(rows, sheet="工单").read_bytes(), "export.xlsx")
+    assert result.readable
+    assert [(i.code, i.row, i.column) for i in result.issues] == [("date_out_of_range", 2, column)]
+    assert "1990—2100" in result.issues[0].message("zh")
+    assert "B2" in result.tickets["ticket_no"].tolist()
 
 
 def test_a_ticket_twice_in_a_file_is_read_once():
