@@ -32,7 +32,7 @@ from briefing.files import renderer as file_renderer
 from briefing.notice import NOTICE_SECTIONS, Notice, assignee_notice, assignees, summary
 from briefing.pdf import FontMissing
 from briefing.source import SourceError, load_data
-from housing.clock import today
+from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.i18n import DEFAULT_LANG, LANGS, t
 from housing.notices import measure
 from housing.settings import get_setting
@@ -54,10 +54,14 @@ def read_workbook(data: bytes, filename: str) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _date(text: str) -> dt.date:
+    """An ``--as-of`` date: ISO, within the years the data can hold (year 1 or 9999 ended in a traceback)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+    if not within_years(day):
+        raise argparse.ArgumentTypeError(f"not a date from {FIRST_YEAR} to {LAST_YEAR}: {text}")
+    return day
 
 
 def _names(text: str) -> tuple[str, ...]:

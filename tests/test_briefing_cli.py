@@ -88,6 +88,20 @@ def test_an_unreadable_source_exits_2_with_a_message(tmp_path, capsys, source, l
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["build", "push"])
+@pytest.mark.parametrize(
+    ("as_of", "message"), [("0001-01-01", "from 1990 to 2100"), ("9999-12-31", "from 1990 to 2100")]
+)
+def test_an_as_of_date_beyond_the_data_years_is_a_usage_error(tmp_path, capsys, command, as_of, message):
+    """Year 1 ended build in an OverflowError traceback, year 9999 in OutOfBoundsDatetime."""
+    out = ["--format", "json", "--out", str(tmp_path / "b.json")] if command == "build" else ["--channel", "x"]
+    with pytest.raises(SystemExit) as exited:
+        main([command, *(["published"] if command == "build" else []), "--as-of", as_of, *out])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "b.json").exists()
+
+
 def test_published_and_version_n_read_the_database(engine, db_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", db_url)
     result = load_workbook(ZHANGQIU)
