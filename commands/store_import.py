@@ -28,11 +28,11 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from housing import clock
 from housing.districts import apply_mapping, district_issues, district_variants, repeated_projects
 from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_list
 from housing.i18n import t
@@ -166,7 +166,7 @@ def published_at(day: dt.date | None, zone: str, now: dt.datetime) -> dt.datetim
     """The recorded publication time of a file dated ``day``: noon there (never later than ``now``)."""
     if day is None:
         return None
-    noon = dt.datetime.combine(day, dt.time(PUBLISH_HOUR), ZoneInfo(zone)).astimezone(dt.UTC)
+    noon = dt.datetime.combine(day, dt.time(PUBLISH_HOUR), clock.zone(zone)).astimezone(dt.UTC)
     return min(noon, now)
 
 
@@ -365,7 +365,7 @@ def refusal(refused: Refused, lang: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Check, then publish; ``Stop`` for anything that ends the run early."""
     lang = args.lang
-    zone = ZoneInfo(str(get_setting("timezone")))
+    zone = clock.zone()  # the default zone when the setting names none
     planned = plan(args.files, args.at, lang, dt.datetime.now(zone).date())
     engine = open_database()
     actor = actor_for(engine, args.by, lang)

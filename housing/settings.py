@@ -6,10 +6,15 @@ Values come, in order of precedence, from the environment (``RESETTLE_<KEY>`` up
 
 from __future__ import annotations
 
+import functools
+import logging
+import math
 import os
 from dataclasses import dataclass
 
 from housing.i18n import t
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,40 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
+def from_environment(spec: Setting, raw: str) -> float | int | str | None:
+    """An environment value as the setting's type, or ``None`` when it is not one: a number that does not
+    parse (``abc``, ``1.5`` for a count), is not finite or is negative (every number setting is a count, a
+    limit, a duration or a percentage)."""
+    if isinstance(spec.default, str):
+        return raw
+    try:
+        value = type(spec.default)(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
 def get_setting(key: str, overrides: dict | None = None):
-    """Return a setting's value: an explicit override, then the environment, then the default."""
+    """Return a setting's value: an explicit override, then the environment, then the default. An environment
+    value that is not one for the setting is logged (never its text: it may be anything) and the default used:
+    a typo in a deployment's variables must not stop every page and command with a traceback."""
     spec = _BY_KEY[key]
     if overrides and key in overrides:
         return type(spec.default)(overrides[key])
-    raw = os.environ.get(f"RESETTLE_{key.upper()}")
-    return type(spec.default)(raw) if raw not in (None, "") else spec.default
+    name = f"RESETTLE_{key.upper()}"
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return spec.default
+    value = from_environment(spec, raw)
+    if value is None:
+        _warn_once(name)
+        return spec.default
+    return value
+
+
+@functools.cache
+def _warn_once(name: str) -> None:
+    log.warning("%s is not a usable value for the setting; its default is used", name)
 
 
 def resolved(overrides: dict | None = None) -> dict:

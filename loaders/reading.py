@@ -293,6 +293,20 @@ def check_size(data: bytes, overrides: dict | None = None) -> None:
         raise ReadError(Issue("empty_file"))
 
 
+def _read_up_to(handle: io.RawIOBase, most: int) -> bytes:
+    """At most ``most`` bytes of ``handle``, a megabyte at a time (one ``read(most)`` would set aside all of
+    ``most`` at once, however small the file)."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = handle.read(min(left, 1048576))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_path(path: str | os.PathLike, overrides: dict | None = None) -> bytes:
     """A file's bytes read from disk, never more than ``max_upload_mb`` (and one byte) of them; raises
     ``ReadError`` for what cannot be read: a missing file, a folder, no permission, and anything that is not a
@@ -308,7 +322,7 @@ def read_path(path: str | os.PathLike, overrides: dict | None = None) -> bytes:
                 raise ReadError(Issue("unreadable", params={"detail": "not a regular file"}))
             if status.st_size > limit:  # said with its real size, none of it read
                 raise ReadError(Issue("too_large", params={"size_mb": status.st_size / 1048576, "limit_mb": limit_mb}))
-            data = handle.read(limit + 1)  # a file growing meanwhile is still cut at the limit (check_size)
+            data = _read_up_to(handle, limit + 1)  # a file growing meanwhile is still cut at the limit
     except OSError as exc:
         raise ReadError(Issue("unreadable", params={"detail": f"{exc.strerror or exc}"})) from None
     check_size(data, overrides)

@@ -286,6 +286,8 @@ def test_what_is_not_a_regular_file_or_too_big_is_refused_unread(tmp_path):
         handle.truncate(3 * 1048576)  # sparse
     result = load_workbook(big, {"max_upload_mb": 1})
     assert [(i.code, i.params) for i in result.issues] == [("too_large", {"size_mb": 3.0, "limit_mb": 1})]
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample_zhangqiu_2021.xlsx"
+    assert load_workbook(sample, {"max_upload_mb": 10**30}).readable  # read(limit + 1) raised OverflowError
 
 
 def _xlsx_of_size(size: int) -> bytes:

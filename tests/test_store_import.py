@@ -180,6 +180,15 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(db, tmp_path,
     assert published(db) == []
 
 
+@pytest.mark.parametrize("zone", ["Mars/Base", "../../etc/passwd"])
+def test_a_time_zone_setting_that_names_none_publishes_in_the_default_zone(db, tmp_path, monkeypatch, capsys, zone):
+    """It ended the command in ZoneInfoNotFoundError / ValueError tracebacks."""
+    monkeypatch.setenv("RESETTLE_TIMEZONE", zone)
+    assert run(workbook(tmp_path, "a.xlsx"), "--at", "2025-12-01") == 0
+    assert published(db) == [(1, "a.xlsx", accounts.SYSTEM, noon("2025-12-01"))]
+    assert "发布时间 2025年12月1日 12:00" in capsys.readouterr().out
+
+
 def test_a_viewer_is_refused_and_the_refusal_is_audited(db, tmp_path):
     run(workbook(tmp_path, "a.xlsx"), "--by", "viewer_wang")
     assert trail(db) == [("viewer_wang", UPLOAD, REFUSED, "a.xlsx")]
