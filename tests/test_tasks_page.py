@@ -294,3 +294,45 @@ def test_a_checked_sheet_raises_its_tasks_with_their_projects(tmp_path):
         ["约谈", "港沟片区", "章丘区", "admin", "sheet"],
     ]
     assert stored["raised_at"].iloc[1].tz_convert("Asia/Shanghai").date() == dt.date(2026, 11, 2)
+
+
+def many_tasks(count: int, assignee: str) -> list[int]:
+    """``count`` tasks raised on 2026-11-02 (all late as of 2026-11-21), in one import."""
+    account_for(BOSS)
+    account_for(ZHANG)
+    rows = [
+        {"title": f"事项{i:05d}", "unit": "区住建局", "assignee": assignee, "raised_at": LONG_AGO} for i in range(count)
+    ]
+    return S.import_tasks(BOSS, rows, engine=open_database())
+
+
+def task_column(at: AppTest) -> list[str]:
+    """The task column ("#12 事项00011") of the page's first task table (HTML, as on a desk)."""
+    from housing.i18n import t
+
+    body = next(h.proto.body for h in at.get("html") if 'class="bf-table tv-tasks"' in h.proto.body)
+    return task_frame(body)[t("tv_col_title", "zh")].tolist()
+
+
+def test_a_long_list_is_drawn_a_page_at_a_time():
+    """10,000 tasks were drawn at once: 13 MB of HTML (table and cards), 11 s for the page."""
+    ids = many_tasks(120, "zhang.wei")
+    at = open_page(PAGE)  # an administrator: none of them theirs, so the list is the page's only table
+    assert len(task_column(at)) == 50 and "共 120 项，显示第 1–50 项。" in [c.value for c in at.caption]
+    assert sum(len(h.proto.body) for h in at.get("html")) < 200_000
+    assert "第 1 / 3 页" in [m.value for m in at.markdown]
+    at.button(key="tv_next_list").click().run()
+    at.button(key="tv_next_list").click().run()
+    assert not at.exception
+    shown = task_column(at)
+    assert len(shown) == 20 and "共 120 项，显示第 101–120 项。" in [c.value for c in at.caption]
+    assert {int(text.split()[0][1:]) for text in shown} <= set(ids)
+    assert at.button(key="tv_next_list").disabled
+
+
+def test_the_overview_lists_the_first_of_many_own_tasks_and_counts_the_rest():
+    many_tasks(70, "zhang.wei")
+    at = open_page("views/overview.py", actor=ZHANG)
+    mine = next(f for f in frames(at) if "下一步" in getattr(f, "columns", []))
+    assert len(mine) == 50
+    assert "另有 20 项未在此列出，请到督办事项页面查看。" in [c.value for c in at.caption]
