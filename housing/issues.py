@@ -88,6 +88,7 @@ SEVERITY: dict[str, str] = {
     "task_ambiguous_project": ERROR,
     "task_unknown_assignee": ERROR,
     "task_future_date": ERROR,
+    "task_duplicate_row": WARNING,  # hostile: the same task twice in a sheet would be raised twice
 }
 
 
