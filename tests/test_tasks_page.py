@@ -336,3 +336,25 @@ def test_the_overview_lists_the_first_of_many_own_tasks_and_counts_the_rest():
     mine = next(f for f in frames(at) if "下一步" in getattr(f, "columns", []))
     assert len(mine) == 50
     assert "另有 20 项未在此列出，请到督办事项页面查看。" in [c.value for c in at.caption]
+
+
+def test_a_sheet_uploaded_again_says_its_tasks_are_raised_already(tmp_path):
+    """The same sheet imported twice raised every task twice, without a word."""
+    from conftest import write_xlsx
+
+    account_for(ZHANG)
+    account_for(BOSS)
+    rows = [["事项", "项目", "责任单位", "责任人", "交办日期"]]
+    rows += [["复工", "纪家安置房项目", "区住建局", "zhang.wei", dt.date(2026, 11, 2)]]
+    rows += [["约谈", None, "区住建局", "admin", dt.date(2026, 11, 3)]]
+    data = write_xlsx(tmp_path / "s.xlsx", rows).read_bytes()
+    at = open_page(PAGE)
+    at.file_uploader[0].upload("s.xlsx", data).run()
+    assert not [w for w in at.warning if "已经交办过" in w.value]
+    at.button(key="tv_sheet_confirm").click().run()
+    assert len(tasks_frame(open_database())) == 2
+    again = open_page(PAGE)
+    again.file_uploader[0].upload("s.xlsx", data).run()
+    assert "本表 2 项事项中有 2 项已经交办过（事项、项目、责任单位、责任人和交办日期都相同）；再次导入会重复交办。" in [
+        w.value for w in again.warning
+    ]

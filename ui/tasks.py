@@ -553,3 +553,32 @@ def sheet_rows(result: TaskSheetResult) -> list[dict]:
             }
         )
     return rows
+
+
+def task_key(title: object, unit: object, assignee: object, project: object, raised_on: dt.date) -> tuple:
+    """What makes two tasks the same task: its text, unit, assignee, project and the day it was raised."""
+    return (
+        T.clean_text(title),
+        T.clean_text(unit),
+        T.clean_text(assignee).lower(),
+        T.clean_text(project),
+        raised_on,
+    )
+
+
+def already_raised(result: TaskSheetResult, existing: pd.DataFrame) -> int:
+    """How many of a task sheet's tasks are tasks already (the same sheet imported twice would raise each of
+    them again)."""
+    if existing.empty or not result.rows:
+        return 0
+    days = T.local_days(existing["raised_at"]).dt.date
+    have = {
+        task_key(*fields)
+        for fields in zip(existing["title"], existing["unit"], existing["assignee"], existing["project"], days)
+    }
+    rows = sheet_rows(result)
+    keys = [
+        task_key(row["title"], row["unit"], row["assignee"], row["project"], task.raised_on)
+        for row, task in zip(rows, result.rows)
+    ]
+    return sum(key in have for key in keys)
