@@ -213,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as error:
         print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
         return EXIT_UNREADABLE
+    except SQLAlchemyError as error:  # 'published' or 'version:N' with the database out of reach: no traceback
+        print(t("nt_err_database", lang, error=type(error).__name__), file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         renderer(args.format)  # a renderer missing from this build fails before the briefing is built
     except (ImportError, AttributeError):

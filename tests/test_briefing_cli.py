@@ -253,3 +253,16 @@ def test_push_with_the_database_down_exits_2_with_a_message(robot, monkeypatch, 
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2")
     assert main(["push", "--channel", "wx", "--lang", "en"]) == 2
     assert "The database cannot be reached (OperationalError)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("source", ["published", "version:1"])
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2", "foo://x", "not a url"]
+)
+def test_build_with_the_database_out_of_reach_exits_2_with_a_message(monkeypatch, capsys, tmp_path, source, url):
+    """It ended in an OperationalError / NoSuchModuleError / ArgumentError traceback."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    out = tmp_path / "b.json"
+    assert main(["build", source, "--as-of", "2026-11-21", "--lang", "en", "--format", "json", "--out", str(out)]) == 2
+    assert "The database cannot be reached (" in capsys.readouterr().err
+    assert not out.exists()
