@@ -23,6 +23,7 @@ class Setting:
 
     key: str
     default: float | int | str
+    maximum: float | None = None  # the largest value an environment variable may give (None: no bound)
 
     def help(self, lang: str) -> str:
         """What the setting does, in ``lang``."""
@@ -52,9 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("password_min_length", 10),
     Setting("anonymous_viewing", 0),
     # supervision tasks: the 1-3-7 clock (working days after the day a task is raised; see housing.tasks)
-    Setting("task_ack_days", 1),
-    Setting("task_reply_days", 3),
-    Setting("task_done_days", 7),
+    Setting("task_ack_days", 1, 365),  # a year at most: 10**8 days ran past the calendar (OverflowError)
+    Setting("task_reply_days", 3, 365),
+    Setting("task_done_days", 7, 365),
     Setting("task_calendar_days", 0),
     # notices to the group chat (service.notices)
     Setting("public_url", ""),
@@ -74,15 +75,17 @@ _BY_KEY = {s.key: s for s in SETTINGS}
 
 def from_environment(spec: Setting, raw: str) -> float | int | str | None:
     """An environment value as the setting's type, or ``None`` when it is not one: a number that does not
-    parse (``abc``, ``1.5`` for a count), is not finite or is negative (every number setting is a count, a
-    limit, a duration or a percentage)."""
+    parse (``abc``, ``1.5`` for a count), is not finite, is negative (every number setting is a count, a
+    limit, a duration or a percentage) or is over the setting's ``maximum``."""
     if isinstance(spec.default, str):
         return raw
     try:
         value = type(spec.default)(raw.strip())
     except ValueError:
         return None
-    return value if math.isfinite(value) and value >= 0 else None
+    if not math.isfinite(value) or value < 0 or (spec.maximum is not None and value > spec.maximum):
+        return None
+    return value
 
 
 def get_setting(key: str, overrides: dict | None = None):

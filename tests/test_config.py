@@ -49,6 +49,9 @@ def test_upload_limit_matches_the_loader(config, monkeypatch):
         ("notice_backoff_s", "0.5", 0.5),
         ("task_done_days", "7.5", 7),
         ("task_done_days", "１０", 10),  # full-width digits are digits
+        ("task_done_days", "100000000", 7),  # past the calendar: OverflowError on the tasks page
+        ("task_done_days", "365", 365),
+        ("task_ack_days", "366", 1),
         ("timezone", "Mars/Base", "Mars/Base"),  # a text is kept; housing.clock.zone falls back (tested there)
     ],
 )
