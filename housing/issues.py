@@ -78,6 +78,7 @@ SEVERITY: dict[str, str] = {
     "hl_bad_satisfaction": ERROR,
     "hl_reply_before_received": WARNING,
     "hl_duplicate_ticket": WARNING,
+    "hl_long_ticket": ERROR,  # hostile: cut to fit, two long numbers became one ticket and one call was lost
     # the task sheet (loaders.tasks_sheet)
     "task_no_table": ERROR,
     "task_missing_column": ERROR,

@@ -129,6 +129,9 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         if not number or is_blank(number):
             problem("hl_missing_ticket", r, H.TICKET, cell[H.TICKET])
             continue
+        if len(number) > H.TICKET_NO_MAX:  # never cut: two numbers alike in their first characters would merge
+            problem("hl_long_ticket", r, H.TICKET, cell[H.TICKET], length=len(number), limit=H.TICKET_NO_MAX)
+            continue
         received, code, params = _when(cell[H.RECEIVED])
         if received is None:
             problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED], **params)
@@ -151,7 +154,7 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
             problem("hl_bad_satisfaction", r, H.SATISFACTION_COLUMN, cell[H.SATISFACTION_COLUMN])
         tickets.append(
             {
-                H.TICKET: number[: H.TICKET_NO_MAX],
+                H.TICKET: number,
                 H.RECEIVED: received,
                 H.TEXT: text,
                 H.DISTRICT: _text(cell.get(H.DISTRICT)) or None,

@@ -352,6 +352,18 @@ def test_a_date_and_time_cell_outside_the_years_names_its_cell(make_xlsx, receiv
     assert "B2" in result.tickets["ticket_no"].tolist()
 
 
+def test_a_ticket_number_too_long_to_store_is_an_error_not_cut():
+    """Cut to 64 characters, two numbers alike in those became one ticket: a call lost without a word."""
+    long = "SD" + "0" * 62
+    text = HEADER + f"{long}1,2026-11-20,西琅沟,,否,,\n{long}2,2026-11-20,东城,,否,,\nA3,2026-11-20,东城,,否,,\n"
+    result = read_hotline_unguarded(text.encode(), "热线.csv")
+    assert [(i.code, i.row, i.column, i.params) for i in result.issues] == [
+        ("hl_long_ticket", r, "A 工单编号", {"length": 65, "limit": 64}) for r in (2, 3)
+    ]
+    assert "65 个字符，超过 64 个" in result.issues[0].message("zh") and not result.ok
+    assert result.tickets["ticket_no"].tolist() == ["A3"]
+
+
 def test_a_ticket_twice_in_a_file_is_read_once():
     text = HEADER + "A1,2026-11-20,西琅沟,,否,,\nA1,2026-11-20,西琅沟,,是,2026-11-21,满意\n"
     result = read_hotline_unguarded(text.encode(), "热线.csv")
