@@ -266,3 +266,19 @@ def test_build_with_the_database_out_of_reach_exits_2_with_a_message(monkeypatch
     assert main(["build", source, "--as-of", "2026-11-21", "--lang", "en", "--format", "json", "--out", str(out)]) == 2
     assert "The database cannot be reached (" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", ["build", "push"])
+def test_a_district_the_data_does_not_have_is_refused(tmp_path, capsys, monkeypatch, command, lang):
+    """A typo in --districts briefed "no project in the chosen districts", and a scheduled push sent it to the
+    group every week as if nothing were overdue."""
+    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_URL", "http://127.0.0.1:9/robot")
+    out = tmp_path / "b.json"
+    tail = ["--format", "json", "--out", str(out)] if command == "build" else ["--channel", "weekly", "--dry-run"]
+    source = [str(ZHANGQIU)] if command == "build" else ["--source", str(ZHANGQIU)]
+    args = [command, *source, "--as-of", "2021-05-01", "--lang", lang, "--districts", "章丘区,历城区x", *tail]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    said = {"zh": "数据中没有以下区县：历城区x。可选：章丘区。", "en": "The data has no district 历城区x."}[lang]
+    assert said in captured.err and captured.out == "" and not out.exists()
