@@ -75,9 +75,16 @@ def test_districts_and_sections_from_the_command_line(tmp_path):
         ("published", "zh", "数据库中还没有已发布的版本。"),
         ("GARBAGE", "en", "Cannot read garbage.xlsx"),
         ("GARBAGE", "zh", "无法读取文件 garbage.xlsx"),
+        ("HUGE", "zh", "文件 huge.xlsx 过大（25.0 MB），上限为 20 MB。"),  # was read into memory whole
+        ("HUGE", "en", "The file huge.xlsx is too large (25.0 MB); the limit is 20 MB."),
     ],
 )
 def test_an_unreadable_source_exits_2_with_a_message(tmp_path, capsys, source, lang, message):
+    if source == "HUGE":
+        huge = tmp_path / "huge.xlsx"
+        with huge.open("wb") as handle:
+            handle.truncate(25 * 1048576)  # sparse
+        source = str(huge)
     if source == "GARBAGE":
         garbage = tmp_path / "garbage.xlsx"
         garbage.write_bytes(b"PK\x03\x04 this is not a workbook" * 20)
