@@ -358,3 +358,32 @@ def test_a_sheet_uploaded_again_says_its_tasks_are_raised_already(tmp_path):
     assert "本表 2 项事项中有 2 项已经交办过（事项、项目、责任单位、责任人和交办日期都相同）；再次导入会重复交办。" in [
         w.value for w in again.warning
     ]
+
+
+def test_a_refused_form_keeps_what_was_typed_and_a_raised_one_is_emptied():
+    """The form emptied itself on submit, before the check: a task refused for a missing unit lost its text."""
+    seed()
+    at = open_page(PAGE)
+    at.text_input(key="tv_raise_form_title").input("督促交付")
+    at.button(key="FormSubmitter:tv_raise_form-交办").click().run()
+    assert [e.value for e in at.error] == ["请填写：责任单位、责任人"]
+    assert at.text_input(key="tv_raise_form_title").value == "督促交付"
+    at.text_input(key="tv_raise_form_unit").input("济阳区城发集团")
+    at.selectbox(key="tv_raise_form_assignee").select("zhang.wei")
+    at.button(key="FormSubmitter:tv_raise_form-交办").click().run()
+    assert any("已交办事项" in s.value for s in at.success)
+    assert (at.text_input(key="tv_raise_form_title").value, at.text_input(key="tv_raise_form_unit").value) == ("", "")
+
+
+def test_the_form_fields_take_no_more_than_the_service_accepts(monkeypatch):
+    """A title or note longer than ``max_text_chars`` passed the field and was refused, its text lost."""
+    monkeypatch.setenv("RESETTLE_MAX_TEXT_CHARS", "120")
+    ids = seed()
+    at = open_page(PAGE, actor=ZHANG)
+    at.selectbox(key="tv_advance_task").select(ids["late"]).run()
+    at.button(key="FormSubmitter:tv_advance_form-签收").click().run()
+    at.selectbox(key="tv_advance_task").select(ids["late"]).run()  # its next step, the reply, takes a note
+    assert at.text_area(key="tv_advance_note").max_chars == 120
+    boss = open_page(PAGE)
+    assert boss.text_input(key="tv_raise_form_title").max_chars == 120
+    assert boss.text_input(key="tv_raise_form_unit").max_chars == 100

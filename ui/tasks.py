@@ -21,6 +21,7 @@ from housing import tasks as T
 from housing.clock import now_utc, today, zone
 from housing.fmt import fmt_date, fmt_int, fmt_percent
 from housing.i18n import t
+from housing.settings import get_setting
 from housing.statuses import ON_TRACK, OVERDUE, STATUS_COLORS
 from housing.workdays import beyond_calendar, covered_years
 from loaders.tasks_sheet import TaskSheetResult
@@ -226,9 +227,13 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
     )
     row = mine[mine["id"] == task_id].iloc[0]
     step = str(row["next_step"])
-    with st.form(f"{key}_form", clear_on_submit=True):
+    with st.form(f"{key}_form"):  # kept on a refusal (cleared once recorded, below): typed text is never lost
         st.markdown(t(f"tv_next_{step}", lang))
-        note = st.text_area(t(f"tv_note_{step}", lang), max_chars=MAX_NOTE) if step in NOTE_STEPS else ""
+        note = (
+            st.text_area(t(f"tv_note_{step}", lang), max_chars=text_limit(MAX_NOTE), key=f"{key}_note")
+            if step in NOTE_STEPS
+            else ""
+        )
         task_acting_as(lang)
         submitted = st.form_submit_button(t(f"tv_do_{step}", lang), type="primary")
     if not submitted:
@@ -242,7 +247,21 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
         write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t(f"tv_recorded_{step}", lang, id=task_id)
+    clear_fields(f"{key}_note")
     st.rerun()
+
+
+def text_limit(most: int) -> int:
+    """A form field's length limit: ``most``, or the service's (``max_text_chars``) when lower: what the field
+    takes, the service accepts."""
+    return min(most, int(get_setting("max_text_chars")))
+
+
+def clear_fields(*keys: str) -> None:
+    """Empty a form's fields once what they held is recorded (their widgets take their defaults on the rerun);
+    a refused form keeps them, so nothing typed is lost (``clear_on_submit`` emptied them before the check)."""
+    for key in keys:
+        st.session_state.pop(key, None)
 
 
 def task_acting_as(lang: str) -> None:
@@ -277,8 +296,8 @@ def raise_form(
     )
     names = {c: (f"{c[0]} · {c[1]}" if c[0] else c[1]) if c[1] else t("tv_no_project", lang) for c in choices}
     accounts = account_names()
-    with st.form(key, clear_on_submit=True):
-        title = st.text_input(t("tv_col_title", lang), max_chars=MAX_TITLE, key=f"{key}_title")
+    with st.form(key):  # kept on a refusal (cleared once raised, below): typed text is never lost
+        title = st.text_input(t("tv_col_title", lang), max_chars=text_limit(MAX_TITLE), key=f"{key}_title")
         picked = st.selectbox(
             t("tv_col_project", lang),
             choices,
@@ -287,7 +306,9 @@ def raise_form(
             key=f"{key}_project",
         )
         left, right = st.columns(2)
-        unit_text = left.text_input(t("tv_col_unit", lang), value=unit, max_chars=MAX_UNIT, key=f"{key}_unit")
+        unit_text = left.text_input(
+            t("tv_col_unit", lang), value=unit, max_chars=text_limit(MAX_UNIT), key=f"{key}_unit"
+        )
         assignee = right.selectbox(
             t("tv_col_assignee", lang),
             accounts,
@@ -323,6 +344,7 @@ def raise_form(
         write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t("tv_raised", lang, id=task_id, assignee=str(assignee))
+    clear_fields(*(f"{key}_{field}" for field in ("title", "project", "unit", "assignee")))
     st.rerun()
 
 
