@@ -102,8 +102,11 @@ def _text(value) -> str:
     return normalize_text(str(value))
 
 
-def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
-    """One sheet's tickets and issues, or ``None`` when it has no hotline header."""
+def read_sheet(sheet: RawSheet, today: dt.date | None = None) -> tuple[list[dict], list[Issue]] | None:
+    """One sheet's tickets and issues, or ``None`` when it has no hotline header. A receipt or reply after
+    ``today`` (default: the machine's date) is an error: a call cannot come from the future (a typo such as
+    2062 for 2026 would sit in a month to come of every rate)."""
+    today = today or dt.date.today()
     found = find_header(sheet.rows)
     if found is None:
         return None
@@ -136,6 +139,9 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         if received is None:
             problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED], **params)
             continue
+        if received.date() > today:
+            problem("hl_future_date", r, H.RECEIVED, cell[H.RECEIVED], date=received.date().isoformat())
+            continue
         text = _text(cell[H.TEXT])
         if not text:
             problem("hl_missing_text", r, H.TEXT, cell[H.TEXT])
@@ -145,6 +151,9 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         replied_at, code, params = _when(cell.get(H.REPLIED_AT)) if H.REPLIED_AT in columns else (None, None, {})
         if code:
             problem(code, r, H.REPLIED_AT, cell[H.REPLIED_AT], **params)
+        if replied_at is not None and replied_at.date() > today:
+            problem("hl_future_date", r, H.REPLIED_AT, cell[H.REPLIED_AT], date=replied_at.date().isoformat())
+            replied_at = None
         if replied is None and replied_at is not None:
             replied = True  # a reply time says it was replied when the export has no yes/no column
         if replied_at is not None and replied_at < received:
@@ -186,7 +195,9 @@ def _duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return frame[~repeated].reset_index(drop=True), issues
 
 
-def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | None = None) -> HotlineResult:
+def read_hotline_unguarded(
+    data: bytes, filename: str = "", overrides: dict | None = None, today: dt.date | None = None
+) -> HotlineResult:
     """``read_hotline`` without the worker process: only for code already running under the limits."""
     try:
         sheets, issues = read_sheets(data, filename, overrides)
@@ -195,7 +206,7 @@ def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | No
     rows: list[dict] = []
     found = False
     for sheet in sheets:
-        got = read_sheet(sheet)
+        got = read_sheet(sheet, today)
         if got is None:
             continue
         found = True
@@ -207,12 +218,16 @@ def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | No
     return HotlineResult(filename, tickets, issues + repeated)
 
 
-def read_hotline(data: bytes, filename: str = "", overrides: dict | None = None) -> HotlineResult:
+def read_hotline(
+    data: bytes, filename: str = "", overrides: dict | None = None, today: dt.date | None = None
+) -> HotlineResult:
     """Read a hotline export from its bytes in a limited worker; never raises for bad input (see the module)."""
     settings = resolved(overrides)
     try:
         check_size(data, settings)
-        return run_limited(read_hotline_unguarded, data, filename, settings, limits=Limits.from_settings(settings))
+        return run_limited(
+            read_hotline_unguarded, data, filename, settings, today, limits=Limits.from_settings(settings)
+        )
     except ReadError as exc:
         return HotlineResult(filename, issues=[exc.issue], readable=False)
     except LimitExceeded as exc:

@@ -323,6 +323,9 @@ CELL_PROBLEMS = [
     # Out of range: the issue lost the years its message names, and showing it raised KeyError.
     ("A1,1900-01-01 10:00,内容,,是,,满意", "date_out_of_range", "B 受理时间"),
     ("A1,2026-11-20,内容,,是,9999-01-01,满意", "date_out_of_range", "F 回复时间"),
+    # After today (2062 typed for 2026): the call sat in a month to come of every rate.
+    ("A1,2062-11-20 10:00,内容,,是,,满意", "hl_future_date", "B 受理时间"),
+    ("A1,2026-11-20,内容,,是,2062-11-21,满意", "hl_future_date", "F 回复时间"),
 ]
 
 
@@ -350,6 +353,16 @@ def test_a_date_and_time_cell_outside_the_years_names_its_cell(make_xlsx, receiv
     assert [(i.code, i.row, i.column) for i in result.issues] == [("date_out_of_range", 2, column)]
     assert "1990—2100" in result.issues[0].message("zh")
     assert "B2" in result.tickets["ticket_no"].tolist()
+
+
+def test_today_bounds_the_dates_in_the_worker_too():
+    text = HEADER + "A1,2026-11-20 09:00,内容,,是,2026-11-21,满意\n"
+    late = read_hotline(text.encode(), "热线.csv", today=dt.date(2026, 11, 20))
+    assert [(i.code, i.column, i.params) for i in late.issues] == [
+        ("hl_future_date", "F 回复时间", {"date": "2026-11-21"})
+    ]
+    assert late.issues[0].message("zh") == "日期 2026-11-21 晚于今天：来电和回复不会发生在将来，请检查该单元格"
+    assert read_hotline(text.encode(), "热线.csv", today=dt.date(2026, 11, 21)).issues == []
 
 
 def test_a_ticket_number_too_long_to_store_is_an_error_not_cut():
