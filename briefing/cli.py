@@ -34,7 +34,7 @@ from briefing.pdf import FontMissing
 from briefing.source import SourceError, load_data
 from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.fmt import fmt_list
-from housing.i18n import DEFAULT_LANG, LANGS, t
+from housing.i18n import DEFAULT_LANG, LANGS, in_both, t
 from housing.notices import measure
 from housing.settings import get_setting
 from loaders.cli import json_safe, shown
@@ -59,9 +59,9 @@ def _date(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
     if not within_years(day):
-        raise argparse.ArgumentTypeError(f"not a date from {FIRST_YEAR} to {LAST_YEAR}: {text}")
+        raise argparse.ArgumentTypeError(in_both("cli_date_years", text=text, first=FIRST_YEAR, last=LAST_YEAR))
     return day
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from housing import clock
 from housing.districts import apply_mapping, district_issues, district_variants, repeated_projects
 from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_list
-from housing.i18n import t
+from housing.i18n import in_both, t
 from housing.scope import Removal, file_districts, removal
 from housing.settings import get_setting
 from loaders import LoadResult, chars, load_bytes
@@ -93,7 +93,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:

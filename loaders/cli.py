@@ -22,7 +22,7 @@ import pandas as pd
 
 from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.fmt import fmt_count, fmt_int, fmt_wan
-from housing.i18n import status_label, t
+from housing.i18n import in_both, status_label, t
 from housing.summary import classify_result, projects_detail, summarize, summary_with
 from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
@@ -41,9 +41,9 @@ def _date(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
     if not within_years(day):
-        raise argparse.ArgumentTypeError(f"not a date from {FIRST_YEAR} to {LAST_YEAR}: {text}")
+        raise argparse.ArgumentTypeError(in_both("cli_date_years", text=text, first=FIRST_YEAR, last=LAST_YEAR))
     return day
 
 

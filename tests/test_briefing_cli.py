@@ -106,6 +106,7 @@ def test_an_as_of_date_beyond_the_data_years_is_a_usage_error(tmp_path, capsys, 
         main([command, *(["published"] if command == "build" else []), "--as-of", as_of, *out])
     err = capsys.readouterr().err
     assert exited.value.code == 2 and message in err and "Traceback" not in err
+    assert f"日期须在 1990 至 2100 年之间：{as_of}" in err  # said in both languages: --lang is not read yet
     assert not (tmp_path / "b.json").exists()
 
 

@@ -131,7 +131,7 @@ def test_a_bad_file_stops_the_run_with_the_report_and_publishes_nothing(db, tmp_
         (["a.xlsx"], ["--at", "2099-01-01"], 2, "晚于今天"),
         (["a.xlsx"], ["--by", "nobody"], 1, "没有名为“nobody”的账号"),
         (["a.xlsx"], ["--by", "viewer_wang"], 1, "账号“viewer_wang”不能上传或发布"),
-        (["a.xlsx"], ["--at", "not-a-date"], 2, "not a date"),
+        (["a.xlsx"], ["--at", "not-a-date"], 2, "不是日期（应为 YYYY-MM-DD）：not-a-date / not a date"),
         # Year 1 published without a word, and every page then failed (OverflowError on its history).
         (["a.xlsx"], ["--at", "0001-01-01"], 2, "a.xlsx 的日期 1年1月1日 早于 1990 年"),
         (["a.xlsx"], ["--at", "1989-12-31"], 2, "早于 1990 年"),
