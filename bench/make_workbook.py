@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import sys
@@ -56,18 +55,5 @@ def write_workbook(path: Path, projects: int, seed: int = 7) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python bench/make_workbook.py OUT [PROJECTS]``; an option such as ``--help`` is never taken for the
-    file to write (it once wrote a 7 MB workbook named ``--help``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path, help="the .xlsx file to write")
-    parser.add_argument("projects", type=int, nargs="?", default=100_000, help="how many projects (default 100,000)")
-    args = parser.parse_args(argv)
-    if args.projects < 1:
-        parser.error("projects must be at least 1")
-    write_workbook(args.out, args.projects)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    write_workbook(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
