@@ -17,7 +17,7 @@ import logging
 
 import streamlit as st
 
-from housing.clock import today
+from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.datasets import SAMPLES
 from housing.i18n import DEFAULT_LANG, LANGS, status_label, t
 from housing.rollup import UNNAMED, filter_projects
@@ -36,10 +36,12 @@ st.set_page_config(page_title="安置房交付看板 · Resettlement Housing", p
 
 
 def _url_date(text: str | None) -> dt.date | None:
+    # Only a date of the years the data can hold: year 1 or 9999 in a link failed every dashboard page.
     try:
-        return dt.date.fromisoformat(text) if text else None
+        day = dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is not None and within_years(day) else None
 
 
 def _url_int(text: str | None) -> int | None:
@@ -137,6 +139,8 @@ def sidebar_choices(lang: str) -> None:
             on_change=chose_date,
             help=t("as_of_help", lang),
             format="YYYY/MM/DD" if lang == "zh" else "YYYY-MM-DD",
+            min_value=dt.date(FIRST_YEAR, 1, 1),  # the picker stays within the years a link may give
+            max_value=dt.date(LAST_YEAR, 12, 31),
         )
 
 

@@ -26,14 +26,15 @@ import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 
 from briefing.blocks import SECTIONS, Briefing
-from briefing.build import build_briefing
+from briefing.build import BriefingData, build_briefing
 from briefing.files import RENDERERS, write_file
 from briefing.files import renderer as file_renderer
 from briefing.notice import NOTICE_SECTIONS, Notice, assignee_notice, assignees, summary
 from briefing.pdf import FontMissing
 from briefing.source import SourceError, load_data
-from housing.clock import today
-from housing.i18n import DEFAULT_LANG, LANGS, t
+from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
+from housing.fmt import fmt_list
+from housing.i18n import DEFAULT_LANG, LANGS, in_both, t
 from housing.notices import measure
 from housing.settings import get_setting
 from loaders.cli import json_safe, shown
@@ -54,10 +55,14 @@ def read_workbook(data: bytes, filename: str) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _date(text: str) -> dt.date:
+    """An ``--as-of`` date: ISO, within the years the data can hold (year 1 or 9999 ended in a traceback)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
+    if not within_years(day):
+        raise argparse.ArgumentTypeError(in_both("cli_date_years", text=text, first=FIRST_YEAR, last=LAST_YEAR))
+    return day
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -132,6 +137,16 @@ def file_bytes(briefing: Briefing, fmt: str, lang: str) -> bytes:
     return written.data
 
 
+def unknown_districts(data: BriefingData, wanted: tuple[str, ...], lang: str) -> str:
+    """Why ``--districts`` cannot be briefed, or "": a district the data does not have (a typo in a scheduled
+    job would send "no project in the chosen districts" every week, as if nothing were overdue)."""
+    known = sorted({d for d in data.projects["district"].dropna().astype(str)}) if "district" in data.projects else []
+    missing = [d for d in wanted if d not in known]
+    if not missing:
+        return ""
+    return shown(t("bf_err_districts", lang, districts=fmt_list(missing, lang), known=fmt_list(known, lang)))
+
+
 def push(args: argparse.Namespace) -> int:
     """``_push``, saying so (exit 2) when the database cannot be reached rather than with a traceback."""
     try:
@@ -150,6 +165,10 @@ def _push(args: argparse.Namespace) -> int:
         data = load_data(args.source, args.as_of)
     except (N.NoticeError, SourceError) as error:
         print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
+        return EXIT_UNREADABLE
+    wrong = unknown_districts(data, args.districts, lang)
+    if wrong:
+        print(wrong, file=sys.stderr)
         return EXIT_UNREADABLE
     briefing = build_briefing(data, lang, args.districts, NOTICE_SECTIONS)
     public_url = str(get_setting("public_url"))
@@ -208,6 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         data = load_data(args.source, args.as_of)
     except SourceError as error:
         print(shown(t(error.key, lang, **error.params)), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except SQLAlchemyError as error:  # 'published' or 'version:N' with the database out of reach: no traceback
+        print(t("nt_err_database", lang, error=type(error).__name__), file=sys.stderr)
+        return EXIT_UNREADABLE
+    wrong = unknown_districts(data, args.districts, lang)
+    if wrong:
+        print(wrong, file=sys.stderr)
         return EXIT_UNREADABLE
     try:
         renderer(args.format)  # a renderer missing from this build fails before the briefing is built

@@ -220,6 +220,10 @@ def load_data(
 def _workbook(path: Path, as_of: dt.date, thresholds: dict | None, reader: Reader | None) -> BriefingData:
     if not path.is_file():
         raise SourceError("bf_err_no_file", file=str(path))
+    limit_mb = get_setting("max_upload_mb")
+    size = path.stat().st_size
+    if size > limit_mb * 1048576:  # refused from its size, as an upload is: never read into memory whole
+        raise SourceError("bf_err_too_large", file=path.name, size_mb=f"{size / 1048576:.1f}", limit_mb=limit_mb)
     if reader is None:  # the loaders are a layer below; only the command line module imports them
         from briefing.cli import read_workbook
 

@@ -28,18 +28,21 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from housing import clock
 from housing.districts import apply_mapping, district_issues, district_variants, repeated_projects
 from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_list
-from housing.i18n import t
+from housing.i18n import in_both, t
 from housing.scope import Removal, file_districts, removal
 from housing.settings import get_setting
-from loaders import LoadResult, chars, load_bytes, load_workbook
+from loaders import LoadResult, chars, load_bytes
 from loaders.cli import format_table, shown
+from loaders.load import unreadable
+from loaders.reading import ReadError, read_path
+from loaders.values import YEAR_LOW
 from service import accounts
 from service import actions as S
 from service.audit import FAILED, OK
@@ -90,7 +93,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,7 +140,8 @@ def name_date(path: Path) -> dt.date | None:
 
 def plan(paths: list[str], at: dt.date | None, lang: str, today: dt.date) -> list[Planned]:
     """The files in publishing order, oldest first, each with its date; ``Stop`` (usage) when they cannot be
-    ordered: ``--at`` with several files, a file without a date among several, a date after today."""
+    ordered: ``--at`` with several files, a file without a date among several, a date after today or before
+    the loader's first year (``loaders.values.YEAR_LOW``)."""
     files = [Path(p) for p in paths]
     if at is not None and len(files) > 1:
         raise Stop(t("imp_at_single", lang), EXIT_USAGE)
@@ -146,6 +150,12 @@ def plan(paths: list[str], at: dt.date | None, lang: str, today: dt.date) -> lis
         undated = [shown(p.path.name) for p in planned if p.day is None]
         if undated:
             raise Stop(t("imp_need_dates", lang, files=fmt_list(undated, lang)), EXIT_USAGE)
+    early = [p for p in planned if p.day is not None and p.day.year < YEAR_LOW]  # year 1 would break every page
+    if early:
+        raise Stop(
+            t("imp_too_early", lang, file=shown(early[0].path.name), date=fmt_date(early[0].day, lang), year=YEAR_LOW),
+            EXIT_USAGE,
+        )
     late = [p for p in planned if p.day is not None and p.day > today]
     if late:
         raise Stop(t("imp_future", lang, file=shown(late[0].path.name), date=fmt_date(late[0].day, lang)), EXIT_USAGE)
@@ -156,7 +166,7 @@ def published_at(day: dt.date | None, zone: str, now: dt.datetime) -> dt.datetim
     """The recorded publication time of a file dated ``day``: noon there (never later than ``now``)."""
     if day is None:
         return None
-    noon = dt.datetime.combine(day, dt.time(PUBLISH_HOUR), ZoneInfo(zone)).astimezone(dt.UTC)
+    noon = dt.datetime.combine(day, dt.time(PUBLISH_HOUR), clock.zone(zone)).astimezone(dt.UTC)
     return min(noon, now)
 
 
@@ -182,9 +192,9 @@ def read(engine: Engine, path: Path) -> tuple[bytes, str, LoadResult]:
     """The file's bytes, its name as stored, and the loader's result read with the column mapping remembered
     for its layout (as the upload page reads it)."""
     try:
-        content = path.read_bytes()
-    except OSError:
-        return b"", path.name, load_workbook(path)  # the loader's own report of a file it cannot open
+        content = read_path(path)  # bounded: a huge file, a pipe or /dev/zero is refused, not read forever
+    except ReadError as error:
+        return b"", path.name, unreadable(chars.clean(path.name)[:255], error.issue)
     filename = chars.clean(path.name)[:255]
     result = load_bytes(content, filename)
     mapping = remembered_mapping(engine, headers(result)) if result.readable and result.columns else {}
@@ -355,7 +365,7 @@ def refusal(refused: Refused, lang: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Check, then publish; ``Stop`` for anything that ends the run early."""
     lang = args.lang
-    zone = ZoneInfo(str(get_setting("timezone")))
+    zone = clock.zone()  # the default zone when the setting names none
     planned = plan(args.files, args.at, lang, dt.datetime.now(zone).date())
     engine = open_database()
     actor = actor_for(engine, args.by, lang)

@@ -13,6 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from housing.settings import get_setting
 
 FALLBACK_ZONE = "Asia/Shanghai"  # the default of the ``timezone`` setting, used when it names no zone
+# The years a date may fall in: a cell's date outside them is an error (``loaders.values``), an as-of date from
+# a link or a command line outside them is refused (year 1 or 9999 is beyond what the tables can hold).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def within_years(day: dt.date) -> bool:
+    """Whether ``day`` falls in ``FIRST_YEAR`` to ``LAST_YEAR``."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def zone(name: str | None = None) -> ZoneInfo:

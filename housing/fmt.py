@@ -127,7 +127,7 @@ def fmt_list(items, lang: str) -> str:
 
 def fmt_datetime(value: dt.datetime, lang: str, tz: str = "Asia/Shanghai") -> str:
     """A moment in local time: ``2026年11月21日 14:05`` in Chinese, ``2026-11-21 14:05`` in English."""
-    from zoneinfo import ZoneInfo
+    from housing.clock import zone  # a zone that names none (a typo in the setting) is the default zone
 
-    local = value.astimezone(ZoneInfo(tz))
+    local = value.astimezone(zone(tz))
     return f"{fmt_date(local.date(), lang)} {format_time(local, 'HH:mm', locale=locale(lang))}"

@@ -117,3 +117,9 @@ def plural(key: str, count, lang: str, **params) -> str:
 def status_label(status: str, lang: str) -> str:
     """The display name of a status."""
     return t(f"status_{status}", lang)
+
+
+def in_both(key: str, **params) -> str:
+    """``key`` in Chinese, then in English: for what is said before the user's language is known (a command
+    line's usage error, which argparse reports before ``--lang`` is read)."""
+    return f"{t(key, 'zh', **params)} / {t(key, 'en', **params)}"

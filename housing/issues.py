@@ -78,6 +78,8 @@ SEVERITY: dict[str, str] = {
     "hl_bad_satisfaction": ERROR,
     "hl_reply_before_received": WARNING,
     "hl_duplicate_ticket": WARNING,
+    "hl_long_ticket": ERROR,  # hostile: cut to fit, two long numbers became one ticket and one call was lost
+    "hl_future_date": ERROR,  # hostile: a call received (or replied to) after today
     # the task sheet (loaders.tasks_sheet)
     "task_no_table": ERROR,
     "task_missing_column": ERROR,
@@ -88,6 +90,7 @@ SEVERITY: dict[str, str] = {
     "task_ambiguous_project": ERROR,
     "task_unknown_assignee": ERROR,
     "task_future_date": ERROR,
+    "task_duplicate_row": WARNING,  # hostile: the same task twice in a sheet would be raised twice
 }
 
 

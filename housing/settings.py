@@ -6,10 +6,15 @@ Values come, in order of precedence, from the environment (``RESETTLE_<KEY>`` up
 
 from __future__ import annotations
 
+import functools
+import logging
+import math
 import os
 from dataclasses import dataclass
 
 from housing.i18n import t
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,7 @@ class Setting:
 
     key: str
     default: float | int | str
+    maximum: float | None = None  # the largest value an environment variable may give (None: no bound)
 
     def help(self, lang: str) -> str:
         """What the setting does, in ``lang``."""
@@ -48,9 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("anonymous_viewing", 0),
     Setting("remember_days", 7),  # "stay signed in on this device" for this many days; 0: not offered
     # supervision tasks: the 1-3-7 clock (working days after the day a task is raised; see housing.tasks)
-    Setting("task_ack_days", 1),
-    Setting("task_reply_days", 3),
-    Setting("task_done_days", 7),
+    Setting("task_ack_days", 1, 365),  # a year at most: 10**8 days ran past the calendar (OverflowError)
+    Setting("task_reply_days", 3, 365),
+    Setting("task_done_days", 7, 365),
     Setting("task_calendar_days", 0),
     # notices to the group chat (service.notices)
     Setting("public_url", ""),
@@ -68,13 +74,42 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
+def from_environment(spec: Setting, raw: str) -> float | int | str | None:
+    """An environment value as the setting's type, or ``None`` when it is not one: a number that does not
+    parse (``abc``, ``1.5`` for a count), is not finite, is negative (every number setting is a count, a
+    limit, a duration or a percentage) or is over the setting's ``maximum``."""
+    if isinstance(spec.default, str):
+        return raw
+    try:
+        value = type(spec.default)(raw.strip())
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value < 0 or (spec.maximum is not None and value > spec.maximum):
+        return None
+    return value
+
+
 def get_setting(key: str, overrides: dict | None = None):
-    """Return a setting's value: an explicit override, then the environment, then the default."""
+    """Return a setting's value: an explicit override, then the environment, then the default. An environment
+    value that is not one for the setting is logged (never its text: it may be anything) and the default used:
+    a typo in a deployment's variables must not stop every page and command with a traceback."""
     spec = _BY_KEY[key]
     if overrides and key in overrides:
         return type(spec.default)(overrides[key])
-    raw = os.environ.get(f"RESETTLE_{key.upper()}")
-    return type(spec.default)(raw) if raw not in (None, "") else spec.default
+    name = f"RESETTLE_{key.upper()}"
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return spec.default
+    value = from_environment(spec, raw)
+    if value is None:
+        _warn_once(name)
+        return spec.default
+    return value
+
+
+@functools.cache
+def _warn_once(name: str) -> None:
+    log.warning("%s is not a usable value for the setting; its default is used", name)
 
 
 def resolved(overrides: dict | None = None) -> dict:

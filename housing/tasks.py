@@ -19,6 +19,7 @@ Pure domain: no store, no Streamlit. Everything runs column by column over a tab
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -41,6 +42,9 @@ KEPT, MISSED, DUE, LATE_OPEN = "kept", "missed", "due", "late_open"
 STATES: tuple[str, ...] = (KEPT, MISSED, DUE, LATE_OPEN)
 NOT_ON_TIME: frozenset[str] = frozenset({MISSED, LATE_OPEN})  # shown in red
 SOURCES: tuple[str, ...] = ("page", "briefing", "sheet")  # where a task was raised
+# Unicode categories of characters a text never shows: controls, formats (bidi overrides, zero-width), lone
+# surrogates. Private-use and not-yet-assigned code points stay: rare characters of names live there.
+UNSEEN = frozenset({"Cc", "Cf", "Cs"})
 MONTH, UNIT = "month", "unit"  # what ``compliance`` groups by
 
 # The columns of a table of tasks (``store.tasks.tasks_frame``); times are aware datetimes (UTC).
@@ -187,8 +191,15 @@ def _blank(value: object) -> bool:
 
 
 def clean_text(value: object) -> str:
-    """A typed or imported text as stored: runs of white space (line breaks too) made one space, trimmed."""
-    return "" if _blank(value) else " ".join(str(value).split())
+    """A typed or imported text as stored: characters nobody sees (``UNSEEN``: controls, bidi overrides,
+    zero-width characters) removed, runs of white space (line breaks too) made one space, trimmed. A NUL
+    typed into a task's form failed the write on PostgreSQL; a bidi override reordered what the table shows."""
+    if _blank(value):
+        return ""
+    text = str(value)
+    if not text.isprintable():  # NUL (PostgreSQL refuses it), ESC, bidi overrides, zero-width characters
+        text = "".join(c if c.isspace() or unicodedata.category(c) not in UNSEEN else "" for c in text)
+    return " ".join(text.split())
 
 
 def task_problems(fields: Mapping, assignees: Collection[str], max_chars: int | None = None) -> list[str]:

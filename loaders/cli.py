@@ -20,9 +20,9 @@ from functools import partial
 
 import pandas as pd
 
-from housing.clock import today
+from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.fmt import fmt_count, fmt_int, fmt_wan
-from housing.i18n import status_label, t
+from housing.i18n import in_both, status_label, t
 from housing.summary import classify_result, projects_detail, summarize, summary_with
 from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
@@ -37,10 +37,14 @@ _dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def _date(text: str) -> dt.date:
+    """An ``--as-of`` date: ISO, within the years the data can hold (year 1 or 9999 ended in a traceback)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+        raise argparse.ArgumentTypeError(in_both("cli_not_a_date", text=text)) from exc
+    if not within_years(day):
+        raise argparse.ArgumentTypeError(in_both("cli_date_years", text=text, first=FIRST_YEAR, last=LAST_YEAR))
+    return day
 
 
 NOT_USED = ("none", "-", "")

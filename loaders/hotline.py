@@ -20,7 +20,7 @@ from housing.settings import resolved
 from loaders.issues import Issue, Reported, display_value
 from loaders.reading import RawSheet, ReadError, check_size, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
-from loaders.values import is_blank, normalize_text, parse_date
+from loaders.values import YEAR_HIGH, YEAR_LOW, is_blank, normalize_text, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +68,21 @@ def find_header(rows: list[list]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _when(value) -> tuple[dt.datetime | None, str | None]:
-    """A date-and-time cell: a real datetime, an Excel serial, or text such as ``2026-11-20 09:31``."""
+def _when(value) -> tuple[dt.datetime | None, str | None, dict]:
+    """A date-and-time cell: a real datetime, an Excel serial, or text such as ``2026-11-20 09:31``; or the
+    issue code (and its message's parameters) of a cell that is not one. A real datetime is held to the same
+    years as a date (one in year 9999 made the whole file unreadable)."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None), None
-    day, code, _ = parse_date(value)
+        if not YEAR_LOW <= value.year <= YEAR_HIGH:
+            return None, "date_out_of_range", {"low": YEAR_LOW, "high": YEAR_HIGH}
+        return value.replace(tzinfo=None), None, {}
+    day, code, params = parse_date(value)
     if code and code != "month_only":
-        return None, code
+        return None, code, params  # the message needs them (a date out of range names the years)
     if day is None:
-        return None, None
+        return None, None, {}
     if code == "month_only":
-        return None, "not_a_date"  # a ticket has a day; a month alone is not one
+        return None, "not_a_date", {}  # a ticket has a day; a month alone is not one
     moment = dt.datetime(day.year, day.month, day.day)
     if isinstance(value, str):
         clock = _TIME.search(normalize_text(value))
@@ -86,7 +90,7 @@ def _when(value) -> tuple[dt.datetime | None, str | None]:
             hour, minute, second = (int(g or 0) for g in clock.groups())
             if hour < 24 and minute < 60 and second < 60:
                 moment = moment.replace(hour=hour, minute=minute, second=second)
-    return moment, None
+    return moment, None, {}
 
 
 def _text(value) -> str:
@@ -98,8 +102,11 @@ def _text(value) -> str:
     return normalize_text(str(value))
 
 
-def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
-    """One sheet's tickets and issues, or ``None`` when it has no hotline header."""
+def read_sheet(sheet: RawSheet, today: dt.date | None = None) -> tuple[list[dict], list[Issue]] | None:
+    """One sheet's tickets and issues, or ``None`` when it has no hotline header. A receipt or reply after
+    ``today`` (default: the machine's date) is an error: a call cannot come from the future (a typo such as
+    2062 for 2026 would sit in a month to come of every rate)."""
+    today = today or dt.date.today()
     found = find_header(sheet.rows)
     if found is None:
         return None
@@ -125,9 +132,15 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         if not number or is_blank(number):
             problem("hl_missing_ticket", r, H.TICKET, cell[H.TICKET])
             continue
-        received, code = _when(cell[H.RECEIVED])
+        if len(number) > H.TICKET_NO_MAX:  # never cut: two numbers alike in their first characters would merge
+            problem("hl_long_ticket", r, H.TICKET, cell[H.TICKET], length=len(number), limit=H.TICKET_NO_MAX)
+            continue
+        received, code, params = _when(cell[H.RECEIVED])
         if received is None:
-            problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED])
+            problem(code or "hl_missing_received", r, H.RECEIVED, cell[H.RECEIVED], **params)
+            continue
+        if received.date() > today:
+            problem("hl_future_date", r, H.RECEIVED, cell[H.RECEIVED], date=received.date().isoformat())
             continue
         text = _text(cell[H.TEXT])
         if not text:
@@ -135,9 +148,12 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
         replied, understood = H.replied_flag(cell.get(H.REPLIED))
         if not understood:
             problem("hl_bad_replied", r, H.REPLIED, cell[H.REPLIED])
-        replied_at, code = _when(cell.get(H.REPLIED_AT)) if H.REPLIED_AT in columns else (None, None)
+        replied_at, code, params = _when(cell.get(H.REPLIED_AT)) if H.REPLIED_AT in columns else (None, None, {})
         if code:
-            problem(code, r, H.REPLIED_AT, cell[H.REPLIED_AT])
+            problem(code, r, H.REPLIED_AT, cell[H.REPLIED_AT], **params)
+        if replied_at is not None and replied_at.date() > today:
+            problem("hl_future_date", r, H.REPLIED_AT, cell[H.REPLIED_AT], date=replied_at.date().isoformat())
+            replied_at = None
         if replied is None and replied_at is not None:
             replied = True  # a reply time says it was replied when the export has no yes/no column
         if replied_at is not None and replied_at < received:
@@ -147,7 +163,7 @@ def read_sheet(sheet: RawSheet) -> tuple[list[dict], list[Issue]] | None:
             problem("hl_bad_satisfaction", r, H.SATISFACTION_COLUMN, cell[H.SATISFACTION_COLUMN])
         tickets.append(
             {
-                H.TICKET: number[: H.TICKET_NO_MAX],
+                H.TICKET: number,
                 H.RECEIVED: received,
                 H.TEXT: text,
                 H.DISTRICT: _text(cell.get(H.DISTRICT)) or None,
@@ -179,7 +195,9 @@ def _duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return frame[~repeated].reset_index(drop=True), issues
 
 
-def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | None = None) -> HotlineResult:
+def read_hotline_unguarded(
+    data: bytes, filename: str = "", overrides: dict | None = None, today: dt.date | None = None
+) -> HotlineResult:
     """``read_hotline`` without the worker process: only for code already running under the limits."""
     try:
         sheets, issues = read_sheets(data, filename, overrides)
@@ -188,7 +206,7 @@ def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | No
     rows: list[dict] = []
     found = False
     for sheet in sheets:
-        got = read_sheet(sheet)
+        got = read_sheet(sheet, today)
         if got is None:
             continue
         found = True
@@ -200,12 +218,16 @@ def read_hotline_unguarded(data: bytes, filename: str = "", overrides: dict | No
     return HotlineResult(filename, tickets, issues + repeated)
 
 
-def read_hotline(data: bytes, filename: str = "", overrides: dict | None = None) -> HotlineResult:
+def read_hotline(
+    data: bytes, filename: str = "", overrides: dict | None = None, today: dt.date | None = None
+) -> HotlineResult:
     """Read a hotline export from its bytes in a limited worker; never raises for bad input (see the module)."""
     settings = resolved(overrides)
     try:
         check_size(data, settings)
-        return run_limited(read_hotline_unguarded, data, filename, settings, limits=Limits.from_settings(settings))
+        return run_limited(
+            read_hotline_unguarded, data, filename, settings, today, limits=Limits.from_settings(settings)
+        )
     except ReadError as exc:
         return HotlineResult(filename, issues=[exc.issue], readable=False)
     except LimitExceeded as exc:

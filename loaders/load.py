@@ -11,7 +11,7 @@ import pandas as pd
 from housing.register import empty_projects, empty_stage_dates
 from housing.settings import get_setting, resolved
 from loaders.issues import Issue, Reported
-from loaders.reading import RawSheet, ReadError, check_size, diagnose, read_sheets
+from loaders.reading import RawSheet, ReadError, check_size, diagnose, read_path, read_sheets
 from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
 from loaders.table import (
     ColumnUse,
@@ -138,7 +138,7 @@ def load_workbook(path: str | Path, overrides: dict | None = None) -> LoadResult
     """Load a workbook file from disk (see ``load_bytes``)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return unreadable(path.name, Issue("unreadable", params={"detail": f"{exc.strerror or exc}"}))
+        data = read_path(path, overrides)
+    except ReadError as exc:
+        return unreadable(path.name, exc.issue)
     return load_bytes(data, path.name, overrides)

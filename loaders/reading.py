@@ -9,7 +9,9 @@ import csv
 import functools
 import io
 import logging
+import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -289,6 +291,42 @@ def check_size(data: bytes, overrides: dict | None = None) -> None:
         raise ReadError(Issue("too_large", params={"size_mb": len(data) / 1048576, "limit_mb": limit_mb}))
     if not data:
         raise ReadError(Issue("empty_file"))
+
+
+def _read_up_to(handle: io.RawIOBase, most: int) -> bytes:
+    """At most ``most`` bytes of ``handle``, a megabyte at a time (one ``read(most)`` would set aside all of
+    ``most`` at once, however small the file)."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0:
+        chunk = handle.read(min(left, 1048576))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_path(path: str | os.PathLike, overrides: dict | None = None) -> bytes:
+    """A file's bytes read from disk, never more than ``max_upload_mb`` (and one byte) of them; raises
+    ``ReadError`` for what cannot be read: a missing file, a folder, no permission, and anything that is not a
+    regular file (a pipe would wait forever for its writer, ``/dev/zero`` never ends), or a file over the limit
+    (refused before its bytes fill the memory)."""
+    limit_mb = get_setting("max_upload_mb", overrides)
+    limit = int(limit_mb * 1048576)
+    try:
+        # Non-blocking: opening a pipe would otherwise wait for a writer (it does nothing to a regular file).
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0) as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ReadError(Issue("unreadable", params={"detail": "not a regular file"}))
+            if status.st_size > limit:  # said with its real size, none of it read
+                raise ReadError(Issue("too_large", params={"size_mb": status.st_size / 1048576, "limit_mb": limit_mb}))
+            data = _read_up_to(handle, limit + 1)  # a file growing meanwhile is still cut at the limit
+    except OSError as exc:
+        raise ReadError(Issue("unreadable", params={"detail": f"{exc.strerror or exc}"})) from None
+    check_size(data, overrides)
+    return data
 
 
 def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) -> tuple[list[RawSheet], list[Issue]]:

@@ -298,9 +298,28 @@ def _read_rows(
                 r + 1,
             )
         )
+    _repeated(out, parsers["title"])
     failed = {i.row for i in issues if i.severity == ERROR}
     issues.sort(key=lambda x: (x.row or 0, x.col or 0))
     return [task for task in out if task.row not in failed], issues
+
+
+def _repeated(tasks: list[TaskRow], titles: ColumnParser) -> None:
+    """Warn at each row that repeats an earlier one (same task, project, unit, assignee and date; names
+    compared as ``normalise_name`` does): imported, it would be a second task for the same thing."""
+    first: dict[tuple, int] = {}
+    for i, task in enumerate(tasks):
+        key = (
+            normalise_name(task.title),
+            normalise_name(task.project_text),
+            normalise_name(task.unit),
+            normalise_name(task.assignee),
+            task.raised_on,
+        )
+        if key in first:
+            titles.report(i, "task_duplicate_row", task.title, {"first": tasks[first[key]].row})
+        else:
+            first[key] = i
 
 
 def _match(

@@ -11,10 +11,11 @@ import datetime as dt
 import re
 import unicodedata
 
+from housing.clock import FIRST_YEAR, LAST_YEAR
 from loaders.chars import clean
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-YEAR_LOW, YEAR_HIGH = 1990, 2100
+YEAR_LOW, YEAR_HIGH = FIRST_YEAR, LAST_YEAR
 # Cells staff use to mean "nothing here".
 BLANKS = {"", "-", "--", "—", "——", "/", "无", "暂无", "n/a", "na", "none", "null"}
 

@@ -529,9 +529,20 @@ def operator_reset(engine: Engine, username: str, announce: Callable[[str], None
     return True
 
 
-if __name__ == "__main__":  # python -m service.accounts reset-password admin
+def operator_main(argv: list[str]) -> int | str:
+    """``python -m service.accounts reset-password USERNAME``: 0 once reset, else what went wrong (for
+    ``sys.exit``: printed, exit status 1); a database out of reach is said, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from store.db import open_database
 
-    if len(sys.argv) != 3 or sys.argv[1] != "reset-password":
-        sys.exit("usage: python -m service.accounts reset-password USERNAME")
-    sys.exit(0 if operator_reset(open_database(), sys.argv[2]) else f"no account named {sys.argv[2]!r}")
+    if len(argv) != 2 or argv[0] != "reset-password":
+        return "usage: python -m service.accounts reset-password USERNAME"
+    try:
+        return 0 if operator_reset(open_database(), argv[1]) else f"no account named {argv[1]!r}"
+    except SQLAlchemyError as error:
+        return f"the database cannot be reached ({type(error).__name__}); check DATABASE_URL"
+
+
+if __name__ == "__main__":  # python -m service.accounts reset-password admin
+    sys.exit(operator_main(sys.argv[1:]))

@@ -23,6 +23,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import logging
 import os
 import threading
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 ENV_PREFIX = "RESETTLE_CHANNEL_"
 WINDOW_S = 60.0  # the platforms' rate limits are per minute
 TIMEOUT_S = 10.0
+ANSWER_BYTES = 65_536  # a robot answers in a few dozen bytes: anything longer is not its answer
 SCHEDULER = Actor("system", ADMIN)  # the scheduled job's account in the trail (service.accounts.SYSTEM)
 
 
@@ -247,25 +249,42 @@ class _Fatal(_Failed):
     """Another attempt would fail the same way: a wrong key or signature, a refused message."""
 
 
+def _answer(response: httpx.Response, deadline: float) -> bytes:
+    """The answer's bytes, read as they come until ``deadline`` (``time.monotonic``) and ``ANSWER_BYTES``: an
+    address that trickles a byte at a time never hit the per-read timeout and held the send for ever."""
+    got = bytearray()
+    for chunk in response.iter_bytes():
+        got += chunk
+        if len(got) > ANSWER_BYTES:
+            raise _Fatal("answer")
+        if time.monotonic() > deadline:
+            raise _Retryable("ReadTimeout")
+    return bytes(got)
+
+
 def _post_once(client: httpx.Client, ch: Channel, message: dict) -> None:
-    """One request; raises ``_Retryable`` or ``_Fatal`` unless the platform accepted the message."""
+    """One request, answered within ``TIMEOUT_S`` or so (each phase's timeout, and the answer read by a
+    deadline); raises ``_Retryable`` or ``_Fatal`` unless the platform accepted the message."""
+    deadline = time.monotonic() + TIMEOUT_S
     try:
-        response = client.post(
+        with client.stream(
+            "POST",
             request_url(ch, int(time.time() * 1000)),
             content=body(message),  # the very bytes that were measured
             headers={"Content-Type": "application/json; charset=utf-8"},
             timeout=TIMEOUT_S,
-        )
+        ) as response:
+            if response.status_code == 429 or response.status_code >= 500:
+                raise _Retryable("http", response.status_code)
+            if response.status_code >= 400:
+                raise _Fatal("http", response.status_code)
+            content = _answer(response, deadline)
     except httpx.TransportError as error:  # its text may hold the address: only its kind is kept
         raise _Retryable(type(error).__name__) from None
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise _Fatal(type(error).__name__) from None
-    if response.status_code == 429 or response.status_code >= 500:
-        raise _Retryable("http", response.status_code)
-    if response.status_code >= 400:
-        raise _Fatal("http", response.status_code)
     try:
-        answer = response.json()
+        answer = json.loads(content)
         code = int(answer.get("errcode", 0))
     except (ValueError, TypeError, AttributeError):
         raise _Fatal("answer") from None

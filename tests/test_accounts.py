@@ -348,3 +348,30 @@ def test_the_operator_can_reset_a_password_from_the_terminal(engine):
     assert A.get_account(engine, "li").must_change_password
     assert audit_rows(engine)[-2]["detail"] == {"change": "reset_password", "by": "operator"}
     assert not A.operator_reset(engine, "nobody", announce=said.append) and len(said) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "args", "said"),
+    [
+        ("foo://x", ["reset-password", "admin"], "the database cannot be reached (NoSuchModuleError)"),
+        ("not a url", ["reset-password", "admin"], "the database cannot be reached (ArgumentError)"),
+        (None, ["reset-password"], "usage: python -m service.accounts reset-password USERNAME"),
+        (None, ["reset-password", "\x1b[2Jnobody"], "no account named '\\x1b[2Jnobody'"),
+    ],
+)
+def test_the_operator_reset_says_what_went_wrong_without_a_traceback(tmp_path, url, args, said):
+    """A database out of reach ended ``python -m service.accounts reset-password`` in a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": url or f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "service.accounts", *args],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr

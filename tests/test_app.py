@@ -96,3 +96,22 @@ def test_status_filter_and_empty_state(status):
         assert "没有项目" in at.warning[0].value and not at.metric
     else:
         assert metrics(at)["项目"] == "5个"
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1989-12-31", "2101-01-01", "2026-02-30", "x" * 5000])
+@pytest.mark.parametrize("page", ["views/overview.py", "views/progress.py"])
+def test_an_as_of_date_beyond_the_data_years_in_a_link_opens_on_today(page, as_of):
+    """Year 1 or 9999 in the link failed every dashboard page (OutOfBoundsDatetime); now it is ignored, as any
+    date that is not one: the page opens on today, and the picker stays within 1990 to 2100."""
+    import datetime as dt
+
+    from housing.clock import today
+
+    at = run_app(as_of=as_of)
+    at.switch_page(page).run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    picker = at.date_input(key="as_of")
+    assert picker.value == today()
+    assert (picker.proto.min, picker.proto.max) == ("1990-01-01", "2100-12-31")
+    assert "as_of" not in at.query_params
+    assert dt.date(1990, 1, 1) <= picker.value

@@ -75,9 +75,16 @@ def test_districts_and_sections_from_the_command_line(tmp_path):
         ("published", "zh", "数据库中还没有已发布的版本。"),
         ("GARBAGE", "en", "Cannot read garbage.xlsx"),
         ("GARBAGE", "zh", "无法读取文件 garbage.xlsx"),
+        ("HUGE", "zh", "文件 huge.xlsx 过大（25.0 MB），上限为 20 MB。"),  # was read into memory whole
+        ("HUGE", "en", "The file huge.xlsx is too large (25.0 MB); the limit is 20 MB."),
     ],
 )
 def test_an_unreadable_source_exits_2_with_a_message(tmp_path, capsys, source, lang, message):
+    if source == "HUGE":
+        huge = tmp_path / "huge.xlsx"
+        with huge.open("wb") as handle:
+            handle.truncate(25 * 1048576)  # sparse
+        source = str(huge)
     if source == "GARBAGE":
         garbage = tmp_path / "garbage.xlsx"
         garbage.write_bytes(b"PK\x03\x04 this is not a workbook" * 20)
@@ -86,6 +93,21 @@ def test_an_unreadable_source_exits_2_with_a_message(tmp_path, capsys, source, l
     code = main(["build", source, "--as-of", "2021-05-01", "--lang", lang, "--format", "json", "--out", str(out)])
     assert code == 2 and not out.exists()
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "push"])
+@pytest.mark.parametrize(
+    ("as_of", "message"), [("0001-01-01", "from 1990 to 2100"), ("9999-12-31", "from 1990 to 2100")]
+)
+def test_an_as_of_date_beyond_the_data_years_is_a_usage_error(tmp_path, capsys, command, as_of, message):
+    """Year 1 ended build in an OverflowError traceback, year 9999 in OutOfBoundsDatetime."""
+    out = ["--format", "json", "--out", str(tmp_path / "b.json")] if command == "build" else ["--channel", "x"]
+    with pytest.raises(SystemExit) as exited:
+        main([command, *(["published"] if command == "build" else []), "--as-of", as_of, *out])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and message in err and "Traceback" not in err
+    assert f"日期须在 1990 至 2100 年之间：{as_of}" in err  # said in both languages: --lang is not read yet
+    assert not (tmp_path / "b.json").exists()
 
 
 def test_published_and_version_n_read_the_database(engine, db_url, monkeypatch, tmp_path):
@@ -239,3 +261,32 @@ def test_push_with_the_database_down_exits_2_with_a_message(robot, monkeypatch, 
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2")
     assert main(["push", "--channel", "wx", "--lang", "en"]) == 2
     assert "The database cannot be reached (OperationalError)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("source", ["published", "version:1"])
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2", "foo://x", "not a url"]
+)
+def test_build_with_the_database_out_of_reach_exits_2_with_a_message(monkeypatch, capsys, tmp_path, source, url):
+    """It ended in an OperationalError / NoSuchModuleError / ArgumentError traceback."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    out = tmp_path / "b.json"
+    assert main(["build", source, "--as-of", "2026-11-21", "--lang", "en", "--format", "json", "--out", str(out)]) == 2
+    assert "The database cannot be reached (" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", ["build", "push"])
+def test_a_district_the_data_does_not_have_is_refused(tmp_path, capsys, monkeypatch, command, lang):
+    """A typo in --districts briefed "no project in the chosen districts", and a scheduled push sent it to the
+    group every week as if nothing were overdue."""
+    monkeypatch.setenv("RESETTLE_CHANNEL_WEEKLY_URL", "http://127.0.0.1:9/robot")
+    out = tmp_path / "b.json"
+    tail = ["--format", "json", "--out", str(out)] if command == "build" else ["--channel", "weekly", "--dry-run"]
+    source = [str(ZHANGQIU)] if command == "build" else ["--source", str(ZHANGQIU)]
+    args = [command, *source, "--as-of", "2021-05-01", "--lang", lang, "--districts", "章丘区,历城区x", *tail]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    said = {"zh": "数据中没有以下区县：历城区x。可选：章丘区。", "en": "The data has no district 历城区x."}[lang]
+    assert said in captured.err and captured.out == "" and not out.exists()

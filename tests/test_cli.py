@@ -242,3 +242,10 @@ def test_summary_json_escapes_what_a_terminal_would_act_on_in_both_halves(tmp_pa
     text = cli.summary_json(result, as_of, "zh")
     assert not cli.UNSAFE.search(text)
     assert json.loads(text) == summarize(result, as_of, "zh")
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-01-01"])
+def test_an_as_of_date_beyond_the_data_years_is_a_usage_error(as_of):
+    done = run_cli(ZHANGQIU, "--as-of", as_of, "--json")
+    assert done.returncode == 2 and "not a date from 1990 to 2100" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""

@@ -120,3 +120,10 @@ def test_fmt_percent(share, digits, expected):
 def test_fmt_size_says_a_count_as_people_do_from_seven_digits(value, zh, en):
     assert (fmt_size(value, "zh"), fmt_size(value, "en")) == (zh, en)
     assert "…" not in fmt_size(value, "zh") + fmt_size(value, "en")
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "../../etc/passwd", ""])
+def test_fmt_datetime_in_a_zone_that_names_none_uses_the_default_zone(zone):
+    """Pages pass the ``timezone`` setting as written: a typo raised ZoneInfoNotFoundError on them."""
+    moment = dt.datetime(2026, 11, 21, 6, 5, tzinfo=dt.UTC)
+    assert fmt_datetime(moment, "zh", zone) == "2026年11月21日 14:05"

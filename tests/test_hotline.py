@@ -4,9 +4,12 @@ thresholds, storage without double counting, and the service's permission and au
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 from sqlalchemy import func, select
 
 from housing import hotline as H
@@ -65,6 +68,45 @@ def test_matching(case, text, district, expected):
     got = None if pd.isna(found["project_name"]) else (found["project_district"], found["project_name"])
     assert got == expected
     assert found["match"] == (H.AUTO if expected else H.UNMATCHED)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"),
+    [
+        ("regex characters in a name", "咨询a.b(c)*小区交房", ("历城区", "a.b(c)*小区")),
+        ("a name of one character", "漏水：丙", ("历城区", "丙")),
+        ("a name inside another, the longer wins", "港沟片区二期漏水", ("历城区", "港沟片区二期")),
+        ("overlapping names, the longer wins", "港沟片区二期三号楼", ("历城区", "港沟片区二期")),
+    ],
+)
+def test_matching_odd_names(case, text, expected):
+    names = ["a.b(c)*小区", "丙", "港沟片区", "港沟片区二期", "二期三号楼", "", " "]
+    projects = pd.DataFrame({"district": "历城区", "name": names, "street": "港沟街道"})
+    found = H.match_tickets(tickets({"text": text}), projects).iloc[0]
+    assert (found["project_district"], found["project_name"]) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    names=hst.lists(hst.text("ab丙丁", min_size=1, max_size=5), min_size=1, max_size=12, unique=True),
+    texts=hst.lists(hst.text("ab丙丁x", max_size=30), max_size=6),
+)
+def test_every_name_in_a_text_is_found_once(names, texts):
+    """The hits are exactly the names each text contains, each once per ticket."""
+    hits = H._name_hits(texts, pd.Series(names, dtype=object))
+    got = sorted(zip(hits["ticket"], hits["n_name"]))
+    assert got == sorted((i, n) for i, text in enumerate(texts) for n in set(names) if n in text)
+
+
+def test_long_texts_match_in_bounded_time():
+    """100 tickets of 30,000 characters against names of 59 lengths took 46 s (every length cut everywhere)."""
+    names = [f"项{'目' * n}" for n in range(1, 60)]
+    projects = pd.DataFrame({"district": "历城区", "name": names, "street": "港沟街道"})
+    long = tickets(*({"text": "测" * 29_990 + names[-1]} for _ in range(100)))
+    started = time.monotonic()
+    found = H.match_tickets(long, projects)
+    assert time.monotonic() - started < 10
+    assert found["project_name"].tolist() == [names[-1]] * 100
 
 
 def test_same_name_in_two_districts_is_told_by_the_district():
@@ -278,6 +320,12 @@ CELL_PROBLEMS = [
     ("A1,2026-11-20,内容,,是,,还行", "hl_bad_satisfaction", "G 满意度"),
     ("A1,2026-11-20,内容,,是,2026-11-01,满意", "hl_reply_before_received", "F 回复时间"),
     ("A1,2026-11-20,,,是,,满意", "hl_missing_text", "C 诉求内容"),
+    # Out of range: the issue lost the years its message names, and showing it raised KeyError.
+    ("A1,1900-01-01 10:00,内容,,是,,满意", "date_out_of_range", "B 受理时间"),
+    ("A1,2026-11-20,内容,,是,9999-01-01,满意", "date_out_of_range", "F 回复时间"),
+    # After today (2062 typed for 2026): the call sat in a month to come of every rate.
+    ("A1,2062-11-20 10:00,内容,,是,,满意", "hl_future_date", "B 受理时间"),
+    ("A1,2026-11-20,内容,,是,2062-11-21,满意", "hl_future_date", "F 回复时间"),
 ]
 
 
@@ -286,6 +334,47 @@ def test_each_problem_names_its_cell(line, code, column):
     result = read_hotline_unguarded((HEADER + line + "\n").encode(), "热线.csv")
     assert [(i.code, i.row, i.column) for i in result.issues] == [(code, 2, column)]
     assert result.issues[0].message("zh") and result.issues[0].message("en")
+
+
+@pytest.mark.parametrize(
+    ("received", "replied_at", "column"),
+    [
+        (dt.datetime(9999, 12, 31, 23, 59), None, "B 受理时间"),  # made the whole file "damaged"
+        (dt.datetime(1900, 1, 1, 10, 0), None, "B 受理时间"),  # a time of day let it through unchecked
+        (dt.datetime(2026, 11, 2, 8, 0), dt.datetime(9999, 1, 1, 8, 0), "D 回复时间"),
+        (dt.datetime(2026, 11, 2, 8, 0), dt.datetime(2101, 1, 1, 8, 0), "D 回复时间"),
+    ],
+)
+def test_a_date_and_time_cell_outside_the_years_names_its_cell(make_xlsx, received, replied_at, column):
+    rows = [["工单编号", "受理时间", "诉求内容", "回复时间"], ["B1", received, "西琅沟", replied_at]]
+    rows += [["B2", dt.datetime(2026, 11, 3, 9, 0), "西琅沟", None]]
+    result = read_hotline(make_xlsx(rows, sheet="工单").read_bytes(), "export.xlsx")
+    assert result.readable
+    assert [(i.code, i.row, i.column) for i in result.issues] == [("date_out_of_range", 2, column)]
+    assert "1990—2100" in result.issues[0].message("zh")
+    assert "B2" in result.tickets["ticket_no"].tolist()
+
+
+def test_today_bounds_the_dates_in_the_worker_too():
+    text = HEADER + "A1,2026-11-20 09:00,内容,,是,2026-11-21,满意\n"
+    late = read_hotline(text.encode(), "热线.csv", today=dt.date(2026, 11, 20))
+    assert [(i.code, i.column, i.params) for i in late.issues] == [
+        ("hl_future_date", "F 回复时间", {"date": "2026-11-21"})
+    ]
+    assert late.issues[0].message("zh") == "日期 2026-11-21 晚于今天：来电和回复不会发生在将来，请检查该单元格"
+    assert read_hotline(text.encode(), "热线.csv", today=dt.date(2026, 11, 21)).issues == []
+
+
+def test_a_ticket_number_too_long_to_store_is_an_error_not_cut():
+    """Cut to 64 characters, two numbers alike in those became one ticket: a call lost without a word."""
+    long = "SD" + "0" * 62
+    text = HEADER + f"{long}1,2026-11-20,西琅沟,,否,,\n{long}2,2026-11-20,东城,,否,,\nA3,2026-11-20,东城,,否,,\n"
+    result = read_hotline_unguarded(text.encode(), "热线.csv")
+    assert [(i.code, i.row, i.column, i.params) for i in result.issues] == [
+        ("hl_long_ticket", r, "A 工单编号", {"length": 65, "limit": 64}) for r in (2, 3)
+    ]
+    assert "65 个字符，超过 64 个" in result.issues[0].message("zh") and not result.ok
+    assert result.tickets["ticket_no"].tolist() == ["A3"]
 
 
 def test_a_ticket_twice_in_a_file_is_read_once():

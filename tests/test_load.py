@@ -272,6 +272,24 @@ def test_a_missing_file_and_a_directory(tmp_path):
     assert [(i.code, i.params) for i in directory.issues] == [("unreadable", {"detail": "Is a directory"})]
 
 
+def test_what_is_not_a_regular_file_or_too_big_is_refused_unread(tmp_path):
+    """A pipe used to hang the reader, ``/dev/zero`` to fill the memory; a file over the limit is refused
+    from its size alone."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    for path in (tmp_path / "pipe.xlsx", "/dev/zero"):
+        result = load_workbook(path)
+        assert [(i.code, i.params) for i in result.issues] == [("unreadable", {"detail": "not a regular file"})]
+    big = tmp_path / "big.xlsx"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 1048576)  # sparse
+    result = load_workbook(big, {"max_upload_mb": 1})
+    assert [(i.code, i.params) for i in result.issues] == [("too_large", {"size_mb": 3.0, "limit_mb": 1})]
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample_zhangqiu_2021.xlsx"
+    assert load_workbook(sample, {"max_upload_mb": 10**30}).readable  # read(limit + 1) raised OverflowError
+
+
 def _xlsx_of_size(size: int) -> bytes:
     """The 章丘 sample padded to exactly ``size`` bytes with a stored (uncompressed) extra part."""
 

@@ -365,3 +365,45 @@ def test_no_project_says_so_and_a_task_without_project_shows_no_placeholder():
     b = dataclasses.replace(b, sections=(empty, *b.sections[1:]))
     text = summary(b, WECOM, BASE).text
     assert "\n没有项目\n" in text and "- **协调供暖** · 区住建局 · 张三 · 签收（期限2021年4月21日）" in text
+
+
+def _answering(chunks, pause: float = 0.0):
+    """A client whose robot answers 200 with ``chunks``, ``pause`` seconds before each."""
+    import time
+
+    import httpx
+
+    def stream():
+        for chunk in chunks:
+            time.sleep(pause)
+            yield chunk
+
+    return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=stream())))
+
+
+@pytest.mark.parametrize(
+    ("chunks", "pause", "error"),
+    [
+        # a byte every 0.2 s: each read within its timeout, the answer never done (the send hung for ever)
+        ([b'{"errcode": 0, "x": "'] + [b"x"] * 40 + [b'"}'], 0.2, "ReadTimeout"),
+        ([b'{"errcode": 0, "x": "' + b"x" * 100_000 + b'"}'], 0.0, "answer"),  # not a robot's answer
+        ([b"<html>not json</html>"], 0.0, "answer"),
+    ],
+)
+def test_an_answer_that_never_ends_or_is_not_the_robots_fails_in_bounded_time(
+    engine, monkeypatch, chunks, pause, error
+):
+    import time
+
+    monkeypatch.setattr(N, "TIMEOUT_S", 1.0)
+    monkeypatch.setenv("RESETTLE_CHANNEL_SLOW_URL", "http://127.0.0.1:9/robot/send?access_token=x")
+    started = time.monotonic()
+    with pytest.raises(N.NoticeError) as failed:
+        N.send_notice(engine, ADMIN_ACTOR, "slow", "t", "x", retry=N.Retry(1, 0.01), client=_answering(chunks, pause))
+    assert failed.value.params["error"] == error and time.monotonic() - started < 4
+
+
+def test_a_plain_answer_is_still_understood(engine, monkeypatch):
+    monkeypatch.setenv("RESETTLE_CHANNEL_SLOW_URL", "http://127.0.0.1:9/robot/send?access_token=x")
+    sent = N.send_notice(engine, ADMIN_ACTOR, "slow", "t", "x", retry=FAST, client=_answering([b'{"errcode":0}']))
+    assert sent.attempts == 1

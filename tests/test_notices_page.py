@@ -47,3 +47,21 @@ def test_without_a_channel_the_section_says_how_to_configure_one(monkeypatch, tm
     at = open_page("views/settings.py", WANG)
     assert any("尚未配置通知渠道" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "nt_send"]
+
+
+def test_a_channel_named_with_markup_in_the_configuration_shows_as_written(monkeypatch, tmp_path):
+    """Configuration is input too: a channel's name and kind from secrets.toml reached alerts as Markdown."""
+    from hostile import live_markup
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[notices.channels."[群](http://evil.example/c)"]\nkind = "![k](http://evil.example/k.png)"\n'
+        'url = "https://oapi.dingtalk.com/robot/send?access_token=x"\n',
+        "utf-8",
+    )
+    monkeypatch.setattr("store.db.SECRETS", secrets)
+    at = open_page("views/settings.py", WANG)
+    (said,) = [e.value for e in at.error]
+    from ui.escape import md_escape
+
+    assert md_escape("[群](http://evil.example/c)") in said and live_markup(said) == []

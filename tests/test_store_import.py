@@ -4,9 +4,11 @@ as the named account or the system account, at the recorded time; a bad file sto
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,7 +131,11 @@ def test_a_bad_file_stops_the_run_with_the_report_and_publishes_nothing(db, tmp_
         (["a.xlsx"], ["--at", "2099-01-01"], 2, "晚于今天"),
         (["a.xlsx"], ["--by", "nobody"], 1, "没有名为“nobody”的账号"),
         (["a.xlsx"], ["--by", "viewer_wang"], 1, "账号“viewer_wang”不能上传或发布"),
-        (["a.xlsx"], ["--at", "not-a-date"], 2, "not a date"),
+        (["a.xlsx"], ["--at", "not-a-date"], 2, "不是日期（应为 YYYY-MM-DD）：not-a-date / not a date"),
+        # Year 1 published without a word, and every page then failed (OverflowError on its history).
+        (["a.xlsx"], ["--at", "0001-01-01"], 2, "a.xlsx 的日期 1年1月1日 早于 1990 年"),
+        (["a.xlsx"], ["--at", "1989-12-31"], 2, "早于 1990 年"),
+        (["a_0001-01-01.xlsx", "b_2026-01-12.xlsx"], [], 2, "a_0001-01-01.xlsx 的日期 1年1月1日 早于 1990 年"),
         (["a.xlsx"], ["--by", "editor_zhao"], 1, "您的账号只能发布以下区县的数据：历城区"),  # a limited editor
     ],
 )
@@ -139,6 +145,48 @@ def test_refused_runs_publish_nothing(db, tmp_path, capsys, names, extra, code, 
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert published(db) == []
+
+
+def test_the_first_allowed_year_publishes(db, tmp_path):
+    assert run(workbook(tmp_path, "a.xlsx"), "--at", "1990-01-01") == 0
+    assert published(db) == [(1, "a.xlsx", accounts.SYSTEM, noon("1990-01-01"))]
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda folder: folder / "missing.xlsx", "No such file or directory"),
+        (lambda folder: folder, "Is a directory"),
+        (lambda folder: Path("/dev/zero"), "not a regular file"),  # read in full: a MemoryError traceback
+        (lambda folder: (os.mkfifo(folder / "pipe.xlsx"), folder / "pipe.xlsx")[1], "not a regular file"),  # hung
+    ],
+)
+def test_what_is_not_a_readable_file_stops_the_run_at_once(db, tmp_path, capsys, make, reason):
+    started = time.monotonic()
+    assert run(make(tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert f"无法读取该文件（{reason}）" in err and "Traceback" not in err
+    assert time.monotonic() - started < 30
+    assert published(db) == []
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("RESETTLE_MAX_UPLOAD_MB", "1")
+    big = tmp_path / "big_2026-01-05.csv"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 1048576)  # sparse: three megabytes of nothing
+    assert run(big) == 1
+    assert "文件过大（3.0 MB），上限为 1 MB" in capsys.readouterr().err
+    assert published(db) == []
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "../../etc/passwd"])
+def test_a_time_zone_setting_that_names_none_publishes_in_the_default_zone(db, tmp_path, monkeypatch, capsys, zone):
+    """It ended the command in ZoneInfoNotFoundError / ValueError tracebacks."""
+    monkeypatch.setenv("RESETTLE_TIMEZONE", zone)
+    assert run(workbook(tmp_path, "a.xlsx"), "--at", "2025-12-01") == 0
+    assert published(db) == [(1, "a.xlsx", accounts.SYSTEM, noon("2025-12-01"))]
+    assert "发布时间 2025年12月1日 12:00" in capsys.readouterr().out
 
 
 def test_a_viewer_is_refused_and_the_refusal_is_audited(db, tmp_path):

@@ -294,3 +294,96 @@ def test_a_checked_sheet_raises_its_tasks_with_their_projects(tmp_path):
         ["约谈", "港沟片区", "章丘区", "admin", "sheet"],
     ]
     assert stored["raised_at"].iloc[1].tz_convert("Asia/Shanghai").date() == dt.date(2026, 11, 2)
+
+
+def many_tasks(count: int, assignee: str) -> list[int]:
+    """``count`` tasks raised on 2026-11-02 (all late as of 2026-11-21), in one import."""
+    account_for(BOSS)
+    account_for(ZHANG)
+    rows = [
+        {"title": f"事项{i:05d}", "unit": "区住建局", "assignee": assignee, "raised_at": LONG_AGO} for i in range(count)
+    ]
+    return S.import_tasks(BOSS, rows, engine=open_database())
+
+
+def task_column(at: AppTest) -> list[str]:
+    """The task column ("#12 事项00011") of the page's first task table (HTML, as on a desk)."""
+    from housing.i18n import t
+
+    body = next(h.proto.body for h in at.get("html") if 'class="bf-table tv-tasks"' in h.proto.body)
+    return task_frame(body)[t("tv_col_title", "zh")].tolist()
+
+
+def test_a_long_list_is_drawn_a_page_at_a_time():
+    """10,000 tasks were drawn at once: 13 MB of HTML (table and cards), 11 s for the page."""
+    ids = many_tasks(120, "zhang.wei")
+    at = open_page(PAGE)  # an administrator: none of them theirs, so the list is the page's only table
+    assert len(task_column(at)) == 50 and "共 120 项，显示第 1–50 项。" in [c.value for c in at.caption]
+    assert sum(len(h.proto.body) for h in at.get("html")) < 200_000
+    assert "第 1 / 3 页" in [m.value for m in at.markdown]
+    at.button(key="tv_next_list").click().run()
+    at.button(key="tv_next_list").click().run()
+    assert not at.exception
+    shown = task_column(at)
+    assert len(shown) == 20 and "共 120 项，显示第 101–120 项。" in [c.value for c in at.caption]
+    assert {int(text.split()[0][1:]) for text in shown} <= set(ids)
+    assert at.button(key="tv_next_list").disabled
+
+
+def test_the_overview_lists_the_first_of_many_own_tasks_and_counts_the_rest():
+    many_tasks(70, "zhang.wei")
+    at = open_page("views/overview.py", actor=ZHANG)
+    mine = next(f for f in frames(at) if "下一步" in getattr(f, "columns", []))
+    assert len(mine) == 50
+    assert "另有 20 项未在此列出，请到督办事项页面查看。" in [c.value for c in at.caption]
+
+
+def test_a_sheet_uploaded_again_says_its_tasks_are_raised_already(tmp_path):
+    """The same sheet imported twice raised every task twice, without a word."""
+    from conftest import write_xlsx
+
+    account_for(ZHANG)
+    account_for(BOSS)
+    rows = [["事项", "项目", "责任单位", "责任人", "交办日期"]]
+    rows += [["复工", "纪家安置房项目", "区住建局", "zhang.wei", dt.date(2026, 11, 2)]]
+    rows += [["约谈", None, "区住建局", "admin", dt.date(2026, 11, 3)]]
+    data = write_xlsx(tmp_path / "s.xlsx", rows).read_bytes()
+    at = open_page(PAGE)
+    at.file_uploader[0].upload("s.xlsx", data).run()
+    assert not [w for w in at.warning if "已经交办过" in w.value]
+    at.button(key="tv_sheet_confirm").click().run()
+    assert len(tasks_frame(open_database())) == 2
+    again = open_page(PAGE)
+    again.file_uploader[0].upload("s.xlsx", data).run()
+    assert "本表 2 项事项中有 2 项已经交办过（事项、项目、责任单位、责任人和交办日期都相同）；再次导入会重复交办。" in [
+        w.value for w in again.warning
+    ]
+
+
+def test_a_refused_form_keeps_what_was_typed_and_a_raised_one_is_emptied():
+    """The form emptied itself on submit, before the check: a task refused for a missing unit lost its text."""
+    seed()
+    at = open_page(PAGE)
+    at.text_input(key="tv_raise_form_title").input("督促交付")
+    at.button(key="FormSubmitter:tv_raise_form-交办").click().run()
+    assert [e.value for e in at.error] == ["请填写：责任单位、责任人"]
+    assert at.text_input(key="tv_raise_form_title").value == "督促交付"
+    at.text_input(key="tv_raise_form_unit").input("济阳区城发集团")
+    at.selectbox(key="tv_raise_form_assignee").select("zhang.wei")
+    at.button(key="FormSubmitter:tv_raise_form-交办").click().run()
+    assert any("已交办事项" in s.value for s in at.success)
+    assert (at.text_input(key="tv_raise_form_title").value, at.text_input(key="tv_raise_form_unit").value) == ("", "")
+
+
+def test_the_form_fields_take_no_more_than_the_service_accepts(monkeypatch):
+    """A title or note longer than ``max_text_chars`` passed the field and was refused, its text lost."""
+    monkeypatch.setenv("RESETTLE_MAX_TEXT_CHARS", "120")
+    ids = seed()
+    at = open_page(PAGE, actor=ZHANG)
+    at.selectbox(key="tv_advance_task").select(ids["late"]).run()
+    at.button(key="FormSubmitter:tv_advance_form-签收").click().run()
+    at.selectbox(key="tv_advance_task").select(ids["late"]).run()  # its next step, the reply, takes a note
+    assert at.text_area(key="tv_advance_note").max_chars == 120
+    boss = open_page(PAGE)
+    assert boss.text_input(key="tv_raise_form_title").max_chars == 120
+    assert boss.text_input(key="tv_raise_form_unit").max_chars == 100

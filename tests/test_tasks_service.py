@@ -240,3 +240,21 @@ def test_import_all_or_nothing(db):
     with pytest.raises(Invalid, match="tk_sheet_empty"):
         S.import_tasks(EDITOR_LC, [], engine=db)
     assert len(T.tasks_frame(db)) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("复工\x00说明", "复工说明"),  # PostgreSQL refused the write: DataError, the page's "unexpected error"
+        ("复工\u202e明说", "复工明说"),  # a bidi override reordered what the table shows
+        ("复工\x1b[31m", "复工[31m"),
+        ("复工\u200b \n 说明", "复工 说明"),
+        ("\U000f0001姓名", "\U000f0001姓名"),  # private use: a rare character of a name stays
+    ],
+)
+def test_unseen_characters_never_reach_the_store(db, typed, stored):
+    task = new_task(db, title=typed, unit=f"区住建局{typed}")
+    S.advance_task(WANG, task, "acknowledged", at=RAISED + dt.timedelta(hours=1), engine=db)
+    S.advance_task(WANG, task, "replied", f"已回复{typed}", at=RAISED + dt.timedelta(hours=2), engine=db)
+    row = T.tasks_frame(db).set_index("id").loc[task]
+    assert (row["title"], row["unit"], row["replied_note"]) == (stored, f"区住建局{stored}", f"已回复{stored}")

@@ -137,6 +137,30 @@ def test_control_characters_are_removed_with_a_warning(tmp_path):
     assert result.ok and result.rows[0].title == "复工"
 
 
+def test_a_repeated_task_is_a_warning_at_the_repeat(tmp_path):
+    """Imported, two identical rows were two tasks for the same thing, without a word."""
+    task = ["复工", None, "住建局", "zhang.wei", dt.date(2026, 11, 2)]
+    spelled = ["复工 ", None, "住建局", "ZHANG.WEI", dt.date(2026, 11, 2)]  # the same after normalising
+    other_day = ["复工", None, "住建局", "zhang.wei", dt.date(2026, 11, 3)]
+    result = load(tmp_path, [HEADER, task, other_day, spelled])
+    assert [(i.code, i.row, i.column, i.params) for i in result.issues] == [
+        ("task_duplicate_row", 4, "事项", {"first": 2})
+    ]
+    assert result.issues[0].message("zh") == "与第 2 行的事项完全相同，导入后会重复交办"
+    assert result.ok and len(result.rows) == 3  # a warning: the user decides
+
+
+def test_ten_thousand_rows_are_read_in_bounded_time(tmp_path):
+    import time
+
+    rows = [HEADER] + [[f"事项{i}", None, "住建局", "zhang.wei", dt.date(2026, 11, 2)] for i in range(10_000)]
+    data = sheet_bytes(tmp_path, rows)
+    started = time.monotonic()
+    result = load_task_sheet(data, "tasks.xlsx", projects=PROJECTS, accounts=ACCOUNTS, today=TODAY)
+    assert time.monotonic() - started < 60
+    assert result.ok and len(result.rows) == 10_000 and result.issues == []
+
+
 def test_the_marked_up_workbook_marks_each_problem_cell_and_reads_back_the_same(tmp_path):
     rows = [HEADER, ["", None, "住建局", "zhang.wei", None], ["复工", "不存在的项目", "住建局", "nobody", None]]
     data = sheet_bytes(tmp_path, rows)

@@ -13,6 +13,7 @@ from service import notices as N
 from service.roles import Refused
 from ui.context import View, current_actor, refusal_text
 from ui.data import briefing_for, engine
+from ui.escape import md_t
 
 
 def _retry() -> N.Retry:
@@ -35,8 +36,8 @@ def send_now(view: View) -> None:
     name = st.selectbox(t("nt_channel", lang), names, key="nt_channel")
     try:
         ch = N.channel(name)
-    except N.NoticeError as error:
-        st.error(t(error.key, lang, **error.params))
+    except N.NoticeError as error:  # the configuration's own words (a channel's name, its kind) escaped
+        st.error(md_t(error.key, lang, **error.params))
         return
     public_url = str(get_setting("public_url"))
     notice = summary(briefing_for(view, (), NOTICE_SECTIONS), ch.kind, public_url)
@@ -55,11 +56,11 @@ def send_now(view: View) -> None:
     st.code(notice.text, language="markdown", wrap_lines=True)
     if st.button(t("nt_send", lang), key="nt_send", type="primary", icon=":material/send:"):
         try:
-            with st.spinner(t("nt_sending", lang, channel=ch.name)):  # retries can take a while
+            with st.spinner(md_t("nt_sending", lang, channel=ch.name)):  # retries can take a while
                 sent = N.send_notice(engine(), current_actor(), ch.name, notice.title, notice.text, retry=_retry())
         except N.NoticeError as error:
-            st.error(t(error.key, lang, **error.params), icon=":material/error:")
+            st.error(md_t(error.key, lang, **error.params), icon=":material/error:")
         except Refused as refused:
             st.error(refusal_text(refused, lang), icon=":material/lock:")
         else:
-            st.success(t("nt_sent_ok", lang, channel=ch.name, bytes=f"{sent.bytes:,}", attempts=sent.attempts))
+            st.success(md_t("nt_sent_ok", lang, channel=ch.name, bytes=f"{sent.bytes:,}", attempts=sent.attempts))

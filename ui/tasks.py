@@ -21,6 +21,7 @@ from housing import tasks as T
 from housing.clock import now_utc, today, zone
 from housing.fmt import fmt_date, fmt_int, fmt_percent
 from housing.i18n import t
+from housing.settings import get_setting
 from housing.statuses import ON_TRACK, OVERDUE, STATUS_COLORS
 from housing.workdays import beyond_calendar, covered_years
 from loaders.tasks_sheet import TaskSheetResult
@@ -32,6 +33,7 @@ from ui.blocks import PHONE_PX, phone_layout
 from ui.context import current_actor, write_failed
 from ui.data import engine
 from ui.escape import md_escape
+from ui.tables import page_count, page_window
 
 # How a step's state looks: an icon (never colour alone) and the cell's text and background colour. Red is
 # only for a step not on time; a kept step is the on-track teal; a step still to come stays plain.
@@ -44,6 +46,7 @@ STATE_STYLES = {
 }
 NOTE_STEPS = ("replied", "done")  # the steps that record what was said or done
 MAX_TITLE, MAX_NOTE, MAX_UNIT = 300, 2000, 100
+TASK_PAGE_ROWS = 50  # tasks drawn at once in a list (the rest a page turn away)
 
 
 def load_tasks(districts: Sequence[str] = ()) -> pd.DataFrame:
@@ -224,9 +227,13 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
     )
     row = mine[mine["id"] == task_id].iloc[0]
     step = str(row["next_step"])
-    with st.form(f"{key}_form", clear_on_submit=True):
+    with st.form(f"{key}_form"):  # kept on a refusal (cleared once recorded, below): typed text is never lost
         st.markdown(t(f"tv_next_{step}", lang))
-        note = st.text_area(t(f"tv_note_{step}", lang), max_chars=MAX_NOTE) if step in NOTE_STEPS else ""
+        note = (
+            st.text_area(t(f"tv_note_{step}", lang), max_chars=text_limit(MAX_NOTE), key=f"{key}_note")
+            if step in NOTE_STEPS
+            else ""
+        )
         task_acting_as(lang)
         submitted = st.form_submit_button(t(f"tv_do_{step}", lang), type="primary")
     if not submitted:
@@ -240,7 +247,21 @@ def advance_form(tasks: pd.DataFrame, lang: str, key: str) -> None:
         write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t(f"tv_recorded_{step}", lang, id=task_id)
+    clear_fields(f"{key}_note")
     st.rerun()
+
+
+def text_limit(most: int) -> int:
+    """A form field's length limit: ``most``, or the service's (``max_text_chars``) when lower: what the field
+    takes, the service accepts."""
+    return min(most, int(get_setting("max_text_chars")))
+
+
+def clear_fields(*keys: str) -> None:
+    """Empty a form's fields once what they held is recorded (their widgets take their defaults on the rerun);
+    a refused form keeps them, so nothing typed is lost (``clear_on_submit`` emptied them before the check)."""
+    for key in keys:
+        st.session_state.pop(key, None)
 
 
 def task_acting_as(lang: str) -> None:
@@ -275,8 +296,8 @@ def raise_form(
     )
     names = {c: (f"{c[0]} · {c[1]}" if c[0] else c[1]) if c[1] else t("tv_no_project", lang) for c in choices}
     accounts = account_names()
-    with st.form(key, clear_on_submit=True):
-        title = st.text_input(t("tv_col_title", lang), max_chars=MAX_TITLE, key=f"{key}_title")
+    with st.form(key):  # kept on a refusal (cleared once raised, below): typed text is never lost
+        title = st.text_input(t("tv_col_title", lang), max_chars=text_limit(MAX_TITLE), key=f"{key}_title")
         picked = st.selectbox(
             t("tv_col_project", lang),
             choices,
@@ -285,7 +306,9 @@ def raise_form(
             key=f"{key}_project",
         )
         left, right = st.columns(2)
-        unit_text = left.text_input(t("tv_col_unit", lang), value=unit, max_chars=MAX_UNIT, key=f"{key}_unit")
+        unit_text = left.text_input(
+            t("tv_col_unit", lang), value=unit, max_chars=text_limit(MAX_UNIT), key=f"{key}_unit"
+        )
         assignee = right.selectbox(
             t("tv_col_assignee", lang),
             accounts,
@@ -321,6 +344,7 @@ def raise_form(
         write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t("tv_raised", lang, id=task_id, assignee=str(assignee))
+    clear_fields(*(f"{key}_{field}" for field in ("title", "project", "unit", "assignee")))
     st.rerun()
 
 
@@ -387,6 +411,8 @@ def my_tasks_notice(as_of: dt.date, lang: str) -> None:
     late = int(mine["late"].sum())
     text = t("tv_notice_late", lang, count=len(mine), late=late) if late else t("tv_notice", lang, count=len(mine))
     box = st.error if late else st.info
+    rest = len(mine) - TASK_PAGE_ROWS
+    mine = mine.head(TASK_PAGE_ROWS)  # the most pressing; every one of them on the tasks page
     with st.container(border=True, key="tv_my_tasks"):
         box(text, icon=":material/assignment_late:" if late else ":material/assignment:")
         table = pd.DataFrame(
@@ -403,6 +429,8 @@ def my_tasks_notice(as_of: dt.date, lang: str) -> None:
             st.html(frame_html(table))
         with st.container(key=f"{CARDS_KEY}_notice"):
             st.html(task_cards(mine, lang))
+        if rest > 0:
+            st.caption(t("tv_notice_more", lang, count=fmt_int(rest)))
         st.page_link("views/tasks.py", label=t("tv_to_tasks", lang), icon=":material/assignment_turned_in:")
 
 
@@ -445,16 +473,66 @@ def task_cards(tasks: pd.DataFrame, lang: str, project: bool = True) -> str:
     return '<div class="bf-cards">' + "".join(cards) + "</div>"
 
 
+def _turn_page(state: str, step: int) -> None:
+    """A pager button's callback: the list under ``state`` a page on or back (before the page runs again)."""
+    st.session_state[state] = int(st.session_state.get(state, 0)) + step
+
+
+def task_page(tasks: pd.DataFrame, lang: str, key: str, rows: int = TASK_PAGE_ROWS) -> pd.DataFrame:
+    """The page of ``tasks`` to draw (a new list, as filters change it, starts on its first page) with, when
+    the list takes more than one page, which tasks these are; the pager itself is ``task_pager``."""
+    state, listed_state = f"tv_page_{key}", f"tv_listed_{key}"
+    ids = tasks["id"].tolist() if "id" in tasks else []
+    listed = (len(tasks), ids[:1], ids[-1:])
+    if st.session_state.get(listed_state) != listed:
+        st.session_state[listed_state], st.session_state[state] = listed, 0
+    page, first, last = page_window(len(tasks), int(st.session_state.get(state, 0)), rows)
+    st.session_state[state] = page
+    if page_count(len(tasks), rows) > 1:
+        st.caption(t("tv_count_shown", lang, count=fmt_int(len(tasks)), first=fmt_int(first + 1), last=fmt_int(last)))
+    return tasks.iloc[first:last]
+
+
+def task_pager(count: int, lang: str, key: str, rows: int = TASK_PAGE_ROWS) -> None:
+    """Previous / next buttons around "第 3 / 200 页" (only when the list takes more than one page)."""
+    pages = page_count(count, rows)
+    if pages == 1:
+        return
+    state = f"tv_page_{key}"
+    page = int(st.session_state.get(state, 0))
+    with st.container(horizontal=True, vertical_alignment="center", key=f"tv_pager_{key}"):
+        st.button(
+            t("risk_prev", lang),
+            icon=":material/chevron_left:",
+            disabled=page == 0,
+            on_click=_turn_page,
+            args=(state, -1),
+            key=f"tv_prev_{key}",
+        )
+        st.markdown(t("risk_page", lang, page=fmt_int(page + 1), pages=fmt_int(pages)), width="content")
+        st.button(
+            t("risk_next", lang),
+            icon=":material/chevron_right:",
+            disabled=page >= pages - 1,
+            on_click=_turn_page,
+            args=(state, 1),
+            key=f"tv_next_{key}",
+        )
+
+
 def show_tasks_anywhere(
     tasks: pd.DataFrame, lang: str, key: str, group: str | None = None, project: bool = True
 ) -> None:
-    """The table on a wide screen, the cards on a phone (``ui.blocks`` styles the cards)."""
+    """The table on a wide screen, the cards on a phone (``ui.blocks`` styles the cards), a page of
+    ``TASK_PAGE_ROWS`` tasks at a time: 10,000 tasks drawn at once made the page 13 MB of HTML."""
     phone_layout()
     st.html(PHONE_CSS)
+    shown = task_page(tasks, lang, key)
     with st.container(key=f"{TABLE_KEY}_{key}"):
-        show_tasks(tasks, lang, group, project)
+        show_tasks(shown, lang, group, project)
     with st.container(key=f"{CARDS_KEY}_{key}"):
-        st.html(task_cards(tasks, lang, project))
+        st.html(task_cards(shown, lang, project))
+    task_pager(len(tasks), lang, key)
 
 
 # --- the task sheet's rows, matched and handed to the service ----------------------------------------------------
@@ -497,3 +575,32 @@ def sheet_rows(result: TaskSheetResult) -> list[dict]:
             }
         )
     return rows
+
+
+def task_key(title: object, unit: object, assignee: object, project: object, raised_on: dt.date) -> tuple:
+    """What makes two tasks the same task: its text, unit, assignee, project and the day it was raised."""
+    return (
+        T.clean_text(title),
+        T.clean_text(unit),
+        T.clean_text(assignee).lower(),
+        T.clean_text(project),
+        raised_on,
+    )
+
+
+def already_raised(result: TaskSheetResult, existing: pd.DataFrame) -> int:
+    """How many of a task sheet's tasks are tasks already (the same sheet imported twice would raise each of
+    them again)."""
+    if existing.empty or not result.rows:
+        return 0
+    days = T.local_days(existing["raised_at"]).dt.date
+    have = {
+        task_key(*fields)
+        for fields in zip(existing["title"], existing["unit"], existing["assignee"], existing["project"], days)
+    }
+    rows = sheet_rows(result)
+    keys = [
+        task_key(row["title"], row["unit"], row["assignee"], row["project"], task.raised_on)
+        for row, task in zip(rows, result.rows)
+    ]
+    return sum(key in have for key in keys)

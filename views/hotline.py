@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from housing import hotline as H
+from housing.clock import today
 from housing.fmt import fmt_date, fmt_int
 from housing.i18n import t
 from housing.register import UNNAMED
@@ -30,7 +31,7 @@ def checked(content: bytes, filename: str, digest: str) -> HotlineResult:
     """The export read once per file for the session (reruns don't read it again)."""
     key = f"hl_checked_{digest}"
     if key not in st.session_state:
-        st.session_state[key] = read_hotline(content, filename)
+        st.session_state[key] = read_hotline(content, filename, today=today())  # the districts' today
     return st.session_state[key]
 
 

@@ -178,6 +178,12 @@ def sheet_upload(view: View) -> None:
         st.error(t("tv_sheet_blocked" if result.rows or result.errors else "tv_sheet_empty", lang))
         return
     st.dataframe(sheet_preview(result, lang), hide_index=True, width="stretch")
+    again = U.already_raised(result, U.load_tasks())
+    if again:  # the same sheet uploaded twice: said before the button, which would raise them all again
+        st.warning(
+            t("tv_sheet_again", lang, count=fmt_int(again), total=fmt_int(len(result.rows))),
+            icon=":material/content_copy:",
+        )
     U.task_acting_as(lang)
     if st.button(t("tv_sheet_confirm", lang, count=len(result.rows)), type="primary", key="tv_sheet_confirm"):
         try:
