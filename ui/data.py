@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from briefing import source as S
 from briefing.blocks import Briefing
 from briefing.build import BriefingData, build_briefing, weekly_between
+from housing.changes import Changes, diff_projects
 from housing.datasets import SAMPLES, file_version
 from housing.hotline import surge_counts, with_hotline
 from housing.i18n import LANGS, t
@@ -101,6 +102,17 @@ def _version_projects(url: str, version_id: int) -> pd.DataFrame:
 def version_projects(version_id: int) -> pd.DataFrame:
     """A published version's projects (cached: a version never changes)."""
     return _version_projects(database_url(), version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _version_changes(url: str, old_id: int, new_id: int) -> Changes:
+    return diff_projects(_version_projects(url, old_id), _version_projects(url, new_id))
+
+
+def version_changes(old_id: int, new_id: int) -> Changes:
+    """What changed from version ``old_id`` to ``new_id`` (the history's comparison), compared once per pair and
+    process: versions never change. Kept, not pickled; its frames are read, never written to, by the pages."""
+    return _version_changes(database_url(), old_id, new_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
