@@ -299,7 +299,9 @@ def test_a_large_removal_is_stated_and_needs_the_confirmation(make_xlsx, app_dat
     at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
     at.radio(key=scope_key(at)).set_value("all").run()
     gone = next(w.value for w in at.warning if w.value.startswith("发布后将移除"))
-    assert gone.startswith("发布后将移除当前第 1 版中的 56 个项目、67,650 户") and "见上方预览中的“移除项目”清单" in gone
+    assert (
+        gone.startswith("发布后将移除当前第 1 版中的 56 个项目、67,650 户") and "见上方预览中的“移除项目”清单" in gone
+    )
     table = html_table(at, "chg-list-removed")  # the preview lists them, most households first, 50 a page
     largest = V.version_projects(open_database(app_database), 1)["households"].max()
     assert len(table) == 50 and table["安置户数"].iloc[0] == f"{largest:,}"

@@ -17,7 +17,7 @@ from housing.districts import (
 )
 from housing.fmt import fmt_count, fmt_datetime, fmt_int, fmt_list, fmt_percent
 from housing.i18n import t
-from housing.scope import Removal, file_districts, kept_rows, removal
+from housing.scope import Removal, file_districts, kept_rows, removal_in
 from housing.settings import get_setting
 from housing.summary import columns_table
 from loaders import LoadResult, chars, load_bytes
@@ -251,12 +251,13 @@ def limited_scope(result: LoadResult, current: V.Version | None, actor: Actor, l
     return covered
 
 
-def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: str) -> Removal | None:
+def removal_notice(changes: Changes | None, current: V.Version | None, lang: str) -> Removal | None:
     """When publishing removes more than a tenth of the current projects or households: say what goes and
-    return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss."""
-    if current is None or current.sample:
+    return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss.
+    ``changes``: the preview's comparison with the current version (its removed projects are what goes)."""
+    if current is None or current.sample or changes is None:
         return None
-    found = removal(version_projects(current.id), new_projects)
+    found = removal_in(changes)
     if not found.large:
         return None
     names = found.projects["name"].tolist()
@@ -284,19 +285,22 @@ def compared(result: LoadResult, current: V.Version, reading: tuple) -> Changes:
     return kept[1]
 
 
-def preview(result: LoadResult, current: V.Version | None, view: View, filename: str, reading: tuple) -> None:
-    """What publishing would change against the current version (``reading``: see ``compared``)."""
+def preview(result: LoadResult, current: V.Version | None, view: View, filename: str, reading: tuple) -> Changes | None:
+    """What publishing would change against the current version (``reading``: see ``compared``); returns the
+    comparison (``None`` before the first version)."""
     lang = view.lang
     st.subheader(t("up_preview", lang))
     if current is None:
         st.info(t("up_first_version", lang))
-        return
+        return None
     against = t("up_preview_against", lang, version=current.id)
     st.caption(against)
     filters = view_filters(view, (t("hi_col_file", lang), filename), (t("xl_compared", lang), against), filtered=False)
     file_name = today_name("xl_file_preview", view)
-    show_changes(compared(result, current, reading), lang, "up_chg", (current.id, reading), filters, file_name)
+    changes = compared(result, current, reading)
+    show_changes(changes, lang, "up_chg", (current.id, reading), filters, file_name)
     st.session_state["up_base"] = current.id  # what the user has now seen the changes against
+    return changes
 
 
 def publish_form(
@@ -474,8 +478,8 @@ def publishable(
         scope = file_scope(result, digest, current, lang)
     new = scoped_upload(result, current, scope)
     reading = (digest, _sorted(mapping or {}), _sorted(names), tuple(scope or ()))
-    preview(new, current, view, filename, reading)
-    removing = removal_notice(new.projects, current, lang)
+    changes = preview(new, current, view, filename, reading)
+    removing = removal_notice(changes, current, lang)
     publish_form(result, content, filename, scope, view, seen_id, removing, digest)
 
 
