@@ -45,10 +45,19 @@ PAGES = ["upload", "history", "project", "changes", "presentation", "tasks", "ho
 RESULT = "RESULT "
 
 
+PROFILER: Profiled | None = None  # with --profile: what the timed runs (only those) spend their time on
+
+
 def timed(run: Callable[[], object]) -> float:
-    """Wall time of one call, in seconds."""
+    """Wall time of one call, in seconds (profiled with ``--profile``)."""
+    if PROFILER is not None:
+        PROFILER.enabled = True
     began = time.perf_counter()
-    run()
+    try:
+        run()
+    finally:
+        if PROFILER is not None:
+            PROFILER.enabled = False
     return time.perf_counter() - began
 
 
@@ -94,7 +103,7 @@ def run_page(page: str, second: Path, district: str, name: str) -> dict[str, flo
     return times
 
 
-def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str], profiler: Profiled | None) -> dict:
+def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> dict:
     """Every figure for one register size: page -> step -> best seconds."""
     first = write_workbook(work / f"register_{size}.xlsx", size)
     second = write_workbook(work / f"register_{size}_next.xlsx", size, seed=8)
@@ -103,11 +112,7 @@ def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str], pro
     for page in pages:
         rounds = []
         for _ in range(repeat):
-            if profiler is not None:
-                profiler.enabled = True
             rounds.append(run_page(page, second, district, name))
-            if profiler is not None:
-                profiler.enabled = False
         figures[page] = {step: min(r[step] for r in rounds) for step in rounds[0]}
     return figures
 
@@ -152,11 +157,12 @@ def main() -> int:
         work = Path(tmp)
         url = args.url or f"sqlite:///{work / 'bench.db'}"
         os.environ["DATABASE_URL"] = url
-        profiler = Profiled() if args.profile else None
-        figures = run_size(args.sizes[0], url, work, args.repeat, args.pages, profiler)
+        global PROFILER
+        PROFILER = Profiled() if args.profile else None
+        figures = run_size(args.sizes[0], url, work, args.repeat, args.pages)
         print(RESULT + json.dumps(figures), flush=True)
-        if profiler is not None:
-            profiler.report()
+        if PROFILER is not None:
+            PROFILER.report(120)
     return 0
 
 

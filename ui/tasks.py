@@ -255,6 +255,14 @@ def account_names() -> list[str]:
     return sorted(a.username for a in list_accounts(engine()) if not a.disabled)
 
 
+def project_choices(projects: pd.DataFrame) -> list[tuple[str | None, str]]:
+    """Every (district, name) of ``projects`` once, by district then name (a blank district first)."""
+    return sorted(
+        {(d if isinstance(d, str) else None, str(n)) for d, n in zip(projects["district"], projects["name"])},
+        key=lambda p: (p[0] or "", p[1]),
+    )
+
+
 def raise_form(
     projects: pd.DataFrame,
     lang: str,
@@ -264,15 +272,15 @@ def raise_form(
     unit: str = "",
     source: str = "page",
 ) -> None:
-    """The form raising a task: what, which project (optional; ``project`` = (district, name) prefills it),
-    the responsible unit and the assignee; recorded as the signed-in account. Only for roles that may."""
+    """The form raising a task: what, which project (optional), the responsible unit and the assignee; recorded
+    as the signed-in account. Only for roles that may.
+
+    ``project`` = (district, name): the page it is raised from has chosen the project (its detail page, the
+    briefing's red project), so the picker offers that one or none, not the register's 50,000 names."""
     actor = current_actor()
     if not actor.may(RAISE_TASK):
         return
-    choices: list[tuple[str | None, str]] = [(None, "")] + sorted(
-        {(d if isinstance(d, str) else None, str(n)) for d, n in zip(projects["district"], projects["name"])},
-        key=lambda p: (p[0] or "", p[1]),
-    )
+    choices = [(None, ""), project] if project is not None else [(None, ""), *project_choices(projects)]
     names = {c: (f"{c[0]} · {c[1]}" if c[0] else c[1]) if c[1] else t("tv_no_project", lang) for c in choices}
     accounts = account_names()
     with st.form(key, clear_on_submit=True):
