@@ -52,12 +52,12 @@ def test_the_comparison_lists_a_page_at_a_time_most_important_first(slipped_week
     at = history()
     whole = changes_table(diff_projects(V.version_projects(slipped_week, 1), V.version_projects(slipped_week, 2)), "zh")
     assert len(whole) == 110
-    assert "共 110 处变化，显示第 1–50 条；完整清单请下载 Excel。" in captions(at)
+    assert "共 110 处变化，显示第 1–50 条。完整名单请下载 Excel。" in captions(at)
     page = html_table(at, "chg-list-changed")
     assert rows_of(page) == rows_of(whole.iloc[:50])  # the same rows, in the same order, as the whole list
     assert page.iloc[0]["变化"] == "推迟 55 天"  # the largest slip first
     at.button(key="hi_chg_changed_next").click().run()
-    assert "共 110 处变化，显示第 51–100 条；完整清单请下载 Excel。" in captions(at)
+    assert "共 110 处变化，显示第 51–100 条。完整名单请下载 Excel。" in captions(at)
     assert rows_of(html_table(at, "chg-list-changed")) == rows_of(whole.iloc[50:100])
     at.button(key="hi_chg_changed_next").click().run()
     assert len(html_table(at, "chg-list-changed")) == 10 and at.button(key="hi_chg_changed_next").disabled
@@ -67,7 +67,7 @@ def test_the_comparison_lists_a_page_at_a_time_most_important_first(slipped_week
     assert not [b for b in at.button if str(b.key).startswith("hi_chg_removed_")]
     at.selectbox(key="hi_from__zh").set_value(2).run()  # another comparison starts on its first page
     at.selectbox(key="hi_to__zh").set_value(1).run()
-    assert "共 110 处变化，显示第 1–50 条；完整清单请下载 Excel。" in captions(at)
+    assert "共 110 处变化，显示第 1–50 条。完整名单请下载 Excel。" in captions(at)
 
 
 def test_the_comparison_in_english(slipped_week):
@@ -108,7 +108,7 @@ def test_the_preview_pages_its_lists_and_compares_once_per_reading(make_xlsx, ap
     at = open_page("views/upload.py", Actor("张三", EDITOR, (), "10.1.2.3"), as_of="2021-03-01")
     at.file_uploader[0].upload("第12周.xlsx", week_file(make_xlsx, 60)).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "共 60 个项目，户数多的在前，显示第 1–50 条；完整清单请下载 Excel。" in captions(at)
+    assert "共 60 个项目，户数多的在前，显示第 1–50 个。完整名单请下载 Excel。" in captions(at)
     added = html_table(at, "chg-list-added")
     assert added["安置户数"].tolist() == [f"{h:,}" for h in range(159, 109, -1)]  # most households first
     assert calls == [60]

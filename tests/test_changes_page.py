@@ -117,8 +117,8 @@ def added_table(at: AppTest) -> pd.DataFrame:
 def test_a_long_list_is_shown_a_page_at_a_time_most_households_first(sixty_added):
     at = start()
     assert added_table(at)["项目名称"].tolist() == [f"新项目{i:02d}" for i in range(59, 9, -1)]
-    assert "共 60 条，显示第 1–50 条；完整清单请下载 Excel。" in [c.value for c in at.caption]
+    assert "共 60 条，显示第 1–50 条。完整名单请下载 Excel。" in [c.value for c in at.caption]
     at.button(key="wk_list_chg_added_next").click().run()
     assert added_table(at)["项目名称"].tolist() == [f"新项目{i:02d}" for i in range(9, -1, -1)]
-    assert "共 60 条，显示第 51–60 条；完整清单请下载 Excel。" in [c.value for c in at.caption]
+    assert "共 60 条，显示第 51–60 条。完整名单请下载 Excel。" in [c.value for c in at.caption]
     assert at.button(key="wk_list_chg_added_next").disabled and not at.button(key="wk_list_chg_added_prev").disabled

@@ -305,7 +305,7 @@ def test_a_large_removal_is_stated_and_needs_the_confirmation(make_xlsx, app_dat
     table = html_table(at, "chg-list-removed")  # the preview lists them, most households first, 50 a page
     largest = V.version_projects(open_database(app_database), 1)["households"].max()
     assert len(table) == 50 and table["安置户数"].iloc[0] == f"{largest:,}"
-    assert any(c.value == "共 56 个项目，户数多的在前，显示第 1–50 条；完整清单请下载 Excel。" for c in at.caption)
+    assert any(c.value == "共 56 个项目，户数多的在前，显示第 1–50 个。完整名单请下载 Excel。" for c in at.caption)
     assert confirmation(at).label == "我确认移除这 56 个项目、67,650 户"
     at = publish(at)  # not ticked
     assert "未发布：本次发布将移除 56 个项目、67,650 户" in at.error[0].value

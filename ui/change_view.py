@@ -20,7 +20,7 @@ from housing.fmt import fmt_count, fmt_int
 from housing.i18n import t
 from ui.blocks import html_table
 from ui.exports import added_block, download_xlsx, frame_block
-from ui.paging import count_text, pager, shown_page
+from ui.paging import count_caption, current_page, pager
 
 
 def changed_block(rows: pd.DataFrame, lang: str) -> Table:
@@ -41,7 +41,7 @@ def _page(
     name: str,
     title: str,
     count: str,
-    order: str,
+    keys: tuple[str, str],
     rows: pd.DataFrame,
     block: Callable[[pd.DataFrame, str], Table],
     key: str,
@@ -51,8 +51,8 @@ def _page(
     """One list: its title, how many and which are shown, one page of ``rows`` as ``block`` phrases them (only
     the rows shown), the pager."""
     st.markdown(f"**{title}**")
-    page, first, last = shown_page(f"{key}_{name}", len(rows), listed)
-    st.caption(count_text(count, order, first, last, len(rows), lang))
+    page, first, last = current_page(f"{key}_{name}", len(rows), listed)
+    st.caption(count_caption(count, first, last, len(rows), keys, lang))
     st.html(f'<div class="chg-list-{name}">{html_table(block(rows.iloc[first:last], lang))}</div>')
     pager(f"{key}_{name}", len(rows), page, lang)
 
@@ -81,11 +81,12 @@ def show_changes(
     if not changes.changed.empty:
         count = fmt_count(len(changes.changed), "count.changes", lang)
         title = t("chg_changed_fields", lang)  # says the order itself
-        _page("changed", title, count, "", changes.changed, changed_block, key, listed, lang)
+        keys = ("chg_list_all", "chg_list_page")
+        _page("changed", title, count, keys, changes.changed, changed_block, key, listed, lang)
     for name, frame in (("added", changes.added), ("removed", changes.removed)):
         if not frame.empty:
-            count, order = fmt_count(len(frame), "count.projects", lang), t("chg_order_households", lang)
-            _page(name, t(f"chg_{name}", lang), count, order, largest_first(frame), added_block, key, listed, lang)
+            count, keys = fmt_count(len(frame), "count.projects", lang), ("chg_projects_all", "chg_projects_page")
+            _page(name, t(f"chg_{name}", lang), count, keys, largest_first(frame), added_block, key, listed, lang)
     download_xlsx(
         t("xl_download", lang),
         lambda: change_sheets(changes, lang),  # every list whole, built when downloaded

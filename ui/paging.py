@@ -1,12 +1,10 @@
-"""A long list one page at a time: which page is shown (kept in the session), its row window, and the pager.
-
-The page's position lives in ``st.session_state[key]``; ``listed`` names the list (the file and version it was
-compared with, the two versions, the filters): when it changes the list starts again on its first page, so a
-new comparison never opens on page 37 of the previous one. Rows come from ``ui.tables.page_window`` (the
-overview's risk list pages with the same arithmetic); texts from the risk list's pager.
-"""
+"""A long list a page of rows at a time (the slipped projects, a place's projects): which page is shown, the
+count above it, previous / next below it. The page lives in the session under the list's key and starts again at
+the first page whenever the list itself changes (filters, date, data, scope)."""
 
 from __future__ import annotations
+
+from collections.abc import Hashable
 
 import streamlit as st
 
@@ -15,26 +13,31 @@ from housing.i18n import t
 from ui.tables import PAGE_ROWS, page_count, page_window
 
 
-def _list_key(key: str) -> str:
-    return f"{key}__listed"
+def _state(key: str) -> tuple[str, str]:
+    """The session keys of a list: the page shown (0 is the first) and what the list was when it was shown."""
+    return f"{key}_page", f"{key}_list"
 
 
-def shown_page(key: str, count: int, listed: object, rows: int = PAGE_ROWS) -> tuple[int, int, int]:
-    """The page of a ``count``-row list to show now and its first and past-the-last row (see the module)."""
-    if st.session_state.get(_list_key(key)) != listed:
-        st.session_state[_list_key(key)], st.session_state[key] = listed, 0
-    page, first, last = page_window(count, int(st.session_state.get(key, 0)), rows)
-    st.session_state[key] = page
+def current_page(key: str, count: int, listed: Hashable, rows: int = PAGE_ROWS) -> tuple[int, int, int]:
+    """The page of list ``key`` to show, and its first and past-the-last row; ``listed`` names the list (its
+    filters, data and length), so another list starts on its first page and a shorter one on its last."""
+    page_key, list_key = _state(key)
+    if st.session_state.get(list_key) != listed:
+        st.session_state[list_key], st.session_state[page_key] = listed, 0
+    page, first, last = page_window(count, int(st.session_state.get(page_key, 0)), rows)
+    st.session_state[page_key] = page
     return page, first, last
 
 
 def _turn(key: str, step: int) -> None:
-    """A pager button's callback: a page on or back (the page then runs again)."""
-    st.session_state[key] = int(st.session_state.get(key, 0)) + step
+    """Move list ``key`` a page on or back (the button's callback, before the page runs again)."""
+    page_key, _ = _state(key)
+    st.session_state[page_key] = int(st.session_state.get(page_key, 0)) + step
 
 
 def pager(key: str, count: int, page: int, lang: str, rows: int = PAGE_ROWS) -> None:
-    """Previous / next around "第 3 / 660 页", only when the list takes more than one page."""
+    """Previous / next around "第 3 / 660 页" under list ``key`` (only when it takes more than one page); the
+    buttons are ``<key>_prev`` and ``<key>_next``."""
     pages = page_count(count, rows)
     if pages == 1:
         return
@@ -58,9 +61,11 @@ def pager(key: str, count: int, page: int, lang: str, rows: int = PAGE_ROWS) -> 
         )
 
 
-def count_text(count: str, order: str, first: int, last: int, total: int, lang: str, rows: int = PAGE_ROWS) -> str:
-    """ "共 1,234 处变化，推迟交付和户数变化在前，显示第 1–50 条；完整清单请下载 Excel。" (``count`` with its noun,
-    ``order`` how the list is sorted); without the window when the list fits on one page."""
-    if page_count(total, rows) == 1:
-        return t("pg_list_all", lang, count=count, order=order)
-    return t("pg_list_page", lang, count=count, order=order, first=fmt_int(first + 1), last=fmt_int(last))
+def count_caption(count_text: str, first: int, last: int, count: int, keys: tuple[str, str], lang: str) -> str:
+    """The sentence above a paged list: ``keys`` are the catalogue's whole-list and one-page sentences (given
+    ``count``; the second also ``first`` and ``last``), the latter followed by where the full list is."""
+    whole, part = keys
+    if page_count(count) == 1:
+        return t(whole, lang, count=count_text)
+    shown = t(part, lang, count=count_text, first=fmt_int(first + 1), last=fmt_int(last))
+    return shown + (" " if lang == "en" else "") + t("risk_full_list", lang)

@@ -14,7 +14,7 @@ from housing.i18n import t
 from housing.weekly import Weekly, eased_table, handovers_table, moves_table, slips_table, stages_table
 from ui.blocks import show_headlines
 from ui.changes import project_list
-from ui.paging import count_text, pager, shown_page
+from ui.paging import count_caption, current_page, pager
 from ui.tables import page_count
 
 
@@ -36,9 +36,10 @@ def _section(
         st.caption(t("wk_none", lang))
         return
     key = f"wk_list_{title_key}"
-    page, first, last = shown_page(key, len(frame), listed)
+    page, first, last = current_page(key, len(frame), listed)
     if page_count(len(frame)) > 1:
-        st.caption(count_text(fmt_count(len(frame), "count.items", lang), "", first, last, len(frame), lang))
+        count = fmt_count(len(frame), "count.items", lang)
+        st.caption(count_caption(count, first, last, len(frame), ("chg_list_all", "chg_list_page"), lang))
     st.dataframe(table(frame.iloc[first:last]), hide_index=True, width="stretch")
     pager(key, len(frame), page, lang)
 

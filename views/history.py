@@ -26,7 +26,7 @@ from ui.context import (
 from ui.data import engine, uploader_label, version_changes, version_projects
 from ui.escape import md_list, md_t
 from ui.exports import download_xlsx, frame_block, today_name, versions_block, view_filters
-from ui.paging import pager, shown_page
+from ui.paging import current_page, pager
 from ui.tables import page_count
 
 INLINE_NAMES = 10  # up to this many projects are named in the confirmation itself; more go in a table
@@ -120,7 +120,7 @@ def rollback_changes(gone: Removal, back: Removal, version: V.Version, current_i
         (st.warning if found is gone else st.info)(t(key, lang, current=current_id, names=names, **figures), icon=icon)
     if many:  # one page of rows at a time: a rollback across a whole register's change names 100,000 projects
         table = changes_table(gone, back, lang)
-        page, first, last = shown_page("hi_rb_page", len(table), (version.id, current_id))
+        page, first, last = current_page("hi_rb_page", len(table), (version.id, current_id))
         st.caption(t("hi_rb_table", lang, count=fmt_int(len(table))))
         if page_count(len(table)) > 1:
             st.caption(t("pg_rows_shown", lang, first=fmt_int(first + 1), last=fmt_int(last)))
