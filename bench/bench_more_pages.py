@@ -107,7 +107,7 @@ def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> 
     """Every figure for one register size: page -> step -> best seconds."""
     first = write_workbook(work / f"register_{size}.xlsx", size)
     second = write_workbook(work / f"register_{size}_next.xlsx", size, seed=8)
-    district, name = publish_register(url, first)
+    district, name = publish_register(url, first)[:2]  # main's also returns a street
     figures: dict[str, dict[str, float]] = {}
     for page in pages:
         rounds = []
