@@ -33,6 +33,7 @@ from briefing.charts import (
     timeline_summary,
     top_with_others,
 )
+from housing.changes import largest_first
 from housing.fmt import fmt_count, fmt_date, fmt_datetime, fmt_int, fmt_list, fmt_percent, fmt_size, fmt_wan
 from housing.i18n import status_label, t
 from housing.progress import baseline_frame, stage_plan
@@ -360,16 +361,33 @@ def _project_list(key: str, frame: pd.DataFrame, lang: str) -> B.Table:
     return B.Table(key, columns, rows)
 
 
-def week_tables(weekly: Weekly, lang: str) -> list[tuple[str, B.Table]]:
-    """The week's lists that have rows, most pressing first, each with its heading."""
-    tables = [
-        ("wk_turned_red", _moves_table("turned_red", weekly.turned_red, lang)),
-        ("wk_turned_yellow", _moves_table("turned_yellow", weekly.turned_yellow, lang)),
-        ("wk_slips", _slips_table(weekly.slips, lang)),
-        ("wk_handed_over", _handovers_table(weekly.handed_over, lang)),
-        ("chg_added", _project_list("added", weekly.changes.added, lang)),
-        ("chg_removed", _project_list("removed", weekly.changes.removed, lang)),
+def week_lists(weekly: Weekly) -> list[tuple[str, pd.DataFrame]]:
+    """The week's lists, most pressing first, each under its heading key; added and removed projects most
+    households first (so the rows a capped table keeps are the ones that matter most)."""
+    return [
+        ("wk_turned_red", weekly.turned_red),
+        ("wk_turned_yellow", weekly.turned_yellow),
+        ("wk_slips", weekly.slips),
+        ("wk_handed_over", weekly.handed_over),
+        ("chg_added", largest_first(weekly.changes.added)),
+        ("chg_removed", largest_first(weekly.changes.removed)),
     ]
+
+
+WEEK_BUILDERS: dict[str, Callable[[pd.DataFrame, str], B.Table]] = {
+    "wk_turned_red": lambda frame, lang: _moves_table("turned_red", frame, lang),
+    "wk_turned_yellow": lambda frame, lang: _moves_table("turned_yellow", frame, lang),
+    "wk_slips": _slips_table,
+    "wk_handed_over": _handovers_table,
+    "chg_added": lambda frame, lang: _project_list("added", frame, lang),
+    "chg_removed": lambda frame, lang: _project_list("removed", frame, lang),
+}
+
+
+def week_tables(weekly: Weekly, lang: str, limit: int | None = None) -> list[tuple[str, B.Table]]:
+    """The week's lists that have rows, most pressing first, each with its heading; with ``limit``, each list's
+    first ``limit`` rows only (only those are phrased)."""
+    tables = [(title, WEEK_BUILDERS[title](frame.iloc[:limit], lang)) for title, frame in week_lists(weekly)]
     return [(title, table) for title, table in tables if table.rows]
 
 
@@ -528,11 +546,22 @@ def changes_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -
     counts = B.Slide("changes", title, (week_block(weekly, lang),), subtitle=caption)
     if weekly.empty:
         return (counts, B.Slide("changes-none", title, (B.Note(t("wk_nothing", lang)),), subtitle=caption))
+    # A week in which a province's register changed throughout lists tens of thousands of rows: the meeting reads
+    # the first ``briefing_table_rows`` of each list and a count of the rest (the full lists: the changes page).
+    limit = max(int(get_setting("briefing_table_rows")), 1)
+    sizes = {heading: len(frame) for heading, frame in week_lists(weekly)}
     lists = tuple(
-        B.Slide(f"changes-{table.key}", t(heading, lang), (table,), subtitle=caption)
-        for heading, table in week_tables(weekly, lang)
+        B.Slide(f"changes-{table.key}", t(heading, lang), _capped(table, sizes[heading], limit, lang), subtitle=caption)
+        for heading, table in week_tables(weekly, lang, limit)
     )
     return (counts, *lists)
+
+
+def _capped(table: B.Table, size: int, limit: int, lang: str) -> tuple[B.Block, ...]:
+    """A week's list cut at ``limit`` rows, with a note counting the rows left out when there are any."""
+    if size <= limit:
+        return (table,)
+    return (table, B.Note(t("bf_week_capped", lang, shown=fmt_int(limit), rest=fmt_int(size - limit))))
 
 
 def red_section(data: BriefingData, lang: str, districts: tuple[str, ...]) -> tuple[B.Slide, ...]:

@@ -248,6 +248,20 @@ def diff_projects(old: pd.DataFrame, new: pd.DataFrame) -> Changes:
     )
 
 
+def largest_first(projects: pd.DataFrame) -> pd.DataFrame:
+    """Added or removed projects in the order a reader needs them: most households first (what a week's change
+    moves), then by district and name; a project without a household count last."""
+    order = pd.DataFrame(
+        {
+            "h": pd.to_numeric(_column(projects, "households"), errors="coerce").to_numpy("float64", na_value=np.nan),
+            "d": _objects(_column(projects, "district").astype("string")),
+            "n": _objects(_column(projects, "name").astype("string")),
+        }
+    )
+    ranked = order.sort_values(["h", "d", "n"], ascending=[False, True, True], na_position="last", kind="stable")
+    return projects.iloc[ranked.index.to_numpy()].reset_index(drop=True)
+
+
 # --- display -----------------------------------------------------------------------------------------------
 
 
@@ -310,7 +324,11 @@ def change_line(field: str, old, new, lang: str) -> str:
 
 def changes_table(changes: Changes, lang: str) -> pd.DataFrame:
     """The changed fields for display: project, district, field, before, after and the change, as text."""
-    rows = changes.changed
+    return changed_rows_table(changes.changed, lang)
+
+
+def changed_rows_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``changes_table`` of some rows of ``Changes.changed`` (a page of them: only those are phrased)."""
     columns = ["col_name", "col_district", "chg_col_field", "chg_col_before", "chg_col_after", "chg_col_change"]
     records = [
         (

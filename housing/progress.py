@@ -198,15 +198,17 @@ def stage_plan(
 # --- deadlines against their baseline ------------------------------------------------------------------------
 
 
-def baseline_frame(classified: pd.DataFrame, baselines: pd.Series) -> pd.DataFrame:
+def baseline_frame(classified: pd.DataFrame, baselines: pd.Series, keys: pd.Series | None = None) -> pd.DataFrame:
     """Per project: its baseline (first published) deadline, its current deadline, and the slip in days.
 
     ``baselines`` is indexed by ``project_key`` (``ui.data.baselines``); keys are computed on ``classified`` as
-    given, so pass the whole table and narrow the result (its index is ``classified``'s). ``slip_days`` (Int64)
-    is current − baseline: positive when the deadline moved later, missing when either is missing.
+    given, so pass the whole table and narrow the result (its index is ``classified``'s), or pass the rows
+    wanted with their ``keys`` (``project_key`` of the whole table, narrowed the same way: one project's detail
+    needs one row). ``slip_days`` (Int64) is current − baseline: positive when the deadline moved later,
+    missing when either is missing.
     """
-    keys = project_key(classified).to_numpy(object)
-    baseline = pd.to_datetime(pd.Series(baselines).reindex(keys).to_numpy())
+    by_key = (project_key(classified) if keys is None else keys).to_numpy(object)
+    baseline = pd.to_datetime(pd.Series(baselines).reindex(by_key).to_numpy())
     frame = classified[["name", "district", "households", "status", "deadline", "handed_over"]].copy()
     frame.insert(4, "baseline", baseline)
     frame["slip_days"] = (frame["deadline"] - frame["baseline"]).dt.days.astype("Int64").array

@@ -408,3 +408,33 @@ def test_the_meeting_tables_list_the_most_urgent_rows_and_count_the_rest(monkeyp
     assert notes == (
         [f"以上为最紧急的 {shown} 个项目，另有 1 个未列出；完整名单请在看板“总览”下载 Excel。"] if spare < 0 else []
     )
+
+
+@pytest.mark.parametrize(("limit", "shown", "note"), [(2, 2, True), (3, 3, False), (4, 3, False)])
+def test_the_weeks_lists_are_capped_for_the_meeting_and_count_the_rest(engine, monkeypatch, limit, shown, note):
+    """Three slips and three projects removed: at ``briefing_table_rows`` below three each list keeps its first
+    rows (removed projects most households first) and a note counts the rest; at or above three, no note."""
+    monkeypatch.setenv("RESETTLE_BRIEFING_TABLE_ROWS", str(limit))
+    result = load_workbook(DATA_DIR / ZHANGQIU)
+    first = _publish(engine, result.projects, result.stage_dates, "2021-04-20T02:00:00", "week16.xlsx")
+    later = result.projects.copy()
+    for n, row in enumerate(later.index[:3]):
+        later.loc[row, "deadline"] = later.loc[row, "deadline"] + pd.Timedelta(days=30 + n)  # three slips
+    gone = later.iloc[-3:]
+    later = later.drop(index=gone.index)  # three projects removed
+    second = _publish(engine, later, result.stage_dates, "2021-04-30T08:05:00", "week17.xlsx")
+    data = version_data(engine, V.get_version(engine, second.id), dt.date(2021, 5, 1))
+    assert data.compare_id == first.id
+    slides = {s.key: s for s in section(build_briefing(data, "zh"), B.CHANGES).slides}
+    for key in ("changes-slips", "changes-removed"):
+        blocks = slides[key].blocks
+        assert len(blocks[0].rows) == shown
+        notes = [b for b in blocks if isinstance(b, B.Note)]
+        assert [n.text for n in notes] == (
+            [f"以上为最前面的 {limit} 条，另有 {3 - limit} 条未列出；完整清单请在看板“本周变化”页下载 Excel。"]
+            if note
+            else []
+        )
+    removed = [r[0].text for r in slides["changes-removed"].blocks[0].rows]
+    most = gone.sort_values("households", ascending=False, kind="stable")["name"].tolist()
+    assert removed == most[:shown]  # the most households first

@@ -13,8 +13,10 @@ from housing.changes import (
     KEY_SEP,
     Totals,
     change_line,
+    changed_rows_table,
     changes_table,
     diff_projects,
+    largest_first,
     project_key,
     totals_table,
 )
@@ -474,3 +476,41 @@ def test_every_text_the_tables_can_use_exists():
     built |= {f"chg_{what}_{way}" for what in ("households", "area", "progress") for way in ("up", "down")}
     assert built <= set(CATALOGUE)
     assert all(CATALOGUE[k][LANGS.index(lang)] for k in built for lang in LANGS)
+
+
+# --- the change view's order and pages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("projects", "order"),
+    [
+        # most households first
+        ([("甲", "章丘区", 10), ("乙", "章丘区", 300), ("丙", "章丘区", 20)], ["乙", "丙", "甲"]),
+        # equal households: by district, then name (by code point, as every picker sorts: 乙 before 甲)
+        ([("甲", "章丘区", 50), ("甲", "历城区", 50), ("乙", "历城区", 50)], ["乙", "甲", "甲"]),
+        # no household count: last, however many the others have
+        ([("甲", "章丘区", None), ("乙", "章丘区", 1), ("丙", "章丘区", 2)], ["丙", "乙", "甲"]),
+        # a blank district sorts after the named ones at the same count
+        ([("甲", None, 5), ("乙", "章丘区", 5)], ["乙", "甲"]),
+        ([], []),
+    ],
+)
+def test_added_and_removed_projects_come_most_households_first(projects, order):
+    given = frame(*({"name": n, "district": d, "households": h} for n, d, h in projects))
+    ordered = largest_first(given)
+    assert ordered["name"].tolist() == order
+    if projects and projects[0][2] == 50:
+        assert ordered["district"].tolist() == ["历城区", "历城区", "章丘区"]
+    assert list(ordered.index) == list(range(len(order)))  # a fresh index: pages slice it by position
+    assert sorted(ordered["row"].tolist()) == sorted(given["row"].tolist())  # every project kept, whole rows
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_of_changes_is_phrased_as_the_whole_list_phrases_those_rows(lang):
+    old = frame(*({"name": f"项目{i}", "households": 100 + i, "deadline": D(2026, 6, 1)} for i in range(7)))
+    new = frame(*({"name": f"项目{i}", "households": 90 + 3 * i, "deadline": D(2026, 6, 1 + i)} for i in range(7)))
+    changes = diff_projects(old, new)
+    whole = changes_table(changes, lang)
+    for first, last in ((0, 3), (3, 9), (9, 50)):
+        page = changed_rows_table(changes.changed.iloc[first:last], lang)
+        assert page.reset_index(drop=True).equals(whole.iloc[first:last].reset_index(drop=True))

@@ -96,3 +96,29 @@ def test_a_later_deadline_is_eased_not_recovered_and_the_counts_include_added_an
         assert eased[["项目名称", "推迟（天）"]].values.tolist() == [["甲", "232"]]
         recovered = next(f.value for f in at.dataframe if "交付日期变动（天）" in f.value)
         assert recovered["项目名称"].tolist() == ["乙"]
+
+
+@pytest.fixture
+def sixty_added(app_database):
+    """Version 2: the sample and 60 new projects (households 100 to 159): more than one page of added projects."""
+    AppTest.from_file(APP, default_timeout=90).run()  # the first start publishes the sample as version 1
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    new = pd.concat([week.iloc[[0]]] * 60, ignore_index=True)
+    new["name"] = [f"新项目{i:02d}" for i in range(60)]
+    new["households"] = pd.array(range(100, 160), dtype=week["households"].dtype)
+    V.publish(db, pd.concat([week, new], ignore_index=True), content=b"week 2", filename="第2周.xlsx", uploader="张三")
+
+
+def added_table(at: AppTest) -> pd.DataFrame:
+    return next(f.value for f in at.dataframe if "街道（镇）" in f.value and f.value.iloc[0, 0].startswith("新项目"))
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_most_households_first(sixty_added):
+    at = start()
+    assert added_table(at)["项目名称"].tolist() == [f"新项目{i:02d}" for i in range(59, 9, -1)]
+    assert "共 60 条，显示第 1–50 条。完整名单请下载 Excel。" in [c.value for c in at.caption]
+    at.button(key="wk_list_chg_added_next").click().run()
+    assert added_table(at)["项目名称"].tolist() == [f"新项目{i:02d}" for i in range(9, -1, -1)]
+    assert "共 60 条，显示第 51–60 条。完整名单请下载 Excel。" in [c.value for c in at.caption]
+    assert at.button(key="wk_list_chg_added_next").disabled and not at.button(key="wk_list_chg_added_prev").disabled

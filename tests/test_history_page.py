@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_pages import assert_unreachable, open_page
+from app_pages import assert_unreachable, html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from service.roles import EDITOR, Actor
@@ -43,8 +43,10 @@ def test_compare_defaults_to_the_two_newest_versions(two_versions):
     at = start()
     figures = {m.label: m.value for m in at.metric}
     assert (figures["新增项目"], figures["移除项目"], figures["有变化的项目"]) == ("0", "1", "1")
-    changed = at.dataframe[2].value
+    changed = html_table(at, "chg-list-changed")
     assert changed.iloc[0]["变更项"] == "计划交付日期" and changed.iloc[0]["变化"] == "推迟 30 天"
+    removed = html_table(at, "chg-list-removed")
+    assert len(removed) == 1 and "chg-list-added" not in "".join(h.proto.body for h in at.get("html"))
 
 
 def rollback_button(at: AppTest, version: int):

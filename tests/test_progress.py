@@ -314,3 +314,23 @@ def test_slip_summary_accounts_for_every_project(rows):
         assert summary[f"projects_{band}"].sum() == int((slip_band(days) == band).sum())
     largest = int(days.max()) if days.notna().any() else 0
     assert (int(summary["max_slip"].max()) if len(summary) else 0) == max(largest, 0)
+
+
+@pytest.mark.parametrize("rows", [[0], [1], [2], [1, 2], [0, 1, 2]])
+def test_baseline_frame_of_some_rows_with_their_keys_is_the_whole_narrowed(project_table, rows):
+    """The detail page passes one row and its key from the whole register's keys: the same figures as the
+    whole table's frame narrowed, for a name that repeats (its key carries the occurrence) too."""
+    given = [
+        {"name": "甲", "district": "历城区", "deadline": "2026-06-30"},
+        {"name": "甲", "district": "历城区", "deadline": "2026-07-31"},  # the same key again: occurrence 2
+        {"name": "乙", "district": "章丘区", "deadline": "2026-08-31"},
+    ]
+    projects = classify(project_table(given), AS_OF)
+    projects.index = [10, 20, 30]
+    keys = project_key(projects)
+    baselines = pd.Series(pd.to_datetime(["2026-05-31", "2026-06-15", "2026-09-30"]), index=keys.to_numpy())
+    labels = projects.index[rows]
+    whole = baseline_frame(projects, baselines).loc[labels]
+    some = baseline_frame(projects.loc[labels], baselines, keys.loc[labels])
+    assert some.equals(whole)
+    assert some["slip_days"].tolist() == [[30, 46, -30][r] for r in rows]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from housing.scope import file_districts, kept_rows, merge_districts, removal
+from housing.changes import diff_projects
+from housing.scope import file_districts, kept_rows, merge_districts, removal, removal_in
 
 
 def table(*rows: tuple[str, str | None]) -> pd.DataFrame:
@@ -97,13 +98,23 @@ BIG = households_table(*[(f"p{n}", "历城区", 100) for n in range(20)])  # 20 
 def test_removal_states_what_goes(new, gone, households, large):
     found = removal(BIG, new)
     assert (found.projects["name"].tolist(), found.households, found.large) == (gone, households, large)
+    # The upload page reads the same removal off the preview's comparison instead of comparing again.
+    read_off = removal_in(diff_projects(BIG, new))
+    assert read_off.projects["name"].tolist() == gone
+    assert (read_off.households, read_off.large, read_off.current_projects, read_off.current_households) == (
+        households,
+        large,
+        found.current_projects,
+        found.current_households,
+    )
 
 
 def test_a_removal_large_in_households_only_is_large():
     current = households_table(("big", "历城区", 5000), *[(f"p{n}", "历城区", 10) for n in range(30)])
-    found = removal(current, current.iloc[1:])  # 1 of 31 projects, but 5,000 of 5,300 households
-    assert (len(found.projects), found.households, found.large) == (1, 5000, True)
-    assert (found.current_projects, found.current_households) == (31, 5300)
+    for found in (removal(current, current.iloc[1:]), removal_in(diff_projects(current, current.iloc[1:]))):
+        # 1 of 31 projects, but 5,000 of 5,300 households
+        assert (len(found.projects), found.households, found.large) == (1, 5000, True)
+        assert (found.current_projects, found.current_households) == (31, 5300)
 
 
 def test_a_removal_from_nothing_is_nothing():

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from briefing import blocks as B
 from housing.statuses import AT_RISK, OVERDUE, STATUS_COLORS
-from tests.briefings import LONG_REASON, PROJECTS, _table, sample_briefing
+from tests.briefings import LONG_REASON, PROJECTS, _table, sample_briefing, sample_briefing_en
 from ui import slides as S
 
 SAMPLE_PAGE = str(Path(__file__).with_name("present_sample.py"))
@@ -224,3 +224,15 @@ def test_a_hostile_slide_number_shows_a_slide(given, last):
     at = _sample(given)
     assert f">{shown} / {count}<" in _counter(at)
     assert str(at.query_params["slide"]).strip("[]'") == str(shown)
+
+
+def test_the_deck_is_laid_out_once_per_briefing_key():
+    """``kept_deck`` gives exactly ``deck``'s slides, laid out once for a key (the same object again on the next
+    click), afresh for another key; without a key it lays them out each time."""
+    briefing = sample_briefing()
+    first = S.kept_deck(briefing, ("db", "v1", "zh"))
+    assert list(first) == S.deck(briefing)
+    assert S.kept_deck(briefing, ("db", "v1", "zh")) is first
+    other = S.kept_deck(sample_briefing_en(), ("db", "v1", "en"))
+    assert other is not first and list(other) == S.deck(sample_briefing_en())
+    assert S.kept_deck(briefing, None) == S.deck(briefing)

@@ -225,6 +225,8 @@ def test_a_red_projects_page_lists_its_tasks_and_raises_one_prefilled():
     assert [x.split(" ", 1)[1] for x in tasks["事项"]] == ["协调复工"]  # only this project's
     assert "项目" not in tasks.columns  # its own page names it already
     assert at.selectbox(key="pj_raise_project").value == ("济阳区", "纪家安置房项目")
+    # this project or none: the page has chosen it, so the register's every name is not sent with the form
+    assert at.selectbox(key="pj_raise_project").options == ["（不涉及具体项目）", "济阳区 · 纪家安置房项目"]
     assert at.text_input(key="pj_raise_unit").value == "济阳区城发集团"  # the project's responsible unit
     at.text_input(key="pj_raise_title").input("约谈施工单位")
     at.selectbox(key="pj_raise_assignee").select("zhang.wei")
@@ -249,6 +251,7 @@ def test_a_task_is_raised_from_the_presentation_on_a_red_project():
     at = open_page("views/presentation.py", sections="red")
     red = at.selectbox(key="pr_task_project")
     assert red.options[0] and "·" in red.options[0]  # district · name of an overdue project
+    assert at.selectbox(key="pr_raise_0_project").options == ["（不涉及具体项目）", red.options[0]]  # that one or none
     at.text_input(key="pr_raise_0_title").input("会后一周内拿出复工方案")
     at.selectbox(key="pr_raise_0_assignee").select("zhang.wei")
     at.button(key="FormSubmitter:pr_raise_0-交办").click().run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_pages import assert_unreachable, open_page
+from app_pages import assert_unreachable, html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from loaders import load_workbook
@@ -299,11 +299,13 @@ def test_a_large_removal_is_stated_and_needs_the_confirmation(make_xlsx, app_dat
     at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, WEEK))
     at.radio(key=scope_key(at)).set_value("all").run()
     gone = next(w.value for w in at.warning if w.value.startswith("发布后将移除"))
-    assert gone.startswith("发布后将移除当前第 1 版中的 56 个项目、67,650 户") and gone.endswith("见下表")
-    table = next(
-        d.value for d in at.dataframe if list(d.value.columns) == ["项目名称", "区县", "街道（镇）", "安置户数"]
+    assert (
+        gone.startswith("发布后将移除当前第 1 版中的 56 个项目、67,650 户") and "见上方预览中的“移除项目”清单" in gone
     )
-    assert len(table) == 56 and table["安置户数"].sum() == 67_650  # every project that goes, named
+    table = html_table(at, "chg-list-removed")  # the preview lists them, most households first, 50 a page
+    largest = V.version_projects(open_database(app_database), 1)["households"].max()
+    assert len(table) == 50 and table["安置户数"].iloc[0] == f"{largest:,}"
+    assert any(c.value == "共 56 个项目，户数多的在前，显示第 1–50 个。完整名单请下载 Excel。" for c in at.caption)
     assert confirmation(at).label == "我确认移除这 56 个项目、67,650 户"
     at = publish(at)  # not ticked
     assert "未发布：本次发布将移除 56 个项目、67,650 户" in at.error[0].value

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from briefing import source as S
 from briefing.blocks import Briefing
 from briefing.build import BriefingData, build_briefing, weekly_between
+from housing.changes import Changes, diff_projects, project_key
 from housing.datasets import SAMPLES, file_version
 from housing.hotline import surge_counts, with_hotline
 from housing.i18n import LANGS, t
@@ -101,6 +102,17 @@ def _version_projects(url: str, version_id: int) -> pd.DataFrame:
 def version_projects(version_id: int) -> pd.DataFrame:
     """A published version's projects (cached: a version never changes)."""
     return _version_projects(database_url(), version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _version_changes(url: str, old_id: int, new_id: int) -> Changes:
+    return diff_projects(_version_projects(url, old_id), _version_projects(url, new_id))
+
+
+def version_changes(old_id: int, new_id: int) -> Changes:
+    """What changed from version ``old_id`` to ``new_id`` (the history's comparison), compared once per pair and
+    process: versions never change. Kept, not pickled; its frames are read, never written to, by the pages."""
+    return _version_changes(database_url(), old_id, new_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -335,6 +347,25 @@ def briefing_for(view: View, districts: tuple[str, ...], sections: tuple[str, ..
     ``sections``; cached on the version id (or the sample's file version), never on a DataFrame."""
     tasks = tasks_stamp(engine()) if view.source.version else ()  # a task raised or advanced changes the briefing
     return _briefing((*data_key(view), tasks), view, tuple(districts), tuple(sections), view.lang)
+
+
+def briefing_key(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) -> tuple:
+    """What ``briefing_for`` builds its briefing from, as one key (for what is derived from that briefing: the
+    projector's slides laid out, ``ui.slides.kept_deck``)."""
+    tasks = tasks_stamp(engine()) if view.source.version else ()
+    return (*data_key(view), tasks, tuple(districts), tuple(sections), view.lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _keys_kept(key: tuple, _projects: pd.DataFrame) -> pd.Series:
+    # ``key`` (``data_key``) names the data; the frame is not hashed
+    return project_key(_projects)
+
+
+def project_keys(view: View) -> pd.Series:
+    """``project_key`` of every project in the view's data (indexed like ``view.classified``), computed once per
+    data version: one project's page looks up its baseline without normalising 50,000 names every run."""
+    return _keys_kept(data_key(view), view.classified)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from briefing.blocks import COUNT, DATE, DAYS, STATUS, TEXT, WAN_M2, Cell, Column, Table
 from briefing.xlsx import tables_xlsx
-from housing.changes import Changes
+from housing.changes import Changes, largest_first
 from housing.clock import now_utc, zone
 from housing.fmt import fmt_date, fmt_datetime, fmt_list
 from housing.i18n import status_label, t
@@ -278,7 +278,7 @@ def weekly_sheets(weekly: Weekly, lang: str) -> list[tuple[str, Table]]:
 
 
 def _added_removed(changes: Changes) -> list[tuple[str, pd.DataFrame]]:
-    return [("chg_added", changes.added), ("chg_removed", changes.removed)]
+    return [("chg_added", largest_first(changes.added)), ("chg_removed", largest_first(changes.removed))]  # as shown
 
 
 def added_block(frame: pd.DataFrame, lang: str) -> Table:

@@ -509,6 +509,19 @@ def deck(briefing: B.Briefing) -> list[tuple[B.Slide, bool]]:
     ]
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _deck_kept(key: tuple, _briefing: B.Briefing) -> tuple[tuple[B.Slide, bool], ...]:
+    # ``key`` names the briefing (``ui.data.briefing_key``); the briefing itself is not hashed. Slides are frozen
+    # dataclasses: kept, not pickled, and shared by every viewer of the same briefing.
+    return tuple(deck(_briefing))
+
+
+def kept_deck(briefing: B.Briefing, key: tuple | None) -> Sequence[tuple[B.Slide, bool]]:
+    """``deck(briefing)``, laid out once per ``key`` (what the briefing was built from): measuring every table
+    row of a province's briefing to cut its slides took most of a second on every click of "next"."""
+    return deck(briefing) if key is None else _deck_kept(key, briefing)
+
+
 def slide_number(text: object, count: int) -> int:
     """The URL's slide number (1-based) within 1..count; anything else (missing, -1, abc, ²) is 1 or the end."""
     raw = str(text or "").strip()
@@ -546,10 +559,12 @@ def controls(number: int, count: int, lang: str, settings: Callable[[], None] | 
                 settings()
 
 
-def show_deck(briefing: B.Briefing, settings: Callable[[], None] | None = None) -> int:
-    """The presentation: the URL's slide, the controls and keys, and the phone's cards; returns the slide shown."""
+def show_deck(briefing: B.Briefing, settings: Callable[[], None] | None = None, key: tuple | None = None) -> int:
+    """The presentation: the URL's slide, the controls and keys, and the phone's cards; returns the slide shown.
+
+    ``key`` names the briefing (``ui.data.briefing_key``), so its slides are laid out once (``kept_deck``)."""
     style()
-    slides = deck(briefing)
+    slides = kept_deck(briefing, key)
     number = slide_number(st.query_params.get(SLIDE_PARAM), len(slides))
     st.query_params[SLIDE_PARAM] = str(number)  # a hostile or missing number is corrected in the URL too
     slide, cover = slides[number - 1]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from briefing.build import week_block
+from housing.changes import largest_first
+from housing.fmt import fmt_count
 from housing.i18n import t
 from housing.weekly import Weekly, eased_table, handovers_table, moves_table, slips_table, stages_table
 from ui.blocks import show_headlines
 from ui.changes import project_list
+from ui.paging import count_caption, current_page, pager
+from ui.tables import page_count
 
 
 def counts(weekly: Weekly, lang: str) -> None:
@@ -19,24 +26,39 @@ def counts(weekly: Weekly, lang: str) -> None:
     show_headlines(week_block(weekly, lang), per_row=5, helps=helps, key="headlines_week")
 
 
-def _section(title_key: str, table, lang: str) -> None:
+def _section(
+    title_key: str, frame: pd.DataFrame, table: Callable[[pd.DataFrame], pd.DataFrame], listed: object, lang: str
+) -> None:
+    """One list under its heading: 50 rows a page (only those phrased), counted with the pager when it takes
+    more than one page (a week in which a province's register changed lists tens of thousands)."""
     st.markdown(f"**{t(title_key, lang)}**")
-    if table.empty:
+    if frame.empty:
         st.caption(t("wk_none", lang))
-    else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        return
+    key = f"wk_list_{title_key}"
+    page, first, last = current_page(key, len(frame), listed)
+    if page_count(len(frame)) > 1:
+        count = fmt_count(len(frame), "count.items", lang)
+        st.caption(count_caption(count, first, last, len(frame), ("chg_list_all", "chg_list_page"), lang))
+    st.dataframe(table(frame.iloc[first:last]), hide_index=True, width="stretch")
+    pager(key, len(frame), page, lang)
 
 
-def details(weekly: Weekly, lang: str) -> None:
+def details(weekly: Weekly, lang: str, listed: object = None) -> None:
     """Every change, most pressing first: red, yellow, slips, warnings eased by a later deadline or without
-    progress, recoveries, stages, handovers, new and removed."""
-    _section("wk_turned_red", moves_table(weekly.turned_red, lang), lang)
-    _section("wk_turned_yellow", moves_table(weekly.turned_yellow, lang), lang)
-    _section("wk_slips", slips_table(weekly.slips, lang), lang)
-    _section("wk_eased", eased_table(weekly.eased, lang), lang)
-    _section("wk_cleared", moves_table(weekly.cleared, lang), lang)
-    _section("wk_recovered", moves_table(weekly.recovered, lang, deadline=True), lang)
-    _section("wk_stages", stages_table(weekly.stages_completed, lang), lang)
-    _section("wk_handed_over", handovers_table(weekly.handed_over, lang), lang)
-    _section("chg_added", project_list(weekly.changes.added, lang), lang)
-    _section("chg_removed", project_list(weekly.changes.removed, lang), lang)
+    progress, recoveries, stages, handovers, new and removed (most households first). ``listed`` names the
+    comparison (versions, date, districts): another one starts every list on its first page."""
+    sections: list[tuple[str, pd.DataFrame, Callable[[pd.DataFrame], pd.DataFrame]]] = [
+        ("wk_turned_red", weekly.turned_red, lambda f: moves_table(f, lang)),
+        ("wk_turned_yellow", weekly.turned_yellow, lambda f: moves_table(f, lang)),
+        ("wk_slips", weekly.slips, lambda f: slips_table(f, lang)),
+        ("wk_eased", weekly.eased, lambda f: eased_table(f, lang)),
+        ("wk_cleared", weekly.cleared, lambda f: moves_table(f, lang)),
+        ("wk_recovered", weekly.recovered, lambda f: moves_table(f, lang, deadline=True)),
+        ("wk_stages", weekly.stages_completed, lambda f: stages_table(f, lang)),
+        ("wk_handed_over", weekly.handed_over, lambda f: handovers_table(f, lang)),
+        ("chg_added", largest_first(weekly.changes.added), lambda f: project_list(f, lang)),
+        ("chg_removed", largest_first(weekly.changes.removed), lambda f: project_list(f, lang)),
+    ]
+    for title_key, frame, table in sections:
+        _section(title_key, frame, table, listed, lang)

@@ -63,10 +63,10 @@ else:
         if weekly.empty:
             st.success(t("wk_nothing", lang))
         else:
-            details(weekly, lang)
+            details(weekly, lang, (compare_id, view.source.version.id, view.as_of, tuple(view.districts)))
             download_xlsx(
                 t("xl_download", lang),
-                weekly_sheets(weekly, lang),
+                lambda: weekly_sheets(weekly, lang),  # every list whole, built when downloaded
                 view_filters(
                     view, (t("xl_compared", lang), t("wk_caption", lang, old=compare_id, new=view.source.version.id))
                 ),

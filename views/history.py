@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from housing.changes import diff_projects
 from housing.fmt import fmt_datetime, fmt_int, fmt_list, fmt_wan
 from housing.i18n import t
 from housing.scope import Removal, removal
@@ -13,11 +12,22 @@ from housing.settings import get_setting
 from service import actions as S
 from service.roles import ROLLBACK, Refused
 from store import versions as V
-from ui.changes import show_changes
-from ui.context import PUBLISHED, acting_as, audited_download, current_actor, current_view, refusal_text
-from ui.data import engine, uploader_label, version_projects
+from ui.blocks import html_table, phone_layout
+from ui.change_view import show_changes
+from ui.context import (
+    PUBLISHED,
+    View,
+    acting_as,
+    audited_download,
+    current_actor,
+    current_view,
+    refusal_text,
+)
+from ui.data import engine, uploader_label, version_changes, version_projects
 from ui.escape import md_list, md_t
-from ui.exports import download_xlsx, today_name, versions_block, view_filters
+from ui.exports import download_xlsx, frame_block, today_name, versions_block, view_filters
+from ui.paging import current_page, pager
+from ui.tables import page_count
 
 INLINE_NAMES = 10  # up to this many projects are named in the confirmation itself; more go in a table
 
@@ -108,9 +118,14 @@ def rollback_changes(gone: Removal, back: Removal, version: V.Version, current_i
         names = t("up_removal_see_table", lang) if many else md_list(found.projects["name"], lang)
         figures = {"projects": fmt_int(len(found.projects)), "households": fmt_int(found.households)}
         (st.warning if found is gone else st.info)(t(key, lang, current=current_id, names=names, **figures), icon=icon)
-    if many:
-        st.caption(t("hi_rb_table", lang, count=fmt_int(len(gone.projects) + len(back.projects))))
-        st.dataframe(changes_table(gone, back, lang), hide_index=True, width="stretch")
+    if many:  # one page of rows at a time: a rollback across a whole register's change names 100,000 projects
+        table = changes_table(gone, back, lang)
+        page, first, last = current_page("hi_rb_page", len(table), (version.id, current_id))
+        st.caption(t("hi_rb_table", lang, count=fmt_int(len(table))))
+        if page_count(len(table)) > 1:
+            st.caption(t("pg_rows_shown", lang, first=fmt_int(first + 1), last=fmt_int(last)))
+        st.html(f'<div class="hi-rb-list">{html_table(frame_block("rollback", table.iloc[first:last]))}</div>')
+        pager("hi_rb_page", len(table), page, lang)
 
 
 def changes_table(gone: Removal, back: Removal, lang: str) -> pd.DataFrame:
@@ -180,8 +195,10 @@ def moved_notice(lang: str) -> None:
         )
 
 
-def compare(versions: list[V.Version], lang: str) -> None:
-    """Any two versions side by side, with the same change view as the upload preview."""
+def compare(versions: list[V.Version], view: View) -> None:
+    """Any two versions side by side, with the same change view as the upload preview (the comparison kept
+    per pair of versions, ``ui.data.version_changes``)."""
+    lang = view.lang
     st.subheader(t("hi_compare", lang))
     ids = [v.id for v in versions]
     names = {v.id: label(v, lang) for v in versions}
@@ -193,7 +210,10 @@ def compare(versions: list[V.Version], lang: str) -> None:
     if old == new:
         st.info(t("hi_same", lang))
         return
-    show_changes(diff_projects(version_projects(old), version_projects(new)), lang)
+    pair = t("xl_compared_versions", lang, old=old, new=new)
+    filters = view_filters(view, (t("xl_compared", lang), pair), filtered=False)
+    file_name = today_name("xl_file_compare", view, f"{old}-{new}")
+    show_changes(version_changes(old, new), lang, "hi_chg", (old, new), filters, file_name)
 
 
 view = current_view()
@@ -202,6 +222,7 @@ db = engine()
 versions = V.list_versions(db)
 current_id = V.current_version_id(db)
 st.title(t("page_history", lang))
+phone_layout()  # the style of the HTML tables (the comparison's lists, a rollback's projects)
 done = st.session_state.pop("hi_done", None)
 if done:
     st.success(t("hi_rolled_back", lang, version=done[0], restored=done[1]), icon=":material/undo:")
@@ -227,5 +248,5 @@ else:
     )
     actions(by_id[picked], current_id, lang)
     if len(versions) > 1:
-        compare(versions, lang)
+        compare(versions, view)
 st.session_state["hi_base"] = current_id  # what this run showed: a rollback confirmed on it expects this version

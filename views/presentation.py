@@ -19,7 +19,7 @@ from housing.statuses import OVERDUE
 from service.roles import RAISE_TASK
 from ui import tasks as task_ui
 from ui.context import View, current_actor, current_view
-from ui.data import briefing_for
+from ui.data import briefing_for, briefing_key
 from ui.downloads import briefing_downloads
 from ui.slides import SLIDE_PARAM, show_deck, style
 
@@ -119,4 +119,8 @@ if not view.has_data:
     st.info(t("no_data_yet", view.lang), icon=":material/upload_file:")
 else:
     DISTRICTS, SECTIONS_SHOWN = chosen(view)
-    show_deck(briefing_for(view, DISTRICTS, SECTIONS_SHOWN), lambda: settings(view, DISTRICTS, SECTIONS_SHOWN))
+    show_deck(
+        briefing_for(view, DISTRICTS, SECTIONS_SHOWN),
+        lambda: settings(view, DISTRICTS, SECTIONS_SHOWN),
+        briefing_key(view, DISTRICTS, SECTIONS_SHOWN),
+    )

@@ -23,7 +23,7 @@ from housing.summary import optional_fields
 from service.roles import RAISE_TASK
 from ui import tasks as task_ui
 from ui.context import View, current_actor, current_view
-from ui.data import baselines, hotline_tickets, project_history
+from ui.data import baselines, hotline_tickets, project_history, project_keys
 from ui.escape import md_escape, md_t
 from ui.hotline import project_section
 from ui.links import PICKER_KEYS, current_project, picked
@@ -229,7 +229,8 @@ def detail(view: View, index) -> None:
     """Everything about one project."""
     lang = view.lang
     project = view.classified.loc[index]
-    base = baseline_frame(view.classified, baselines(view.source, view.classified)).loc[index]
+    row = view.classified.loc[[index]]  # one project: its key looked up, not the register's computed again
+    base = baseline_frame(row, baselines(view.source, view.classified), project_keys(view).loc[[index]]).iloc[0]
     status_block(project, lang)
     headline(project, base, lang)
     who_and_notes(project, lang)

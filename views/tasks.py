@@ -241,7 +241,7 @@ def tasks_page(view: View) -> None:
             U.advance_form(tasks, lang, "tv_advance")
     if may_raise:
         with tabs["tv_tab_raise"]:
-            U.raise_form(view.classified, lang, "tv_raise_form")
+            U.raise_form(view.classified, lang, "tv_raise_form", choices=U.register_choices(view))
         with tabs["tv_tab_sheet"]:
             sheet_upload(view)
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from housing.changes import diff_projects
+from housing.changes import Changes, diff_projects
 from housing.districts import (
     apply_mapping,
     district_issues,
@@ -17,7 +17,7 @@ from housing.districts import (
 )
 from housing.fmt import fmt_count, fmt_datetime, fmt_int, fmt_list, fmt_percent
 from housing.i18n import t
-from housing.scope import Removal, file_districts, kept_rows, removal
+from housing.scope import Removal, file_districts, kept_rows, removal_in
 from housing.settings import get_setting
 from housing.summary import columns_table
 from loaders import LoadResult, chars, load_bytes
@@ -27,10 +27,12 @@ from service.audit import FAILED, OK
 from service.roles import UPLOAD, Actor, Refused
 from store import versions as V
 from store.intake import publish_blocker
-from ui.changes import show_changes
+from ui.blocks import phone_layout
+from ui.change_view import show_changes
 from ui.context import View, acting_as, current_actor, current_view, may_use, refusal_text
 from ui.data import engine, scoped_upload, template_bytes, uploader_label, version_projects
 from ui.escape import md_list, md_t
+from ui.exports import today_name, view_filters
 from ui.mapping import mapping_form, remember, remembered
 from ui.tables import issues_table
 
@@ -249,12 +251,13 @@ def limited_scope(result: LoadResult, current: V.Version | None, actor: Actor, l
     return covered
 
 
-def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: str) -> Removal | None:
+def removal_notice(changes: Changes | None, current: V.Version | None, lang: str) -> Removal | None:
     """When publishing removes more than a tenth of the current projects or households: say what goes and
-    return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss."""
-    if current is None or current.sample:
+    return it (publishing then needs a ticked confirmation). Replacing the bundled sample is not a loss.
+    ``changes``: the preview's comparison with the current version (its removed projects are what goes)."""
+    if current is None or current.sample or changes is None:
         return None
-    found = removal(version_projects(current.id), new_projects)
+    found = removal_in(changes)
     if not found.large:
         return None
     names = found.projects["name"].tolist()
@@ -263,31 +266,41 @@ def removal_notice(new_projects: pd.DataFrame, current: V.Version | None, lang: 
         **counted(len(names), found.households, lang),
         "share_projects": fmt_percent(len(names) / max(found.current_projects, 1)),
         "share_households": fmt_percent(found.households / max(found.current_households, 1)),
-        "names": md_list(names, lang) if len(names) <= INLINE_NAMES else t("up_removal_see_table", lang),
+        "names": md_list(names, lang) if len(names) <= INLINE_NAMES else t("up_removal_see_preview", lang),
     }
+    # More names than a sentence holds: the preview above lists them, a page at a time, and its download has all.
     st.warning(t("up_removal", lang, **params), icon=":material/delete_sweep:")
-    if len(names) > INLINE_NAMES:
-        st.caption(t("up_removal_table", lang, count=fmt_int(len(names))))
-        columns = {
-            "name": "col_name",
-            "district": "col_district",
-            "street": "col_street",
-            "households": "col_households",
-        }
-        table = found.projects[list(columns)].rename(columns={c: t(k, lang) for c, k in columns.items()})
-        st.dataframe(table, hide_index=True, width="stretch")
     return found
 
 
-def preview(result: LoadResult, current: V.Version | None, lang: str) -> None:
-    """What publishing would change against the current version."""
+def compared(result: LoadResult, current: V.Version, reading: tuple) -> Changes:
+    """The changes publishing ``result`` would make to ``current``, compared once per reading of the file
+    (``reading``: its digest, column mapping, district names and scope) and version: typing a comment or turning
+    a page of the preview does not compare 50,000 projects again. One comparison is kept per session."""
+    key = (current.id, reading)
+    kept = st.session_state.get("up_diff")
+    if kept is None or kept[0] != key:
+        kept = (key, diff_projects(version_projects(current.id), result.projects))
+        st.session_state["up_diff"] = kept
+    return kept[1]
+
+
+def preview(result: LoadResult, current: V.Version | None, view: View, filename: str, reading: tuple) -> Changes | None:
+    """What publishing would change against the current version (``reading``: see ``compared``); returns the
+    comparison (``None`` before the first version)."""
+    lang = view.lang
     st.subheader(t("up_preview", lang))
     if current is None:
         st.info(t("up_first_version", lang))
-        return
-    st.caption(t("up_preview_against", lang, version=current.id))
-    show_changes(diff_projects(version_projects(current.id), result.projects), lang)
+        return None
+    against = t("up_preview_against", lang, version=current.id)
+    st.caption(against)
+    filters = view_filters(view, (t("hi_col_file", lang), filename), (t("xl_compared", lang), against), filtered=False)
+    file_name = today_name("xl_file_preview", view)
+    changes = compared(result, current, reading)
+    show_changes(changes, lang, "up_chg", (current.id, reading), filters, file_name)
     st.session_state["up_base"] = current.id  # what the user has now seen the changes against
+    return changes
 
 
 def publish_form(
@@ -362,6 +375,11 @@ def publish_now(
     st.rerun()
 
 
+def _sorted(mapping: dict) -> tuple:
+    """A mapping as a sorted tuple of pairs (part of a comparison's key; values may be ``None``)."""
+    return tuple(sorted(mapping.items(), key=str))
+
+
 def record_attempt(result: LoadResult, filename: str, digest: str) -> None:
     """Record the upload and its validation outcome in the audit trail, once per file and session (reruns
     for typing a comment or choosing a scope are not new attempts)."""
@@ -429,7 +447,7 @@ def upload_page(view: View) -> None:
     elif blocker:
         st.warning(t(blocker, lang, version=current.id if current else ""))
     else:
-        publishable(result, content, filename, digest, current, seen_id, view)
+        publishable(result, content, filename, digest, current, seen_id, view, mapping)
 
 
 def publishable(
@@ -440,10 +458,14 @@ def publishable(
     current: V.Version | None,
     seen_id: int | None,
     view: View,
+    mapping: dict | None = None,
 ) -> None:
-    """A file without errors: district names, what it replaces, the preview, what goes, and the form."""
+    """A file without errors: district names, what it replaces, the preview, what goes, and the form.
+
+    ``mapping``: the column mapping the file was read with (part of what the preview compared)."""
     lang, actor = view.lang, current_actor()
-    result = mapped(result, district_names(result, current, digest, lang))
+    names = district_names(result, current, digest, lang)
+    result = mapped(result, names)
     repeated = repeated_projects(result.projects)
     if repeated:  # two spellings of one district read as one: the same project would count twice
         st.error(md_t("up_district_duplicates", lang, names=fmt_list(repeated, lang)))
@@ -455,13 +477,15 @@ def publishable(
     else:
         scope = file_scope(result, digest, current, lang)
     new = scoped_upload(result, current, scope)
-    preview(new, current, lang)
-    removing = removal_notice(new.projects, current, lang)
+    reading = (digest, _sorted(mapping or {}), _sorted(names), tuple(scope or ()))
+    changes = preview(new, current, view, filename, reading)
+    removing = removal_notice(changes, current, lang)
     publish_form(result, content, filename, scope, view, seen_id, removing, digest)
 
 
 page_view = current_view()
 st.title(t("page_upload", page_view.lang))
+phone_layout()  # the style of the preview's HTML tables
 st.caption(t("up_intro", page_view.lang, limit=get_setting("max_upload_mb")))
 if may_use(UPLOAD, page_view.lang):
     upload_page(page_view)

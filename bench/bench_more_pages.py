@@ -1,0 +1,170 @@
+"""Time the pages ``bench_pages.py`` leaves out (upload, history, project picker, presentation, tasks, hotline,
+weekly changes) on the server, through the entrypoint with Streamlit's ``AppTest``, at 10,000 and 50,000 projects.
+
+    .venv/bin/python bench/bench_more_pages.py                          # 10,000 and 50,000 projects, SQLite
+    .venv/bin/python bench/bench_more_pages.py --sizes 10000 --repeat 1 --profile upload
+
+For each size, in a process of its own: ``make_workbook.write_workbook`` writes the register (seed 7) and a second
+one of the same size with another seed (every project's figures, and most projects' districts, differ: a week
+in which the whole register changed, the largest change preview there is); ``bench_pages.publish_register``
+publishes the first twice (version 2 with one project in twenty edited). Then, best of ``--repeat``, each a new
+signed-in session opened on the overview and switched to the page once the caches are filled:
+
+- upload: the page run after the second workbook is given to the file picker (read, checked, report, change
+  preview against version 2, the publish form), and the rerun after typing a comment (the file is kept);
+- history: the versions, version 2's rollback confirmation and the comparison of versions 1 and 2;
+- project: the page with no project chosen, the rerun after choosing a district (its project picker), and a
+  project opened from its link;
+- changes, presentation, tasks, hotline: the page run.
+
+Times are the wall time of ``AppTest.run`` (the script thread plus AppTest's parsing of what it sent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_pages import AS_OF, Profiled, checked, publish_register  # noqa: E402
+from make_workbook import write_workbook  # noqa: E402
+
+APP = str(ROOT / "app.py")
+PAGES = ["upload", "history", "project", "changes", "presentation", "tasks", "hotline"]
+RESULT = "RESULT "
+
+
+PROFILER: Profiled | None = None  # with --profile: what the timed runs (only those) spend their time on
+
+
+def timed(run: Callable[[], object]) -> float:
+    """Wall time of one call, in seconds (profiled with ``--profile``)."""
+    if PROFILER is not None:
+        PROFILER.enabled = True
+    began = time.perf_counter()
+    try:
+        run()
+    finally:
+        if PROFILER is not None:
+            PROFILER.enabled = False
+    return time.perf_counter() - began
+
+
+def opened(page: str, params: dict[str, str] | None = None):
+    """A signed-in AppTest switched to ``views/<page>.py`` (not yet run on it)."""
+    from app_pages import signed_in
+    from streamlit.testing.v1 import AppTest
+
+    at = signed_in(AppTest.from_file(APP, default_timeout=900))
+    at.query_params.update({"as_of": AS_OF, **(params or {})})
+    at.run()
+    checked(at)
+    at.switch_page(f"views/{page}.py")
+    return at
+
+
+def run_page(page: str, second: Path, district: str, name: str) -> dict[str, float]:
+    """One round of the page's timings (see the module's docstring)."""
+    times: dict[str, float] = {}
+    if page == "upload":
+        at = opened(page)
+        at.run()
+        at.file_uploader[0].upload(second.name, second.read_bytes())
+        times["file given"] = timed(at.run)
+        checked(at)
+        at.text_area(key="up_comment").input("第48周")
+        times["comment typed"] = timed(at.run)
+        checked(at)
+    elif page == "project":
+        at = opened(page)
+        times["no project"] = timed(at.run)
+        checked(at)
+        at.selectbox(key="pj_district").select(district)
+        times["district chosen"] = timed(at.run)
+        checked(at)
+        at = opened(page, {"district": district, "name": name})
+        times["project opened"] = timed(at.run)
+        checked(at)
+    else:
+        at = opened(page)
+        times["page"] = timed(at.run)
+        checked(at)
+    return times
+
+
+def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> dict:
+    """Every figure for one register size: page -> step -> best seconds."""
+    first = write_workbook(work / f"register_{size}.xlsx", size)
+    second = write_workbook(work / f"register_{size}_next.xlsx", size, seed=8)
+    district, name = publish_register(url, first)[:2]  # main's also returns a street
+    figures: dict[str, dict[str, float]] = {}
+    for page in pages:
+        rounds = []
+        for _ in range(repeat):
+            rounds.append(run_page(page, second, district, name))
+        figures[page] = {step: min(r[step] for r in rounds) for step in rounds[0]}
+    return figures
+
+
+def in_child(size: int, args: argparse.Namespace) -> dict:
+    """One size in a fresh process (its own caches, engines and memory)."""
+    command = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(args.repeat), "--child"]
+    command += ["--pages", *args.pages] + (["--url", args.url] if args.url else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
+    if done.returncode != 0 or not found:
+        raise SystemExit(f"the run at {size:,} projects failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return json.loads(found[-1].removeprefix(RESULT))
+
+
+def print_table(results: dict[int, dict]) -> None:
+    print("\n| projects | page | step | seconds |")
+    print("| ---: | --- | --- | ---: |")
+    for size, figures in results.items():
+        for page, steps in figures.items():
+            for step, seconds in steps.items():
+                print(f"| {size:,} | {page} | {step} | {seconds:.2f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--url", help="database URL (emptied for each size!); default: SQLite in a temporary directory")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the page runs (one size)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if len(args.sizes) > 1 or not (args.child or args.profile):
+        results = {}
+        for size in args.sizes:
+            results[size] = in_child(size, args)
+            print(size, results[size], flush=True)
+        print_table(results)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        url = args.url or f"sqlite:///{work / 'bench.db'}"
+        os.environ["DATABASE_URL"] = url
+        global PROFILER
+        PROFILER = Profiled() if args.profile else None
+        figures = run_size(args.sizes[0], url, work, args.repeat, args.pages)
+        print(RESULT + json.dumps(figures), flush=True)
+        if PROFILER is not None:
+            PROFILER.report(120)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
