@@ -324,13 +324,13 @@ def test_a_long_list_is_drawn_a_page_at_a_time():
     assert len(task_column(at)) == 50 and "共 120 项，显示第 1–50 项。" in [c.value for c in at.caption]
     assert sum(len(h.proto.body) for h in at.get("html")) < 200_000
     assert "第 1 / 3 页" in [m.value for m in at.markdown]
-    at.button(key="tv_next_list").click().run()
-    at.button(key="tv_next_list").click().run()
+    at.button(key="tv_list_next").click().run()
+    at.button(key="tv_list_next").click().run()
     assert not at.exception
     shown = task_column(at)
     assert len(shown) == 20 and "共 120 项，显示第 101–120 项。" in [c.value for c in at.caption]
     assert {int(text.split()[0][1:]) for text in shown} <= set(ids)
-    assert at.button(key="tv_next_list").disabled
+    assert at.button(key="tv_list_next").disabled
 
 
 def test_the_overview_lists_the_first_of_many_own_tasks_and_counts_the_rest():

@@ -33,7 +33,8 @@ from ui.blocks import PHONE_PX, phone_layout
 from ui.context import View, current_actor, write_failed
 from ui.data import data_key, engine
 from ui.escape import md_escape
-from ui.tables import page_count, page_window
+from ui.paging import current_page, pager
+from ui.tables import page_count
 
 # How a step's state looks: an icon (never colour alone) and the cell's text and background colour. Red is
 # only for a step not on time; a kept step is the on-track teal; a step still to come stays plain.
@@ -498,21 +499,11 @@ def task_cards(tasks: pd.DataFrame, lang: str, project: bool = True) -> str:
     return '<div class="bf-cards">' + "".join(cards) + "</div>"
 
 
-def _turn_page(state: str, step: int) -> None:
-    """A pager button's callback: the list under ``state`` a page on or back (before the page runs again)."""
-    st.session_state[state] = int(st.session_state.get(state, 0)) + step
-
-
 def task_page(tasks: pd.DataFrame, lang: str, key: str, rows: int = TASK_PAGE_ROWS) -> pd.DataFrame:
     """The page of ``tasks`` to draw (a new list, as filters change it, starts on its first page) with, when
     the list takes more than one page, which tasks these are; the pager itself is ``task_pager``."""
-    state, listed_state = f"tv_page_{key}", f"tv_listed_{key}"
     ids = tasks["id"].tolist() if "id" in tasks else []
-    listed = (len(tasks), ids[:1], ids[-1:])
-    if st.session_state.get(listed_state) != listed:
-        st.session_state[listed_state], st.session_state[state] = listed, 0
-    page, first, last = page_window(len(tasks), int(st.session_state.get(state, 0)), rows)
-    st.session_state[state] = page
+    _, first, last = current_page(f"tv_{key}", len(tasks), (len(tasks), ids[:1], ids[-1:]), rows)
     if page_count(len(tasks), rows) > 1:
         st.caption(t("tv_count_shown", lang, count=fmt_int(len(tasks)), first=fmt_int(first + 1), last=fmt_int(last)))
     return tasks.iloc[first:last]
@@ -520,29 +511,7 @@ def task_page(tasks: pd.DataFrame, lang: str, key: str, rows: int = TASK_PAGE_RO
 
 def task_pager(count: int, lang: str, key: str, rows: int = TASK_PAGE_ROWS) -> None:
     """Previous / next buttons around "第 3 / 200 页" (only when the list takes more than one page)."""
-    pages = page_count(count, rows)
-    if pages == 1:
-        return
-    state = f"tv_page_{key}"
-    page = int(st.session_state.get(state, 0))
-    with st.container(horizontal=True, vertical_alignment="center", key=f"tv_pager_{key}"):
-        st.button(
-            t("risk_prev", lang),
-            icon=":material/chevron_left:",
-            disabled=page == 0,
-            on_click=_turn_page,
-            args=(state, -1),
-            key=f"tv_prev_{key}",
-        )
-        st.markdown(t("risk_page", lang, page=fmt_int(page + 1), pages=fmt_int(pages)), width="content")
-        st.button(
-            t("risk_next", lang),
-            icon=":material/chevron_right:",
-            disabled=page >= pages - 1,
-            on_click=_turn_page,
-            args=(state, 1),
-            key=f"tv_next_{key}",
-        )
+    pager(f"tv_{key}", count, int(st.session_state.get(f"tv_{key}_page", 0)), lang, rows)
 
 
 def show_tasks_anywhere(

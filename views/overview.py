@@ -40,7 +40,8 @@ from ui.drill import district_link
 from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
 from ui.links import project_link
-from ui.tables import issues_table, number_columns, page_count, page_window, rollup_table
+from ui.paging import count_caption, current_page, pager
+from ui.tables import issues_table, number_columns, rollup_table
 from ui.tasks import my_tasks_notice
 from ui.urls import SHARED_PARAMS
 from ui.weekly import counts
@@ -95,38 +96,7 @@ def week_section(view: View) -> None:
     st.page_link("views/changes.py", label=t("wk_more", view.lang), icon=":material/compare_arrows:")
 
 
-RISK_PAGE_KEY = "ov_risk_page"  # the page of the risk list shown (session state; 0 is the first)
-RISK_LIST_KEY = "ov_risk_list"  # which list that page belongs to: a new list starts on its first page
-
-
-def _turn_page(step: int) -> None:
-    """Move the risk list a page on or back (the button's callback, before the page runs again)."""
-    st.session_state[RISK_PAGE_KEY] = int(st.session_state.get(RISK_PAGE_KEY, 0)) + step
-
-
-def risk_pager(count: int, page: int, lang: str) -> None:
-    """Previous / next buttons around "第 3 / 660 页" (only when the list takes more than one page)."""
-    pages = page_count(count)
-    if pages == 1:
-        return
-    with st.container(horizontal=True, vertical_alignment="center", key="ov_risk_pager"):
-        st.button(
-            t("risk_prev", lang),
-            icon=":material/chevron_left:",
-            disabled=page == 0,
-            on_click=_turn_page,
-            args=(-1,),
-            key="ov_risk_prev",
-        )
-        st.markdown(t("risk_page", lang, page=fmt_int(page + 1), pages=fmt_int(pages)), width="content")
-        st.button(
-            t("risk_next", lang),
-            icon=":material/chevron_right:",
-            disabled=page >= pages - 1,
-            on_click=_turn_page,
-            args=(1,),
-            key="ov_risk_next",
-        )
+RISK_KEY = "ov_risk"  # the risk list's pager (``ui.paging``: its page and buttons are keyed on it)
 
 
 def at_risk(view: View) -> None:
@@ -141,16 +111,9 @@ def at_risk(view: View) -> None:
         return
     count = len(flagged)
     listed = (view.districts, view.statuses, view.as_of, view.source.version and view.source.version.id, count)
-    if st.session_state.get(RISK_LIST_KEY) != listed:  # another list (filters, date, data): its first page
-        st.session_state[RISK_LIST_KEY], st.session_state[RISK_PAGE_KEY] = listed, 0
-    page, first, last = page_window(count, int(st.session_state.get(RISK_PAGE_KEY, 0)))
-    st.session_state[RISK_PAGE_KEY] = page
+    page, first, last = current_page(RISK_KEY, count, listed)  # another list (filters, date, data): its first page
     total = fmt_count(count, "count.projects", lang)
-    if page_count(count) == 1:
-        st.caption(t("risk_count_all", lang, count=total))
-    else:
-        shown = t("risk_count", lang, count=total, first=fmt_int(first + 1), last=fmt_int(last))
-        st.caption(shown + " " + t("risk_full_list", lang) if lang == "en" else shown + t("risk_full_list", lang))
+    st.caption(count_caption(total, first, last, count, ("risk_count_all", "risk_count"), lang))
     rows = flagged.iloc[first:last]
     block = risk_block(rows, lang)  # only the rows shown: the page never formats the whole list
     links = {"name": [project_link(d, n) for d, n in zip(rows["district"], rows["name"])]}
@@ -159,7 +122,7 @@ def at_risk(view: View) -> None:
     labels = {"households": t("col_households", lang), "deadline": t("col_deadline", lang)}
     with st.container(key=CARDS_KEY):
         st.html(risk_cards(block, labels))
-    risk_pager(count, page, lang)
+    pager(RISK_KEY, count, page, lang)
     download_xlsx(
         t("xl_download", lang),
         lambda: [(t("sec_risk", lang), risk_block(flagged, lang))],  # the whole list, built when downloaded
