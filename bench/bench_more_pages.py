@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,12 +36,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_pages import AS_OF, Profiled, checked, publish_register  # noqa: E402
+from bench_pages import AS_OF, RESULT, Profiled, checked, in_child, publish_register  # noqa: E402
 from make_workbook import write_workbook  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = ["upload", "history", "project", "changes", "presentation", "tasks", "hotline"]
-RESULT = "RESULT "
 
 
 PROFILER: Profiled | None = None  # with --profile: what the timed runs (only those) spend their time on
@@ -117,17 +115,6 @@ def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> 
     return figures
 
 
-def in_child(size: int, args: argparse.Namespace) -> dict:
-    """One size in a fresh process (its own caches, engines and memory)."""
-    command = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(args.repeat), "--child"]
-    command += ["--pages", *args.pages] + (["--url", args.url] if args.url else [])
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    found = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
-    if done.returncode != 0 or not found:
-        raise SystemExit(f"the run at {size:,} projects failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return json.loads(found[-1].removeprefix(RESULT))
-
-
 def print_table(results: dict[int, dict]) -> None:
     print("\n| projects | page | step | seconds |")
     print("| ---: | --- | --- | ---: |")
@@ -149,7 +136,7 @@ def main() -> int:
     if len(args.sizes) > 1 or not (args.child or args.profile):
         results = {}
         for size in args.sizes:
-            results[size] = in_child(size, args)
+            results[size] = in_child(size, args, __file__)
             print(size, results[size], flush=True)
         print_table(results)
         return 0

@@ -303,9 +303,10 @@ def print_table(results: dict[int, dict]) -> bool:
 RESULT = "RESULT "  # a child process's line carrying its figures as JSON
 
 
-def in_child(size: int, args: argparse.Namespace) -> dict:
-    """Run one size in a fresh process (its own caches, engines and memory) and return its figures."""
-    command = [sys.executable, __file__, "--sizes", str(size), "--repeat", str(args.repeat), "--child"]
+def in_child(size: int, args: argparse.Namespace, script: str = __file__) -> dict:
+    """Run one size of ``script`` (this benchmark, or another with the same options) in a fresh process (its
+    own caches, engines and memory) and return its figures."""
+    command = [sys.executable, script, "--sizes", str(size), "--repeat", str(args.repeat), "--child"]
     command += ["--pages", *args.pages] + (["--url", args.url] if args.url else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     found = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]

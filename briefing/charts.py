@@ -788,6 +788,16 @@ def summary_frame(projects: pd.DataFrame, column: str, lang: str, top: int = SUM
     return counted.sort_values(["group", "period", "status"], ignore_index=True)
 
 
+def _projects_households(projects, households, lang: str) -> str:
+    """ "12 个项目，3,456户" / "12 projects, 3,456 households": a summed bar part's hover line."""
+    return t(
+        "chart_summary_hover",
+        lang,
+        projects=fmt_count(int(projects), "count.projects", lang),
+        households=fmt_int(int(households)),
+    )
+
+
 def _period_text(period: pd.Timestamp, quarters: bool, lang: str) -> str:
     """``2024年3月`` / ``2024-03``, or ``2024年第1季度`` / ``2024 Q1`` for a quarter."""
     if quarters:
@@ -843,12 +853,7 @@ def timeline_summary(
                 showlegend=row == 1,
                 hovertext=[
                     f"<b>{plot_escape(group)}</b> · {_period_text(p, quarters, lang)}<br>{status_label(status, lang)}: "
-                    + t(
-                        "chart_summary_hover",
-                        lang,
-                        projects=fmt_count(int(n), "count.projects", lang),
-                        households=fmt_int(h),
-                    )
+                    + _projects_households(n, h, lang)
                     for p, n, h in zip(part["period"], part["projects"], part["households"])
                 ],
                 hoverinfo="text",
@@ -916,13 +921,7 @@ def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = B
             orientation="h",
             marker={"color": color, "line": {"color": "#BBBBBB", "width": 0.5 if band == "unknown" else 0}},
             hovertext=[
-                f"<b>{n}</b><br>{label}: "
-                + t(
-                    "chart_summary_hover",
-                    lang,
-                    projects=fmt_count(int(p), "count.projects", lang),
-                    households=fmt_int(int(h)),
-                )
+                f"<b>{n}</b><br>{label}: " + _projects_households(p, h, lang)
                 for n, p, h in zip(names, projects, households)
             ],
             hoverinfo="text",
