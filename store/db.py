@@ -9,7 +9,9 @@ write lock instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,8 +54,8 @@ def _sqlite_setup(engine: Engine) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would defer it to the first write).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        _wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode: a crash loses no committed version
         cursor.close()
@@ -61,6 +63,22 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def _wal(cursor) -> None:
+    """Put the database in WAL mode (it stays so: later connections find it set). Switching needs the file to
+    itself, and SQLite answers "database is locked" at once, busy timeout or not, while another process holds
+    it (several app processes starting on a new file, one of them migrating): so wait and try again."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(url: str) -> Engine:

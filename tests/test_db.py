@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -97,3 +98,26 @@ def test_upgrading_marks_the_versions_that_hold_sample_rows(db_url):
     with engine.connect() as conn:
         marked = dict(conn.execute(select(versions.c.id, versions.c.sample)).all())
     assert marked == {row[0]: row[5] for row in history}
+
+
+@pytest.mark.parametrize("held", ["BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"])
+def test_a_new_connection_waits_to_switch_to_wal_while_another_process_writes(tmp_path, held):
+    """Several app processes starting on a new SQLite file: one migrates (holding the write lock) while another
+    connects. Switching to WAL then answered "database is locked" at once, whatever the busy timeout."""
+    import sqlite3
+    import threading
+
+    from store.db import make_engine
+
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute(held)
+    threading.Timer(0.5, lambda: writer.execute("COMMIT")).start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+        writer.close()
