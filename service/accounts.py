@@ -25,8 +25,9 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from housing.settings import get_setting
-from service import audit, devices
+from service import audit
 from service.roles import ADMIN, MANAGE_ACCOUNTS, ROLES, Actor, Refused
+from store import devices
 from store.db import secret, writing
 from store.schema import accounts
 
@@ -101,8 +102,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite gives back naive datetimes; everything is stored in UTC.
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time with its zone (UTC): SQLite gives back naive datetimes; everything is stored in UTC."""
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
@@ -182,7 +183,8 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(12)  # 16 characters, 96 bits
 
 
-def _row_account(row: Mapping) -> Account:
+def row_account(row: Mapping) -> Account:
+    """An ``accounts`` row as the ``Account`` the service hands out (never its password hash)."""
     return Account(
         username=row["username"],
         display_name=row["display_name"] or row["username"],
@@ -190,11 +192,11 @@ def _row_account(row: Mapping) -> Account:
         districts=tuple(row["districts"] or ()),
         must_change_password=bool(row["must_change_password"]),
         failed_attempts=int(row["failed_attempts"] or 0),
-        locked_until=_aware(row["locked_until"]),
+        locked_until=aware(row["locked_until"]),
         disabled=bool(row["disabled"]),
-        created_at=_aware(row["created_at"]) or _now(),
+        created_at=aware(row["created_at"]) or _now(),
         created_by=row["created_by"],
-        last_sign_in=_aware(row["last_sign_in"]),
+        last_sign_in=aware(row["last_sign_in"]),
         has_password=row["password_hash"] is not None,
     )
 
@@ -219,14 +221,14 @@ def get_account(engine: Engine, username: str) -> Account | None:
         return None
     with engine.connect() as conn:
         row = _fetch(conn, name)
-    return _row_account(row) if row else None
+    return row_account(row) if row else None
 
 
 def list_accounts(engine: Engine) -> list[Account]:
     """Every account, by username."""
     with engine.connect() as conn:
         rows = conn.execute(select(accounts).order_by(accounts.c.username)).mappings().all()
-    return [_row_account(row) for row in rows]
+    return [row_account(row) for row in rows]
 
 
 def count_accounts(engine: Engine) -> int:
@@ -271,7 +273,7 @@ def _judge(conn: Connection, row: Mapping | None, password: str) -> Account | Fa
     if row is None:
         verify_password(None, password)  # the same work as for a real account
         return Failure(WRONG)
-    account = _row_account(row)
+    account = row_account(row)
     if account.locked(now):
         return Failure(LOCKED, account.locked_until)
     if not verify_password(row["password_hash"], password):
@@ -305,7 +307,7 @@ def sign_out(engine: Engine, actor: Actor, reason: str = "", device: str | None 
     this device stayed signed in with, revoked in the same transaction."""
     with writing(engine) as conn:
         if device is not None:
-            devices.forget(conn, actor.username, token=device)
+            devices.revoke(conn, actor.username, token=device)
         audit.record(
             conn,
             actor.username,
@@ -329,7 +331,7 @@ def change_password(engine: Engine, actor: Actor, current: str, new: str, device
         if new == current:
             raise AccountError("ac_err_password_same")
         _set(conn, row["username"], password_hash=hash_password(new), must_change_password=False)
-        devices.forget(conn, row["username"], keep=device)
+        devices.revoke(conn, row["username"], keep=device)
         audit.record(
             conn, actor.username, audit.CHANGE_PASSWORD, target=f"account {row['username']}", address=actor.address
         )
@@ -441,7 +443,7 @@ def reset_password(engine: Engine, actor: Actor, username: str) -> str:
         row = _target(conn, username)
         values = {"password_hash": hash_password(password), "must_change_password": True, "failed_attempts": 0}
         _set(conn, row["username"], **values, locked_until=None)
-        devices.forget(conn, row["username"])  # the old password's devices sign in again
+        devices.revoke(conn, row["username"])  # the old password's devices sign in again
         _record_change(conn, actor, row["username"], RESET)
     return password
 
@@ -455,7 +457,7 @@ def set_locked(engine: Engine, actor: Actor, username: str, locked: bool) -> Non
             _keep_an_admin(conn, row, row["role"], True)
         _set(conn, row["username"], locked_until=LOCKED_BY_ADMIN if locked else None, failed_attempts=0)
         if locked:
-            devices.forget(conn, row["username"])
+            devices.revoke(conn, row["username"])
         _record_change(conn, actor, row["username"], LOCK if locked else UNLOCK)
 
 
@@ -469,7 +471,7 @@ def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool) ->
             _keep_an_admin(conn, row, row["role"], True)
         _set(conn, row["username"], disabled=disabled)
         if disabled:
-            devices.forget(conn, row["username"])
+            devices.revoke(conn, row["username"])
         _record_change(conn, actor, row["username"], DISABLE if disabled else ENABLE)
 
 
@@ -522,7 +524,7 @@ def operator_reset(engine: Engine, username: str, announce: Callable[[str], None
             return False
         values = {"password_hash": hash_password(password), "must_change_password": True, "failed_attempts": 0}
         _set(conn, row["username"], **values, locked_until=None, disabled=False)
-        devices.forget(conn, row["username"])
+        devices.revoke(conn, row["username"])
         detail = {"change": RESET, "by": "operator"}
         audit.record(conn, SYSTEM, MANAGE_ACCOUNTS, target=f"account {row['username']}", detail=detail)
     announce(f"New one-time password for '{row['username']}' (change it at the next sign-in):\n\n    {password}\n")

@@ -12,16 +12,17 @@ password changes or is reset, or the account is disabled or locked. Every use an
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
+from service import accounts as A
 from service import audit
 from service.roles import Actor
 from store.db import writing
+from store.devices import digest
 from store.schema import accounts, device_sessions
 
 COOKIE = "resettle_device"  # the browser cookie's name
@@ -36,25 +37,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else _when(value)
-
-
-def _when(value: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive times (stored in UTC); PostgreSQL aware ones
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-
-
 def remember(engine: Engine, actor: Actor, days: float) -> str:
     """A new token that signs ``actor`` in on this device for ``days``; the caller puts it in the cookie."""
     token = secrets.token_urlsafe(32)
     now = _now()
     with writing(engine) as conn:
-        values = {"token_hash": _digest(token), "username": actor.username, "created_at": now}
+        values = {"token_hash": digest(token), "username": actor.username, "created_at": now}
         values |= {"expires_at": now + dt.timedelta(days=days), "address": actor.address[:64]}
         conn.execute(insert(device_sessions).values(**values))
         audit.record(
@@ -75,15 +63,14 @@ def resume(engine: Engine, token: str, address: str = "") -> Actor | None:
         return None
     with writing(engine) as conn:
         row = (
-            conn.execute(
-                select(device_sessions).where(device_sessions.c.token_hash == _digest(token)).with_for_update()
-            )
+            conn.execute(select(device_sessions).where(device_sessions.c.token_hash == digest(token)).with_for_update())
             .mappings()
             .first()
         )
         if row is None:
             return None
-        account = conn.execute(select(accounts).where(accounts.c.username == row["username"])).mappings().first()
+        found = conn.execute(select(accounts).where(accounts.c.username == row["username"])).mappings().first()
+        account = A.row_account(found) if found else None
         reason = _refusal(row, account, _now())
         detail = {"method": DEVICE} | ({"reason": reason} if reason else {})
         outcome = audit.FAILED if reason else audit.OK
@@ -99,32 +86,18 @@ def resume(engine: Engine, token: str, address: str = "") -> Actor | None:
         if reason or account is None:
             return None
         conn.execute(update(device_sessions).where(device_sessions.c.id == row["id"]).values(last_used_at=_now()))
-        conn.execute(update(accounts).where(accounts.c.id == account["id"]).values(last_sign_in=_now()))
-        return Actor(account["username"], account["role"], tuple(account["districts"] or ()), address)
+        conn.execute(update(accounts).where(accounts.c.username == account.username).values(last_sign_in=_now()))
+        return account.actor(address)
 
 
-def _refusal(row: Mapping, account: Mapping | None, now: dt.datetime) -> str:
-    """Why a known token does not sign in, or ``""`` when it does."""
-    locked_until = _aware(account["locked_until"]) if account is not None else None
+def _refusal(row: Mapping, account: A.Account | None, now: dt.datetime) -> str:
+    """Why a known token does not sign in, or ``""`` when it does (a locked account: as ``Account.locked``)."""
+    expires = A.aware(row["expires_at"])  # never missing (NOT NULL); SQLite gives it back without its zone
     checks = (
         (account is None, GONE),
         (row["revoked_at"] is not None, REVOKED),
-        (_when(row["expires_at"]) <= now, EXPIRED),
-        (account is not None and bool(account["disabled"]), DISABLED),
-        (locked_until is not None and locked_until > now, LOCKED),
+        (expires is None or expires <= now, EXPIRED),
+        (account is not None and account.disabled, DISABLED),
+        (account is not None and account.locked(now), LOCKED),
     )
     return next((reason for failed, reason in checks if failed), "")
-
-
-def forget(conn: Connection, username: str, token: str | None = None, keep: str | None = None) -> int:
-    """Revoke one device's token (``token``) or every token of ``username`` but ``keep`` (the device making
-    the change), inside the caller's transaction (the change that calls for it is audited there); how many
-    were revoked."""
-    query = update(device_sessions).where(
-        device_sessions.c.username == username, device_sessions.c.revoked_at.is_(None)
-    )
-    if token is not None:
-        query = query.where(device_sessions.c.token_hash == _digest(token))
-    if keep is not None:
-        query = query.where(device_sessions.c.token_hash != _digest(keep))
-    return conn.execute(query.values(revoked_at=_now())).rowcount
