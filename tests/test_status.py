@@ -169,3 +169,22 @@ def test_equal_params_of_other_types_are_remembered_apart(params, expected):
 def test_unhashable_params_are_phrased_afresh():
     reason = ("reason_stage", {"stage": ["主体施工"]})  # a list cannot key the memory
     assert render(reason, "zh") == status_module._sentence(*reason, "zh")
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("days", [1, 1.0, True, 1.5, 2]),
+        ("points", [93.0, 93, 12.5]),
+        ("deadline", [dt.date(2021, 3, 31), dt.datetime(2021, 3, 31, 8, 0), "2021-03-31"]),
+        ("stage_id", ["permit", "", None]),
+        ("stage", ["主体施工", ["主体施工"]]),  # the list cannot key the memory
+    ],
+)
+def test_a_param_shown_from_memory_reads_as_shown_afresh(name, values):
+    """Each param is remembered by name, type and value: equal values of other types (1, 1.0, True) and a
+    param that cannot be hashed read, first and again, as they read formatted afresh."""
+    for lang in ("zh", "en"):
+        for _ in range(2):
+            for value in values:
+                assert status_module._shown(name, value, lang) == status_module._shown_afresh(name, value, lang)

@@ -12,6 +12,7 @@ from loaders.schema import match_stage_date_header
 from loaders.table import (
     OUTPUT_COLUMNS,
     STAGE_DATE_COLUMNS,
+    column_array,
     fill_merged,
     find_header,
     find_stage_header,
@@ -906,3 +907,21 @@ def test_a_stage_sheet_with_two_stage_columns_is_an_error():
 def test_a_duplicate_column_blocks_the_upload(load_rows):
     result = load_rows([["项目名称", "户数", "安置户数"], ["甲村", 1, 2]])
     assert not result.ok and [i.code for i in result.errors] == ["duplicate_column"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "dtype"),
+    [
+        (["安置房一期", None, "B", ""], "string"),
+        ([], "string"),
+        ([None, None], "string"),
+        (["a", 1.5, None], "string"),  # a cell that is not text: pandas converts it
+        (["𠀀\u202e", "x" * 10_000], "string"),
+        ([1.5, None, 2.0], "Float64"),
+    ],
+)
+def test_column_array_is_the_array_pandas_builds(cells, dtype):
+    """Text handed to Arrow directly makes the same values and dtype as ``pd.Series(cells, dtype=...)``."""
+    ours, theirs = column_array(cells, dtype), pd.Series(cells, dtype=dtype).array
+    assert ours.dtype == theirs.dtype
+    assert pd.Series(ours).equals(pd.Series(theirs))
