@@ -90,6 +90,17 @@ def resume(engine: Engine, token: str, address: str = "") -> Actor | None:
         return account.actor(address)
 
 
+def still_good(engine: Engine, token: str) -> bool:
+    """Whether a token that already signed a session in still stands: not revoked (a sign-out or a password
+    change elsewhere, a reset, a disable, a lock) and not expired. Read only, no audit row: asked when such a
+    session has been idle longer than a session may be, which it outlives only while its token stands."""
+    with engine.connect() as conn:
+        row = conn.execute(select(device_sessions).where(device_sessions.c.token_hash == digest(token))).mappings()
+        found = row.first()
+    expires = A.aware(found["expires_at"]) if found else None
+    return found is not None and found["revoked_at"] is None and expires is not None and expires > _now()
+
+
 def _refusal(row: Mapping, account: A.Account | None, now: dt.datetime) -> str:
     """Why a known token does not sign in, or ``""`` when it does (a locked account: as ``Account.locked``)."""
     expires = A.aware(row["expires_at"])  # never missing (NOT NULL); SQLite gives it back without its zone

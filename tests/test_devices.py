@@ -130,3 +130,19 @@ def test_an_account_removed_from_under_a_token_is_gone(engine):
         conn.execute(text("DELETE FROM accounts WHERE username = 'li'"))
     assert D.resume(engine, token, "") is None
     assert device_audits(engine)[-1][3] == D.GONE
+
+
+def test_a_token_still_stands_until_revoked_or_expired(engine, monkeypatch):
+    """``still_good`` (asked for a session already signed in by the token): true while it stands, false once
+    revoked, expired, or never issued; it writes no audit row."""
+    token = remembered(engine, days=7)
+    before = len(audit_rows(engine))
+    assert D.still_good(engine, token)
+    assert not D.still_good(engine, D.remember(engine, LI, 7)[::-1])  # a token we never issued
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=7, minutes=1)
+    monkeypatch.setattr(D, "_now", lambda: later)
+    assert not D.still_good(engine, token)
+    monkeypatch.undo()
+    _sign_out(engine, token)
+    assert not D.still_good(engine, token)
+    assert len(audit_rows(engine)) == before + 2  # the second remember and the sign-out, nothing from the checks

@@ -219,3 +219,19 @@ def test_a_cookie_we_did_not_issue_shows_the_form(cookie, monkeypatch):
     monkeypatch.setattr(signin, "device_cookie", lambda: cookie)
     at = fresh()
     assert at.title[0].value == "登录" and not at.metric
+
+
+def test_a_remembered_session_ends_when_idle_once_its_token_is_revoked_elsewhere(app_database):
+    """Outliving the idle limit is allowed only while the device's token stands: a password change on another
+    device (which revokes every other device) ends an idle remembered session at its next run, and the cookie
+    is removed."""
+    at = remember_me(fresh())
+    db = open_database(app_database)
+    elsewhere = A.get_account(db, "admin").actor("10.0.0.9")
+    A.change_password(db, elsewhere, ADMIN_PASSWORD, ADMIN_PASSWORD + " new")
+    at.run()
+    assert at.metric  # not idle: the session goes on, as any signed-in session does
+    at.session_state[signin.LAST_SEEN] = time.time() - 31 * 60
+    at.run()
+    assert at.title[0].value == "登录" and at.session_state[signin.COOKIE_WRITE] == ""
+    assert audit_actions(app_database)[-1][:3] == ("admin", "sign_out", "ok")

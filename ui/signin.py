@@ -110,10 +110,12 @@ def _from_device(db: Engine) -> Actor | None:
 
 def _still_valid(db: Engine, actor: Actor) -> Actor | None:
     """The account as it is now, or ``None`` (with the reason noted) when the session has to end. A session
-    on a device its user chose to stay signed in on does not end when idle (that is what they chose)."""
+    on a device its user chose to stay signed in on does not end when idle (that is what they chose), as long
+    as the device's token stands: once revoked or expired, idleness ends it as any other."""
     idle = float(get_setting("session_idle_minutes"))
     last = st.session_state.get(LAST_SEEN)
-    if last is not None and time.time() - last > idle * 60 and not st.session_state.get(DEVICE):
+    device = st.session_state.get(DEVICE)
+    if last is not None and time.time() - last > idle * 60 and not (device and devices.still_good(db, device)):
         A.sign_out(db, actor, "idle")
         _ended("si_expired", minutes=f"{idle:g}")
         return None
