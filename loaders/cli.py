@@ -9,13 +9,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import select
-import signal
 import sys
-import time
 import unicodedata
-from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -26,13 +21,13 @@ from housing.i18n import in_both, status_label, t
 from housing.summary import classify_result, projects_detail, summarize, summary_with
 from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
+from loaders.parallel import in_parallel
 from loaders.schema import FIELDS
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 # From this many projects the JSON of their detail (each project's reasons phrased, then encoded: about a
 # second for 100,000 on one core) is written in two processes at once, half each.
 SPLIT_AT = 20_000
-PATIENCE_S = 10.0  # at least this long for the child's half
 _dumps = partial(json.dumps, ensure_ascii=False)
 
 
@@ -209,17 +204,15 @@ def summary_json(result, as_of: dt.date, lang: str) -> str:
 
 def detail_json(classified: pd.DataFrame, lang: str) -> str:
     """The JSON array of ``projects_detail(classified, lang)`` (``json_safe``); from ``SPLIT_AT`` projects a
-    forked child does the second half while this process does the first (the halves' texts joined are the
-    whole's)."""
-    if len(classified) < SPLIT_AT or not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+    forked child does the second half while this process does the first (``loaders.parallel``: the halves'
+    texts joined are the whole's)."""
+    if len(classified) < SPLIT_AT:
         return _safe_dumps(projects_detail(classified, lang))
     half = len(classified) // 2
-    rest = in_child(partial(_detail_items, classified.iloc[half:], lang))
-    started = time.monotonic()
-    first = _detail_items(classified.iloc[:half], lang)
-    # The child does as much as this process did: waiting far longer means it is stuck (a lock some library
-    # thread held at the fork), and then this process does its half too.
-    return f"[{first}, {rest(max(PATIENCE_S, 5 * (time.monotonic() - started)))}]"
+    first, rest = in_parallel(
+        partial(_detail_items, classified.iloc[:half], lang), partial(_detail_items, classified.iloc[half:], lang)
+    )
+    return f"[{first}, {rest}]"
 
 
 def _detail_items(classified: pd.DataFrame, lang: str) -> str:
@@ -229,47 +222,6 @@ def _detail_items(classified: pd.DataFrame, lang: str) -> str:
 def _safe_dumps(value) -> str:
     # ``json_safe`` escapes character by character, so the parts escaped apart make the whole escaped
     return json_safe(_dumps(value))
-
-
-def in_child(work: Callable[[], str]) -> Callable[[float], str]:
-    """Start ``work`` in a forked child now; the function returned waits up to the seconds it is given for the
-    child's text. Should the child fail or not answer in time, the work is done here instead: the answer never
-    depends on the second process."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write the text and leave at once (no exit handlers, no buffers of the parent's)
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(work().encode("utf-8", "surrogatepass"))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect(patience: float) -> str:
-        data = _read_within(read_end, patience)
-        if data is None:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        return data.decode("utf-8", "surrogatepass") if data is not None and status == 0 else work()
-
-    return collect
-
-
-def _read_within(fd: int, seconds: float) -> bytes | None:
-    """Everything written to the pipe ``fd`` until its writer closes it, or ``None`` after ``seconds``."""
-    deadline, chunks = time.monotonic() + seconds, list[bytes]()
-    with os.fdopen(fd, "rb", buffering=0) as pipe:
-        while True:
-            ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                return None
-            chunk = pipe.read(1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,8 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
@@ -39,6 +40,8 @@ MEMORY, CPU, WALL, CRASH = "memory", "cpu", "wall", "crash"
 _context_lock = threading.Lock()
 _context: Any = None
 _fork_directly = False
+_ceiling: int | None = None  # the address space (bytes) this process was limited to, in a worker
+_cpu_limit: int | None = None  # the CPU seconds it was limited to
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ def _address_space() -> int:
 
 
 def _apply_limits(limits: Limits) -> None:
+    global _ceiling, _cpu_limit
     # The memory limit is added to what the child starts with (the interpreter and the parsers, already
     # mapped), so the setting means "memory the file may make us use", the same on every machine.
     ceiling = _address_space() + limits.memory_mb * 1048576
@@ -130,6 +134,50 @@ def _apply_limits(limits: Limits) -> None:
     # Soft limit: SIGXCPU (we report it); hard limit a second later: SIGKILL if the soft one was ignored.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort must not write a core file of the bomb
+    _ceiling, _cpu_limit = ceiling, limits.cpu_s
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a forked helper may use of a limited worker's budget: ``memory`` more bytes (half of what the worker
+    has left, the worker keeping the other half meanwhile: ``memory_capped``) and the CPU seconds left."""
+
+    memory: int
+    cpu_s: int
+
+
+def helper_share() -> Share | None:
+    """Half of the memory this limited worker has left, and its CPU seconds left; ``None`` outside a worker."""
+    if _ceiling is None or _cpu_limit is None:
+        return None
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    left = max(0, _ceiling - _address_space()) // 2
+    return Share(left, max(1, int(_cpu_limit - used.ru_utime - used.ru_stime)))
+
+
+@contextmanager
+def memory_capped(share: Share | None) -> Iterator[None]:
+    """Within the block this process may map at most ``share.memory`` more bytes: its soft limit is lowered and
+    the hard one, the way back, kept. The helper forked with the same share has the other half, so the two
+    together stay within the worker's one limit. ``None``: unchanged."""
+    if share is None or _ceiling is None:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (min(_ceiling, _address_space() + share.memory), _ceiling))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (_ceiling, _ceiling))
+
+
+def limit_helper(share: Share | None) -> None:
+    """In a helper just forked from a limited worker: ``share.memory`` more bytes at most and ``share.cpu_s``
+    CPU seconds (its own count starts at zero). ``None`` (not forked from a worker): nothing to limit."""
+    if share is None:
+        return
+    ceiling = _address_space() + share.memory
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    resource.setrlimit(resource.RLIMIT_CPU, (share.cpu_s, share.cpu_s + 1))
 
 
 def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:

@@ -167,47 +167,6 @@ def test_summary_json_is_the_escaped_json_dumps_of_the_summary(tmp_path, monkeyp
     assert cli.summary_json(result, as_of, lang) == whole
 
 
-def test_a_failed_child_leaves_the_work_to_the_parent():
-    import os
-
-    from loaders.cli import in_child
-
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return "done here"
-
-    assert in_child(work)(10) == "done here"
-
-
-def test_a_stuck_child_is_stopped_and_its_work_done_here():
-    import os
-    import time
-
-    from loaders.cli import in_child
-
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            time.sleep(60)  # a child that never answers (a lock held at the fork)
-        return "done here"
-
-    started = time.monotonic()
-    assert in_child(work)(0.5) == "done here"
-    assert time.monotonic() - started < 10
-
-
-def test_the_child_answer_is_taken_when_it_succeeds():
-    import os
-
-    from loaders.cli import in_child
-
-    assert in_child(lambda: f"pid {os.getpid()}")(10) != f"pid {os.getpid()}"
-
-
 def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
     from conftest import write_xlsx
     from test_summary import random_rows

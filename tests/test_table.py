@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from loaders import parallel
 from loaders.reading import RawSheet
 from loaders.schema import match_stage_date_header
 from loaders.table import (
@@ -925,3 +926,43 @@ def test_column_array_is_the_array_pandas_builds(cells, dtype):
     ours, theirs = column_array(cells, dtype), pd.Series(cells, dtype=dtype).array
     assert ours.dtype == theirs.dtype
     assert pd.Series(ours).equals(pd.Series(theirs))
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["as_shared", "groups_swapped"])
+@pytest.mark.parametrize(("seed", "n"), [(1, 2), (2, 3), (3, 40), (4, 120), (5, 300)])
+def test_columns_parsed_by_two_processes_read_as_by_one(monkeypatch, seed, n, swapped):
+    """From ``SPLIT_ROWS`` data rows a forked helper parses some of the columns: the projects, every issue (in
+    the same order) and every column's use are those one process finds, on messy rows with errors and warnings
+    in every column (including control characters and an area unit left to guess)."""
+    from test_summary import random_rows
+
+    from loaders import table as table_module
+
+    rows = random_rows(seed, n)
+    rows[1][1] = "左\u202e右"  # a warning in the name column
+    rows[0] = [str(h).replace("（万平方米）", "") for h in rows[0]]  # no unit: guessed, with a warning
+    rows.append(["", "合计", "", "", 1, 1] + [""] * (len(rows[0]) - 6))  # checked with the guessed unit
+    alone = read_table(RawSheet("项目", [list(r) for r in rows]))
+    monkeypatch.setattr(table_module, "SPLIT_ROWS", 1)
+    if swapped:  # each column parsed by the other process
+        halves = table_module._halves
+        monkeypatch.setattr(table_module, "_halves", lambda fields: tuple(reversed(halves(fields))))
+    monkeypatch.setattr(table_module, "in_parallel", _counted(table_module.in_parallel))
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # pytest's own threads (AppTest) do not matter here
+    shared = read_table(RawSheet("项目", [list(r) for r in rows]))
+    assert _counted.calls == 1
+    assert shared is not None and alone is not None
+    pd.testing.assert_frame_equal(shared.frame, alone.frame)
+    assert [i.as_dict("zh") for i in shared.issues] == [i.as_dict("zh") for i in alone.issues]
+    assert {i.code for i in alone.issues} >= {"control_chars", "area_unit_guessed", "total_mismatch"}
+    assert shared.columns == alone.columns
+
+
+def _counted(func):
+    _counted.calls = 0
+
+    def counting(*args, **kwargs):
+        _counted.calls += 1
+        return func(*args, **kwargs)
+
+    return counting
