@@ -36,6 +36,7 @@ _PREFIX = rb"(?:[^\s<>/:=\"']+:)?"
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _SHEET = re.compile(rb"<" + _PREFIX + rb"sheet[\s/>]")
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_PLAIN_FORMULA, _PREFIXED_FORMULA = re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]")
 _ANY_CELL_REF = re.compile(rb"<" + _PREFIX + rb"c(?:\s[^>]*?)?\sr\s*=\s*[\"']\$?([A-Z]{1,3})\$?(\d{1,7})[\"']")
 _CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>|<" + _PREFIX + rb"c[\s/>]")
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>[^<]+<")
@@ -310,9 +311,10 @@ def uncached_formulas(xml: bytes, sheet: str) -> list[Issue]:
     Files written by programs (not Excel or WPS) often hold formulas only; the values appear once the file is
     opened and saved in a spreadsheet program.
     """
-    if b"<f" not in xml and b":f" not in xml:  # no formula element at all (most sheets): skip the pattern
-        return []
-    if not _FORMULA.search(xml):
+    # No formula element at all (most sheets) is told by two searches that start with a literal: 0.04 s on a 70 MB
+    # sheet, against 0.17 s for the tolerant pattern and 0.12 s for two ``in`` tests. Together they find whatever
+    # it finds: its every match holds ``<f`` or ``:f`` then a space, ``/`` or ``>``.
+    if not (_PLAIN_FORMULA.search(xml) or _PREFIXED_FORMULA.search(xml)) or not _FORMULA.search(xml):
         return []
     by_column: dict[str, list[int]] = {}
     for match in _FORMULA.finditer(xml):

@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders import load_bytes, load_workbook
 from loaders.guard import GuardError, col_letters, col_number, guard_xlsx, read_member
@@ -251,3 +253,31 @@ def testread_member_stops_at_the_limit():
             read_member(zf, SHEET_XML, 2)
         assert caught.value.issue.code == "zip_bomb"
         assert len(read_member(zf, SHEET_XML, 4)) == 3 << 20
+
+
+_XMLISH = st.lists(
+    st.sampled_from(["<", ">", "/", ":", "f", "x", " ", "\n", "c", "v", '"', "=", "<f", ":f", "</f>", "<x:f ", "<f/>"]),
+    max_size=40,
+).map(lambda parts: "".join(parts).encode())
+
+
+@settings(max_examples=500, deadline=None)
+@given(xml=_XMLISH)
+def test_the_quick_formula_searches_find_every_formula_the_tolerant_pattern_finds(xml):
+    """No formula warning is lost to the fast path: whenever the tolerant pattern finds a formula element, one of
+    the two literal searches does too."""
+    from loaders import guard
+
+    if guard._FORMULA.search(xml):
+        assert guard._PLAIN_FORMULA.search(xml) or guard._PREFIXED_FORMULA.search(xml)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [b'<c r="B3"><f>A1+1</f></c>', b'<c r="B3"><x:f t="shared" si="0"/></c>', b'<c r="B3"><f\n>A1</f></c>'],
+)
+def test_a_formula_without_its_value_is_warned_about_in_any_spelling(cell):
+    from loaders.guard import uncached_formulas
+
+    xml = b'<worksheet><sheetData><row r="3">' + cell + b"</row></sheetData></worksheet>"
+    assert [(i.code, i.column, i.row) for i in uncached_formulas(xml, "项目")] == [("formula_no_value", "B", 3)]
