@@ -102,10 +102,13 @@ def run_page(page: str, second: Path, district: str, name: str) -> dict[str, flo
         at.session_state["hl_unmatched"] = {"selection": {"rows": [0]}}  # the first unmatched ticket chosen
         times["page"] = timed(at.run)
         checked(at)
+        times["options sent"] = options_sent(at)
     else:
         at = opened(page)
         times["page"] = timed(at.run)
         checked(at)
+        if page in SEARCHES:
+            times["options sent"] = options_sent(at)
         search = [w for w in at.text_input if w.key == SEARCHES.get(page)]
         if search:  # the search-first project picker (absent before it was added)
             search[0].input(name[:3])
@@ -114,6 +117,15 @@ def run_page(page: str, second: Path, district: str, name: str) -> dict[str, flo
     return times
 
 
+def options_sent(at) -> int:
+    """How many project choices the page's project pickers sent to the browser (every selectbox labelled as one;
+    0 would mean the picker was not drawn, which ``run_page`` refuses)."""
+    sent = sum(len(s.options) for s in at.selectbox if s.label in PICKER_LABELS)
+    assert sent, [s.label for s in at.selectbox]
+    return sent
+
+
+PICKER_LABELS = {"项目", "所属项目", "逾期项目"}  # tv_col_project, hl_assign_project, tv_brief_red_project
 SEARCHES = {"tasks": "tv_raise_form_search", "presentation": "pr_task_search"}  # the pickers' search boxes
 
 
@@ -155,7 +167,8 @@ def print_table(results: dict[int, dict]) -> None:
     for size, figures in results.items():
         for page, steps in figures.items():
             for step, seconds in steps.items():
-                print(f"| {size:,} | {page} | {step} | {seconds:.2f} |")
+                shown = f"{seconds:,.0f}" if step == "options sent" else f"{seconds:.2f}"
+                print(f"| {size:,} | {page} | {step} | {shown} |")
 
 
 def main() -> int:
