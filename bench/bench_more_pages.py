@@ -103,12 +103,14 @@ def run_page(page: str, second: Path, district: str, name: str) -> dict[str, flo
         times["page"] = timed(at.run)
         checked(at)
         times["options sent"] = options_sent(at)
+        times["picker bytes"] = picker_bytes(at)
     else:
         at = opened(page)
         times["page"] = timed(at.run)
         checked(at)
         if page in SEARCHES:
             times["options sent"] = options_sent(at)
+            times["picker bytes"] = picker_bytes(at)
         search = [w for w in at.text_input if w.key == SEARCHES.get(page)]
         if search:  # the search-first project picker (absent before it was added)
             search[0].input(name[:3])
@@ -123,6 +125,11 @@ def options_sent(at) -> int:
     sent = sum(len(s.options) for s in at.selectbox if s.label in PICKER_LABELS)
     assert sent, [s.label for s in at.selectbox]
     return sent
+
+
+def picker_bytes(at) -> int:
+    """The size of the pickers' messages to the browser (their protobuf, options and all), in bytes."""
+    return sum(s.proto.ByteSize() for s in at.selectbox if s.label in PICKER_LABELS)
 
 
 PICKER_LABELS = {"项目", "所属项目", "逾期项目"}  # tv_col_project, hl_assign_project, tv_brief_red_project
@@ -167,7 +174,7 @@ def print_table(results: dict[int, dict]) -> None:
     for size, figures in results.items():
         for page, steps in figures.items():
             for step, seconds in steps.items():
-                shown = f"{seconds:,.0f}" if step == "options sent" else f"{seconds:.2f}"
+                shown = f"{seconds:,.0f}" if step in ("options sent", "picker bytes") else f"{seconds:.2f}"
                 print(f"| {size:,} | {page} | {step} | {shown} |")
 
 
