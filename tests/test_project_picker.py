@@ -183,6 +183,18 @@ def test_the_task_form_says_when_nothing_matches_and_raises_without_a_project():
     assert pd.isna(raised["project"]) and pd.isna(raised["district"])
 
 
+def test_the_choices_are_built_once_per_data_version(monkeypatch):
+    import ui.project_picker as P
+
+    built = []
+    monkeypatch.setattr(P, "register_of", lambda projects, key=(): built.append(key) or register_of(projects, key))
+    at = open_page("views/tasks.py")
+    for query in ("纪家", "历城", "历城 安置", ""):  # each search a rerun of the page
+        at.text_input(key="tv_raise_form_search").input(query).run()
+    open_page("views/tasks.py")  # another session on the same data
+    assert len(built) == 1 and built[0][-2:] == ((), None)  # the whole register, once
+
+
 def test_clearing_the_search_goes_back_to_no_project():
     at = open_page("views/tasks.py")
     at.text_input(key="tv_raise_form_search").input("纪家").run()
