@@ -15,7 +15,10 @@ signed-in session opened on the overview and switched to the page once the cache
 - history: the versions, version 2's rollback confirmation and the comparison of versions 1 and 2;
 - project: the page with no project chosen, the rerun after choosing a district (its project picker), and a
   project opened from its link;
-- changes, presentation, tasks, hotline: the page run.
+- changes, presentation, tasks: the page run (the task form with its project picker, the briefing's red
+  projects with theirs), and on the tasks page the rerun after typing part of a name into the picker's search;
+- hotline: the page run with the first unmatched ticket chosen (its assign form and project picker; the
+  made-up export of ``tests/hotline_sample.py`` about the register is stored first).
 
 Times are the wall time of ``AppTest.run`` (the script thread plus AppTest's parsing of what it sent).
 """
@@ -94,11 +97,59 @@ def run_page(page: str, second: Path, district: str, name: str) -> dict[str, flo
         at = opened(page, {"district": district, "name": name})
         times["project opened"] = timed(at.run)
         checked(at)
+    elif page == "hotline":
+        at = opened(page)
+        at.session_state["hl_unmatched"] = {"selection": {"rows": [0]}}  # the first unmatched ticket chosen
+        times["page"] = timed(at.run)
+        checked(at)
+        times["options sent"] = options_sent(at)
+        times["picker bytes"] = picker_bytes(at)
     else:
         at = opened(page)
         times["page"] = timed(at.run)
         checked(at)
+        if page in SEARCHES:
+            times["options sent"] = options_sent(at)
+            times["picker bytes"] = picker_bytes(at)
+        search = [w for w in at.text_input if w.key == SEARCHES.get(page)]
+        if search:  # the search-first project picker (absent before it was added)
+            search[0].input(name[:3])
+            times["search typed"] = timed(at.run)
+            checked(at)
     return times
+
+
+def options_sent(at) -> int:
+    """How many project choices the page's project pickers sent to the browser (every selectbox labelled as one;
+    0 would mean the picker was not drawn, which ``run_page`` refuses)."""
+    sent = sum(len(s.options) for s in at.selectbox if s.label in PICKER_LABELS)
+    assert sent, [s.label for s in at.selectbox]
+    return sent
+
+
+def picker_bytes(at) -> int:
+    """The size of the pickers' messages to the browser (their protobuf, options and all), in bytes."""
+    return sum(s.proto.ByteSize() for s in at.selectbox if s.label in PICKER_LABELS)
+
+
+PICKER_LABELS = {"项目", "所属项目", "逾期项目"}  # tv_col_project, hl_assign_project, tv_brief_red_project
+SEARCHES = {"tasks": "tv_raise_form_search", "presentation": "pr_task_search"}  # the pickers' search boxes
+
+
+def store_tickets(url: str) -> None:
+    """The made-up 12345 export of the page tests (``tests/hotline_sample.py``) about the published register,
+    stored through the service: the hotline page then has unmatched tickets to assign."""
+    from hotline_sample import sample_tickets
+
+    from service import hotline as S
+    from service.roles import ADMIN, Actor
+    from store import versions as V
+    from store.db import make_engine
+
+    engine = make_engine(url)
+    projects = V.version_projects(engine, V.current_version_id(engine))
+    S.store_export(engine, Actor("bench", ADMIN), sample_tickets(projects), projects, "12345.csv", "00" * 32)
+    engine.dispose()
 
 
 def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> dict:
@@ -106,6 +157,8 @@ def run_size(size: int, url: str, work: Path, repeat: int, pages: list[str]) -> 
     first = write_workbook(work / f"register_{size}.xlsx", size)
     second = write_workbook(work / f"register_{size}_next.xlsx", size, seed=8)
     district, name = publish_register(url, first)[:2]  # main's also returns a street
+    if "hotline" in pages:
+        store_tickets(url)
     figures: dict[str, dict[str, float]] = {}
     for page in pages:
         rounds = []
@@ -121,7 +174,8 @@ def print_table(results: dict[int, dict]) -> None:
     for size, figures in results.items():
         for page, steps in figures.items():
             for step, seconds in steps.items():
-                print(f"| {size:,} | {page} | {step} | {seconds:.2f} |")
+                shown = f"{seconds:,.0f}" if step in ("options sent", "picker bytes") else f"{seconds:.2f}"
+                print(f"| {size:,} | {page} | {step} | {shown} |")
 
 
 def main() -> int:

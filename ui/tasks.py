@@ -29,9 +29,10 @@ from service import tasks as S
 from service.actions import Invalid
 from service.roles import ADVANCE_TASK, RAISE_TASK, Actor, Refused
 from store.tasks import tasks_frame
+from ui import project_picker as P
 from ui.blocks import PHONE_PX, phone_layout
-from ui.context import View, current_actor, write_failed
-from ui.data import data_key, engine
+from ui.context import current_actor, write_failed
+from ui.data import engine
 from ui.escape import md_escape
 from ui.paging import current_page, pager
 from ui.tables import page_count
@@ -277,26 +278,6 @@ def account_names() -> list[str]:
     return sorted(a.username for a in list_accounts(engine()) if not a.disabled)
 
 
-def project_choices(projects: pd.DataFrame) -> list[tuple[str | None, str]]:
-    """Every (district, name) of ``projects`` once, by district then name (a blank district first)."""
-    return sorted(
-        {(d if isinstance(d, str) else None, str(n)) for d, n in zip(projects["district"], projects["name"])},
-        key=lambda p: (p[0] or "", p[1]),
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _choices_kept(key: tuple, _projects: pd.DataFrame) -> tuple[tuple[str | None, str], ...]:
-    # ``key`` (``ui.data.data_key``) names the data; the frame is not hashed
-    return tuple(project_choices(_projects))
-
-
-def register_choices(view: View) -> tuple[tuple[str | None, str], ...]:
-    """``project_choices`` of the view's whole register, sorted once per data version, not on every run of the
-    tasks page (50,000 pairs collected and sorted took a fifth of a second each time)."""
-    return _choices_kept(data_key(view), view.classified)
-
-
 def raise_form(
     projects: pd.DataFrame,
     lang: str,
@@ -305,32 +286,37 @@ def raise_form(
     project: tuple[str | None, str] | None = None,
     unit: str = "",
     source: str = "page",
-    choices: Sequence[tuple[str | None, str]] | None = None,
+    register: P.Register | None = None,
 ) -> None:
     """The form raising a task: what, which project (optional), the responsible unit and the assignee; recorded
     as the signed-in account. Only for roles that may.
 
     ``project`` = (district, name): the page it is raised from has chosen the project (its detail page, the
-    briefing's red project), so the picker offers that one or none, not the register's 50,000 names. Else
-    ``choices`` (``register_choices``, sorted once per data version), else every project of ``projects``."""
+    briefing's red project), so the picker offers that one or none, not the register's 50,000 names. Else the
+    search-first picker (``ui.project_picker``) over ``register`` (``register_for``: built once per data
+    version), else over ``projects``: a search box above the form, at most ``PICKER_ROWS`` matches in it."""
     actor = current_actor()
     if not actor.may(RAISE_TASK):
         return
-    if project is not None:
-        options = [(None, ""), project]
-    else:
-        options = [(None, ""), *(project_choices(projects) if choices is None else choices)]
-    names = {c: (f"{c[0]} · {c[1]}" if c[0] else c[1]) if c[1] else t("tv_no_project", lang) for c in options}
+    found = None
+    if project is None:  # searched outside the form: typing reruns the page and narrows the picker
+        register = register if register is not None else P.register_of(projects)
+        found = P.search(register, lang, key, empty=(None, ""))
     accounts = account_names()
     with st.form(key):  # kept on a refusal (cleared once raised, below): typed text is never lost
         title = st.text_input(t("tv_col_title", lang), max_chars=text_limit(MAX_TITLE), key=f"{key}_title")
-        picked = st.selectbox(
-            t("tv_col_project", lang),
-            options,
-            index=options.index(project) if project in options else 0,
-            format_func=lambda c: names[c],
-            key=f"{key}_project",
-        )
+        if found is not None and register is not None:
+            at = P.select(found, register, t("tv_col_project", lang), key, blank=t("tv_no_project", lang))
+            picked = register.pairs[at] if at is not None else None
+        else:
+            options = [(None, ""), project]
+            picked = st.selectbox(
+                t("tv_col_project", lang),
+                options,
+                index=1,
+                format_func=lambda c: P.label(c) if c and c[1] else t("tv_no_project", lang),
+                key=f"{key}_project",
+            )
         left, right = st.columns(2)
         unit_text = left.text_input(
             t("tv_col_unit", lang), value=unit, max_chars=text_limit(MAX_UNIT), key=f"{key}_unit"
@@ -370,7 +356,7 @@ def raise_form(
         write_failed(error, lang)
         return
     st.session_state["tv_done_notice"] = t("tv_raised", lang, id=task_id, assignee=str(assignee))
-    clear_fields(*(f"{key}_{field}" for field in ("title", "project", "unit", "assignee")))
+    clear_fields(*(f"{key}_{field}" for field in ("title", "search", "project", "unit", "assignee")))
     st.rerun()
 
 

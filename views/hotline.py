@@ -21,6 +21,7 @@ from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
 from ui.escape import md_escape
 from ui.hotline import PLOTLY_CONFIG, headline, months_text, period_label, rates_chart, rates_table, targets
+from ui.project_picker import register_for, search, select
 from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xls", "ods", "csv", "txt"]
@@ -113,15 +114,6 @@ def upload_section(view: View) -> None:
         st.rerun()
 
 
-def project_choices(classified: pd.DataFrame, actor_districts: tuple[str, ...]) -> list[tuple[str | None, str]]:
-    """The projects a ticket may be assigned to (a limited editor's districts only), by district then name."""
-    pairs = classified[["district", "name"]].drop_duplicates()
-    if actor_districts:
-        pairs = pairs[pairs["district"].isin(actor_districts)]
-    pairs = pairs.sort_values(["district", "name"], na_position="last")
-    return [(d if isinstance(d, str) else None, str(n)) for d, n in pairs.itertuples(index=False, name=None)]
-
-
 def unmatched_section(view: View, tickets: pd.DataFrame) -> None:
     """The tickets no project could be told for, to assign one by one (the choice is remembered for the text)."""
     lang = view.lang
@@ -149,25 +141,23 @@ def unmatched_section(view: View, tickets: pd.DataFrame) -> None:
         return
     ticket = shown.iloc[rows[0]]
     actor = current_actor()
-    choices = project_choices(view.classified, actor.districts)
+    register = register_for(view, actor.districts)  # a limited editor's districts only
+    st.markdown(t("hl_assign_ticket", lang, ticket=md_escape(ticket[H.TICKET]), text=md_escape(ticket[H.TEXT])))
+    found = search(register, lang, "hl_assign")  # outside the form: typing narrows the picker at once
     with st.form("hl_assign"):
-        st.markdown(t("hl_assign_ticket", lang, ticket=md_escape(ticket[H.TICKET]), text=md_escape(ticket[H.TEXT])))
-        choice = st.selectbox(
-            t("hl_assign_project", lang),
-            choices,
-            index=None,
-            format_func=lambda p: f"{p[0] or UNNAMED} · {p[1]}",
-            placeholder=t("hl_assign_placeholder", lang),
+        at = select(
+            found, register, t("hl_assign_project", lang), "hl_assign", placeholder=t("hl_assign_placeholder", lang)
         )
         remember = st.checkbox(t("hl_assign_remember", lang), value=True)
         acting_as(lang)
         if not st.form_submit_button(t("hl_assign_button", lang), type="primary"):
             return
-    if choice is None:
+    if at is None:
         st.warning(t("hl_assign_pick_first", lang))
         return
+    district, name = register.pairs[at]
     try:
-        S.assign(engine(), actor, [str(ticket[H.TICKET])], str(ticket[H.TEXT]), choice[0], choice[1], remember)
+        S.assign(engine(), actor, [str(ticket[H.TICKET])], str(ticket[H.TEXT]), district, name, remember)
     except Refused as refused:
         st.error(refusal_text(refused, lang), icon=":material/lock:")
         return

@@ -21,6 +21,7 @@ from ui import tasks as task_ui
 from ui.context import View, current_actor, current_view
 from ui.data import briefing_for, briefing_key
 from ui.downloads import briefing_downloads
+from ui.project_picker import register_for, search, select
 from ui.slides import SLIDE_PARAM, show_deck, style
 
 LISTS = {"districts": "pr_districts", "sections": "pr_sections"}  # URL parameter -> its picker's key
@@ -88,28 +89,24 @@ def settings(view: View, districts: tuple[str, ...], sections: tuple[str, ...]) 
 
 def raise_from_briefing(view: View, districts: tuple[str, ...]) -> None:
     """For the roles that may: raise a task on a red (overdue) project of the briefing, prefilled with the
-    project and its responsible unit, recorded as raised from the briefing."""
+    project and its responsible unit, recorded as raised from the briefing. The red projects are found by
+    search (``ui.project_picker``: at province scale thousands are overdue), the best match chosen."""
     lang = view.lang
     if not current_actor().may(RAISE_TASK):
         return
-    red = view.classified[view.classified["status"] == OVERDUE]
-    if districts:
-        red = red[red["district"].isin(districts)]
+    red = register_for(view, districts, OVERDUE)
     st.markdown(f"**{t('tv_brief_raise', lang)}**")
-    if red.empty:
+    if not len(red):
         st.caption(t("tv_brief_no_red", lang))
         return
     task_ui.done_notice()
-    positions = list(range(len(red)))
-    labels = [f"{d} · {n}" if isinstance(d, str) else str(n) for d, n in zip(red["district"], red["name"])]
-    at = st.selectbox(
-        t("tv_brief_red_project", lang), positions, format_func=lambda i: labels[i], key="pr_task_project"
-    )
-    chosen = red.iloc[at or 0]
-    district = chosen["district"] if isinstance(chosen["district"], str) else None
-    unit = chosen["unit"] if isinstance(chosen["unit"], str) else ""
+    found = search(red, lang, "pr_task", empty=red.pairs[0])
+    if not found.indices:
+        return  # the search said that nothing matched
+    at = select(found, red, t("tv_brief_red_project", lang), "pr_task")
+    at = found.indices[0] if at is None else at
     task_ui.raise_form(
-        red, lang, f"pr_raise_{at or 0}", project=(district, str(chosen["name"])), unit=unit, source="briefing"
+        view.classified, lang, f"pr_raise_{at}", project=red.pairs[at], unit=red.units[at], source="briefing"
     )
 
 

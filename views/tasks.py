@@ -27,6 +27,7 @@ from service.roles import RAISE_TASK, Refused
 from ui import tasks as U
 from ui.context import View, current_actor, current_view, write_failed
 from ui.data import engine
+from ui.project_picker import register_for
 from ui.tables import issues_table
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -241,7 +242,7 @@ def tasks_page(view: View) -> None:
             U.advance_form(tasks, lang, "tv_advance")
     if may_raise:
         with tabs["tv_tab_raise"]:
-            U.raise_form(view.classified, lang, "tv_raise_form", choices=U.register_choices(view))
+            U.raise_form(view.classified, lang, "tv_raise_form", register=register_for(view))
         with tabs["tv_tab_sheet"]:
             sheet_upload(view)
 
