@@ -42,6 +42,7 @@ PHONE_CSS = f"""
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
 [data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }}
+.bf-narrow {{ display: none; }}  /* a list's cards: shown instead of its table (.bf-wide) on a phone */
 .bf-scroll {{ overflow-x: auto; }}  /* a wide table scrolls sideways on a phone rather than squeezing */
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
 .bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5; vertical-align: bottom;
@@ -65,6 +66,8 @@ PHONE_CSS = f"""
   [data-testid="stMain"] h1 {{ font-size: 1.9rem; }}
   .st-key-{CARDS_KEY} {{ display: block; }}
   .st-key-{TABLE_KEY} {{ display: none; }}
+  .bf-narrow {{ display: block; }}
+  .bf-wide {{ display: none; }}
   .modebar-container, [data-testid="stElementToolbar"] {{ display: none !important; }}
 }}
 </style>
@@ -199,7 +202,7 @@ def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | N
         text = f'<a href="{html.escape(link, quote=True)}" target="_self">{text}</a>'
     kind = "bf-num" if column.kind in NUMBER_KINDS else "bf-date" if column.kind in DATE_KINDS else ""
     kind = "bf-reasons" if column.key == "reasons" else kind or f"bf-col-{column.key}"
-    return f'<td class="{kind}">{text}</td>'
+    return f'<td class="{html.escape(kind, quote=True)}">{text}</td>'
 
 
 def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str:
