@@ -275,3 +275,12 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
             f'<div class="bf-meta">{facts}</div>' + (f"<ul>{items}</ul>" if items else "") + "</div>"
         )
     return '<div class="bf-cards">' + "".join(cards) + "</div>"
+
+
+def table_and_cards(css_class: str, block: B.Table, title: str = "name") -> str:
+    """A page of a list as HTML inside ``<div class=css_class>``: a table on a desk, cards headed by the ``title``
+    column on a phone (``PHONE_CSS`` shows one of the two); every text in full and escaped, wrapping, never cut."""
+    return (
+        f'<div class="{html.escape(css_class, quote=True)}"><div class="bf-wide">{html_table(block)}</div>'
+        f'<div class="bf-narrow">{block_cards(block, title=title)}</div></div>'
+    )

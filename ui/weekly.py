@@ -14,7 +14,7 @@ from briefing.build import week_block
 from housing.fmt import fmt_count
 from housing.i18n import t
 from housing.weekly import Weekly
-from ui.blocks import block_cards, html_table, show_headlines
+from ui.blocks import show_headlines, table_and_cards
 from ui.exports import weekly_lists
 from ui.paging import count_caption, current_page, pager
 from ui.tables import page_count
@@ -28,13 +28,9 @@ def counts(weekly: Weekly, lang: str) -> None:
     show_headlines(week_block(weekly, lang), per_row=5, helps=helps, key="headlines_week")
 
 
-def list_html(name: str, block: Table) -> str:
-    """One page of a list as HTML: a table on a desk, cards on a phone (``ui.blocks.PHONE_CSS`` shows one of the
-    two), inside ``wk-list-<name>``; every text in full and escaped, wrapping rather than cut."""
-    return (
-        f'<div class="wk-list-{name}"><div class="bf-wide">{html_table(block)}</div>'
-        f'<div class="bf-narrow">{block_cards(block)}</div></div>'
-    )
+def list_html(title_key: str, block: Table) -> str:
+    """One page of list ``title_key`` as HTML in ``wk-list-<title_key>``: a table, cards on a phone."""
+    return table_and_cards(f"wk-list-{title_key}", block)
 
 
 def _section(
