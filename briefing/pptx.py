@@ -32,6 +32,7 @@ from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.measure import LINE_SPACING, POINTS_PER_INCH, Grid, shortest_widths, text_height, text_width
 from briefing.reproducible import author, fixed_zip, stamp
+from briefing.split import balanced_runs
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -485,25 +486,20 @@ def _place_table(deck: _Deck, slide: B.Slide, page: _Page, block: B.Table) -> _P
     widths = _column_widths(block)
     header = _row_height([c.label for c in block.columns], widths, bold=True)
     heights = [_row_height([cell.text for cell in row], widths) for row in block.rows]
+    further = _new_page_room(slide) - header  # what each continuation slide holds
     start = 0
     while start < len(block.rows):
         page = _ensure_room(deck, slide, page, header + heights[start])
-        end = _rows_fitting(heights, start, page.room - header)
+        # planned again on every slide from the room it really has: the rows shared out evenly (16 + 15,
+        # never 30 + 1) over as many slides as filling them would take
+        run = balanced_runs(heights[start:], page.room - header, further)[0]
+        end = start + len(run)
         _table_shape(page, block, widths, range(start, end), header, heights)
         page.y += header + sum(heights[start:end]) + GAP
         start = end
         if start < len(block.rows):
             page = _new_page(deck, slide, continued=True)
     return page
-
-
-def _rows_fitting(heights: Sequence[float], start: int, room: float) -> int:
-    """The end of the run of rows from ``start`` that fits in ``room`` (at least one row: never cut)."""
-    end, used = start, 0.0
-    while end < len(heights) and used + heights[end] <= room:
-        used += heights[end]
-        end += 1
-    return max(end, start + 1)
 
 
 def _column_widths(block: B.Table) -> list[float]:
