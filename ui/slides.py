@@ -22,6 +22,7 @@ from pathlib import Path
 import streamlit as st
 
 from briefing import blocks as B
+from briefing.split import balanced_runs
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -225,8 +226,12 @@ def _parts(block: B.Block, left: float, room: float) -> Iterator[B.Block]:
     """A table or list of reasons cut into pieces: the first fits ``left``, the others ``room`` each."""
     if isinstance(block, B.Table) and block.rows:
         head, heights = table_heights(block)
-        for start, end in _spans(heights, left - head - GAP, room - head - GAP):
-            yield replace(block, rows=block.rows[start:end], statuses=block.statuses[start:end])
+        first, further = left - head - GAP, room - head - GAP
+        if heights[0] > first and left < room:
+            first = further  # not one row fits below what the slide holds: the table starts on the next one
+        # the rows shared out evenly over the slides they need (16 + 15, never 30 and then 1 on its own)
+        for run in balanced_runs(heights, first, further):
+            yield replace(block, rows=block.rows[run.start : run.stop], statuses=block.statuses[run.start : run.stop])
     elif isinstance(block, B.Reasons):
         heights = [_reason_height(r) for r in block.items]
         for start, end in _spans(heights, left - GAP, room - GAP):
