@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 import pytest
@@ -107,6 +108,17 @@ def test_a_later_deadline_is_eased_not_recovered_and_the_counts_include_added_an
         assert eased[["项目名称", "推迟（天）"]].values.tolist() == [["甲", "232"]]
         recovered = week_list(at, "wk_recovered")
         assert recovered["项目名称"].tolist() == ["乙"] and "交付日期变动（天）" in recovered
+        card = card_facts(at, "wk_eased")  # a phone's card says what the table row says, before and after apart
+        assert eased.iloc[0]["对比版本"] != eased.iloc[0]["当前"]
+        assert f"对比版本 {eased.iloc[0]['对比版本']}" in card and f"当前 {eased.iloc[0]['当前']}" in card
+
+
+def card_facts(at: AppTest, title_key: str) -> str:
+    """The facts line of the first card of list ``title_key`` (its phone face), as text."""
+    body = next(h.proto.body for h in at.get("html") if f'class="wk-list-{title_key}"' in h.proto.body)
+    meta = re.search(r'<div class="bf-meta">(.*?)</div>', body, flags=re.S)
+    assert meta is not None
+    return html.unescape(re.sub(r"<[^>]+>", "", meta.group(1))).replace("\xa0", " ")
 
 
 @pytest.fixture

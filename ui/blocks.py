@@ -57,6 +57,8 @@ PHONE_CSS = f"""
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
 .bf-table td.bf-col-name {{ min-width: 8rem; }}
 .bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
+.bf-table td.bf-col-before, .bf-table td.bf-col-after {{ min-width: 5.5rem; overflow-wrap: normal;
+  word-break: keep-all; }}
 @media (max-width: {PHONE_PX}px) {{
   [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
     gap: 0.5rem 1rem; }}

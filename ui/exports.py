@@ -229,8 +229,15 @@ def versions_block(versions: list[Version], display: pd.DataFrame, lang: str) ->
     return frame_block("versions", display, kinds, raw)
 
 
-# The weekly page's columns by catalogue key, with the stable keys ``ui.blocks`` gives room (a name, the reasons).
-WEEK_KEYS = {"col_name": "name", "col_district": "district", "col_reasons": "reasons"}
+# The weekly page's columns by catalogue key, with the stable keys ``ui.blocks`` styles (room for a name and the
+# reasons, a standing kept in whole words).
+WEEK_KEYS = {
+    "col_name": "name",
+    "col_district": "district",
+    "col_reasons": "reasons",
+    "wk_before": "before",  # "■ 已逾期 · 红色预警": broken between its words only, never inside "Overdue"
+    "wk_after": "after",
+}
 
 
 def week_keys(lang: str) -> dict[str, str]:
