@@ -32,7 +32,7 @@ from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.linebreak import wrap_lines
 from briefing.measure import Grid, shortest_widths, text_width
 from briefing.reproducible import author, stamp
-from briefing.split import balanced_runs
+from briefing.split import balanced_runs, notes_after
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -380,7 +380,7 @@ def _table(doc: _Doc, block: B.Table, images: dict[int, bytes]) -> None:
     start = 0
     while start < len(block.rows):
         _ensure_room(doc, header + heights[start] + TABLE_SLACK)
-        run = balanced_runs(heights[start:], doc.room - header - TABLE_SLACK, further)[0]
+        run = balanced_runs(heights[start:], doc.room - header - TABLE_SLACK, further, _notes_following(doc, block))[0]
         _table_rows(doc, block, widths, range(start, start + len(run)))
         start += len(run)
         if start < len(block.rows):
@@ -425,6 +425,16 @@ def _row_height(doc: _Doc, texts: list[str], widths: list[float], bold: bool = F
         for text, w in zip(texts, widths)
     )
     return max(tallest, line)
+
+
+def _notes_following(doc: _Doc, block: B.Block) -> float:
+    """The height (mm) of the notes right after ``block`` on the current slide (the count of rows a table
+    leaves out): the table's last page keeps room for them, so they never stand on a page of their own."""
+    if doc.slide is None or block not in doc.slide.blocks:
+        return 0.0
+    notes = notes_after(doc.slide.blocks, doc.slide.blocks.index(block))
+    heights = [_text_height(doc, n.text, BODY_PT, CONTENT_W, bold=n.tone == "warning") + 3 for n in notes]
+    return 4.0 + sum(heights) if notes else 0.0  # 4: the table's own space below it
 
 
 def _content_top(doc: _Doc, continued: bool) -> float:

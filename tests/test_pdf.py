@@ -181,14 +181,16 @@ def test_no_chinese_line_starts_with_closing_punctuation_and_figures_stay_whole(
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", m) for line in lines for m in re.findall(r"[\d,]+\d", line))
 
 
-def _rows_per_page(rows: int) -> list[list[str]]:
+def _rows_per_page(rows: int, note: str = "") -> list[list[str]]:
     """The at-risk table's first cells on each page of a PDF of one table of ``rows`` rows of one height (each
-    page also repeats the header)."""
+    page also repeats the header), and ``note`` after it when given."""
     from tests.test_pptx import _long_table_briefing
 
-    reader = PdfReader(io.BytesIO(P.render_pdf(_long_table_briefing(rows))))
+    reader = PdfReader(io.BytesIO(P.render_pdf(_long_table_briefing(rows, note=note))))
     texts = [_flat(page.extract_text()) for page in reader.pages]
     assert all("项目名称" in text for text in texts)
+    if note:  # on the last page only, under rows of the table
+        assert [_flat(note) in text for text in texts] == [False] * (len(texts) - 1) + [True]
     return [re.findall(r"项目\d{3}", text) for text in texts]
 
 
@@ -218,3 +220,12 @@ def test_a_table_one_row_too_long_is_shared_out_over_the_pages(filling, full_pag
 
 def test_a_table_that_fills_its_page_exactly_does_not_continue(filling):
     assert [len(p) for p in _rows_per_page(filling[0])] == [filling[0]]
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+def test_the_note_after_a_table_never_stands_on_a_page_of_its_own(filling, extra):
+    from tests.test_pptx import CAPPED
+
+    rows = filling[0] + extra  # around a page full: filling would leave the note alone on the next page
+    counts = [len(p) for p in _rows_per_page(rows, note=CAPPED)]
+    assert sum(counts) == rows and min(counts) >= 1 and max(counts) - min(counts) <= 1, counts

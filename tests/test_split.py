@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.split import balanced_runs
+from briefing import blocks as B
+from briefing.split import balanced_runs, notes_after
 
 N = 30  # rows of height 1 a slide holds
 
@@ -32,6 +33,22 @@ N = 30  # rows of height 1 a slide holds
 )
 def test_rows_are_shared_out_evenly_over_the_slides_filling_would_take(rows, first_room, room, expected):
     runs = balanced_runs([1.0] * rows, first_room, room)
+    assert [len(r) for r in runs] == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "tail", "expected"),
+    [
+        (28, 2, [28]),  # the note fits under the last row
+        (29, 2, [15, 14]),  # it does not: not 29 and then the note alone, nor 28 + 1
+        (30, 2, [15, 15]),
+        (31, 0.5, [16, 15]),
+        (1, 40, [1]),  # one row and a note taller than a slide: the row is not held back (nothing to share)
+        (0, 2, []),
+    ],
+)
+def test_the_last_slide_keeps_room_for_the_note_after_the_table(rows, tail, expected):
+    runs = balanced_runs([1.0] * rows, N, N, tail)
     assert [len(r) for r in runs] == expected
 
 
@@ -81,3 +98,10 @@ def test_rows_of_one_height_differ_by_at_most_one_row_between_slides(rows, per_s
     sizes = [len(r) for r in runs]
     assert len(runs) == -(-rows // per_slide)
     assert not sizes or max(sizes) - min(sizes) <= 1
+
+
+def test_the_notes_right_after_a_block_are_its_tail():
+    note, other, table = B.Note("另有 263 个"), B.Note("来源"), B.Table("t", (), ())
+    blocks = (B.Note("首"), table, note, other, table, note)
+    assert notes_after(blocks, 1) == [note, other] and notes_after(blocks, 4) == [note]
+    assert notes_after(blocks, 5) == [] and notes_after((table, table, note), 0) == []
