@@ -57,6 +57,7 @@ PHONE_CSS = f"""
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
 .bf-table td.bf-col-name {{ min-width: 8rem; }}
 .bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
+.bf-table td.bf-col-message {{ min-width: 14rem; }}
 .bf-table td.bf-col-before, .bf-table td.bf-col-after {{ min-width: 5.5rem; overflow-wrap: normal;
   word-break: keep-all; }}
 @media (max-width: {PHONE_PX}px) {{
