@@ -32,6 +32,7 @@ from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.linebreak import wrap_lines
 from briefing.measure import Grid, shortest_widths, text_width
 from briefing.reproducible import author, stamp
+from briefing.split import balanced_runs, notes_after
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -360,19 +361,42 @@ def _chart(doc: _Doc, block: B.Chart, images: dict[int, bytes]) -> None:
     doc.set_xy(MARGIN, doc.get_y() + height + 3)
 
 
+TABLE_PAD = 1.5  # mm around a table cell's text
+TABLE_SLACK = 1.0  # mm a run of rows leaves spare: fpdf2 must never break a page inside a planned run
+
+
 def _table(doc: _Doc, block: B.Table, images: dict[int, bytes]) -> None:
-    """A table with the header repeated on every page it runs over; rows tinted by status."""
+    """A table with the header repeated on every page it runs over; rows tinted by status. The rows are shared
+    out evenly over the pages they need (``briefing.split``: 16 + 15 rows, never 30 and then 1)."""
     if not block.rows:
         _note(doc, B.Note(block.empty or t("deck_table_empty", doc.briefing.lang)), images)
         return
     _ensure_room(doc, 25)
+    widths = _column_widths(block)
+    cells = [CONTENT_W * w / sum(widths) for w in widths]  # mm, as fpdf2 shares the table's width out
+    header = _row_height(doc, [c.label for c in block.columns], cells, bold=True)
+    heights = [_row_height(doc, [cell.text for cell in row], cells) for row in block.rows]
+    further = doc.page_break_trigger - _content_top(doc, continued=True) - header - TABLE_SLACK
+    start = 0
+    while start < len(block.rows):
+        _ensure_room(doc, header + heights[start] + TABLE_SLACK)
+        run = balanced_runs(heights[start:], doc.room - header - TABLE_SLACK, further, _notes_following(doc, block))[0]
+        _table_rows(doc, block, widths, range(start, start + len(run)))
+        start += len(run)
+        if start < len(block.rows):
+            doc.add_page()
+    doc.ln(4)
+
+
+def _table_rows(doc: _Doc, block: B.Table, widths: tuple[float, ...], rows: range) -> None:
+    """The header and ``rows`` of ``block`` as one fpdf2 table at the cursor."""
     doc.set_draw_color(RULE)
     doc.set_font(FAMILY, "", TABLE_PT)
     doc.set_text_color(_hex(INK))
     heading = FontFace(emphasis="BOLD", color="#FFFFFF", fill_color=HEADER_FILL)
     aligns = ["RIGHT" if c.kind in NUMERIC else "LEFT" for c in block.columns]
     with doc.table(
-        col_widths=_column_widths(block),
+        col_widths=widths,
         width=CONTENT_W,
         align="LEFT",
         text_align=aligns,
@@ -380,15 +404,56 @@ def _table(doc: _Doc, block: B.Table, images: dict[int, bytes]) -> None:
         repeat_headings=1,
         line_height=TABLE_PT * 0.5,
         wrapmode=doc.wrap,
-        padding=1.5,
+        padding=TABLE_PAD,
         borders_layout="HORIZONTAL_LINES",
     ) as table:
         table.row([c.label for c in block.columns])
-        for i, row in enumerate(block.rows):
+        for i in rows:
             status = block.statuses[i] if i < len(block.statuses) else None
             fill = _tint(STATUS_COLORS[status]) if status in STATUS_COLORS else None
-            table.row([cell.text for cell in row], style=FontFace(fill_color=fill))
-    doc.ln(4)
+            table.row([cell.text for cell in block.rows[i]], style=FontFace(fill_color=fill))
+
+
+def _row_height(doc: _Doc, texts: list[str], widths: list[float], bold: bool = False) -> float:
+    """A table row's height in mm as fpdf2 lays it out: its tallest cell, wrapped in its column's width."""
+    doc.set_font(FAMILY, "B" if bold else "", TABLE_PT)
+    line = TABLE_PT * 0.5
+    tallest = max(
+        doc.multi_cell(
+            w, line, text, max_line_height=line, wrapmode=doc.wrap, padding=TABLE_PAD, dry_run=True, output="HEIGHT"
+        )
+        for text, w in zip(texts, widths)
+    )
+    return max(tallest, line)
+
+
+def _notes_following(doc: _Doc, block: B.Block) -> float:
+    """The height (mm) of the notes right after ``block`` on the current slide (the count of rows a table
+    leaves out): the table's last page keeps room for them, so they never stand on a page of their own."""
+    if doc.slide is None or block not in doc.slide.blocks:
+        return 0.0
+    notes = notes_after(doc.slide.blocks, doc.slide.blocks.index(block))
+    heights = [_text_height(doc, n.text, BODY_PT, CONTENT_W, bold=n.tone == "warning") + 3 for n in notes]
+    return 4.0 + sum(heights) if notes else 0.0  # 4: the table's own space below it
+
+
+def _content_top(doc: _Doc, continued: bool) -> float:
+    """Where a page of the current slide's content starts (mm): below its title and subtitle (``_Doc.header``)."""
+    slide = doc.slide
+    if slide is None:
+        return MARGIN
+    title = t("deck_continued", doc.briefing.lang, title=slide.title) if continued else slide.title
+    left = MARGIN + (3.5 if slide.status else 0)
+    top = MARGIN + _text_height(doc, title, TITLE_PT, PAGE_W - MARGIN - left, bold=True)
+    if slide.subtitle:
+        top += _text_height(doc, slide.subtitle, SUBTITLE_PT, CONTENT_W)
+    return top + 3
+
+
+def _text_height(doc: _Doc, text: str, size: float, width: float, bold: bool = False) -> float:
+    """The height ``_Doc._text`` gives ``text`` (mm)."""
+    doc.set_font(FAMILY, "B" if bold else "", size)
+    return doc.multi_cell(width, size * 0.5, text, wrapmode=doc.wrap, dry_run=True, output="HEIGHT")
 
 
 def _column_widths(block: B.Table) -> tuple[float, ...]:

@@ -32,6 +32,7 @@ from briefing import blocks as B
 from briefing.images import briefing_charts, chart_pngs, png_size
 from briefing.measure import LINE_SPACING, POINTS_PER_INCH, Grid, shortest_widths, text_height, text_width
 from briefing.reproducible import author, fixed_zip, stamp
+from briefing.split import balanced_runs, notes_after
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -468,6 +469,13 @@ def _notes_after(slide: B.Slide, block: B.Chart) -> float:
     return sum(text_height(note.text, CONTENT_W, BODY_PT) + 0.15 + GAP for note in notes)
 
 
+def _notes_following(slide: B.Slide, block: B.Block) -> float:
+    """The height of the notes right after ``block`` on its slide (the count of rows a table leaves out): the
+    table's last slide keeps room for them, so they never stand on a slide of their own."""
+    notes = notes_after(slide.blocks, slide.blocks.index(block))
+    return sum(text_height(note.text, CONTENT_W, BODY_PT) + 0.1 + GAP for note in notes)
+
+
 def _new_page_room(slide: B.Slide) -> float:
     """The height a fresh (continuation) slide offers below its title."""
     title = _title_size(t("deck_continued", "zh", title=slide.title), SLIDE_W - 2 * MARGIN - 0.18)[1]
@@ -485,25 +493,20 @@ def _place_table(deck: _Deck, slide: B.Slide, page: _Page, block: B.Table) -> _P
     widths = _column_widths(block)
     header = _row_height([c.label for c in block.columns], widths, bold=True)
     heights = [_row_height([cell.text for cell in row], widths) for row in block.rows]
+    further = _new_page_room(slide) - header  # what each continuation slide holds
     start = 0
     while start < len(block.rows):
         page = _ensure_room(deck, slide, page, header + heights[start])
-        end = _rows_fitting(heights, start, page.room - header)
+        # planned again on every slide from the room it really has: the rows shared out evenly (16 + 15,
+        # never 30 + 1) over as many slides as filling them would take
+        run = balanced_runs(heights[start:], page.room - header, further, _notes_following(slide, block))[0]
+        end = start + len(run)
         _table_shape(page, block, widths, range(start, end), header, heights)
         page.y += header + sum(heights[start:end]) + GAP
         start = end
         if start < len(block.rows):
             page = _new_page(deck, slide, continued=True)
     return page
-
-
-def _rows_fitting(heights: Sequence[float], start: int, room: float) -> int:
-    """The end of the run of rows from ``start`` that fits in ``room`` (at least one row: never cut)."""
-    end, used = start, 0.0
-    while end < len(heights) and used + heights[end] <= room:
-        used += heights[end]
-        end += 1
-    return max(end, start + 1)
 
 
 def _column_widths(block: B.Table) -> list[float]:

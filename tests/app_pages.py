@@ -73,17 +73,21 @@ def html_table(at: AppTest, css_class: str = "bf-table", block: str | None = Non
     """The first HTML table of class ``css_class`` a page drew (``ui.blocks.html_table``: the overview's risk
     list, or with ``block`` the table of that block, e.g. ``districts``) as a data frame of the texts shown,
     headed as on the page."""
+    bodies = (h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
+    return table_texts(next(b for b in bodies if block is None or f'data-block="{block}"' in b))
+
+
+def table_texts(body: str):
+    """The first HTML table in ``body`` as a data frame of the texts a reader sees (tags dropped, entities
+    resolved), headed as on the page."""
     import html
     import re
 
     import pandas as pd
 
-    bodies = (h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
-    body = next(b for b in bodies if block is None or f'data-block="{block}"' in b)
-
     def texts(row: str, tag: str) -> list[str]:
         cells = re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row, flags=re.S)
         return [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
 
-    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("</table>")[0], flags=re.S)
     return pd.DataFrame([texts(r, "td") for r in rows[1:]], columns=texts(rows[0], "th"))

@@ -3,7 +3,7 @@ shown once, role and districts changed, password reset, lock, disable; bad input
 
 from __future__ import annotations
 
-from app_pages import open_page
+from app_pages import html_table, open_page
 from sqlalchemy import select
 
 from service import accounts as A
@@ -21,7 +21,7 @@ def click(at, label: str):
 
 def test_the_list_shows_every_account():
     at = start()
-    table = at.dataframe[0].value
+    table = html_table(at, "ac-list")
     assert list(table.columns) == ["用户名", "角色", "区县范围", "状态", "最近登录", "创建时间 · 创建人"]
     admin = table.set_index("用户名").loc["admin"]
     assert (admin["角色"], admin["区县范围"], admin["状态"]) == ("管理员", "全部区县", "正常")
@@ -29,7 +29,7 @@ def test_the_list_shows_every_account():
 
 def test_english_headers():
     at = start(lang="en")
-    assert list(at.dataframe[0].value.columns)[:4] == ["Username", "Role", "Districts", "Status"]
+    assert list(html_table(at, "ac-list").columns)[:4] == ["Username", "Role", "Districts", "Status"]
     assert at.title[0].value == "Accounts"
 
 
@@ -48,7 +48,7 @@ def test_creating_an_account_shows_its_temporary_password_once(app_database):
     assert A.sign_in(db, "li.wei", password) == A.sign_in(db, "LI.WEI", password)
     account = A.get_account(db, "li.wei")
     assert (account.role, account.districts, account.must_change_password) == ("editor", ("章丘区",), True)
-    row = at.dataframe[0].value.set_index("用户名").loc["li.wei"]
+    row = html_table(at, "ac-list").set_index("用户名").loc["li.wei"]
     assert (row["角色"], row["区县范围"], row["状态"]) == ("编辑", "章丘区", "待修改临时密码")
     at.run()
     assert not at.code  # shown once
@@ -76,7 +76,7 @@ def test_changing_an_account(app_database):
     assert (A.get_account(db, "wang").role, A.get_account(db, "wang").districts) == ("editor", ("历城区",))
     click(at, "锁定")
     assert A.get_account(db, "wang").locked_until == A.LOCKED_BY_ADMIN
-    assert "已被管理员锁定" in at.dataframe[0].value.set_index("用户名").loc["wang"]["状态"]
+    assert "已被管理员锁定" in html_table(at, "ac-list").set_index("用户名").loc["wang"]["状态"]
     click(at, "解锁")
     click(at, "停用")
     assert A.get_account(db, "wang").disabled and not A.get_account(db, "wang").locked()
@@ -93,3 +93,29 @@ def test_the_last_administrator_cannot_disable_itself():
     at.selectbox(key="ac_pick").set_value("admin").run()
     click(at, "停用")
     assert "至少需要保留一个可用的管理员账号" in at.error[0].value
+
+
+def test_a_long_list_of_districts_and_a_hostile_name_show_in_full(app_database):
+    from app_pages import account_for
+
+    from service.roles import VIEWER, Actor
+
+    many = (
+        "历下区",
+        "市中区",
+        "槐荫区",
+        "天桥区",
+        "历城区",
+        "长清区",
+        "章丘区",
+        "济阳区",
+        "莱芜区",
+        "钢城区",
+        "平阴县",
+    )
+    account_for(Actor("<b>王</b>**区县办**", VIEWER, many))
+    at = start()
+    row = html_table(at, "ac-list").set_index("用户名").loc["<b>王</b>**区县办**"]  # as typed, not markup
+    assert row["区县范围"] == "、".join(many) and not at.dataframe
+    body = next(h.proto.body for h in at.get("html") if 'class="ac-list"' in h.proto.body)
+    assert "<b>王" not in body and "&lt;b&gt;王&lt;/b&gt;**区县办**" in body

@@ -14,7 +14,7 @@ import json
 import re
 
 import pytest
-from app_pages import open_page
+from app_pages import html_table, open_page
 from google.protobuf.message import Message
 from hostile import (
     ATTACK,
@@ -247,8 +247,8 @@ def test_the_drill_down_breadcrumb_escapes_district_and_street():
 def test_history_names_the_hostile_file_and_lists_uploader_and_comment_as_plain_cells():
     at = open_page("views/history.py", lang="en")
     assert_inert(at)
-    table = at.dataframe[0].value
-    assert frame_has(table, ATTACK["uploader"]) and frame_has(table, ATTACK["comment"])  # cells: plain text
+    table = html_table(at, "hi-versions")
+    assert frame_has(table, ATTACK["uploader"]) and frame_has(table, ATTACK["comment"])  # cells: escaped HTML
     (download,) = [b for b in at.get("download_button") if b.proto.id.endswith("-hi_download")]  # the file's, not Excel
     assert md_escape(ATTACK["filename"]) in download.proto.label
 
@@ -393,5 +393,5 @@ def test_a_hostile_task_sheet_renders_as_its_characters(hostile_tasks, make_xlsx
     at = open_page("views/tasks.py", lang=lang)
     at.file_uploader[0].upload(ATTACK["filename"], make_xlsx(rows).read_bytes()).run()
     texts = assert_inert(at, errors_allowed=True)
-    assert any(frame_has(d.value, URL_ATTACK) for d in at.dataframe)  # the issues name it, in a plain cell
+    assert frame_has(html_table(at, "tv_issues"), URL_ATTACK)  # the issues name it, in an escaped cell
     assert texts

@@ -31,7 +31,7 @@ def two_versions(app_database):
 
 def test_versions_are_listed_newest_first_with_who_and_what(two_versions):
     at = start()
-    table = at.dataframe[0].value
+    table = html_table(at, "hi-versions")
     assert list(table["版本"]) == ["2 · 当前", "1"]
     assert list(table["上传人"]) == ["张三", "系统（示例数据）"]
     assert list(table["项目数"]) == ["55", "56"]
@@ -133,7 +133,7 @@ def test_a_link_to_a_version_opens_the_dashboard_as_of_it(two_versions):
 def test_history_in_english(two_versions):
     at = start(lang="en")
     assert at.title[0].value == "History"
-    assert list(at.dataframe[0].value["Source"]) == ["Upload", "Bundled sample"]
+    assert list(html_table(at, "hi-versions")["Source"]) == ["Upload", "Bundled sample"]
 
 
 DASHBOARD_PAGES = ["views/overview.py", "views/changes.py", "views/districts.py", "views/progress.py"]
@@ -149,7 +149,7 @@ def test_a_rollback_to_the_sample_is_marked_as_sample_data_everywhere(two_versio
     rolled = V.rollback(two_versions, 1, "李四")
     assert rolled.sample
     at = start()
-    assert list(at.dataframe[0].value["来源"]) == ["回退至第 1 版 · 示例数据", "上传", "内置示例数据"]
+    assert list(html_table(at, "hi-versions")["来源"]) == ["回退至第 1 版 · 示例数据", "上传", "内置示例数据"]
     (download,) = [b for b in at.get("download_button") if b.proto.id.endswith("-hi_download")]  # not the Excel export
     assert download.proto.label.startswith("下载原始文件 sample") and download.proto.label.endswith("（内置示例数据）")
     at.switch_page("views/overview.py").run()
@@ -161,5 +161,24 @@ def test_a_rollback_to_the_sample_is_marked_as_sample_data_everywhere(two_versio
 
 
 def test_the_samples_uploader_is_named_in_english_too(two_versions):
-    table = start(lang="en").dataframe[0].value
+    table = html_table(start(lang="en"), "hi-versions")
     assert list(table["By"]) == ["张三", "the system (sample data)"]  # an account name is shown as it is
+
+
+def test_many_versions_are_listed_a_page_at_a_time_with_every_comment_in_full(app_database):
+    """60 versions: 50 on the first page, newest first, the last 10 a click away; a 400-character comment whole."""
+    start("views/overview.py")  # the first start publishes the sample as version 1
+    db = open_database(app_database)
+    week = V.version_projects(db, 1)
+    long = "本周更新：" + "历城区华山街道安置房项目交付日期调整说明" * 20
+    for i in range(2, 61):
+        V.publish(db, week, content=f"w{i}".encode(), filename=f"第{i}周.xlsx", uploader="张三", comment=long)
+    at = start()
+    first = html_table(at, "hi-versions")
+    assert first["版本"].tolist() == ["60 · 当前", *map(str, range(59, 10, -1))]
+    assert set(first["说明"]) == {long} and "…" not in first["说明"].iloc[0]
+    assert "显示第 1–50 个。" in [c.value for c in at.caption]
+    assert not [d for d in at.dataframe if "说明" in d.value]  # no data grid cuts a comment off
+    at.button(key="hi_versions_next").click().run()
+    assert html_table(at, "hi-versions")["版本"].tolist() == [*map(str, range(10, 0, -1))]
+    assert at.button(key="hi_versions_next").disabled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_pages import open_page
+from app_pages import html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from store.db import open_database
@@ -38,7 +38,7 @@ def read_as(at: AppTest, header: str) -> str:
 def test_an_unrecognised_date_column_is_warned_then_mapped_and_remembered(make_xlsx, app_database):
     at = upload(make_xlsx, [HEADER, *ROWS])
     assert read_as(at, "房屋钥匙发放") == "未使用"
-    assert any("房屋钥匙发放" in w for w in at.dataframe[0].value.to_string().splitlines())  # the warning row
+    assert any("房屋钥匙发放" in w for w in html_table(at, "up_issues").to_string().splitlines())  # the warning row
     at = choose(at, "房屋钥匙发放", "handed_over")
     assert read_as(at, "房屋钥匙发放") == "实际交付日期"
     assert "已按保存的列对应读取 1 列" in at.info[0].value

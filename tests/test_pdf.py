@@ -179,3 +179,53 @@ def test_no_chinese_line_starts_with_closing_punctuation_and_figures_stay_whole(
     starts = [line for line in lines if line[0] in NO_LINE_START]
     assert starts == []
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", m) for line in lines for m in re.findall(r"[\d,]+\d", line))
+
+
+def _rows_per_page(rows: int, note: str = "") -> list[list[str]]:
+    """The at-risk table's first cells on each page of a PDF of one table of ``rows`` rows of one height (each
+    page also repeats the header), and ``note`` after it when given."""
+    from tests.test_pptx import _long_table_briefing
+
+    reader = PdfReader(io.BytesIO(P.render_pdf(_long_table_briefing(rows, note=note))))
+    texts = [_flat(page.extract_text()) for page in reader.pages]
+    assert all("项目名称" in text for text in texts)
+    if note:  # on the last page only, under rows of the table
+        assert [_flat(note) in text for text in texts] == [False] * (len(texts) - 1) + [True]
+    return [re.findall(r"项目\d{3}", text) for text in texts]
+
+
+@pytest.fixture(scope="module")
+def filling():
+    """How many rows filling each page to the brim puts on the first page and on each continuation."""
+    from briefing.split import _runs
+
+    saved, P.balanced_runs = P.balanced_runs, _runs
+    try:
+        pages = _rows_per_page(150)
+    finally:
+        P.balanced_runs = saved
+    return len(pages[0]), len(pages[1])
+
+
+@pytest.mark.parametrize("extra", [1, 2])
+@pytest.mark.parametrize("full_pages", [1, 2])
+def test_a_table_one_row_too_long_is_shared_out_over_the_pages(filling, full_pages, extra):
+    first, further = filling
+    rows = first + further * (full_pages - 1) + extra  # filling would end on a page of ``extra`` rows
+    pages = _rows_per_page(rows)
+    counts = [len(p) for p in pages]
+    assert len(pages) == full_pages + 1 and max(counts) - min(counts) <= 1, counts  # never 30 + 1
+    assert [name for page in pages for name in page] == [f"项目{i:03d}" for i in range(rows)]  # once, in order
+
+
+def test_a_table_that_fills_its_page_exactly_does_not_continue(filling):
+    assert [len(p) for p in _rows_per_page(filling[0])] == [filling[0]]
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+def test_the_note_after_a_table_never_stands_on_a_page_of_its_own(filling, extra):
+    from tests.test_pptx import CAPPED
+
+    rows = filling[0] + extra  # around a page full: filling would leave the note alone on the next page
+    counts = [len(p) for p in _rows_per_page(rows, note=CAPPED)]
+    assert sum(counts) == rows and min(counts) >= 1 and max(counts) - min(counts) <= 1, counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -237,3 +238,79 @@ def test_real_briefing_from_the_sample_portfolio():
     for deck_slide in prs.slides:
         for shape in deck_slide.shapes:
             assert (shape.top + shape.height) / EMU_PER_INCH <= 7.5
+
+
+CAPPED = "以上为最紧急的 50 个；另有 263 个未列出，完整名单见看板总览页的 Excel 下载。"
+
+
+def _long_table_briefing(rows: int, lang: str = "zh", note: str = "") -> B.Briefing:
+    """A briefing of one at-risk table of ``rows`` rows of the same height (short texts), under a subtitle, and
+    ``note`` after it when given (the count of the rows left out)."""
+    columns = (B.Column("name", "项目名称"), B.Column("households", "安置户数", B.COUNT), B.Column("reasons", "原因"))
+    body = tuple(
+        (B.Cell(f"项目{i:03d}", f"项目{i:03d}"), B.Cell(i, f"{i:,}"), B.Cell("临近交付", "临近交付"))
+        for i in range(rows)
+    )
+    table = B.Table("yellow", columns, body, tuple("at_risk" for _ in body))
+    slide = B.Slide("yellow", "黄色预警项目", (table, *([B.Note(note)] if note else [])), subtitle=f"共 {rows} 个")
+    return B.Briefing(
+        lang,
+        dt.date(2026, 11, 21),
+        "济南市",
+        "简报",
+        "第 1 版",
+        "济南市 · 第 1 版",
+        (),
+        (B.Section("yellow", "预警", (slide,)),),
+    )
+
+
+def _rows_per_slide(briefing: B.Briefing) -> tuple[list[int], list[str]]:
+    """The body rows of the table on each deck slide, and every body row's first cell in deck order."""
+    prs = Presentation(io.BytesIO(render_pptx(briefing)))
+    parts = [table for slide in prs.slides for table in _tables(slide)]
+    return [len(part) - 1 for part in parts], [row[0] for part in parts for row in part[1:]]
+
+
+@pytest.fixture(scope="module")
+def filling():
+    """How many rows filling to the brim puts on the first slide and on each continuation (the old layout)."""
+    import briefing.pptx as P
+    from briefing.split import _runs
+
+    saved, P.balanced_runs = P.balanced_runs, _runs
+    try:
+        counts, _ = _rows_per_slide(_long_table_briefing(200))
+    finally:
+        P.balanced_runs = saved
+    return counts[0], counts[1]
+
+
+@pytest.mark.parametrize("extra", [1, 2])
+@pytest.mark.parametrize("full_slides", [1, 2])
+def test_a_table_one_row_too_long_is_shared_out_not_left_with_one_row(filling, full_slides, extra):
+    first, further = filling
+    rows = first + further * (full_slides - 1) + extra  # filling would end on a slide of ``extra`` rows
+    counts, names = _rows_per_slide(_long_table_briefing(rows))
+    assert len(counts) == full_slides + 1  # as many slides as filling takes, no more
+    assert sum(counts) == rows and names == [f"项目{i:03d}" for i in range(rows)]  # every row once, in order
+    assert max(counts) - min(counts) <= 1, counts  # 16 + 15, never 30 + 1
+
+
+def test_a_table_that_fills_its_slide_exactly_does_not_continue(filling):
+    counts, _ = _rows_per_slide(_long_table_briefing(filling[0]))
+    assert counts == [filling[0]]
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+def test_the_note_after_a_table_never_stands_on_a_slide_of_its_own(filling, extra):
+    rows = filling[0] + extra  # around a slide full: filling would leave the note alone on the next slide
+    prs = Presentation(io.BytesIO(render_pptx(_long_table_briefing(rows, note=CAPPED))))
+    slides = [
+        (len(_tables(s)), any(CAPPED in shape.text_frame.text for shape in s.shapes if shape.has_text_frame))
+        for s in prs.slides
+    ]
+    assert [has_note for _, has_note in slides] == [False] * (len(slides) - 1) + [True]  # the note, last
+    assert slides[-1][0] == 1  # with rows of the table above it
+    counts = [len(part) - 1 for s in prs.slides for part in _tables(s)]
+    assert sum(counts) == rows and max(counts) - min(counts) <= 1, counts

@@ -235,3 +235,23 @@ def test_a_remembered_session_ends_when_idle_once_its_token_is_revoked_elsewhere
     at.run()
     assert at.title[0].value == "登录" and at.session_state[signin.COOKIE_WRITE] == ""
     assert audit_actions(app_database)[-1][:3] == ("admin", "sign_out", "ok")
+
+
+def test_a_sign_in_reads_the_days_once_and_the_cookie_lasts_as_long_as_its_token(app_database, monkeypatch):
+    at = fresh()
+    reads: list[str] = []
+    real = signin.get_setting
+    monkeypatch.setattr(signin, "get_setting", lambda key: reads.append(key) or real(key))
+    remember_me(at)
+    assert at.metric and reads.count("remember_days") == 1  # the ticked box's sign-in run: the token and its cookie
+    assert "Max-Age=604800;" in cookie_script(at)  # 7 days
+    monkeypatch.setenv("RESETTLE_REMEMBER_DAYS", "1")  # changed later: the token made still lasts 7 days
+    reads.clear()
+    at.run()
+    assert reads.count("remember_days") == 0 and "Max-Age=604800;" in cookie_script(at)
+
+
+def cookie_script(at: AppTest) -> str:
+    """The script of the one-pixel frame that writes the sign-in cookie (``signin.sync_device_cookie``)."""
+    found = [str(node.proto) for node in at.get("iframe")]
+    return next(text for text in found if "document.cookie" in text)

@@ -236,3 +236,24 @@ def test_the_deck_is_laid_out_once_per_briefing_key():
     other = S.kept_deck(sample_briefing_en(), ("db", "v1", "en"))
     assert other is not first and list(other) == S.deck(sample_briefing_en())
     assert S.kept_deck(briefing, None) == S.deck(briefing)
+
+
+def _filled(slide: B.Slide, lang: str = "zh") -> int:
+    """How many rows the first slide of ``slide`` holds when filled to the brim (the old split)."""
+    from briefing.split import _runs
+
+    saved, S.balanced_runs = S.balanced_runs, _runs
+    try:
+        return len(S.paginate(slide, lang)[0].blocks[0].rows)
+    finally:
+        S.balanced_runs = saved
+
+
+@pytest.mark.parametrize("extra", [1, 2])
+def test_a_table_one_row_longer_than_a_slide_is_shared_out_not_left_with_one_row(extra):
+    full = _filled(_slide(_rows(90)))
+    rows = full + extra  # filled to the brim: ``full`` rows and a slide of ``extra`` rows
+    parts = S.paginate(_slide(_rows(rows)), "zh")
+    counts = [len(b.rows) for p in parts for b in p.blocks]
+    assert len(parts) == 2 and sum(counts) == rows and max(counts) - min(counts) <= 1, counts
+    assert len(S.paginate(_slide(_rows(full)), "zh")) == 1  # exactly a slide full: no continuation

@@ -129,7 +129,7 @@ def test_one_districts_file_replaces_only_that_district_by_default(make_xlsx, ap
     assert set(dates.loc[dates["district"] == "章丘区", "name"]) == {"西琅沟", "白泉"}  # the file's stage sheet
     assert (dates["district"] != "章丘区").sum() == (V.version_stage_dates(db, 1)["district"] != "章丘区").sum()
     at.switch_page("views/history.py").run()
-    assert "上传（章丘区）" in at.dataframe[0].value["来源"].tolist()
+    assert "上传（章丘区）" in html_table(at, "hi-versions")["来源"].tolist()
 
 
 def test_a_file_naming_every_district_or_none_is_not_asked_about(make_xlsx, app_database, real_register):
@@ -143,8 +143,8 @@ def test_a_workbook_with_errors_shows_every_problem_and_publishes_nothing(make_x
     rows = [*WEEK, ["长青", "章丘区", "", "一百六十一", 3.91, "2021-13-45", ""]]
     at = upload(start(), "bad.xlsx", workbook(make_xlsx, rows))
     assert {m.label: m.value for m in at.metric}["错误"] == "2"
-    problems = at.dataframe[0].value
-    assert list(problems["行号"]) == [5, 5] and set(problems["内容"]) == {"一百六十一", "2021-13-45"}
+    problems = html_table(at, "up_issues")
+    assert list(problems["行号"]) == ["5", "5"] and set(problems["内容"]) == {"一百六十一", "2021-13-45"}
     assert "修正后才能发布" in at.error[0].value
     assert not [b for b in at.button if b.label == "发布"]
     assert V.current_version_id(open_database(app_database)) == 1
@@ -213,7 +213,7 @@ def test_a_version_published_between_preview_and_publish(
 def test_an_unreadable_file_is_reported_without_a_traceback(app_database):
     at = upload(start(), "notes.xlsx", "这不是工作簿".encode())
     assert {m.label: m.value for m in at.metric}["错误"] == "1"
-    assert "文件已损坏" in at.dataframe[0].value.iloc[0].to_string()
+    assert "文件已损坏" in html_table(at, "up_issues").iloc[0].to_string()
     assert V.current_version_id(open_database(app_database)) == 1
 
 
@@ -259,8 +259,8 @@ def test_a_district_written_differently_is_offered_as_the_known_one(
     make_xlsx, app_database, real_register, written, choice, published_as
 ):
     at = upload(start(), "章丘第12周.xlsx", workbook(make_xlsx, week_in(written)))
-    problems = at.dataframe[0].value
-    assert len(problems) == 3 and set(problems["行号"]) == {2, 3, 4}
+    problems = html_table(at, "up_issues")
+    assert len(problems) == 3 and set(problems["行号"]) == {"2", "3", "4"}
     assert all("与已有区县“章丘区”仅" in m and "是否为同一区县" in m for m in problems["说明"])
     radio = district_radio(at)
     assert radio.value == "known" and radio.options[0] == "按“章丘区”读取"
@@ -286,8 +286,8 @@ def test_a_row_without_a_district_is_named_and_the_file_replaces_the_whole_regis
 ):
     rows = [*WEEK[:2], [WEEK[2][0], "", *WEEK[2][2:]], WEEK[3]]  # 白泉, on row 3, names no district
     at = upload(start(), "章丘区第12周.xlsx", workbook(make_xlsx, rows))
-    problems = at.dataframe[0].value
-    assert list(problems["行号"]) == [3] and "项目“白泉”没有填写区县" in problems["说明"][0]
+    problems = html_table(at, "up_issues")
+    assert list(problems["行号"]) == ["3"] and "项目“白泉”没有填写区县" in problems["说明"][0]
     assert not [r for r in at.radio if r.key and r.key.startswith("up_scope_")]
     why = next(w.value for w in at.warning if "不能只更新其中的区县" in w.value)
     assert "（章丘区）" in why and "有 1 个项目没有填写区县（第 3 行“白泉”）" in why and "替换整个台账" in why

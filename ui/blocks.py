@@ -42,6 +42,7 @@ PHONE_CSS = f"""
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricDelta"],
 [data-testid="stMetricDelta"] * {{ white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; }}
+.bf-narrow {{ display: none; }}  /* a list's cards: shown instead of its table (.bf-wide) on a phone */
 .bf-scroll {{ overflow-x: auto; }}  /* a wide table scrolls sideways on a phone rather than squeezing */
 .bf-table {{ width: 100%; border-collapse: collapse; font-size: 0.9rem; line-height: 1.45; }}
 .bf-table th {{ text-align: left; font-weight: 600; color: #333333; background: #F5F5F5; vertical-align: bottom;
@@ -56,6 +57,9 @@ PHONE_CSS = f"""
 .bf-table td.bf-reasons {{ min-width: 18rem; }}
 .bf-table td.bf-col-name {{ min-width: 8rem; }}
 .bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
+.bf-table td.bf-col-message {{ min-width: 14rem; }}
+.bf-table td.bf-col-before, .bf-table td.bf-col-after {{ min-width: 5.5rem; overflow-wrap: normal;
+  word-break: keep-all; }}
 @media (max-width: {PHONE_PX}px) {{
   [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
     gap: 0.5rem 1rem; }}
@@ -65,6 +69,8 @@ PHONE_CSS = f"""
   [data-testid="stMain"] h1 {{ font-size: 1.9rem; }}
   .st-key-{CARDS_KEY} {{ display: block; }}
   .st-key-{TABLE_KEY} {{ display: none; }}
+  .bf-narrow {{ display: block; }}
+  .bf-wide {{ display: none; }}
   .modebar-container, [data-testid="stElementToolbar"] {{ display: none !important; }}
 }}
 </style>
@@ -199,7 +205,7 @@ def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | N
         text = f'<a href="{html.escape(link, quote=True)}" target="_self">{text}</a>'
     kind = "bf-num" if column.kind in NUMBER_KINDS else "bf-date" if column.kind in DATE_KINDS else ""
     kind = "bf-reasons" if column.key == "reasons" else kind or f"bf-col-{column.key}"
-    return f'<td class="{kind}">{text}</td>'
+    return f'<td class="{html.escape(kind, quote=True)}">{text}</td>'
 
 
 def html_table(block: B.Table, links: dict[str, list[str]] | None = None) -> str:
@@ -272,3 +278,12 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
             f'<div class="bf-meta">{facts}</div>' + (f"<ul>{items}</ul>" if items else "") + "</div>"
         )
     return '<div class="bf-cards">' + "".join(cards) + "</div>"
+
+
+def table_and_cards(css_class: str, block: B.Table, title: str = "name") -> str:
+    """A page of a list as HTML inside ``<div class=css_class>``: a table on a desk, cards headed by the ``title``
+    column on a phone (``PHONE_CSS`` shows one of the two); every text in full and escaped, wrapping, never cut."""
+    return (
+        f'<div class="{html.escape(css_class, quote=True)}"><div class="bf-wide">{html_table(block)}</div>'
+        f'<div class="bf-narrow">{block_cards(block, title=title)}</div></div>'
+    )

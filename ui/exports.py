@@ -131,15 +131,18 @@ def frame_block(
     raw: Raw | None = None,
     statuses: Iterable[str | None] = (),
     empty: str = "",
+    keys: Mapping[str, str] | None = None,
 ) -> Table:
     """A ``Table`` block from a page's display frame: its headers, each cell's shown text, and the raw value
-    from ``raw`` where given (else the shown value); ``kinds`` gives a column's kind (default text)."""
-    kinds, raw = kinds or {}, raw or {}
-    columns = tuple(Column(str(c), str(c), kinds.get(str(c), TEXT)) for c in display.columns)
-    values = {c: list(raw[c]) if c in raw else display[c].tolist() for c in display.columns}
-    shown = {c: display[c].tolist() for c in display.columns}
+    from ``raw`` where given (else the shown value); ``kinds`` gives a column's kind (default text), ``keys`` a
+    column's stable key (default its header: ``name`` and ``reasons`` get their room in ``ui.blocks``)."""
+    kinds, raw, keys = kinds or {}, raw or {}, keys or {}
+    headers = [str(c) for c in display.columns]
+    columns = tuple(Column(keys.get(h, h), h, kinds.get(h, TEXT)) for h in headers)
+    values = {h: list(raw[h]) if h in raw else display[h].tolist() for h in headers}
+    shown = {h: display[h].tolist() for h in headers}
     rows = tuple(
-        tuple(_cell(values[c.key][i], shown[c.key][i], c.key in raw and c.kind == TEXT) for c in columns)
+        tuple(_cell(values[h][i], shown[h][i], h in raw and c.kind == TEXT) for h, c in zip(headers, columns))
         for i in range(len(display))
     )
     return Table(key, columns, rows, tuple(statuses), empty)
@@ -226,55 +229,81 @@ def versions_block(versions: list[Version], display: pd.DataFrame, lang: str) ->
     return frame_block("versions", display, kinds, raw)
 
 
-def weekly_sheets(weekly: Weekly, lang: str) -> list[tuple[str, Table]]:
-    """Every list of the changes page, a sheet each, in the page's order (an empty list says so)."""
+# The weekly page's columns by catalogue key, with the stable keys ``ui.blocks`` styles (room for a name and the
+# reasons, a standing kept in whole words).
+WEEK_KEYS = {
+    "col_name": "name",
+    "col_district": "district",
+    "col_reasons": "reasons",
+    "wk_before": "before",  # "■ 已逾期 · 红色预警": broken between its words only, never inside "Overdue"
+    "wk_after": "after",
+}
+
+
+def week_keys(lang: str) -> dict[str, str]:
+    """The stable keys of the weekly lists' columns, by header in ``lang``."""
+    return {t(key, lang): stable for key, stable in WEEK_KEYS.items()}
+
+
+WeekList = tuple[str, pd.DataFrame, Callable[[pd.DataFrame], Table]]  # title key, rows, rows -> table
+
+
+def weekly_lists(weekly: Weekly, lang: str) -> list[WeekList]:
+    """Every list of the changes page in the page's order: its title key, its rows (most pressing first) and
+    how any of them become a table; the page phrases one page of rows, the download all of them."""
     none = t("wk_none", lang)
+    keys = week_keys(lang)
     moves = _kinds(lang, col_households=COUNT, wk_deadline_moved=DAYS)
     dates = _kinds(lang, wk_old_deadline=DATE, wk_new_deadline=DATE, wk_slip_days=DAYS, col_handed_over=DATE)
 
-    def moved(frame: pd.DataFrame, deadline: bool = False) -> Table:
-        raw = _raw(lang, col_households=frame["households_new"], wk_deadline_moved=frame["deadline_days"])
-        return frame_block("moves", moves_table(frame, lang, deadline=deadline), moves, raw, empty=none)
+    def moved(deadline: bool = False) -> Callable[[pd.DataFrame], Table]:
+        def block(frame: pd.DataFrame) -> Table:
+            raw = _raw(lang, col_households=frame["households_new"], wk_deadline_moved=frame["deadline_days"])
+            display = moves_table(frame, lang, deadline=deadline)
+            return frame_block("moves", display, moves, raw, empty=none, keys=keys)
 
-    eased = weekly.eased
-    slips = weekly.slips
-    handed = weekly.handed_over
-    tables = {
-        "wk_turned_red": moved(weekly.turned_red),
-        "wk_turned_yellow": moved(weekly.turned_yellow),
-        "wk_slips": frame_block(
-            "slips",
-            slips_table(slips, lang),
-            dates,
-            _raw(lang, wk_old_deadline=slips["old"], wk_new_deadline=slips["new"], wk_slip_days=slips["delta"]),
-            empty=none,
-        ),
-        "wk_eased": frame_block(
-            "eased",
-            eased_table(eased, lang),
-            moves | dates,
-            _raw(
-                lang,
-                col_households=eased["households_new"],
-                wk_old_deadline=eased["deadline_old"],
-                wk_new_deadline=eased["deadline_new"],
-                wk_slip_days=eased["deadline_days"],
-            ),
-            empty=none,
-        ),
-        "wk_cleared": moved(weekly.cleared),
-        "wk_recovered": moved(weekly.recovered, deadline=True),
-        "wk_stages": frame_block("stages", stages_table(weekly.stages_completed, lang), empty=none),
-        "wk_handed_over": frame_block(
-            "handed_over",
-            handovers_table(handed, lang),
-            moves | dates,
-            _raw(lang, col_households=handed["households"], col_handed_over=handed["handed_over_new"]),
-            empty=none,
-        ),
-        **{key: added_block(frame, lang) for key, frame in _added_removed(weekly.changes)},
-    }
-    return [(t(key, lang), table) for key, table in tables.items()]
+        return block
+
+    def slipped(slips: pd.DataFrame) -> Table:
+        raw = _raw(lang, wk_old_deadline=slips["old"], wk_new_deadline=slips["new"], wk_slip_days=slips["delta"])
+        return frame_block("slips", slips_table(slips, lang), dates, raw, empty=none, keys=keys)
+
+    def eased(frame: pd.DataFrame) -> Table:
+        raw = _raw(
+            lang,
+            col_households=frame["households_new"],
+            wk_old_deadline=frame["deadline_old"],
+            wk_new_deadline=frame["deadline_new"],
+            wk_slip_days=frame["deadline_days"],
+        )
+        return frame_block("eased", eased_table(frame, lang), moves | dates, raw, empty=none, keys=keys)
+
+    def staged(frame: pd.DataFrame) -> Table:
+        return frame_block("stages", stages_table(frame, lang), empty=none, keys=keys)
+
+    def handed(frame: pd.DataFrame) -> Table:
+        raw = _raw(lang, col_households=frame["households"], col_handed_over=frame["handed_over_new"])
+        return frame_block("handed_over", handovers_table(frame, lang), moves | dates, raw, empty=none, keys=keys)
+
+    def projects(frame: pd.DataFrame) -> Table:
+        return added_block(frame, lang)
+
+    return [
+        ("wk_turned_red", weekly.turned_red, moved()),
+        ("wk_turned_yellow", weekly.turned_yellow, moved()),
+        ("wk_slips", weekly.slips, slipped),
+        ("wk_eased", weekly.eased, eased),
+        ("wk_cleared", weekly.cleared, moved()),
+        ("wk_recovered", weekly.recovered, moved(deadline=True)),
+        ("wk_stages", weekly.stages_completed, staged),
+        ("wk_handed_over", weekly.handed_over, handed),
+        *((key, frame, projects) for key, frame in _added_removed(weekly.changes)),
+    ]
+
+
+def weekly_sheets(weekly: Weekly, lang: str) -> list[tuple[str, Table]]:
+    """Every list of the changes page whole, a sheet each, in the page's order (an empty list says so)."""
+    return [(t(key, lang), block(frame)) for key, frame, block in weekly_lists(weekly, lang)]
 
 
 def _added_removed(changes: Changes) -> list[tuple[str, pd.DataFrame]]:
@@ -287,7 +316,8 @@ def added_block(frame: pd.DataFrame, lang: str) -> Table:
     raw = _raw(
         lang, col_households=frame["households"], col_area=frame["floor_area_m2"], col_deadline=frame["deadline"]
     )
-    return frame_block("projects", project_list(frame, lang), kinds, raw, empty=t("wk_none", lang))
+    keys = week_keys(lang)
+    return frame_block("projects", project_list(frame, lang), kinds, raw, empty=t("wk_none", lang), keys=keys)
 
 
 def today_name(stem_key: str, view: View, *parts: object) -> str:

@@ -35,6 +35,7 @@ WANTS_SIGN_IN = "_si_wants_sign_in"  # an anonymous viewer asked for the sign-in
 DEVICE = "_si_device"  # the token this session stays signed in with on this device (``service.devices``)
 DEVICE_TRIED = "_si_device_tried"  # the device's cookie was looked at: once per session, not after sign-out
 COOKIE_WRITE = "_si_cookie"  # what the browser's cookie is to become: a token, or "" to remove it
+COOKIE_DAYS = "_si_cookie_days"  # how long a token written to the cookie lasts (the setting when it was made)
 KEEP_ON_SIGN_OUT = ("lang", "as_of", "as_of_chosen", "dataset", "version", sso.SSO_ENDED, DEVICE_TRIED)
 _admin_checked: set[str] = set()  # databases this process has made sure have an account
 
@@ -185,7 +186,7 @@ def _sign_in_form(lang: str) -> None:
             max_chars=A.MAX_PASSWORD,
             autocomplete="current-password",
         )
-        days = float(get_setting("remember_days"))
+        days = remember_days()
         if days > 0:
             st.checkbox(t("si_remember", lang, days=f"{days:g}"), key="si_remember")
             st.caption(t("si_remember_help", lang))  # in view, not behind a help icon: it is a warning
@@ -197,11 +198,18 @@ def _sign_in_form(lang: str) -> None:
     sync_device_cookie()
 
 
+def remember_days() -> float:
+    """How many days "stay signed in on this device" lasts (setting ``remember_days``; 0: not offered). Read
+    once where it is needed in a run: the form when it is shown, the sign-in when the box was ticked (the
+    cookie then lasts as long as the token made with the same figure)."""
+    return float(get_setting("remember_days"))
+
+
 def _attempt(lang: str) -> None:
     """The sign-in button: check the typed name and password, then empty the password field."""
     state = st.session_state
     typed, password = state.get("si_username", ""), state.get("si_password", "")
-    remember = bool(state.get("si_remember")) and float(get_setting("remember_days")) > 0
+    ticked = bool(state.get("si_remember"))  # before ``_forget`` clears the form's fields
     state["si_password"] = ""
     if not typed.strip() or not password:
         state[NOTICE] = ("error", "si_fail_empty", {})
@@ -212,9 +220,10 @@ def _attempt(lang: str) -> None:
         return
     _forget()
     state[ACTOR_KEY], state[LAST_SEEN] = outcome, time.time()
-    if remember:
-        token = devices.remember(engine(), outcome, float(get_setting("remember_days")))
-        state[DEVICE], state[COOKIE_WRITE] = token, token
+    days = remember_days() if ticked else 0.0  # read once: the token and its cookie last as long
+    if days > 0:
+        token = devices.remember(engine(), outcome, days)
+        state[DEVICE], state[COOKIE_WRITE], state[COOKIE_DAYS] = token, token, days
 
 
 def _failure_text(failure: A.Failure, lang: str) -> tuple[str, dict]:
@@ -296,7 +305,7 @@ def sync_device_cookie() -> None:
     value = st.session_state.get(COOKIE_WRITE)
     if value is None:
         return
-    max_age = int(float(get_setting("remember_days")) * 86400) if value else 0
+    max_age = int(float(st.session_state.get(COOKIE_DAYS, 0)) * 86400) if value else 0  # as long as the token
     cookie = f"{devices.COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict"
     secure = "(location.protocol === 'https:' ? '; Secure' : '')"
     st.iframe(f"<script>document.cookie = {json.dumps(cookie)} + {secure};</script>", height=1)

@@ -22,6 +22,7 @@ from pathlib import Path
 import streamlit as st
 
 from briefing import blocks as B
+from briefing.split import balanced_runs, notes_after
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
 
@@ -210,8 +211,9 @@ def paginate(slide: B.Slide, lang: str, cover: bool = False) -> list[B.Slide]:
     room = CONTENT_H - max(title_height(slide.title, cover), title_height(title))
     pages: list[list[B.Block]] = [[]]
     left = room
-    for block in slide.blocks:
-        for part in _parts(block, left, room):
+    for index, block in enumerate(slide.blocks):
+        tail = sum(block_height(n) + GAP for n in notes_after(slide.blocks, index))  # kept with a table's end
+        for part in _parts(block, left, room, tail):
             height = block_height(part) + GAP
             if height > left and pages[-1]:
                 pages.append([])
@@ -221,12 +223,17 @@ def paginate(slide: B.Slide, lang: str, cover: bool = False) -> list[B.Slide]:
     return [replace(slide, blocks=tuple(p), title=title if i else slide.title) for i, p in enumerate(pages)]
 
 
-def _parts(block: B.Block, left: float, room: float) -> Iterator[B.Block]:
-    """A table or list of reasons cut into pieces: the first fits ``left``, the others ``room`` each."""
+def _parts(block: B.Block, left: float, room: float, tail: float = 0.0) -> Iterator[B.Block]:
+    """A table or list of reasons cut into pieces: the first fits ``left``, the others ``room`` each; a table's
+    last piece leaves ``tail`` for the notes after it."""
     if isinstance(block, B.Table) and block.rows:
         head, heights = table_heights(block)
-        for start, end in _spans(heights, left - head - GAP, room - head - GAP):
-            yield replace(block, rows=block.rows[start:end], statuses=block.statuses[start:end])
+        first, further = left - head - GAP, room - head - GAP
+        if heights[0] > first and left < room:
+            first = further  # not one row fits below what the slide holds: the table starts on the next one
+        # the rows shared out evenly over the slides they need (16 + 15, never 30 and then 1 on its own)
+        for run in balanced_runs(heights, first, further, tail):
+            yield replace(block, rows=block.rows[run.start : run.stop], statuses=block.statuses[run.start : run.stop])
     elif isinstance(block, B.Reasons):
         heights = [_reason_height(r) for r in block.items]
         for start, end in _spans(heights, left - GAP, room - GAP):

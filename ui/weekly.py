@@ -1,4 +1,6 @@
-"""The week's changes on screen: two rows of counts, then one table per kind of change."""
+"""The week's changes on screen: two rows of counts, then one list per kind of change, a page of rows at a time
+as an HTML table (cards on a phone): a project name, a reason or a changed value shown in full, never cut off
+with an ellipsis as a data grid's cell would be."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from briefing.blocks import Table
 from briefing.build import week_block
-from housing.changes import largest_first
 from housing.fmt import fmt_count
 from housing.i18n import t
-from housing.weekly import Weekly, eased_table, handovers_table, moves_table, slips_table, stages_table
-from ui.blocks import show_headlines
-from ui.changes import project_list
+from housing.weekly import Weekly
+from ui.blocks import show_headlines, table_and_cards
+from ui.exports import weekly_lists
 from ui.paging import count_caption, current_page, pager
 from ui.tables import page_count
 
@@ -26,8 +28,13 @@ def counts(weekly: Weekly, lang: str) -> None:
     show_headlines(week_block(weekly, lang), per_row=5, helps=helps, key="headlines_week")
 
 
+def list_html(title_key: str, block: Table) -> str:
+    """One page of list ``title_key`` as HTML in ``wk-list-<title_key>``: a table, cards on a phone."""
+    return table_and_cards(f"wk-list-{title_key}", block)
+
+
 def _section(
-    title_key: str, frame: pd.DataFrame, table: Callable[[pd.DataFrame], pd.DataFrame], listed: object, lang: str
+    title_key: str, frame: pd.DataFrame, block: Callable[[pd.DataFrame], Table], listed: object, lang: str
 ) -> None:
     """One list under its heading: 50 rows a page (only those phrased), counted with the pager when it takes
     more than one page (a week in which a province's register changed lists tens of thousands)."""
@@ -40,25 +47,15 @@ def _section(
     if page_count(len(frame)) > 1:
         count = fmt_count(len(frame), "count.items", lang)
         st.caption(count_caption(count, first, last, len(frame), ("chg_list_all", "chg_list_page"), lang))
-    st.dataframe(table(frame.iloc[first:last]), hide_index=True, width="stretch")
+    st.html(list_html(title_key, block(frame.iloc[first:last])))
     pager(key, len(frame), page, lang)
 
 
 def details(weekly: Weekly, lang: str, listed: object = None) -> None:
     """Every change, most pressing first: red, yellow, slips, warnings eased by a later deadline or without
-    progress, recoveries, stages, handovers, new and removed (most households first). ``listed`` names the
-    comparison (versions, date, districts): another one starts every list on its first page."""
-    sections: list[tuple[str, pd.DataFrame, Callable[[pd.DataFrame], pd.DataFrame]]] = [
-        ("wk_turned_red", weekly.turned_red, lambda f: moves_table(f, lang)),
-        ("wk_turned_yellow", weekly.turned_yellow, lambda f: moves_table(f, lang)),
-        ("wk_slips", weekly.slips, lambda f: slips_table(f, lang)),
-        ("wk_eased", weekly.eased, lambda f: eased_table(f, lang)),
-        ("wk_cleared", weekly.cleared, lambda f: moves_table(f, lang)),
-        ("wk_recovered", weekly.recovered, lambda f: moves_table(f, lang, deadline=True)),
-        ("wk_stages", weekly.stages_completed, lambda f: stages_table(f, lang)),
-        ("wk_handed_over", weekly.handed_over, lambda f: handovers_table(f, lang)),
-        ("chg_added", largest_first(weekly.changes.added), lambda f: project_list(f, lang)),
-        ("chg_removed", largest_first(weekly.changes.removed), lambda f: project_list(f, lang)),
-    ]
-    for title_key, frame, table in sections:
-        _section(title_key, frame, table, listed, lang)
+    progress, recoveries, stages, handovers, new and removed (most households first), each list as the Excel
+    download has it (``ui.exports.weekly_lists``). ``listed`` names the comparison (versions, date, districts):
+    another one starts every list on its first page. The page adds the tables' style (``ui.blocks.phone_layout``).
+    """
+    for title_key, frame, block in weekly_lists(weekly, lang):
+        _section(title_key, frame, block, listed, lang)

@@ -10,14 +10,18 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from housing.fmt import fmt_datetime, fmt_list
+from housing.fmt import fmt_datetime, fmt_int, fmt_list
 from housing.i18n import t
 from housing.settings import get_setting
 from service import accounts as A
 from service.roles import ROLES, Refused
+from ui.blocks import phone_layout, table_and_cards
 from ui.context import ACTOR_KEY, PUBLISHED, current_view
 from ui.data import engine, load_source
 from ui.escape import md_t
+from ui.exports import frame_block
+from ui.paging import current_page, pager
+from ui.tables import page_count
 
 MESSAGE, SHOWN_ONCE = "ac_message", "ac_temporary"  # session keys: the outcome of the last change
 
@@ -63,6 +67,21 @@ def accounts_table(accounts: list[A.Account], lang: str) -> pd.DataFrame:
             t("ac_col_created", lang): [f"{when(a.created_at, lang)} · {creator(a, lang)}" for a in accounts],
         }
     )
+
+
+ACCOUNTS_KEY = "ac_list"  # the paged list of accounts (``ui.paging``)
+
+
+def account_list(accounts: list[A.Account], lang: str) -> None:
+    """Every account, 50 a page, as an HTML table (cards on a phone): a district office's list of districts or
+    a long display name shown in full, never cut off in a data grid's cell."""
+    page, first, last = current_page(ACCOUNTS_KEY, len(accounts), tuple(a.username for a in accounts))
+    if page_count(len(accounts)) > 1:
+        st.caption(t("pg_rows_shown", lang, first=fmt_int(first + 1), last=fmt_int(last)))
+    display = accounts_table(accounts[first:last], lang)
+    block = frame_block("accounts", display, keys={t("ac_col_username", lang): "name"})
+    st.html(table_and_cards("ac-list", block))
+    pager(ACCOUNTS_KEY, len(accounts), page, lang)
 
 
 def known_districts(extra: tuple[str, ...] = ()) -> list[str]:
@@ -194,7 +213,8 @@ st.title(t("page_accounts", lang))
 st.caption(t("ac_intro", lang))
 outcome(lang)
 everyone = A.list_accounts(engine())
-st.dataframe(accounts_table(everyone, lang), hide_index=True, width="stretch")
+phone_layout()  # the style of the list's HTML table
+account_list(everyone, lang)
 st.subheader(t("ac_create", lang))
 create_form(lang)
 st.subheader(t("ac_manage", lang))

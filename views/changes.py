@@ -9,6 +9,7 @@ from housing.i18n import t
 from housing.settings import get_setting
 from store import history as H
 from store import versions as V
+from ui.blocks import phone_layout
 from ui.context import View, current_view
 from ui.data import engine, uploader_label, weekly_for
 from ui.escape import md_t
@@ -48,6 +49,7 @@ def compare_choice(view: View, version: V.Version) -> int | None:
 
 view = current_view()
 lang = view.lang
+phone_layout()  # the style of the lists' HTML tables, and cards in their place on a phone
 st.title(md_t("wk_title", lang, region=view.region()))
 st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
 if view.source.version is None:

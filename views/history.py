@@ -12,7 +12,7 @@ from housing.settings import get_setting
 from service import actions as S
 from service.roles import ROLLBACK, Refused
 from store import versions as V
-from ui.blocks import html_table, phone_layout
+from ui.blocks import html_table, phone_layout, table_and_cards
 from ui.change_view import show_changes
 from ui.context import (
     PUBLISHED,
@@ -62,6 +62,23 @@ def versions_table(versions: list[V.Version], current_id: int | None, lang: str)
         for v in versions
     ]
     return pd.DataFrame(rows)
+
+
+VERSIONS_KEY = "hi_versions"  # the paged list of versions (``ui.paging``)
+
+
+def version_list(versions: list[V.Version], current_id: int | None, lang: str) -> None:
+    """The versions, newest first, a page at a time as an HTML table (cards on a phone): a file name, a
+    comment or the districts of an upload shown in full rather than cut off in a data grid's cell; the whole
+    list is in the Excel download. Weekly uploads make hundreds of versions over the years."""
+    listed = (tuple(v.id for v in versions), current_id)
+    page, first, last = current_page(VERSIONS_KEY, len(versions), listed)
+    if page_count(len(versions)) > 1:
+        st.caption(t("pg_rows_shown", lang, first=fmt_int(first + 1), last=fmt_int(last)))
+    shown = versions[first:last]
+    block = versions_block(shown, versions_table(shown, current_id, lang), lang)
+    st.html(table_and_cards("hi-versions", block, title=t("hi_col_version", lang)))
+    pager(VERSIONS_KEY, len(versions), page, lang)
 
 
 def label(version: V.Version, lang: str) -> str:
@@ -222,7 +239,7 @@ db = engine()
 versions = V.list_versions(db)
 current_id = V.current_version_id(db)
 st.title(t("page_history", lang))
-phone_layout()  # the style of the HTML tables (the comparison's lists, a rollback's projects)
+phone_layout()  # the style of the HTML tables (the versions, the comparison's lists, a rollback's projects)
 done = st.session_state.pop("hi_done", None)
 if done:
     st.success(t("hi_rolled_back", lang, version=done[0], restored=done[1]), icon=":material/undo:")
@@ -231,11 +248,12 @@ if not versions:
     st.info(t("no_data_yet", lang), icon=":material/upload_file:")
 else:
     st.caption(t("hi_intro", lang, count=len(versions)))
-    table = versions_table(versions, current_id, lang)
-    st.dataframe(table, hide_index=True, width="stretch")
+    version_list(versions, current_id, lang)
     download_xlsx(
         t("xl_download", lang),
-        [(t("xl_sheet_versions", lang), versions_block(versions, table, lang))],
+        lambda: [
+            (t("xl_sheet_versions", lang), versions_block(versions, versions_table(versions, current_id, lang), lang))
+        ],
         view_filters(view, filtered=False),
         today_name("xl_file_versions", view),
         "xl_versions",

@@ -17,12 +17,13 @@ from loaders.hotline import HotlineResult, read_hotline
 from service import hotline as S
 from service.roles import UPLOAD_HOTLINE, Refused
 from store import versions as V
+from ui.blocks import phone_layout
 from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
 from ui.escape import md_escape
 from ui.hotline import PLOTLY_CONFIG, headline, months_text, period_label, rates_chart, rates_table, targets
+from ui.issues import show_issues
 from ui.project_picker import register_for, search, select
-from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xls", "ods", "csv", "txt"]
 SHOWN_UNMATCHED = 200  # unmatched tickets listed at once (the rest after these are assigned)
@@ -54,7 +55,8 @@ def report(result: HotlineResult, content: bytes, filename: str, lang: str) -> N
         )
     )
     if result.issues:
-        st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+        phone_layout()  # the style of the problems' HTML table
+        show_issues(result.issues, lang, "hl_issues")
         st.download_button(
             t("up_marked", lang),
             data=lambda: annotate_workbook(content, filename, result.issues, lang) or b"",  # built when clicked

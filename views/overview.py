@@ -39,9 +39,10 @@ from ui.downloads import briefing_downloads
 from ui.drill import district_link
 from ui.escape import md_t
 from ui.exports import download_xlsx, rollup_block, today_name, view_filters
+from ui.issues import show_issues
 from ui.links import project_link
 from ui.paging import count_caption, current_page, pager
-from ui.tables import issues_table, number_columns, rollup_table
+from ui.tables import number_columns, rollup_table
 from ui.tasks import my_tasks_notice
 from ui.urls import SHARED_PARAMS
 from ui.weekly import counts
@@ -243,7 +244,7 @@ def load_notes(view: View) -> None:
     """What the loader noticed in the data file, folded away."""
     if view.result.issues:
         with st.expander(t("load_notes", view.lang, count=len(view.result.issues))):
-            st.dataframe(issues_table(view.result.issues, view.lang), hide_index=True, width="stretch")
+            show_issues(view.result.issues, view.lang, "ov_issues")
 
 
 def presentation_link(view: View) -> None:

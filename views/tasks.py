@@ -25,10 +25,11 @@ from service import tasks as S
 from service.actions import Invalid
 from service.roles import RAISE_TASK, Refused
 from ui import tasks as U
+from ui.blocks import phone_layout
 from ui.context import View, current_actor, current_view, write_failed
 from ui.data import engine
+from ui.issues import show_issues
 from ui.project_picker import register_for
-from ui.tables import issues_table
 
 PLOTLY_CONFIG = {"displaylogo": False}
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv"]
@@ -164,7 +165,8 @@ def sheet_upload(view: View) -> None:
     counts[1].metric(t("up_warnings", lang), fmt_int(len(result.warnings)))
     counts[2].metric(t("tv_sheet_tasks", lang), fmt_int(len(result.rows)))
     if result.issues:
-        st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+        phone_layout()  # the style of the problems' HTML table
+        show_issues(result.issues, lang, "tv_issues")
     if result.issues and result.readable:
         st.download_button(
             t("up_marked", lang),

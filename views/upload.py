@@ -33,8 +33,8 @@ from ui.context import View, acting_as, current_actor, current_view, may_use, re
 from ui.data import engine, scoped_upload, template_bytes, uploader_label, version_projects
 from ui.escape import md_list, md_t
 from ui.exports import today_name, view_filters
+from ui.issues import show_issues
 from ui.mapping import mapping_form, remember, remembered
-from ui.tables import issues_table
 
 ACCEPTED = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"]  # txt: Excel's "Unicode text" export (UTF-16)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +88,7 @@ def report(result: LoadResult, content: bytes, filename: str, lang: str, mapping
     if not result.issues:
         st.success(t("up_clean", lang))
     else:
-        st.dataframe(issues_table(result.issues, lang), hide_index=True, width="stretch")
+        show_issues(result.issues, lang, "up_issues")
     if result.issues and result.readable:  # an unreadable file has no cells to mark
         st.download_button(
             t("up_marked", lang),
