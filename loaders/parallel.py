@@ -34,7 +34,13 @@ _PR_SET_PDEATHSIG = 1
 def can_fork() -> bool:
     """Whether forking a helper is both possible and worth it: a POSIX system, at least two cores for this
     process, and no other thread running here (a fork copies the locks they may hold, not the threads)."""
-    return hasattr(os, "fork") and len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
+    return hasattr(os, "fork") and _cores() >= 2 and threading.active_count() == 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of the machine's where the system cannot say)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; not macOS
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 def in_parallel(first: Callable[[], A], second: Callable[[], B], patience_s: float = PATIENCE_S) -> tuple[A, B]:
