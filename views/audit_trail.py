@@ -20,7 +20,7 @@ from service.roles import READ_AUDIT
 from store.audit import AuditFilter, audit_values
 from ui.audit import EVENTS, OUTCOMES, action_label, day_bounds, export_workbook, filter_params, shown
 from ui.context import audited_download, current_actor, current_view, may_use
-from ui.data import engine
+from ui.data import engine, uploader_label
 from ui.escape import md_escape
 
 PAGE_SIZE = 50  # rows per page: the trail grows by thousands, the page shows a screenful
@@ -32,7 +32,10 @@ def chosen_filter(db: Engine, lang: str, tz: str) -> AuditFilter:
     cols = st.columns([2, 3, 2, 2])
     accounts: list[str | None] = [None, *audit_values(db, "account")]
     account = cols[0].selectbox(
-        t("au_account", lang), accounts, format_func=lambda a: t("au_all", lang) if a is None else a, key="au_account"
+        t("au_account", lang),
+        accounts,
+        format_func=lambda a: t("au_all", lang) if a is None else uploader_label(a, lang),
+        key="au_account",
     )
     events = list(dict.fromkeys([*EVENTS, *audit_values(db, "action")]))
     actions = cols[1].multiselect(
