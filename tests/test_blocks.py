@@ -110,6 +110,9 @@ def test_cards_escape_workbook_text_and_list_every_reason():
     cards = risk_cards(block, {"households": "安置户数", "deadline": "计划交付日期"})
     assert "<img" not in cards and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in cards
     assert "安置户数 656" in cards and "计划交付日期 2021年3月31日" in cards and "主体施工" in cards
+    # a phone wraps the facts line between facts, never inside a date (2021年3月31 / 日) or a labelled figure
+    assert '<span style="white-space:nowrap">计划交付日期 2021年3月31日</span>' in cards
+    assert '<span style="white-space:nowrap">安置户数 656</span>' in cards
     reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
     assert cards.count("<li>") == len([r for r in reasons.split("；") if r]) >= 1
 

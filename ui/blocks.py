@@ -154,7 +154,10 @@ def _card(row: tuple[B.Cell, ...], keys: list[str], status: str | None) -> str:
     def text(key: str) -> str:
         return html.escape(cell[key].text) if key in cell else ""
 
-    meta = " · ".join(x for x in (text("district"), text("households"), text("deadline"), text("stage")) if x)
+    def whole(key: str) -> str:  # a labelled figure or date on one line: 2022年7月8 / 日 is not broken on a phone
+        return f'<span style="white-space:nowrap">{text(key)}</span>' if text(key) else ""
+
+    meta = " · ".join(x for x in (text("district"), whole("households"), whole("deadline"), text("stage")) if x)
     reasons = [r for r in REASON_SEPARATORS.split(cell["reasons"].text) if r.strip()] if "reasons" in cell else []
     items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
     color = STATUS_COLORS.get(status or "", "#777777")
