@@ -89,6 +89,24 @@ def test_desk_shows_the_table_not_the_cards(server, browser):
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_projector_shows_the_whole_risk_table(server, browser, lang):
+    """At 1280×720 with the sidebar open the main column is 820 px: the risk table's smallest column widths
+    (status, name, district, households, deadline, stage, reasons, unit) added up to 912 px, so the responsible
+    unit ran off the right edge of the screen."""
+    context, page = _open(browser, f"{server}/?as_of=2026-11-21&lang={lang}", {"width": 1280, "height": 720})
+    try:
+        page.wait_for_selector(".st-key-risk_table .bf-table", timeout=60_000)
+        edges = page.evaluate(
+            """() => ({table: document.querySelector('.st-key-risk_table .bf-table').getBoundingClientRect().right,
+                       column: document.querySelector('.st-key-risk_table').getBoundingClientRect().right})"""
+        )
+        assert edges["table"] <= edges["column"] + 1, edges
+    finally:
+        context.close()
+
+
 def _flagged(name: str, households) -> pd.DataFrame:
     reasons = (("reason_overdue", {"days": 31, "deadline": dt.date(2021, 3, 31)}), ("reason_stage", {"stage_id": None}))
     return pd.DataFrame(

@@ -53,8 +53,10 @@ PHONE_CSS = f"""
 .bf-table td:first-child {{ min-width: 4.5rem; }}  /* a row's name (a district) is not broken after each character */
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
-.bf-table td.bf-reasons {{ min-width: 18rem; }}
-.bf-table td.bf-col-name {{ min-width: 8rem; }}
+/* Smallest widths that keep a projector's 820 px column (1280×720, sidebar open) wide enough for the whole risk
+   table; a wider screen gives the reasons the rest. */
+.bf-table td.bf-reasons {{ min-width: 13rem; }}
+.bf-table td.bf-col-name {{ min-width: 6.5rem; }}
 .bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
 @media (max-width: {PHONE_PX}px) {{
   [class*="st-key-{HEADLINES_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important;
