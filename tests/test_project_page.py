@@ -88,6 +88,14 @@ def test_pickers_choose_a_project_and_write_the_url():
     assert at.query_params["name"] == "纪家安置房项目" and at.query_params["lang"] == "zh"
 
 
+@pytest.mark.parametrize(
+    ("lang", "caption"), [("zh", "济南市 · 截至2026年11月21日"), ("en", "Jinan · As of 2026-11-21")]
+)
+def test_before_a_project_is_picked_the_title_has_the_region_and_date(lang, caption):
+    at = start(lang=lang)
+    assert at.caption[0].value == caption
+
+
 def test_an_unknown_project_in_the_link_is_reported():
     at = start(district="济阳区", name="不存在的项目")
     assert any("不存在的项目" in i.value for i in at.info)

@@ -247,6 +247,8 @@ lang = view.lang
 index, unknown = current_project(view.classified)
 if index is None:
     st.title(t("page_project", lang))
+    # No project yet: still the data's region and as-of date under the title, as on every dashboard page.
+    st.caption(" · ".join([md_escape(view.region()), t("as_of_caption", lang, date=fmt_date(view.as_of, lang))]))
 else:
     chosen = view.classified.loc[index]
     st.title(md_escape(chosen["name"]))
