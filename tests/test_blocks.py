@@ -17,6 +17,7 @@ from briefing.source import load_data
 from housing.datasets import DATA_DIR
 from housing.status import OVERDUE, render, urgent_first
 from ui.blocks import html_table, risk_cards, table_frame
+from ui.escape import html_text
 
 PHONE = {"width": 390, "height": 844}
 # Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design
@@ -151,7 +152,8 @@ def test_the_html_table_escapes_every_cell_keeps_every_text_and_colours_the_stat
     assert '<a href="detail?name=&lt;a&quot;&gt;" target="_self">' in table  # the link's URL is an attribute, quoted
     assert "长" * 600 in table and "…" not in table  # a text far longer than a cell: in full, it wraps
     reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
-    assert f'<td class="bf-reasons">{reasons}</td>' in table and "已逾期31天" in reasons
+    assert f'<td class="bf-reasons">{html_text(reasons)}</td>' in table and "已逾期31天" in reasons
+    assert '<span style="white-space:nowrap">2021年3月31日</span>' in table  # not 2021年3 / 月31日 on two lines
     assert 'class="bf-status-cell" style="background:#CC3311">■ 已逾期</td>' in table
     assert '<td class="bf-num">2,600</td>' in table and '<td class="bf-date">2021年3月31日</td>' in table
     assert len(re.findall(r"<th[ >]", table)) == len(block.columns) and table.count("<tr>") == 2

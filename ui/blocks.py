@@ -16,6 +16,7 @@ import streamlit as st
 
 from briefing import blocks as B
 from housing.status import STATUS_COLORS
+from ui.escape import html_text
 from ui.tables import COUNT_FORMAT, WAN_FORMAT
 
 PHONE_PX = 640  # below this width Streamlit stacks columns: the phone layout takes over
@@ -161,7 +162,7 @@ def _card(row: tuple[B.Cell, ...], keys: list[str], status: str | None) -> str:
 
     meta = " · ".join(x for x in (text("district"), whole("households"), whole("deadline"), text("stage")) if x)
     reasons = [r for r in REASON_SEPARATORS.split(cell["reasons"].text) if r.strip()] if "reasons" in cell else []
-    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    items = "".join(f"<li>{html_text(r)}</li>" for r in reasons)
     color = STATUS_COLORS.get(status or "", "#777777")
     return (
         f'<div class="bf-card" style="--bf-status:{color}"><h4><span class="bf-status">{text("status")}</span>'
@@ -196,7 +197,8 @@ NUMBER_KINDS, DATE_KINDS = (B.COUNT, B.DAYS, B.WAN_M2), (B.DATE,)
 
 def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | None) -> str:
     """One table cell as HTML: the text escaped, the status filled with its colour, a name linked."""
-    text = html.escape(cell.text)
+    # A date within a text (a reason) stays on one line; a date column is kept whole by its class.
+    text = html.escape(cell.text) if column.kind in DATE_KINDS else html_text(cell.text)
     if column.kind == B.STATUS:
         color = STATUS_COLORS.get(status or "", "#777777")
         return f'<td class="bf-status-cell" style="background:{color}">{text}</td>'
@@ -265,7 +267,7 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
             if c.kind != B.STATUS and c.key != title and c.key not in LIST_KEYS and cells[c.key].value not in (None, "")
         )
         items = "".join(
-            f"<li>{html.escape(r)}</li>"
+            f"<li>{html_text(r)}</li>"
             for c in block.columns
             if c.key in LIST_KEYS
             for r in REASON_SEPARATORS.split(cells[c.key].text)
