@@ -199,3 +199,24 @@ def test_the_systems_own_accounts_are_named_in_the_users_language(lang, expected
         }
     )
     assert shown(rows, lang, "Asia/Shanghai").iloc[:, 1].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "account", "action"),
+    [("zh", "系统（示例数据）", "在设备上保持登录"), ("en", "the system (sample data)", "Stay signed in on a device")],
+)
+def test_the_short_columns_are_wide_enough_for_their_texts(trail, lang, account, action):
+    """A fixed 120 px account column cut "the system (sample data)", and the action column (sized by the grid)
+    cut "在设备上保持登录" to "在设备上保…": each short column is as wide as its longest text, at least one em
+    (14 px) per Chinese character and 7 px per Latin one."""
+    import json
+
+    with writing(trail) as conn:
+        record(conn, "张三", "remember_device", OK, "account 张三", {"days": 7.0})
+    at = start(lang=lang)
+    table = at.dataframe[0].value
+    assert account in table.iloc[:, 1].tolist() and action in table.iloc[:, 2].tolist()
+    widths = json.loads(at.dataframe[0].proto.columns)
+    for column, text in ((table.columns[1], account), (table.columns[2], action)):
+        needed = sum(14 if "\u4e00" <= c <= "\u9fff" or c in "（）" else 7 for c in text)
+        assert widths[column]["width"] >= needed, (column, widths[column], needed)

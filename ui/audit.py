@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 
 import pandas as pd
 from openpyxl import Workbook
@@ -200,3 +201,20 @@ def filter_params(wanted: AuditFilter) -> dict[str, object]:
 def export_workbook(rows: pd.DataFrame, lang: str, tz: str) -> bytes:
     """The audit page's export: ``rows`` as shown, with whole digests, on a sheet named after the page."""
     return workbook(shown(rows, lang, tz, full=True), t("page_audit", lang))
+
+
+# A data grid cell's text width, roughly: a Chinese character is about one em (14 px) wide, a Latin one about
+# half; plus the cell's padding. Enough to size the short columns so no label ends in an ellipsis.
+WIDE_CHAR_PX, NARROW_CHAR_PX, CELL_PAD_PX = 14, 7.5, 22
+MIN_COLUMN_PX, MAX_COLUMN_PX = 80, 260  # a column never narrower than its heading, nor wider than a long file name
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is drawn in a data grid cell (14 px type), in px."""
+    return sum(WIDE_CHAR_PX if unicodedata.east_asian_width(c) in "WF" else NARROW_CHAR_PX for c in text)
+
+
+def column_px(texts) -> int:
+    """A data grid column wide enough for the longest of ``texts`` (within the min and max)."""
+    widest = max((text_px(str(x)) for x in texts), default=0) + CELL_PAD_PX
+    return int(min(max(widest, MIN_COLUMN_PX), MAX_COLUMN_PX))
