@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -865,6 +866,10 @@ def timeline_summary(
         annotation.font = {"color": "#222222"}  # the figure's type size: a slide draws it larger
     # Each row on its own scale: one shared with the largest would flatten the smaller districts to nothing.
     fig.update_yaxes(tickformat=",", nticks=4, gridcolor="#EEEEEE", rangemode="tozero")
+    if not dates_every_row:  # a slide: rows a few type sizes tall, where 0, 2,000, 4,000, 6,000 ran into each other
+        for row, tallest in enumerate(_tallest_bars(frame, groups), start=1):
+            if tallest > 0:
+                fig.update_yaxes(tickvals=[round_down(tallest)], row=row, col=1)
     fig.update_xaxes(
         type="date",
         gridcolor="#EEEEEE",
@@ -945,6 +950,26 @@ def slip_bars(summary: pd.DataFrame, column: str, lang: str, top: int | None = B
 
 
 TICK_CHAR_PX, TICK_PAD_PX = 8, 12  # a digit or separator of the 13 px type, and the room beside the ticks
+
+
+def round_down(value: float) -> int:
+    """The largest 1, 2 or 5 times a power of ten not above ``value`` (at least 1): a slide row's one y tick,
+    a round figure within the row's range (6,840 -> 5,000; 17,200 -> 10,000; 230 -> 200)."""
+    if value < 1:
+        return 1
+    power = 10 ** int(math.floor(math.log10(value)))
+    return max(step * power for step in (1, 2, 5) if step * power <= value)
+
+
+def _tallest_bars(frame: pd.DataFrame, groups: list) -> list[int]:
+    """Each row's tallest stacked bar (households of one month or quarter), in ``groups`` order."""
+    if frame.empty:
+        return [0 for _ in groups]
+    tallest = (
+        frame.groupby(["group", "period"], observed=True)["households"].sum().groupby(level=0, observed=True).max()
+    )
+    by_group = dict(zip(tallest.index.astype(str), tallest.tolist()))
+    return [int(by_group.get(str(group), 0)) for group in groups]
 
 
 def tick_margin(frame: pd.DataFrame) -> int:

@@ -15,7 +15,7 @@ from service import actions as S
 from service.audit import OK, REFUSED, record
 from service.roles import ADMIN, EDITOR, VIEWER, Actor, Refused
 from store.db import open_database, writing
-from ui.audit import detail_text, export_workbook, target_label
+from ui.audit import detail_text, export_workbook, shown, target_label
 
 BOSS = Actor("管理员甲", ADMIN, (), "10.0.0.1")
 
@@ -37,7 +37,7 @@ def trail(app_database):
 
 def test_the_trail_newest_first_in_the_users_words(trail):
     table = start().dataframe[0].value
-    assert table["账号"].tolist() == ["访客", "张三", "系统 (示例数据)"]
+    assert table["账号"].tolist() == ["访客", "张三", "系统（示例数据）"]  # the seeder as the history names it
     assert table["操作"].tolist() == ["回退", "上传", "发布"]
     assert table["结果"].tolist() == ["无权限，已拒绝", "成功", "成功"]
     assert table["对象"].tolist() == ["第 1 版", "第12周.xlsx", "第 1 版"]
@@ -76,7 +76,7 @@ def test_a_long_trail_is_paged_and_offered_as_xlsx(app_database):
     assert len(at.dataframe[0].value) == 50 and at.dataframe[0].value["Account"][0] == "user119"
     at.number_input(key=next(n.key for n in at.number_input)).set_value(3).run()
     assert "121 entries; showing 101–121 (newest first)." in [c.value for c in at.caption]
-    assert at.dataframe[0].value["Account"].tolist()[-1] == "系统 (示例数据)"
+    assert at.dataframe[0].value["Account"].tolist()[-1] == "the system (sample data)"
     assert at.get("download_button")[0].proto.label == "Export the filtered entries (.xlsx)"
 
 
@@ -162,6 +162,10 @@ def test_nothing_in_the_app_edits_or_deletes_the_trail():
             "督办事项表",
             "督办事项数：3；起始编号：4；截止编号：6",
         ),
+        ("account admin", {"days": 7.0}, "zh", "账号 admin", "天数：7"),  # a float setting, not "7.0"
+        ("account admin", {"days": 0.5}, "en", "account admin", "Days: 0.5"),
+        ("upload", {"projects": 1200, "households": 133492}, "zh", "upload", "项目：1,200；户数：133,492"),
+        ("version 12", {"new": 1234}, "en", "version 12", "new version: 1234"),  # a number of a thing: no separator
         (
             "task 3",
             {"title": "约谈", "assignee": "wang.wu", "source": "briefing", "again": True},
@@ -174,3 +178,45 @@ def test_nothing_in_the_app_edits_or_deletes_the_trail():
 def test_recorded_codes_are_shown_in_the_users_words(target, detail, lang, target_shown, detail_shown):
     assert target_label(target, lang) == target_shown
     assert detail_text(detail, lang) == detail_shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("zh", ["系统", "系统（示例数据）", "张三"]), ("en", ["the system", "the system (sample data)", "张三"])],
+)
+def test_the_systems_own_accounts_are_named_in_the_users_language(lang, expected):
+    """The app's own account (the first administrator, ``python -m store import``) reads as the history page
+    names it, not as the code ``system`` in the Chinese trail."""
+    rows = pd.DataFrame(
+        {
+            "at": pd.to_datetime(["2026-12-02 08:00"] * 3, utc=True),
+            "account": ["system", S.SYSTEM_ACCOUNT, "张三"],
+            "action": ["publish"] * 3,
+            "outcome": [OK] * 3,
+            "target": ["version 1"] * 3,
+            "detail": [{}] * 3,
+            "address": [""] * 3,
+        }
+    )
+    assert shown(rows, lang, "Asia/Shanghai").iloc[:, 1].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "account", "action"),
+    [("zh", "系统（示例数据）", "在设备上保持登录"), ("en", "the system (sample data)", "Stay signed in on a device")],
+)
+def test_the_short_columns_are_wide_enough_for_their_texts(trail, lang, account, action):
+    """A fixed 120 px account column cut "the system (sample data)", and the action column (sized by the grid)
+    cut "在设备上保持登录" to "在设备上保…": each short column is as wide as its longest text, at least one em
+    (14 px) per Chinese character and 7 px per Latin one."""
+    import json
+
+    with writing(trail) as conn:
+        record(conn, "张三", "remember_device", OK, "account 张三", {"days": 7.0})
+    at = start(lang=lang)
+    table = at.dataframe[0].value
+    assert account in table.iloc[:, 1].tolist() and action in table.iloc[:, 2].tolist()
+    widths = json.loads(at.dataframe[0].proto.columns)
+    for column, text in ((table.columns[1], account), (table.columns[2], action)):
+        needed = sum(14 if "\u4e00" <= c <= "\u9fff" or c in "（）" else 7 for c in text)
+        assert widths[column]["width"] >= needed, (column, widths[column], needed)

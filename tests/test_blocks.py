@@ -17,6 +17,7 @@ from briefing.source import load_data
 from housing.datasets import DATA_DIR
 from housing.status import OVERDUE, render, urgent_first
 from ui.blocks import html_table, risk_cards, table_frame
+from ui.escape import html_text
 
 PHONE = {"width": 390, "height": 844}
 # Any element in the main area wider than its box (a sideways scroll), except the ones that scroll by design
@@ -89,6 +90,24 @@ def test_desk_shows_the_table_not_the_cards(server, browser):
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_projector_shows_the_whole_risk_table(server, browser, lang):
+    """At 1280×720 with the sidebar open the main column is 820 px: the risk table's smallest column widths
+    (status, name, district, households, deadline, stage, reasons, unit) added up to 912 px, so the responsible
+    unit ran off the right edge of the screen."""
+    context, page = _open(browser, f"{server}/?as_of=2026-11-21&lang={lang}", {"width": 1280, "height": 720})
+    try:
+        page.wait_for_selector(".st-key-risk_table .bf-table", timeout=60_000)
+        edges = page.evaluate(
+            """() => ({table: document.querySelector('.st-key-risk_table .bf-table').getBoundingClientRect().right,
+                       column: document.querySelector('.st-key-risk_table').getBoundingClientRect().right})"""
+        )
+        assert edges["table"] <= edges["column"] + 1, edges
+    finally:
+        context.close()
+
+
 def _flagged(name: str, households) -> pd.DataFrame:
     reasons = (("reason_overdue", {"days": 31, "deadline": dt.date(2021, 3, 31)}), ("reason_stage", {"stage_id": None}))
     return pd.DataFrame(
@@ -110,6 +129,9 @@ def test_cards_escape_workbook_text_and_list_every_reason():
     cards = risk_cards(block, {"households": "安置户数", "deadline": "计划交付日期"})
     assert "<img" not in cards and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in cards
     assert "安置户数 656" in cards and "计划交付日期 2021年3月31日" in cards and "主体施工" in cards
+    # a phone wraps the facts line between facts, never inside a date (2021年3月31 / 日) or a labelled figure
+    assert '<span style="white-space:nowrap">计划交付日期 2021年3月31日</span>' in cards
+    assert '<span style="white-space:nowrap">安置户数 656</span>' in cards
     reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
     assert cards.count("<li>") == len([r for r in reasons.split("；") if r]) >= 1
 
@@ -130,7 +152,8 @@ def test_the_html_table_escapes_every_cell_keeps_every_text_and_colours_the_stat
     assert '<a href="detail?name=&lt;a&quot;&gt;" target="_self">' in table  # the link's URL is an attribute, quoted
     assert "长" * 600 in table and "…" not in table  # a text far longer than a cell: in full, it wraps
     reasons = block.rows[0][[c.key for c in block.columns].index("reasons")].text
-    assert f'<td class="bf-reasons">{reasons}</td>' in table and "已逾期31天" in reasons
+    assert f'<td class="bf-reasons">{html_text(reasons)}</td>' in table and "已逾期31天" in reasons
+    assert '<span style="white-space:nowrap">2021年3月31日</span>' in table  # not 2021年3 / 月31日 on two lines
     assert 'class="bf-status-cell" style="background:#CC3311">■ 已逾期</td>' in table
     assert '<td class="bf-num">2,600</td>' in table and '<td class="bf-date">2021年3月31日</td>' in table
     assert len(re.findall(r"<th[ >]", table)) == len(block.columns) and table.count("<tr>") == 2

@@ -19,6 +19,7 @@ from briefing.charts import (
     district_bars,
     households_bars,
     month_step,
+    round_down,
     summary_frame,
     summary_groups,
     summary_period,
@@ -560,3 +561,58 @@ def test_a_pages_summary_sets_its_left_margin_to_its_widest_tick(households):
     assert len(axes) == 2 * (SUMMARY_TOP + 1) and all(fig.layout[k].automargin is False for k in axes)
     slide = timeline_summary(projects, AS_OF, "zh", dates_every_row=False)  # a slide's type size differs
     assert all(slide.layout[k].automargin is None for k in axes) and slide.layout.margin.l == 10
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(6_840, 5_000), (17_200, 10_000), (230, 200), (1, 1), (0.4, 1), (2_000, 2_000)]
+)
+def test_a_slide_rows_tick_is_a_round_figure_within_its_range(value, expected):
+    assert round_down(value) == expected
+
+
+def _tick_rows(figure: dict, width: int, height: int) -> dict[str, list[float]]:
+    """The figure drawn by Chromium (kaleido) as SVG: each y axis's tick labels' vertical positions (px)."""
+    import asyncio
+    import re
+
+    import kaleido
+
+    from briefing.images import ChartRenderError, browser_path
+
+    try:
+        path = browser_path()
+    except ChartRenderError as missing:
+        pytest.skip(str(missing))
+
+    async def draw() -> bytes:
+        async with kaleido.Kaleido(path=path, mathjax=False) as k:
+            return await k.calc_fig(figure, opts={"format": "svg", "width": width, "height": height})
+
+    svg = asyncio.run(draw()).decode()
+    rows: dict[str, list[float]] = {}
+    for axis, tag in re.findall(r'class="(y\d*tick)"><text([^>]*)>', svg):
+        rows.setdefault(axis, []).append(float(re.search(r"translate\([\d.]+,([\d.]+)\)", tag).group(1)))
+    return rows
+
+
+def test_the_slides_month_summary_ticks_do_not_run_into_each_other():
+    """On a 1280×720 projector a slide gives each of the six rows a plot a couple of type sizes tall, where four
+    ticks (0, 2,000, 4,000, 6,000) were drawn 10 px apart in 16 px type: each row shows one round figure."""
+    import json
+
+    import plotly.io as pio
+
+    from briefing import blocks as B
+    from briefing.build import SLIDE_SUMMARY_TOP
+    from ui.slides import CONTENT_H, GAP, PAD_X, SAFETY, _figure
+
+    n = 1_000
+    projects = portfolio(n).assign(district=[f"区{i % 9}" for i in range(n)])
+    fig = timeline_summary(projects, AS_OF, "zh", top=SLIDE_SUMMARY_TOP, dates_every_row=False)
+    u, font = 16, 16  # 1280×720: 16 px to the slide unit; the slide draws charts in 16 px type
+    figure = _figure(B.Chart("timeline", json.loads(pio.to_json(fig)), ""), font)
+    rows = _tick_rows(figure, int(1280 - 2 * PAD_X * u), int((CONTENT_H + SAFETY - GAP) * u))
+    assert len(rows) == SLIDE_SUMMARY_TOP + 1
+    for axis, ys in rows.items():
+        ys = sorted(ys)
+        assert all(b - a >= font for a, b in zip(ys, ys[1:])), (axis, ys)

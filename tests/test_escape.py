@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 
 from housing.i18n import t
 from store.db import open_database
-from ui.escape import WORD_JOINER, md_escape, md_list, md_t, plot_escape
+from ui.escape import WORD_JOINER, html_text, md_escape, md_list, md_t, plot_escape
 
 # --- the helpers -----------------------------------------------------------------------------------------------
 
@@ -395,3 +395,24 @@ def test_a_hostile_task_sheet_renders_as_its_characters(hostile_tasks, make_xlsx
     texts = assert_inert(at, errors_allowed=True)
     assert frame_has(html_table(at, "tv_issues"), URL_ATTACK)  # the issues name it, in an escaped cell
     assert texts
+
+
+NOWRAP = '<span style="white-space:nowrap">{}</span>'
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("已逾期 31 天（计划 2021年3月31日）", "已逾期 31 天（计划 {}）".format(NOWRAP.format("2021年3月31日"))),
+        ("31 days overdue (deadline 2021-03-31)", "31 days overdue (deadline {})".format(NOWRAP.format("2021-03-31"))),
+        (
+            "由2022年9月28日推迟至2023年3月6日",
+            "由{}推迟至{}".format(NOWRAP.format("2022年9月28日"), NOWRAP.format("2023年3月6日")),
+        ),
+        ('<b>2021-03-31</b> & "x"', "&lt;b&gt;{}&lt;/b&gt; &amp; &quot;x&quot;".format(NOWRAP.format("2021-03-31"))),
+        ("项目 12345-678", "项目 12345-678"),
+        (None, ""),
+    ],
+)
+def test_html_text_escapes_and_keeps_each_date_on_one_line(text, shown):
+    assert html_text(text) == shown

@@ -65,5 +65,6 @@ def test_the_surge_shows_on_the_project_page_with_its_figures():
     stored()
     at = open_page("views/project.py", district=SURGING[0], name=SURGING[1])
     text = " ".join(str(m.value) for m in at.markdown) + " ".join(str(c.value) for c in at.caption)
+    text += " ".join(h.proto.body for h in at.get("html"))  # the reasons are an HTML list (views/project.py)
     assert "近7天12345来电 9 件" in text
     assert "12345 热线来电" in [s.value for s in at.subheader]

@@ -3,6 +3,8 @@ figures, status and reasons, stage plan and history, in both languages."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from app_pages import open_page
@@ -26,6 +28,11 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
 
 
+def html_of(at: AppTest, css_class: str) -> str:
+    """The body of the page's ``st.html`` block of class ``css_class``."""
+    return next(h.proto.body for h in at.get("html") if f'class="{css_class}"' in h.proto.body)
+
+
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -41,7 +48,9 @@ def test_a_link_opens_the_project_with_its_figures_in_chinese():
     assert figures["形象进度"][0] == "主体封顶" and figures["完成比例"][0] == "64%"
     text = markdown(at)
     assert "■ 已逾期" in text and "红色预警" in text
-    assert "325" in text  # the overdue reason, rendered
+    reasons = html_of(at, "pj-reasons")
+    assert "已逾期 325 天" in re.sub(r"<[^>]+>", "", reasons)  # the overdue reason, rendered
+    assert '<span style="white-space:nowrap">2025年12月31日</span>' in reasons  # its date on one line, on a phone too
     assert "济阳区城发集团" in text and "资金未到位" in text  # responsible unit and notes
     assert (at.selectbox(key="pj_district").value, at.selectbox(key="pj_name").value) == ("济阳区", "纪家安置房项目")
 
@@ -86,6 +95,14 @@ def test_pickers_choose_a_project_and_write_the_url():
     assert not at.exception
     assert at.title[0].value == "纪家安置房项目"
     assert at.query_params["name"] == "纪家安置房项目" and at.query_params["lang"] == "zh"
+
+
+@pytest.mark.parametrize(
+    ("lang", "caption"), [("zh", "济南市 · 截至2026年11月21日"), ("en", "Jinan · As of 2026-11-21")]
+)
+def test_before_a_project_is_picked_the_title_has_the_region_and_date(lang, caption):
+    at = start(lang=lang)
+    assert at.caption[0].value == caption
 
 
 def test_an_unknown_project_in_the_link_is_reported():

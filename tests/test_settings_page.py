@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_pages import APP, assert_unreachable, open_page
+from app_pages import APP, assert_unreachable, html_table, open_page
 from streamlit.testing.v1 import AppTest
 
 from service.roles import ADMIN, EDITOR, Actor
@@ -17,9 +17,14 @@ def start(actor: Actor = WANG, **params) -> AppTest:
     return open_page("views/settings.py", actor, **params)
 
 
+def rules(at: AppTest):
+    """The rules table as shown (an HTML table: every text in full, wrapping)."""
+    return html_table(at, block="rules")
+
+
 def test_every_rule_is_listed_with_its_thresholds():
-    rules = start().dataframe[0].value
-    assert rules["规则"].tolist() == [
+    shown = rules(start())
+    assert shown["规则"].tolist() == [
         "逾期未交付",
         "落后序时进度",
         "节点逾期",
@@ -28,8 +33,16 @@ def test_every_rule_is_listed_with_its_thresholds():
         "长期未更新",
         "12345来电激增",
     ]
-    assert rules.iloc[5]["当前阈值"] == "未更新周数（超过） = 4"
-    assert rules.iloc[6]["当前阈值"] == "近7天来电件数（含） = 5；为前4周周均的倍数（含） = 2"
+    assert shown.iloc[5]["当前阈值"] == "未更新周数（超过） = 4"
+    assert shown.iloc[6]["当前阈值"] == "近7天来电件数（含） = 5；为前4周周均的倍数（含） = 2"
+    assert not start().dataframe  # no data frame cell cuts a long check or threshold list with an ellipsis
+
+
+def test_the_english_rules_join_thresholds_with_an_english_semicolon():
+    shown = rules(start(lang="en"))
+    assert shown.iloc[6]["Thresholds in force"] == (
+        "Calls in the last 7 days (inclusive) = 5; Times the weekly average of the 4 weeks before (inclusive) = 2"
+    )
 
 
 def test_a_change_is_stored_with_who_made_it_and_applies(app_database):
@@ -38,8 +51,8 @@ def test_a_change_is_stored_with_who_made_it_and_applies(app_database):
     next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception
     assert load_setting(open_database(app_database), RULE_THRESHOLDS)["stale"] == {"weeks": 6}
-    assert at.dataframe[0].value.iloc[5]["当前阈值"] == "未更新周数（超过） = 6"
-    assert at.dataframe[1].value["修改人"].tolist() == ["王主任"]  # the signed-in account, typed by nobody
+    assert rules(at).iloc[5]["当前阈值"] == "未更新周数（超过） = 6"
+    assert at.dataframe[0].value["修改人"].tolist() == ["王主任"]  # the signed-in account, typed by nobody
     assert not [i for i in at.text_input if i.key == "ad_changed_by"]
     from store.audit import AuditFilter, audit_rows
 

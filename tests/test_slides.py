@@ -13,6 +13,7 @@ from briefing import blocks as B
 from housing.statuses import AT_RISK, OVERDUE, STATUS_COLORS
 from tests.briefings import LONG_REASON, PROJECTS, _table, sample_briefing, sample_briefing_en
 from ui import slides as S
+from ui.escape import html_text
 
 SAMPLE_PAGE = str(Path(__file__).with_name("present_sample.py"))
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>&amp;'
@@ -156,7 +157,7 @@ def test_phone_cards_give_every_row_and_reason_in_full():
     table = _rows(30)
     cards = S.row_cards_html(table)
     assert cards.count('class="pr-rowcard"') == 30
-    assert cards.count(LONG_REASON) == sum(row[-1].text == LONG_REASON for row in table.rows)
+    assert cards.count(html_text(LONG_REASON)) == sum(row[-1].text == LONG_REASON for row in table.rows)
     assert "计划交付日期" in cards and "2021年6月30日" in cards
 
 
@@ -190,7 +191,7 @@ def _counter(at: AppTest) -> str:
     [
         (1, ["pr-cover", "章丘区安置房交付调度会"], 0),
         (2, ["pr-tiles", "7,253"], 0),
-        (3, ["pr-facts", "pr-reasons", LONG_REASON[:20]], 0),
+        (3, ["pr-facts", "pr-reasons", html_text(LONG_REASON)[:20]], 0),
         (5, ["<table", "有风险的项目", "埠村街道安置区00号地块"], 0),
         (6, ["有风险的项目（续）", "<thead>"], 0),
         (9, ["数据来自第 12 版。"], 1),
@@ -257,3 +258,16 @@ def test_a_table_one_row_longer_than_a_slide_is_shared_out_not_left_with_one_row
     counts = [len(b.rows) for p in parts for b in p.blocks]
     assert len(parts) == 2 and sum(counts) == rows and max(counts) - min(counts) <= 1, counts
     assert len(S.paginate(_slide(_rows(full)), "zh")) == 1  # exactly a slide full: no continuation
+
+
+def test_a_date_in_a_table_cell_or_reason_stays_on_one_line():
+    """A narrow reasons column broke "(deadline 2023-02-11)" after "2023-" on a 1280×720 projector."""
+    table = B.Table(
+        "late",
+        (B.Column("name", "Project"), B.Column("reasons", "Reasons")),
+        ((B.Cell("A", "A"), B.Cell(None, "31 days overdue (deadline 2023-02-11)")),),
+    )
+    whole = '<span style="white-space:nowrap">{}</span>'
+    assert whole.format("2023-02-11") in S.table_html(table)
+    assert whole.format("2023年3月6日") in S.reasons_html(B.Reasons(("计划交付日期推迟至2023年3月6日",)))
+    assert whole.format("2023-02-11") in S.row_cards_html(table)  # the phone's cards too

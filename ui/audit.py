@@ -9,17 +9,19 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 
 import pandas as pd
 from openpyxl import Workbook
 
 from housing.clock import zone
-from housing.fmt import fmt_datetime, fmt_list
+from housing.fmt import fmt_datetime, fmt_int, fmt_list, fmt_number
 from housing.i18n import CATALOGUE, t
 from housing.xlsxsafe import write_value
 from service.audit import CHANGE_PASSWORD, FAILED, OK, REFUSED, SIGN_IN, SIGN_OUT
 from service.roles import ACTIONS
 from store.audit import AuditFilter
+from ui.data import uploader_label
 
 EVENTS = (SIGN_IN, SIGN_OUT, CHANGE_PASSWORD, *ACTIONS)
 OUTCOMES = (OK, REFUSED, FAILED)
@@ -50,6 +52,10 @@ VALUE_KEYS = {
     "kind": "nt_kind_{}",
     "what": "nt_what_{}",
 }
+# Detail values that are counts, shown with thousands separators (a refused publish's 133,492 households); the
+# other whole numbers are numbers of things (a version, a task) and stay as recorded.
+COUNTS = frozenset({"projects", "households", "errors", "warnings", "tasks"})
+FRACTION_PATTERN = "0.##"  # a float in a detail: its whole value without a ".0", at most two decimals
 SHORT_DIGEST = 12  # hex digits of a file's SHA-256 the table shows (the export has all 64)
 
 
@@ -84,6 +90,10 @@ def _value_text(name: str, value: object, lang: str, full: bool) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if name == "sha256" and not full:
         return str(value)[:SHORT_DIGEST]
+    if isinstance(value, int) and name in COUNTS:
+        return fmt_int(value)
+    if isinstance(value, float):  # a figure recorded as a float (a setting's 7 days): 7, not 7.0
+        return fmt_number(value, FRACTION_PATTERN)
     return "—" if value in (None, "") else _code_text(name, str(value), lang)
 
 
@@ -150,7 +160,7 @@ def shown(rows: pd.DataFrame, lang: str, tz: str, full: bool = False) -> pd.Data
     table = pd.DataFrame(
         {
             "at": [fmt_datetime(v.to_pydatetime(), lang, tz) for v in rows["at"]],
-            "account": rows["account"],
+            "account": [uploader_label(a, lang) for a in rows["account"]],
             "action": [action_label(a, lang) for a in rows["action"]],
             "outcome": [t(f"au_outcome_{o}", lang) if o in OUTCOMES else o for o in rows["outcome"]],
             "target": [target_label(v, lang) for v in rows["target"]],
@@ -191,3 +201,20 @@ def filter_params(wanted: AuditFilter) -> dict[str, object]:
 def export_workbook(rows: pd.DataFrame, lang: str, tz: str) -> bytes:
     """The audit page's export: ``rows`` as shown, with whole digests, on a sheet named after the page."""
     return workbook(shown(rows, lang, tz, full=True), t("page_audit", lang))
+
+
+# A data grid cell's text width, roughly: a Chinese character is about one em (14 px) wide, a Latin one about
+# half; plus the cell's padding. Enough to size the short columns so no label ends in an ellipsis.
+WIDE_CHAR_PX, NARROW_CHAR_PX, CELL_PAD_PX = 14, 7.5, 22
+MIN_COLUMN_PX, MAX_COLUMN_PX = 80, 260  # a column never narrower than its heading, nor wider than a long file name
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is drawn in a data grid cell (14 px type), in px."""
+    return sum(WIDE_CHAR_PX if unicodedata.east_asian_width(c) in "WF" else NARROW_CHAR_PX for c in text)
+
+
+def column_px(texts) -> int:
+    """A data grid column wide enough for the longest of ``texts`` (within the min and max)."""
+    widest = max((text_px(str(x)) for x in texts), default=0) + CELL_PAD_PX
+    return int(min(max(widest, MIN_COLUMN_PX), MAX_COLUMN_PX))

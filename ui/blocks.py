@@ -16,6 +16,7 @@ import streamlit as st
 
 from briefing import blocks as B
 from housing.status import STATUS_COLORS
+from ui.escape import html_text
 from ui.tables import COUNT_FORMAT, WAN_FORMAT
 
 PHONE_PX = 640  # below this width Streamlit stacks columns: the phone layout takes over
@@ -54,8 +55,10 @@ PHONE_CSS = f"""
 .bf-table td:first-child {{ min-width: 4.5rem; }}  /* a row's name (a district) is not broken after each character */
 .bf-table td.bf-date {{ white-space: nowrap; }}
 .bf-table td.bf-status-cell {{ color: white; white-space: nowrap; font-weight: 600; }}
-.bf-table td.bf-reasons {{ min-width: 18rem; }}
-.bf-table td.bf-col-name {{ min-width: 8rem; }}
+/* Smallest widths that keep a projector's 820 px column (1280×720, sidebar open) wide enough for the whole risk
+   table; a wider screen gives the reasons the rest. */
+.bf-table td.bf-reasons {{ min-width: 13rem; }}
+.bf-table td.bf-col-name {{ min-width: 6.5rem; }}
 .bf-table td.bf-col-district, .bf-table td.bf-col-stage {{ min-width: 5rem; }}
 .bf-table td.bf-col-message {{ min-width: 14rem; }}
 .bf-table td.bf-col-before, .bf-table td.bf-col-after {{ min-width: 5.5rem; overflow-wrap: normal;
@@ -160,9 +163,12 @@ def _card(row: tuple[B.Cell, ...], keys: list[str], status: str | None) -> str:
     def text(key: str) -> str:
         return html.escape(cell[key].text) if key in cell else ""
 
-    meta = " · ".join(x for x in (text("district"), text("households"), text("deadline"), text("stage")) if x)
+    def whole(key: str) -> str:  # a labelled figure or date on one line: 2022年7月8 / 日 is not broken on a phone
+        return f'<span style="white-space:nowrap">{text(key)}</span>' if text(key) else ""
+
+    meta = " · ".join(x for x in (text("district"), whole("households"), whole("deadline"), text("stage")) if x)
     reasons = [r for r in REASON_SEPARATORS.split(cell["reasons"].text) if r.strip()] if "reasons" in cell else []
-    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    items = "".join(f"<li>{html_text(r)}</li>" for r in reasons)
     color = STATUS_COLORS.get(status or "", "#777777")
     return (
         f'<div class="bf-card" style="--bf-status:{color}"><h4><span class="bf-status">{text("status")}</span>'
@@ -197,7 +203,8 @@ NUMBER_KINDS, DATE_KINDS = (B.COUNT, B.DAYS, B.WAN_M2), (B.DATE,)
 
 def _cell_html(cell: B.Cell, column: B.Column, status: str | None, link: str | None) -> str:
     """One table cell as HTML: the text escaped, the status filled with its colour, a name linked."""
-    text = html.escape(cell.text)
+    # A date within a text (a reason) stays on one line; a date column is kept whole by its class.
+    text = html.escape(cell.text) if column.kind in DATE_KINDS else html_text(cell.text)
     if column.kind == B.STATUS:
         color = STATUS_COLORS.get(status or "", "#777777")
         return f'<td class="bf-status-cell" style="background:{color}">{text}</td>'
@@ -266,7 +273,7 @@ def block_cards(block: B.Table, links: dict[str, list[str]] | None = None, title
             if c.kind != B.STATUS and c.key != title and c.key not in LIST_KEYS and cells[c.key].value not in (None, "")
         )
         items = "".join(
-            f"<li>{html.escape(r)}</li>"
+            f"<li>{html_text(r)}</li>"
             for c in block.columns
             if c.key in LIST_KEYS
             for r in REASON_SEPARATORS.split(cells[c.key].text)

@@ -15,6 +15,7 @@ Markdown; the app has none), and select-box options are plain text too.
 
 from __future__ import annotations
 
+import html
 import re
 
 from briefing.charts import plot_escape  # noqa: F401  (re-exported: it lives with the figures)
@@ -53,3 +54,14 @@ def md_t(key: str, lang: str, **params: object) -> str:
 def md_list(items, lang: str) -> str:
     """Names as one line (``housing.fmt.fmt_list``), each escaped by ``md_escape``; the separators stay plain."""
     return fmt_list([md_escape(item) for item in items], lang)
+
+
+# A date inside a sentence (a reason: "已逾期 31 天（计划 2021年3月31日）", "deadline 2021-03-31"): Chinese text may
+# break between any two characters and English at a hyphen, which split dates over two lines (2023年3 / 月6日).
+_DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def html_text(text: object) -> str:
+    """Workbook or catalogue text as inert HTML text (escaped, never markup), each date in it kept on one line."""
+    escaped = html.escape("" if text is None else str(text))
+    return _DATE_IN_TEXT.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', escaped)

@@ -25,6 +25,7 @@ from briefing import blocks as B
 from briefing.split import balanced_runs, notes_after
 from housing.i18n import t
 from housing.statuses import STATUS_COLORS
+from ui.escape import html_text
 
 CSS = Path(__file__).with_name("slides.css")
 # The slide's geometry in u (see the module docstring; slides.css draws with the same figures).
@@ -289,7 +290,8 @@ def table_html(block: B.Table) -> str:
     head = "".join(f"<th {a}>{esc(c.label)}</th>" for c, a in zip(block.columns, aligned, strict=True))
     statuses = list(block.statuses) + [None] * (len(block.rows) - len(block.statuses))
     body = "".join(
-        f"<tr{_status_style(s)}>" + "".join(f"<td {a}>{esc(c.text)}</td>" for c, a in zip(row, aligned, strict=True))
+        f"<tr{_status_style(s)}>"
+        + "".join(f"<td {a}>{html_text(c.text)}</td>" for c, a in zip(row, aligned, strict=True))
         for row, s in zip(block.rows, statuses, strict=True)
     )
     return (
@@ -309,7 +311,7 @@ def facts_html(block: B.Facts) -> str:
 
 def reasons_html(block: B.Reasons) -> str:
     """Every reason in full."""
-    return '<ul class="pr-reasons">' + "".join(f"<li>{esc(r)}</li>" for r in block.items) + "</ul>"
+    return '<ul class="pr-reasons">' + "".join(f"<li>{html_text(r)}</li>" for r in block.items) + "</ul>"
 
 
 def note_html(block: B.Note) -> str:
@@ -420,7 +422,7 @@ def row_cards_html(block: B.Table) -> str:
     cards = []
     for row, status in zip(block.rows, statuses, strict=True):
         lines = "".join(
-            f'<div class="pr-line"><span class="pr-label">{esc(c.label)}</span> {esc(cell.text)}</div>'
+            f'<div class="pr-line"><span class="pr-label">{esc(c.label)}</span> {html_text(cell.text)}</div>'
             for c, cell in zip(block.columns[1:], row[1:], strict=True)
         )
         cards.append(f'<div class="pr-rowcard"{_status_style(status)}><b>{esc(row[0].text)}</b>{lines}</div>')

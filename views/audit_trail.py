@@ -18,9 +18,18 @@ from housing.settings import get_setting
 from service.actions import read_audit
 from service.roles import READ_AUDIT
 from store.audit import AuditFilter, audit_values
-from ui.audit import EVENTS, OUTCOMES, action_label, day_bounds, export_workbook, filter_params, shown
+from ui.audit import (
+    EVENTS,
+    OUTCOMES,
+    action_label,
+    column_px,
+    day_bounds,
+    export_workbook,
+    filter_params,
+    shown,
+)
 from ui.context import audited_download, current_actor, current_view, may_use
-from ui.data import engine
+from ui.data import engine, uploader_label
 from ui.escape import md_escape
 
 PAGE_SIZE = 50  # rows per page: the trail grows by thousands, the page shows a screenful
@@ -32,7 +41,10 @@ def chosen_filter(db: Engine, lang: str, tz: str) -> AuditFilter:
     cols = st.columns([2, 3, 2, 2])
     accounts: list[str | None] = [None, *audit_values(db, "account")]
     account = cols[0].selectbox(
-        t("au_account", lang), accounts, format_func=lambda a: t("au_all", lang) if a is None else a, key="au_account"
+        t("au_account", lang),
+        accounts,
+        format_func=lambda a: t("au_all", lang) if a is None else uploader_label(a, lang),
+        key="au_account",
     )
     events = list(dict.fromkeys([*EVENTS, *audit_values(db, "action")]))
     actions = cols[1].multiselect(
@@ -94,9 +106,12 @@ def trail(db: Engine, lang: str) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            # Wide enough for "系统 (示例数据)" and "Refused (no permission)"; the rest goes to the detail.
-            t("au_col_account", lang): st.column_config.TextColumn(width=120),
-            t("au_col_outcome", lang): st.column_config.TextColumn(width=170 if lang == "en" else 125),
+            # The short columns as wide as their longest text on this page ("系统（示例数据）", "在设备上保持登录",
+            # "Refused (no permission)"), so none ends in an ellipsis; the rest goes to the detail.
+            **{
+                t(key, lang): st.column_config.TextColumn(width=column_px([t(key, lang), *table[t(key, lang)]]))
+                for key in ("au_col_account", "au_col_action", "au_col_outcome")
+            },
             t("au_col_detail", lang): st.column_config.TextColumn(width="large"),
         },
         on_select="rerun",

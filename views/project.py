@@ -24,7 +24,7 @@ from service.roles import RAISE_TASK
 from ui import tasks as task_ui
 from ui.context import View, current_actor, current_view
 from ui.data import baselines, hotline_tickets, project_history, project_keys
-from ui.escape import md_escape, md_t
+from ui.escape import html_text, md_escape, md_t
 from ui.hotline import project_section
 from ui.links import PICKER_KEYS, current_project, picked
 from ui.tables import status_text
@@ -70,7 +70,10 @@ def status_block(project: pd.Series, lang: str) -> None:
     )
     shown = f" &nbsp; {t(f'pj_level_{level}', lang)}" if isinstance(level, str) and status != DONE else ""
     st.markdown(badge + shown, unsafe_allow_html=True)  # our own label and colour only, no workbook text
-    st.markdown("\n".join(f"- {md_escape(render(r, lang))}" for r in project["reasons"]))  # stage text: workbook
+    # Every reason as an HTML list item: the stage text comes from the workbook (escaped), and a date in a reason
+    # stays on one line (a phone broke "推迟至2023年3 / 月6日").
+    items = "".join(f"<li>{html_text(render(r, lang))}</li>" for r in project["reasons"])
+    st.html(f'<ul class="pj-reasons">{items}</ul>')
 
 
 def headline(project: pd.Series, baseline: pd.Series, lang: str) -> None:
@@ -247,6 +250,8 @@ lang = view.lang
 index, unknown = current_project(view.classified)
 if index is None:
     st.title(t("page_project", lang))
+    # No project yet: still the data's region and as-of date under the title, as on every dashboard page.
+    st.caption(" · ".join([md_escape(view.region()), t("as_of_caption", lang, date=fmt_date(view.as_of, lang))]))
 else:
     chosen = view.classified.loc[index]
     st.title(md_escape(chosen["name"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from briefing import blocks as B
 from housing.fmt import fmt_datetime
 from housing.i18n import t
 from housing.rules import RULES, Rule, default_thresholds
@@ -13,27 +14,31 @@ from housing.settings import get_setting
 from service import actions as S
 from service.roles import SAVE_SETTINGS, Refused
 from store.settings_log import RULE_THRESHOLDS, setting_log
+from ui.blocks import html_table, phone_layout
 from ui.context import acting_as, current_actor, current_view, may_use, write_failed
 from ui.data import engine, rule_thresholds
 from ui.notices import send_now
 
+RULE_COLUMNS = (
+    ("rule", "ad_col_rule"),
+    ("level", "ad_col_level"),
+    ("checks", "ad_col_checks"),
+    ("thresholds", "ad_col_thresholds"),
+)
 
-def rules_table(current: dict, lang: str) -> pd.DataFrame:
-    """Every rule: name, highest level, what it checks, and its thresholds in force."""
+
+def rules_table(current: dict, lang: str) -> B.Table:
+    """Every rule: name, highest level, what it checks, and its thresholds in force. Drawn as an HTML table, so
+    a long check or list of thresholds wraps in full rather than ending in an ellipsis in a data frame cell."""
     rows = []
     for rule in RULES:
-        figures = "；".join(
+        figures = ("；" if lang == "zh" else "; ").join(
             f"{t(f'ad_th_{rule.id}_{th.name}', lang)} = {current[rule.id][th.name]:g}" for th in rule.thresholds
         )
-        rows.append(
-            {
-                t("ad_col_rule", lang): t(f"rule_name_{rule.id}", lang),
-                t("ad_col_level", lang): t(f"wk_level_{rule.level}", lang),
-                t("ad_col_checks", lang): rule.help(lang),
-                t("ad_col_thresholds", lang): figures or "—",
-            }
-        )
-    return pd.DataFrame(rows)
+        texts = (t(f"rule_name_{rule.id}", lang), t(f"wk_level_{rule.level}", lang), rule.help(lang), figures or "—")
+        rows.append(tuple(B.Cell(text, text) for text in texts))
+    columns = tuple(B.Column(key, t(label, lang)) for key, label in RULE_COLUMNS)
+    return B.Table("rules", columns, tuple(rows))
 
 
 def threshold_inputs(rule: Rule, current: dict, lang: str) -> dict[str, float]:
@@ -107,7 +112,8 @@ if st.session_state.pop("ad_saved", False):
     st.success(t("ad_saved", lang), icon=":material/check_circle:")
 if may_use(SAVE_SETTINGS, lang):  # also only in administrators' navigation (ui.nav)
     current = rule_thresholds()
-    st.dataframe(rules_table(current, lang), hide_index=True, width="stretch")
+    phone_layout()  # the table styles (bf-table)
+    st.html(html_table(rules_table(current, lang)))
     st.subheader(t("ad_edit", lang))
     edit_form(current, lang)
     st.subheader(t("ad_log", lang))
