@@ -946,7 +946,7 @@ def test_columns_parsed_by_two_processes_read_as_by_one(monkeypatch, seed, n, sw
     monkeypatch.setattr(table_module, "SPLIT_ROWS", 1)
     if swapped:  # each column parsed by the other process
         halves = table_module._halves
-        monkeypatch.setattr(table_module, "_halves", lambda fields: tuple(reversed(halves(fields))))
+        monkeypatch.setattr(table_module, "_halves", lambda *args: tuple(reversed(halves(*args))))
     monkeypatch.setattr(table_module, "in_parallel", _counted(table_module.in_parallel))
     monkeypatch.setattr(parallel, "can_fork", lambda: True)  # pytest's own threads (AppTest) do not matter here
     shared = read_table(RawSheet("项目", [list(r) for r in rows]))
