@@ -36,6 +36,9 @@ USERNAME_MARKS = frozenset("._-@+")  # besides letters and digits of any script 
 MAX_PASSWORD = 256  # bounds the hashing work a hostile form can ask for
 MAX_DISTRICT = 100
 SYSTEM = "system"  # the audit trail's account for what the app does by itself (the first admin)
+# Names the trail and the history give the app itself (shown as 系统 / the system): an account of that name
+# would pass for it there. Refused for new accounts; one made before keeps signing in.
+RESERVED_USERNAMES = frozenset({SYSTEM})
 FIRST_ADMIN = "admin"
 FIRST_ADMIN_ENV = "DASHBOARD_ADMIN_PASSWORD"
 LOCKED_BY_ADMIN = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)  # "locked until an administrator unlocks it"
@@ -369,6 +372,8 @@ def create_account(
     first sign-in. ``AccountError`` for a bad or taken username or an unknown role."""
     _permitted(engine, actor, printable(username))
     name, limited = check_username(username), check_districts(districts)
+    if name in RESERVED_USERNAMES:
+        raise AccountError("ac_err_username_reserved", name=name)
     _check_role(role)
     password = temporary_password()
     shown = printable(display_name).strip() or unicodedata.normalize("NFKC", str(username)).strip()

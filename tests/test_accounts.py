@@ -375,3 +375,13 @@ def test_the_operator_reset_says_what_went_wrong_without_a_traceback(tmp_path, u
         env=env,
     )
     assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("typed", ["system", "System", "ＳＹＳＴＥＭ", " system "])
+def test_the_name_the_trail_gives_the_app_itself_is_not_a_new_account(engine, typed):
+    """An account named ``system`` would read as 系统 / the system in the audit trail and the history."""
+    before = len(audit_rows(engine))
+    with pytest.raises(A.AccountError) as refused:
+        A.create_account(engine, BOSS, typed, EDITOR, ["历城区"])
+    assert refused.value.key == "ac_err_username_reserved"
+    assert A.get_account(engine, "system") is None and len(audit_rows(engine)) == before
