@@ -21,7 +21,7 @@ def stored() -> None:
 
 def test_before_any_upload_the_page_says_so():
     at = open_page("views/hotline.py")
-    assert at.title[0].value == "12345 热线"
+    assert at.title[0].value == "济南市12345 热线"  # the region first, as every dashboard page
     assert "尚未导入12345热线工单。" in [i.value for i in at.info]
 
 
@@ -46,7 +46,7 @@ def test_english_and_weekly():
     open_page("views/overview.py")
     stored()
     at = open_page("views/hotline.py", lang="en")
-    assert at.title[0].value == "12345 hotline"
+    assert at.title[0].value == "Jinan: 12345 hotline"
     at.segmented_control(key="hl_period").set_value("week").run()
     assert not at.exception
     assert at.dataframe[1].value["Period"].str.startswith("Week of").all()

@@ -83,7 +83,7 @@ def test_every_role_sees_the_tasks_and_only_the_actions_it_may(role, tabs):
     seed()
     at = open_page(PAGE, role=role)
     assert not at.error, [e.value for e in at.error]
-    assert at.title[0].value == "督办事项"
+    assert at.title[0].value == "济南市督办事项"  # the region first, as every dashboard page
     assert tab_labels(at) == tabs
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["在办事项"], metrics["其中超时"], metrics["已办结"], metrics["全部事项"]) == ("2", "1", "1", "3")
@@ -203,7 +203,7 @@ def test_the_overview_opens_with_the_assignees_own_open_tasks():
 def test_the_page_in_english():
     seed()
     at = open_page(PAGE, lang="en")
-    assert at.title[0].value == "Supervision tasks"
+    assert at.title[0].value == "Jinan: supervision tasks"
     assert tab_labels(at)[:2] == ["Open tasks", "1-3-7 compliance"]
     detail = next(f for f in frames(at) if "Acknowledged (1 day)" in getattr(f, "columns", []))
     assert "■ overdue 2026-11-03" in detail["Acknowledged (1 day)"].tolist()

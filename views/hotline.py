@@ -20,7 +20,7 @@ from store import versions as V
 from ui.blocks import phone_layout
 from ui.context import View, current_actor, current_view, refusal_text
 from ui.data import engine, hotline_tickets
-from ui.escape import md_escape
+from ui.escape import md_escape, md_t
 from ui.hotline import PLOTLY_CONFIG, headline, months_text, period_label, rates_chart, rates_table, targets
 from ui.issues import show_issues
 from ui.project_picker import register_for, search, select
@@ -226,7 +226,8 @@ def rates_section(view: View, tickets: pd.DataFrame) -> None:
 
 view = current_view()
 lang = view.lang
-st.title(t("page_hotline", lang))
+st.title(md_t("hl_title", lang, region=view.region()))
+st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
 st.caption(t("hl_intro", lang))
 if current_actor().may(UPLOAD_HOTLINE):
     upload_section(view)

@@ -28,6 +28,7 @@ from ui import tasks as U
 from ui.blocks import phone_layout
 from ui.context import View, current_actor, current_view, write_failed
 from ui.data import engine
+from ui.escape import md_t
 from ui.issues import show_issues
 from ui.project_picker import register_for
 
@@ -217,7 +218,7 @@ def mine_first(tasks: pd.DataFrame, lang: str) -> None:
 def tasks_page(view: View) -> None:
     """The page: mine first, then the tabs."""
     lang = view.lang
-    st.title(t("page_tasks", lang))
+    st.title(md_t("tv_title", lang, region=view.region()))
     st.caption(t("as_of_caption", lang, date=fmt_date(view.as_of, lang)))
     U.calendar_note(view.as_of, lang)
     U.done_notice()
