@@ -115,7 +115,7 @@ def test_upload_with_errors_shows_the_problems_and_publishes_nothing(server, pag
     ]
     _upload(page, server, write_xlsx(tmp_path / "有错误.xlsx", rows))
     page.get_by_text("修正后才能发布").wait_for(timeout=30_000)
-    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)  # the problem table
+    page.wait_for_selector("table.bf-table", timeout=30_000)  # the problem table
     assert page.get_by_role("button", name="发布", exact=True).count() == 0
     _shot(page, "upload_errors_zh")
     assert V.current_version_id(open_database(database)) == before
@@ -135,7 +135,8 @@ def test_a_file_that_kills_a_parser_is_refused_and_the_server_goes_on(server, pa
     path = tmp_path / "第48周.xlsx"
     path.write_bytes(far_cell_single_quotes())
     _upload(page, server, path)
-    page.get_by_text("工作表“项目”有 1,048,576 行，上限为 200,000 行").wait_for(timeout=60_000)
+    # the message, and the problems list's row and card that repeat it
+    page.get_by_text("工作表“项目”有 1,048,576 行，上限为 200,000 行").first.wait_for(timeout=60_000)
     page.get_by_text("未发布任何内容，当前数据保持不变").wait_for(timeout=10_000)
     assert page.get_by_role("button", name="发布", exact=True).count() == 0
     _shot(page, "upload_hostile_zh")

@@ -69,7 +69,7 @@ def test_import_an_export_then_see_rates_and_the_surge(server, wide, tmp_path):
 
     open_signed_in(page, f"{server}/hotline?as_of=2026-11-21&lang=en")
     page.wait_for_selector(".js-plotly-plot", timeout=90_000)
-    assert page.locator("h1").first.inner_text() == "12345 hotline"
+    assert page.locator("h1").first.inner_text() == "Jinan: 12345 hotline"
     shot(page, "hotline_en", "Calls, reply rate and satisfaction rate")
     page.get_by_role("radio", name="By week").click()
     page.wait_for_timeout(1500)

@@ -99,8 +99,7 @@ def test_the_accounts_page(server, page, database, lang):
     open_signed_in(page, f"{server}/accounts?lang={lang}", "admin", ADMIN_PASSWORD)
     title = "账号管理" if lang == "zh" else "Accounts"
     page.locator("h1").filter(has_text=title).wait_for(timeout=60_000)
-    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
-    page.wait_for_timeout(1000)  # the data grid draws its cells after the frame appears
+    page.wait_for_selector("table.bf-table", timeout=30_000)  # the accounts list, an HTML table
     shot(page, f"accounts_{lang}")
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
     assert ("账号管理" if lang == "zh" else "Accounts") in nav
