@@ -62,11 +62,7 @@ def resume(engine: Engine, token: str, address: str = "") -> Actor | None:
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     with writing(engine) as conn:
-        row = (
-            conn.execute(select(device_sessions).where(device_sessions.c.token_hash == digest(token)).with_for_update())
-            .mappings()
-            .first()
-        )
+        row = conn.execute(_by_token(token).with_for_update()).mappings().first()
         if row is None:
             return None
         found = conn.execute(select(accounts).where(accounts.c.username == row["username"])).mappings().first()
@@ -95,20 +91,24 @@ def still_good(engine: Engine, token: str) -> bool:
     change elsewhere, a reset, a disable, a lock) and not expired. Read only, no audit row: asked when such a
     session has been idle longer than a session may be, which it outlives only while its token stands."""
     with engine.connect() as conn:
-        row = conn.execute(select(device_sessions).where(device_sessions.c.token_hash == digest(token))).mappings()
-        found = row.first()
-    expires = A.aware(found["expires_at"]) if found else None
-    return found is not None and found["revoked_at"] is None and expires is not None and expires > _now()
+        found = conn.execute(_by_token(token)).mappings().first()
+    return found is not None and not _token_refusal(found, _now())
+
+
+def _by_token(token: str):
+    return select(device_sessions).where(device_sessions.c.token_hash == digest(token))
 
 
 def _refusal(row: Mapping, account: A.Account | None, now: dt.datetime) -> str:
     """Why a known token does not sign in, or ``""`` when it does (a locked account: as ``Account.locked``)."""
+    if account is None:
+        return GONE
+    return _token_refusal(row, now) or (DISABLED if account.disabled else LOCKED if account.locked(now) else "")
+
+
+def _token_refusal(row: Mapping, now: dt.datetime) -> str:
+    """Why a known token no longer stands, whatever its account (revoked, expired), or ``""``."""
+    if row["revoked_at"] is not None:
+        return REVOKED
     expires = A.aware(row["expires_at"])  # never missing (NOT NULL); SQLite gives it back without its zone
-    checks = (
-        (account is None, GONE),
-        (row["revoked_at"] is not None, REVOKED),
-        (expires is None or expires <= now, EXPIRED),
-        (account is not None and account.disabled, DISABLED),
-        (account is not None and account.locked(now), LOCKED),
-    )
-    return next((reason for failed, reason in checks if failed), "")
+    return EXPIRED if expires is None or expires <= now else ""
