@@ -313,8 +313,8 @@ def uncached_formulas(xml: bytes, sheet: str) -> list[Issue]:
     """
     # No formula element at all (most sheets) is told by two searches that start with a literal: 0.04 s on a 70 MB
     # sheet, against 0.17 s for the tolerant pattern and 0.12 s for two ``in`` tests. Together they find whatever
-    # it finds: its every match holds ``<f`` or ``:f`` then a space, ``/`` or ``>``.
-    if not (_PLAIN_FORMULA.search(xml) or _PREFIXED_FORMULA.search(xml)) or not _FORMULA.search(xml):
+    # it finds: its every match holds ``<f`` or ``:f`` then a space, ``/`` or ``>``. Past them, the one pass below.
+    if not (_PLAIN_FORMULA.search(xml) or _PREFIXED_FORMULA.search(xml)):
         return []
     by_column: dict[str, list[int]] = {}
     for match in _FORMULA.finditer(xml):
