@@ -54,7 +54,10 @@ def in_parallel(first: Callable[[], A], second: Callable[[], B], patience_s: flo
     if not can_fork():
         return first(), second()
     share = sandbox.helper_share()
-    child = _Child(second, share)
+    try:
+        child = _Child(second, share)
+    except OSError:  # no process to be had (the system's process limit): both here
+        return first(), second()
     started = time.monotonic()
     try:
         with sandbox.memory_capped(share):
@@ -75,7 +78,12 @@ class _Child(Generic[B]):
     def __init__(self, work: Callable[[], B], share: sandbox.Share | None):
         self.read_end, write_end = os.pipe()
         parent = os.getpid()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(self.read_end)
+            os.close(write_end)
+            raise
         if self.pid == 0:  # the child: answer and leave at once (no exit handlers, no buffers of the parent's)
             status = 1
             try:

@@ -89,3 +89,14 @@ def test_an_error_here_stops_the_helper_and_is_raised(monkeypatch):
     with pytest.raises(ValueError, match="bad input"):
         parallel.in_parallel(fails, lambda: time.sleep(60))
     assert time.monotonic() - started < 10
+
+
+def test_when_no_process_can_be_forked_both_parts_are_done_here(monkeypatch):
+    def refused() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")  # fork at the system's process limit
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(parallel.os, "fork", refused)
+    before = len(os.listdir("/proc/self/fd"))
+    assert parallel.in_parallel(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
