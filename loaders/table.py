@@ -671,12 +671,12 @@ def stage_date_frame(records: list[tuple]) -> pd.DataFrame:
     none: list = [None] * len(records)
     return pd.DataFrame(
         {
-            "name": pd.array(columns.get("name", none), dtype="string"),
-            "district": pd.array(columns.get("district", none), dtype="string"),
-            "stage_id": pd.array(columns.get("stage_id", none), dtype="string"),
+            "name": column_array(columns.get("name", none), "string"),
+            "district": column_array(columns.get("district", none), "string"),
+            "stage_id": column_array(columns.get("stage_id", none), "string"),
             "planned": _dates(columns.get("planned", none)),
             "actual": _dates(columns.get("actual", none)),
-            "sheet": pd.array(columns.get("sheet", none), dtype="string"),
+            "sheet": column_array(columns.get("sheet", none), "string"),
             "row": pd.array(columns.get("row", []), dtype="int64"),
         }
     )[STAGE_DATE_COLUMNS]
