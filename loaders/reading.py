@@ -329,8 +329,13 @@ def read_path(path: str | os.PathLike, overrides: dict | None = None) -> bytes:
     return data
 
 
-def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) -> tuple[list[RawSheet], list[Issue]]:
-    """All sheets of a workbook file, after the size and used-range checks; raises ``ReadError``."""
+def read_sheets(
+    data: bytes, filename: str = "", overrides: dict | None = None, guarded_xlsx: bool = False
+) -> tuple[list[RawSheet], list[Issue]]:
+    """All sheets of a workbook file, after the size and used-range checks; raises ``ReadError``.
+
+    ``guarded_xlsx``: an xlsx is parsed as it is, its guard (``xlsx_verdict``) run by another process at the
+    same time, which stops this one if the verdict is not "as it is"; other formats are checked here as ever."""
     check_size(data, overrides)
     kind = sniff_format(data, filename)
     settings = resolved(overrides)
@@ -338,10 +343,34 @@ def read_sheets(data: bytes, filename: str = "", overrides: dict | None = None) 
     if kind == "csv":
         sheets = read_csv(data, filename or "CSV", settings)
     else:
-        data, issues = _guarded(kind, data, settings)
+        if not (guarded_xlsx and kind == "xlsx"):
+            data, issues = _guarded(kind, data, settings)
         sheets = read_calamine(data)
     _check_sheets(sheets, settings)
     return sheets, issues
+
+
+@dataclass
+class Verdict:
+    """What the guard says of a file that may be an xlsx (``xlsx_verdict``): ``refusal``, the issue it is refused
+    with; else ``rewritten`` when calamine must read a rewritten copy (stray cells dropped), or else ``warnings``
+    to report with what calamine reads from the bytes as they are."""
+
+    warnings: list[Issue] = field(default_factory=list)
+    refusal: Issue | None = None
+    rewritten: bool = False
+
+
+def xlsx_verdict(data: bytes, filename: str, settings: dict) -> Verdict:
+    """The guard's verdict on a file that may be an xlsx; another format gets an empty one (its reading checks
+    it). Raises nothing for a bad file: the refusal is the verdict."""
+    try:
+        if sniff_format(data, filename) != "xlsx":
+            return Verdict()
+        guarded, issues = _guarded("xlsx", data, settings)
+    except ReadError as exc:
+        return Verdict(refusal=exc.issue)
+    return Verdict(issues, rewritten=guarded is not data)
 
 
 def _guarded(kind: str, data: bytes, settings: dict) -> tuple[bytes, list[Issue]]:

@@ -210,9 +210,8 @@ def _exit_kind(exitcode: int | None) -> str:
     return CRASH
 
 
-def _receive(conn: Connection, process, limits: Limits) -> tuple:
-    """The child's answer, or the reason there is none (its exit code, or the wall-time limit)."""
-    deadline = time.monotonic() + limits.wall_s
+def _receive(conn: Connection, process, limits: Limits, deadline: float) -> tuple:
+    """The child's answer, or the reason there is none (its exit code, or the wall-time limit at ``deadline``)."""
     while time.monotonic() < deadline:
         if conn.poll(min(0.5, max(deadline - time.monotonic(), 0.01))):
             try:
@@ -227,39 +226,62 @@ def _receive(conn: Connection, process, limits: Limits) -> tuple:
     return ("error", _exit_kind(process.exitcode), f"exit code {process.exitcode}")
 
 
+class Running:
+    """A call started in a limited child (``start_limited``): ``answer`` waits for it (once), ``stop`` ends it
+    unheard. The wall-time limit counts from the start."""
+
+    def __init__(self, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
+        self.limits = limits
+        self._receiver, sender = multiprocessing.Pipe(duplex=False)
+        self._process = _mp_context().Process(target=_child, args=(sender, func, args, limits), daemon=True)
+        try:
+            self._process.start()
+        except OSError as exc:  # the child died before it was told what to run (it re-imports the main script)
+            self._receiver.close()
+            sender.close()
+            log.error("the worker process did not start: %s", exc)
+            raise LimitExceeded(CRASH, 0, f"worker did not start: {exc}") from exc
+        sender.close()  # only the child writes; an EOF then means it died
+        self._deadline = time.monotonic() + limits.wall_s
+
+    def answer(self) -> Any:
+        """The call's result; raises ``LimitExceeded`` or ``ChildError``."""
+        try:
+            answer = _receive(self._receiver, self._process, self.limits, self._deadline)
+        finally:
+            self.stop()
+        if answer[0] == "ok":
+            return answer[1]
+        _, kind, detail = answer
+        if kind == "exception":
+            raise ChildError(detail)
+        log.warning("parsing stopped at the %s limit (%s)", kind, detail)
+        raise LimitExceeded(kind, self.limits.value(kind), detail)
+
+    def stop(self) -> None:
+        """End the child (killed if still running) and free its pipe; again, nothing."""
+        if self._receiver.closed:
+            return
+        self._receiver.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(5)
+        if self._process.exitcode is not None:
+            self._process.close()
+
+
+def start_limited(func: Callable[..., Any], *args: Any, limits: Limits | None = None) -> Running:
+    """``func(*args)`` started in a limited child process, this process going on meanwhile (see ``run_limited``)."""
+    return Running(func, args, limits or Limits.from_settings())
+
+
 def run_limited(func: Callable[..., T], *args: Any, limits: Limits | None = None) -> T:
     """``func(*args)`` in a limited child process; raises ``LimitExceeded`` or ``ChildError``.
 
     ``func`` must be a module-level function (it is sent to the child by reference) and its arguments and
     result picklable.
     """
-    limits = limits or Limits.from_settings()
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    process = _mp_context().Process(target=_child, args=(sender, func, args, limits), daemon=True)
-    try:
-        process.start()
-    except OSError as exc:  # the child died before it was told what to run (it re-imports the main script)
-        receiver.close()
-        sender.close()
-        log.error("the worker process did not start: %s", exc)
-        raise LimitExceeded(CRASH, 0, f"worker did not start: {exc}") from exc
-    sender.close()  # only the child writes; an EOF then means it died
-    try:
-        answer = _receive(receiver, process, limits)
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        if process.exitcode is not None:
-            process.close()
-    if answer[0] == "ok":
-        return answer[1]
-    _, kind, detail = answer
-    if kind == "exception":
-        raise ChildError(detail)
-    log.warning("parsing stopped at the %s limit (%s)", kind, detail)
-    raise LimitExceeded(kind, limits.value(kind), detail)
+    return start_limited(func, *args, limits=limits).answer()
 
 
 def limit_issue(exc: LimitExceeded) -> Issue:

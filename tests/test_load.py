@@ -742,3 +742,66 @@ def test_stage_dates_are_empty_and_typed_when_there_are_none():
         assert dates.dtypes.equals(empty_stage_dates().dtypes)
     assert str(empty_stage_dates()["planned"].dtype) == "datetime64[ns]"
     assert str(empty_projects()["stage_id"].dtype) == "string"
+
+
+# --- the guard beside the parse ----------------------------------------------------------------------------------
+
+BESIDE_SAMPLES = [
+    DATA / "sample_zhangqiu_2021.xlsx",
+    DATA / "sample_portfolio.xlsx",
+    FIXTURES / "zhangqiu_2021.ods",
+    FIXTURES / "zhangqiu_2021.xls",
+]
+
+
+def _hostile_cases() -> list:
+    import sys
+
+    sys.path.insert(0, str(FIXTURES / "hostile"))
+    from build_hostile import CASES
+
+    return [pytest.param(build, id=name) for name, build, _codes in CASES]
+
+
+def _loaded_both_ways(monkeypatch, data: bytes, name: str) -> tuple[LoadResult, LoadResult]:
+    import loaders.load as L
+
+    monkeypatch.setattr(L, "GUARD_BESIDE_FROM", 10**12)
+    alone = load_bytes(data, name)
+    monkeypatch.setattr(L, "GUARD_BESIDE_FROM", 0)
+    return alone, load_bytes(data, name)
+
+
+def _same_result(alone: LoadResult, beside: LoadResult) -> None:
+    assert beside.readable == alone.readable
+    assert [i.as_dict("zh") for i in beside.issues] == [i.as_dict("zh") for i in alone.issues]
+    pd.testing.assert_frame_equal(beside.projects, alone.projects)
+    pd.testing.assert_frame_equal(beside.stage_dates, alone.stage_dates)
+    assert beside.columns == alone.columns
+
+
+@pytest.mark.parametrize("build", _hostile_cases())
+def test_a_hostile_file_gets_the_same_answer_with_its_guard_beside_the_parse(monkeypatch, build):
+    _same_result(*_loaded_both_ways(monkeypatch, build(), "file.xlsx"))
+
+
+@pytest.mark.parametrize("path", [p for p in BESIDE_SAMPLES if p.exists()], ids=lambda p: p.name)
+def test_a_workbook_loads_the_same_with_its_guard_beside_the_parse(monkeypatch, path):
+    alone, beside = _loaded_both_ways(monkeypatch, path.read_bytes(), path.name)
+    assert len(alone.projects) > 0
+    _same_result(alone, beside)
+
+
+def test_the_guards_warnings_come_first_when_it_runs_beside_the_parse(monkeypatch, make_xlsx):
+    header = ["项目名称", "所在区", "安置户数", "安置面积（万㎡）", "计划交付时间"]
+    rows = [header, ["甲", "历下区", 10, 1.5, "2026-12-31"], ["乙", "历下区", "十", 1.2, "2026-12-31"]]
+    data = make_xlsx(rows).read_bytes()
+    book = zipfile.ZipFile(io.BytesIO(data))  # the workbook as written, with a formula cell saved without its value
+    members = {i.filename: book.read(i.filename) for i in book.infolist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/"))
+    formula = b'<row r="9"><c r="C9"><f>SUM(C2:C3)</f></c></row></sheetData>'
+    members[sheet] = members[sheet].replace(b"</sheetData>", formula)
+    alone, beside = _loaded_both_ways(monkeypatch, _zip_of(**members), "book.xlsx")
+    codes = [i.code for i in beside.issues]
+    assert codes[0] == "formula_no_value" and len(codes) > 1  # the guard's warning, then the table's
+    _same_result(alone, beside)

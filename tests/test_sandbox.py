@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited
+from loaders.sandbox import ChildError, LimitExceeded, Limits, limit_issue, run_limited, start_limited
 from tests import sandbox_targets as targets
 
 # Memory and CPU tight; wall time generous, because a busy 2-core machine can take seconds to fork and answer.
@@ -66,3 +66,35 @@ def test_each_limit_has_its_message_in_both_languages(kind, limit, zh, en):
 
 def test_limits_come_from_the_settings():
     assert Limits.from_settings({"worker_memory_mb": 64, "worker_cpu_s": 5, "worker_wall_s": 7}) == Limits(64, 5, 7.0)
+
+
+def test_a_started_call_runs_while_this_process_goes_on_and_answers_later():
+    running = start_limited(targets.add, 2, 3, limits=TIGHT)
+    assert run_limited(targets.add, 1, 1, limits=TIGHT) == 2  # another call meanwhile
+    assert running.answer() == 5
+
+
+def test_a_started_call_stopped_unheard_leaves_no_process():
+    running = start_limited(targets.sleep, 300, limits=TIGHT)
+    pid = running._process.pid
+    running.stop()
+    running.stop()  # again: nothing
+    assert not _alive(pid)
+
+
+def test_the_wall_time_limit_counts_from_the_start_not_from_the_wait():
+    running = start_limited(targets.sleep, 300, limits=Limits(200, 2, 1))
+    time.sleep(1.5)
+    waited = time.monotonic()
+    with pytest.raises(LimitExceeded) as caught:
+        running.answer()
+    assert caught.value.kind == "wall"
+    assert time.monotonic() - waited < 1  # the limit had passed: no further second of waiting
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead, only not yet reaped
+    except OSError:
+        return False
