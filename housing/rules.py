@@ -512,17 +512,49 @@ def evaluate(
     )
 
 
-def classify(
-    projects: pd.DataFrame, as_of, thresholds: Mapping | None = None, evidence: Evidence | None = None
-) -> pd.DataFrame:
-    """The projects with ``status``, ``level``, ``reasons`` and ``days_to_deadline`` added.
+@dataclass(frozen=True)
+class Judgement:
+    """The projects judged (``judge``): ``frame`` is the table with ``status``, ``level`` and ``days_to_deadline``
+    added; ``reasons`` spells out the reasons of any run of its rows, so two processes can share that part, the
+    one pass per project (``classify`` adds them all)."""
 
-    ``status``: ``done`` when handed over on or before ``as_of``; ``overdue`` when the overdue rule fired;
-    ``at_risk`` when any other rule fired (either level); else ``on_track``. ``level``: the most severe level
-    fired (``red``/``yellow``), missing when none. ``reasons``: every firing as (rule id, params), most
-    severe first, then the current stage text for flagged projects; on-track projects get
-    ``reason_on_track`` or ``reason_no_deadline`` and done projects their handover reason.
-    """
+    frame: pd.DataFrame
+    facts: _Facts
+    position: np.ndarray  # the firings, by project position (ascending), most severe first within a project
+    rule: np.ndarray
+    params: list
+
+    def reasons(self, start: int = 0, stop: int | None = None) -> list[tuple[Reason, ...]]:
+        """The reasons of rows ``start`` to ``stop`` (as for ``iloc``), one tuple per project (see ``classify``)."""
+        f, stop = self.facts, self.facts.n if stop is None else stop
+        first, last = np.searchsorted(self.position, [start, stop]).tolist()
+        found: list[list[Reason]] = [[] for _ in range(stop - start)]
+        for p, r, prm in zip(
+            (self.position[first:last] - start).tolist(), self.rule[first:last].tolist(), self.params[first:last]
+        ):
+            found[p].append((RULE_IDS[r], prm))
+        stages = _column(f.projects, "stage").iloc[start:stop].tolist()
+        deadlines, handovers = _dates(f.deadline[start:stop]), _dates(f.handed_over[start:stop])
+        days = [None if np.isnan(d) else int(d) for d in f.days_left[start:stop].tolist()]
+        reasons: list[tuple[Reason, ...]] = []
+        for i, done in enumerate(f.done[start:stop].tolist()):
+            if done:
+                reasons.append((done_reason(deadlines[i], handovers[i]),))
+            elif found[i]:
+                stage = stages[i]
+                extra = (("reason_stage", {"stage": stage}),) if isinstance(stage, str) and stage else ()
+                reasons.append(tuple(found[i]) + extra)
+            elif days[i] is None:
+                reasons.append((("reason_no_deadline", {}),))
+            else:
+                reasons.append((("reason_on_track", {"deadline": deadlines[i], "days": days[i]}),))
+        return reasons
+
+
+def judge(
+    projects: pd.DataFrame, as_of, thresholds: Mapping | None = None, evidence: Evidence | None = None
+) -> Judgement:
+    """``classify`` but for the ``reasons`` column: the judgement, whose ``reasons`` gives them for any rows."""
     f = _Facts(projects, as_of)
     position, rule, level, params = _evaluate(f, thresholds, evidence)
     red = np.zeros(f.n, dtype=bool)
@@ -540,28 +572,25 @@ def classify(
     worst[flagged] = YELLOW
     worst[red] = RED  # a red project is flagged too; red wins
 
-    found: list[list[Reason]] = [[] for _ in range(f.n)]
-    for p, r, prm in zip(position.tolist(), rule.tolist(), params, strict=True):
-        found[p].append((RULE_IDS[r], prm))
-    stages = _column(projects, "stage").tolist()
-    deadlines, handovers = _dates(f.deadline), _dates(f.handed_over)
-    days = [None if np.isnan(d) else int(d) for d in f.days_left.tolist()]
-    reasons: list[tuple[Reason, ...]] = []
-    for i, done in enumerate(f.done.tolist()):
-        if done:
-            reasons.append((done_reason(deadlines[i], handovers[i]),))
-        elif found[i]:
-            stage = stages[i]
-            extra = (("reason_stage", {"stage": stage}),) if isinstance(stage, str) and stage else ()
-            reasons.append(tuple(found[i]) + extra)
-        elif days[i] is None:
-            reasons.append((("reason_no_deadline", {}),))
-        else:
-            reasons.append((("reason_on_track", {"deadline": deadlines[i], "days": days[i]}),))
-
     out = projects.copy()
     out["status"] = pd.array(status, dtype="string")
     out["level"] = pd.array(worst, dtype="string")
-    out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
-    out["days_to_deadline"] = pd.array(days, dtype="Int64")
+    out["days_to_deadline"] = pd.Series(f.days_left, index=out.index).astype("Int64")  # NaN (no deadline): missing
+    return Judgement(out, f, position, rule, params)
+
+
+def classify(
+    projects: pd.DataFrame, as_of, thresholds: Mapping | None = None, evidence: Evidence | None = None
+) -> pd.DataFrame:
+    """The projects with ``status``, ``level``, ``reasons`` and ``days_to_deadline`` added.
+
+    ``status``: ``done`` when handed over on or before ``as_of``; ``overdue`` when the overdue rule fired;
+    ``at_risk`` when any other rule fired (either level); else ``on_track``. ``level``: the most severe level
+    fired (``red``/``yellow``), missing when none. ``reasons``: every firing as (rule id, params), most
+    severe first, then the current stage text for flagged projects; on-track projects get
+    ``reason_on_track`` or ``reason_no_deadline`` and done projects their handover reason.
+    """
+    judgement = judge(projects, as_of, thresholds, evidence)
+    out = judgement.frame
+    out.insert(len(out.columns) - 1, "reasons", pd.Series(judgement.reasons(), index=out.index, dtype=object))
     return out

@@ -13,7 +13,7 @@ from housing.fmt import as_date, fmt_date, fmt_int, fmt_wan
 from housing.i18n import t
 from housing.register import BY_KEY, BY_NAME, COUNT, DATE, MONEY, OPTIONAL_NEW
 from housing.rollup import by_district, kpis
-from housing.rules import Evidence
+from housing.rules import Evidence, Judgement, judge
 from housing.stages import stage_name
 from housing.status import classify, render
 
@@ -98,11 +98,14 @@ def project_detail(row, lang: str) -> dict:
     }
 
 
-def projects_detail(classified: pd.DataFrame, lang: str) -> list[dict]:
+def projects_detail(classified: pd.DataFrame, lang: str, reasons: list | None = None) -> list[dict]:
     """``project_detail`` of every classified project, column by column: the same dicts, without a Python pass
-    per row through pandas (a 100,000-project workbook has about 225,000 reasons, most of them alike)."""
+    per row through pandas (a 100,000-project workbook has about 225,000 reasons, most of them alike).
+    ``reasons``: the projects' reasons when ``classified`` is a judgement's frame, without them (``judge_result``)."""
     if not len(classified):
         return []
+    if reasons is None:
+        reasons = classified["reasons"].tolist()
     render_reason = _reason_renderer(lang)
     columns = zip(
         classified["name"].tolist(),
@@ -113,7 +116,7 @@ def projects_detail(classified: pd.DataFrame, lang: str) -> list[dict]:
         _iso_days(classified["handed_over"]),
         classified["status"].tolist(),
         _nullable(classified["level"]),
-        [[render_reason(r) for r in reasons] for reasons in classified["reasons"].tolist()],
+        [[render_reason(r) for r in project] for project in reasons],
     )
     keys = ("name", "district", "households", "floor_area_m2", "deadline", "handed_over", "status", "level", "reasons")
     return [dict(zip(keys, values)) for values in columns]
@@ -163,6 +166,11 @@ def summarize(result: LoadResult, as_of: dt.date, lang: str = "zh") -> dict:
 def classify_result(result: LoadResult, as_of: dt.date) -> pd.DataFrame:
     """The workbook's projects judged as of ``as_of``, with its stage dates as evidence."""
     return classify(result.projects, as_of, evidence=Evidence(stage_dates=result.stage_dates))
+
+
+def judge_result(result: LoadResult, as_of: dt.date) -> Judgement:
+    """``classify_result`` with the reasons left to be spelled out, a run of rows at a time (``Judgement``)."""
+    return judge(result.projects, as_of, evidence=Evidence(stage_dates=result.stage_dates))
 
 
 def summary_with(result: LoadResult, classified: pd.DataFrame, as_of: dt.date, detail, lang: str = "zh") -> dict:

@@ -14,12 +14,12 @@ import unicodedata
 from functools import partial
 
 import orjson
-import pandas as pd
 
 from housing.clock import FIRST_YEAR, LAST_YEAR, today, within_years
 from housing.fmt import fmt_count, fmt_int, fmt_wan
 from housing.i18n import in_both, status_label, t
-from housing.summary import classify_result, projects_detail, summarize, summary_with
+from housing.rules import Judgement
+from housing.summary import judge_result, projects_detail, summarize, summary_with
 from loaders.chars import UNSAFE, visible
 from loaders.load import load_workbook
 from loaders.parallel import in_parallel
@@ -205,30 +205,33 @@ def render_text(summary: dict, lang: str) -> str:
 def summary_json(result, as_of: dt.date, lang: str) -> str:
     """``json_safe(dumps(summarize(result, as_of, lang)))``, the same text, with the
     projects' detail of a large register phrased and encoded in two processes (``detail_json``)."""
-    classified = classify_result(result, as_of)
-    head = summary_with(result, classified, as_of, None, lang)
+    judgement = judge_result(result, as_of)
+    head = summary_with(result, judgement.frame, as_of, None, lang)
     items = (
-        f"{dumps(key)}:{detail_json(classified, lang) if key == 'projects_detail' else _safe_dumps(value)}"
+        f"{dumps(key)}:{detail_json(judgement, lang) if key == 'projects_detail' else _safe_dumps(value)}"
         for key, value in head.items()
     )
     return "{" + ",".join(items) + "}"
 
 
-def detail_json(classified: pd.DataFrame, lang: str) -> str:
-    """The JSON array of ``projects_detail(classified, lang)`` (``json_safe``); from ``SPLIT_AT`` projects a
-    forked child does the second half while this process does the first (``loaders.parallel``: the halves'
-    texts joined are the whole's)."""
-    if len(classified) < SPLIT_AT:
-        return _safe_dumps(projects_detail(classified, lang))
-    half = len(classified) // 2
+def detail_json(judgement: Judgement, lang: str) -> str:
+    """The JSON array of the judged projects' detail (``projects_detail``, ``json_safe``); from ``SPLIT_AT``
+    projects a forked child does the second half while this process does the first, each spelling out its
+    half's reasons too (``loaders.parallel``: the halves' texts joined are the whole's)."""
+    count = len(judgement.frame)
+    if count < SPLIT_AT:
+        return f"[{_detail_items(judgement, 0, count, lang)}]"
+    half = count // 2
     first, rest = in_parallel(
-        partial(_detail_items, classified.iloc[:half], lang), partial(_detail_items, classified.iloc[half:], lang)
+        partial(_detail_items, judgement, 0, half, lang), partial(_detail_items, judgement, half, count, lang)
     )
     return f"[{first},{rest}]"
 
 
-def _detail_items(classified: pd.DataFrame, lang: str) -> str:
-    return _safe_dumps(projects_detail(classified, lang))[1:-1]  # the items, without the brackets
+def _detail_items(judgement: Judgement, start: int, stop: int, lang: str) -> str:
+    """The detail of rows ``start`` to ``stop`` as JSON items, without the brackets."""
+    detail = projects_detail(judgement.frame.iloc[start:stop], lang, judgement.reasons(start, stop))
+    return _safe_dumps(detail)[1:-1]
 
 
 def _safe_dumps(value) -> str:

@@ -6,6 +6,8 @@ import string
 import numpy as np
 import pandas as pd
 import pytest
+from registers import AS_OF as REGISTER_AS_OF
+from registers import random_register
 
 from housing.changes import project_key
 from housing.i18n import CATALOGUE
@@ -18,6 +20,7 @@ from housing.rules import (
     default_thresholds,
     effective_thresholds,
     evaluate,
+    judge,
 )
 from housing.stages import STAGE_IDS
 from housing.status import AT_RISK, DONE, ON_TRACK, OVERDUE, render, urgent_first
@@ -568,3 +571,16 @@ def test_a_reason_never_contains_the_separator_that_joins_reasons():
     ]
     assert len(texts) > 10
     assert [(key, text) for key, text in texts if REASON_SEPARATORS.search(text)] == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_judgements_reasons_spelled_out_a_run_at_a_time_are_classifys(seed):
+    projects, evidence = random_register(seed, n=150)
+    classified = classify(projects, REGISTER_AS_OF, evidence=evidence)
+    judgement = judge(projects, REGISTER_AS_OF, evidence=evidence)
+    pd.testing.assert_frame_equal(judgement.frame, classified.drop(columns="reasons"))
+    whole = classified["reasons"].tolist()
+    cuts = sorted(np.random.default_rng(seed).integers(0, 151, 3).tolist())
+    runs = [judgement.reasons(a, b) for a, b in zip([0, *cuts], [*cuts, 150], strict=True)]
+    assert [r for run in runs for r in run] == whole == judgement.reasons()
+    assert judgement.reasons(40, 40) == []
