@@ -73,16 +73,22 @@ def in_parallel(first: Callable[[], A], second: Callable[[], B], patience_s: flo
 
 
 class _Child(Generic[B]):
-    """A forked child computing ``work()``; ``answer`` collects it."""
+    """A forked child computing ``work()``; ``answer`` collects it.
+
+    The pickled answer goes into an in-memory file (``memfd``) when the system has them, the pipe then only
+    saying that it is there: the child writes it all while this process still works, where through the pipe
+    (64 KB at a time) it waited for this process to read: 0.04 s of 15 MB of JSON text, after the work."""
 
     def __init__(self, work: Callable[[], B], share: sandbox.Share | None):
         self.read_end, write_end = os.pipe()
+        self.memory = _memory_file()
         parent = os.getpid()
         try:
             self.pid = os.fork()
         except OSError:
             os.close(self.read_end)
             os.close(write_end)
+            self._close()
             raise
         if self.pid == 0:  # the child: answer and leave at once (no exit handlers, no buffers of the parent's)
             status = 1
@@ -92,7 +98,7 @@ class _Child(Generic[B]):
                 sandbox.limit_helper(share)
                 payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(payload)
+                    pipe.write(_put(self.memory, payload))
                 status = 0
             finally:
                 os._exit(status)
@@ -104,18 +110,54 @@ class _Child(Generic[B]):
         if data is None:
             os.kill(self.pid, signal.SIGKILL)
         _, status = os.waitpid(self.pid, 0)
-        if data is None or status != 0:
-            return None
         try:
-            return (pickle.loads(data),)
+            if data is None or status != 0:
+                return None
+            return (pickle.loads(_taken(self.memory, data)),)
         except Exception:  # cut short: the child died while writing
             return None
+        finally:
+            self._close()
 
     def stop(self) -> None:
         """End the child without its answer."""
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         os.close(self.read_end)
+        self._close()
+
+    def _close(self) -> None:
+        if self.memory is not None:
+            os.close(self.memory)
+            self.memory = None
+
+
+IN_MEMORY = b"M"  # what the pipe carries when the answer is in the memory file; else the answer itself follows "P"
+
+
+def _memory_file() -> int | None:
+    """A new in-memory file (Linux), or ``None`` where the system has none (the answer then goes through the pipe)."""
+    try:
+        return os.memfd_create("answer", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+
+
+def _put(memory: int | None, payload: bytes) -> bytes:
+    """In the child: the payload written to the memory file, or, without one, the payload to send through the pipe."""
+    if memory is None:
+        return b"P" + payload
+    with os.fdopen(memory, "wb", closefd=False) as file:
+        file.write(payload)
+    return IN_MEMORY
+
+
+def _taken(memory: int | None, message: bytes) -> bytes:
+    """What the child sent (``_put``): the payload from the pipe, or read from the memory file."""
+    if message != IN_MEMORY:
+        return message[1:]
+    assert memory is not None, "the child wrote to the memory file it was given"
+    return os.pread(memory, os.fstat(memory).st_size, 0)
 
 
 def _die_with(parent: int) -> None:

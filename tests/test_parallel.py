@@ -100,3 +100,15 @@ def test_when_no_process_can_be_forked_both_parts_are_done_here(monkeypatch):
     before = len(os.listdir("/proc/self/fd"))
     assert parallel.in_parallel(os.getpid, os.getpid) == (os.getpid(), os.getpid())
     assert len(os.listdir("/proc/self/fd")) == before  # the pipe was closed
+
+
+@pytest.mark.parametrize("memory_file", [True, False], ids=["in a memory file", "through the pipe"])
+@pytest.mark.parametrize("size", [0, 10, 5_000_000])  # the last far beyond a pipe's buffer
+def test_the_helpers_answer_comes_whole_either_way_and_nothing_is_left_open(monkeypatch, memory_file, size):
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+    if not memory_file:
+        monkeypatch.setattr(parallel, "_memory_file", lambda: None)
+    before = len(os.listdir("/proc/self/fd"))
+    here, there = parallel.in_parallel(os.getpid, lambda: (os.getpid(), "安" * size))
+    assert there[0] != here and there[1] == "安" * size  # computed by the helper, answered whole
+    assert len(os.listdir("/proc/self/fd")) == before  # the pipe and the memory file were closed
