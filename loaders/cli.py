@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import sys
 import unicodedata
 from functools import partial
+from typing import BinaryIO
 
 import orjson
 
@@ -203,40 +205,56 @@ def render_text(summary: dict, lang: str) -> str:
 
 
 def summary_json(result, as_of: dt.date, lang: str) -> str:
-    """``json_safe(dumps(summarize(result, as_of, lang)))``, the same text, with the
-    projects' detail of a large register phrased and encoded in two processes (``detail_json``)."""
+    """``json_safe(dumps(summarize(result, as_of, lang)))``: the same text as ``write_summary_json`` writes."""
+    buffer = io.BytesIO()
+    write_summary_json(result, as_of, lang, buffer)
+    return buffer.getvalue().decode()
+
+
+def write_summary_json(result, as_of: dt.date, lang: str, out: BinaryIO) -> None:
+    """``summary_json``'s text written to ``out`` in UTF-8, part by part, the projects' detail of a large register
+    phrased and encoded in two processes (``detail_json``). The 22 MB of 100,000 projects' detail are never
+    joined into one string: each join, decoding or encoding of it cost 0.02-0.05 s."""
     judgement = judge_result(result, as_of)
     head = summary_with(result, judgement.frame, as_of, None, lang)
-    items = (
-        f"{dumps(key)}:{detail_json(judgement, lang) if key == 'projects_detail' else _safe_dumps(value)}"
-        for key, value in head.items()
-    )
-    return "{" + ",".join(items) + "}"
+    out.write(b"{")
+    for number, (key, value) in enumerate(head.items()):
+        out.write(b"," * bool(number) + safe_json(key) + b":")
+        for part in detail_json(judgement, lang) if key == "projects_detail" else [safe_json(value)]:
+            out.write(part)
+    out.write(b"}")
 
 
-def detail_json(judgement: Judgement, lang: str) -> str:
-    """The JSON array of the judged projects' detail (``projects_detail``, ``json_safe``); from ``SPLIT_AT``
-    projects a forked child does the second half while this process does the first, each spelling out its
-    half's reasons too (``loaders.parallel``: the halves' texts joined are the whole's)."""
+def detail_json(judgement: Judgement, lang: str) -> list[bytes]:
+    """The parts of the JSON array of the judged projects' detail (``projects_detail``, ``json_safe``); from
+    ``SPLIT_AT`` projects a forked child does the second half while this process does the first, each spelling
+    out its half's reasons too (``loaders.parallel``: the halves' texts joined are the whole's)."""
     count = len(judgement.frame)
     if count < SPLIT_AT:
-        return f"[{_detail_items(judgement, 0, count, lang)}]"
+        return [safe_json(projects_detail(judgement.frame, lang, judgement.reasons()))]
     half = count // 2
     first, rest = in_parallel(
         partial(_detail_items, judgement, 0, half, lang), partial(_detail_items, judgement, half, count, lang)
     )
-    return f"[{first},{rest}]"
+    return [b"[", first, b",", rest, b"]"]
 
 
-def _detail_items(judgement: Judgement, start: int, stop: int, lang: str) -> str:
-    """The detail of rows ``start`` to ``stop`` as JSON items, without the brackets."""
+def _detail_items(judgement: Judgement, start: int, stop: int, lang: str) -> bytes:
+    """The detail of rows ``start`` to ``stop`` (at least one) as JSON items, without the brackets."""
     detail = projects_detail(judgement.frame.iloc[start:stop], lang, judgement.reasons(start, stop))
-    return _safe_dumps(detail)[1:-1]
+    return safe_json(detail)[1:-1]
 
 
-def _safe_dumps(value) -> str:
-    # ``json_safe`` escapes character by character, so the parts escaped apart make the whole escaped
-    return json_safe(dumps(value))
+def safe_json(value) -> bytes:
+    """``json_safe(dumps(value))`` in UTF-8, from orjson's bytes without a round trip through a string when
+    there is nothing to escape (``json_safe``); escaped JSON is ASCII, so the parts of a value escaped apart
+    make the whole escaped."""
+    try:
+        data = orjson.dumps(value)
+    except TypeError:  # what orjson refuses: see ``dumps``
+        return json_safe(dumps(value)).encode()
+    text = data.decode()
+    return data if text.isprintable() else json_safe(text).encode()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     if not result.readable:
         print(shown(result.issues[0].message(args.lang)), file=sys.stderr)
     if args.json:
-        print(summary_json(result, args.as_of, args.lang))
+        sys.stdout.flush()
+        write_summary_json(result, args.as_of, args.lang, sys.stdout.buffer)
+        sys.stdout.buffer.write(b"\n")
     elif result.readable:
         print(render_text(summarize(result, args.as_of, args.lang), args.lang))
     if not result.readable:
