@@ -592,5 +592,9 @@ def classify(
     """
     judgement = judge(projects, as_of, thresholds, evidence)
     out = judgement.frame
-    out.insert(len(out.columns) - 1, "reasons", pd.Series(judgement.reasons(), index=out.index, dtype=object))
+    reasons = pd.Series(judgement.reasons(), index=out.index, dtype=object)
+    if "reasons" in out or "days_to_deadline" in projects:  # where it was, else at the end (a table judged again)
+        out["reasons"] = reasons
+    else:  # between level and days_to_deadline, judge's last column
+        out.insert(len(out.columns) - 1, "reasons", reasons)
     return out

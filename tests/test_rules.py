@@ -584,3 +584,12 @@ def test_a_judgements_reasons_spelled_out_a_run_at_a_time_are_classifys(seed):
     runs = [judgement.reasons(a, b) for a, b in zip([0, *cuts], [*cuts, 150], strict=True)]
     assert [r for run in runs for r in run] == whole == judgement.reasons()
     assert judgement.reasons(40, 40) == []
+
+
+def test_a_table_judged_again_keeps_its_columns_where_they_were():
+    projects, evidence = random_register(3, n=60)
+    once = classify(projects, REGISTER_AS_OF, evidence=evidence)
+    assert list(once.columns[-4:]) == ["status", "level", "reasons", "days_to_deadline"]
+    pd.testing.assert_frame_equal(classify(once, REGISTER_AS_OF, evidence=evidence), once)
+    moved = once.drop(columns="reasons")  # days_to_deadline there, reasons not: reasons come last, as ever
+    assert list(classify(moved, REGISTER_AS_OF, evidence=evidence).columns) == [*moved.columns, "reasons"]
