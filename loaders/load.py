@@ -89,7 +89,7 @@ def _load_beside_guard(data: bytes, filename: str, settings: dict, limits: Limit
     refuses is refused with its message (the parse, whatever it was doing, is stopped); a file it rewrites is
     loaded again the one-worker way; otherwise the parse's result stands, the guard's warnings first. Each
     worker has the limits."""
-    parse = start_limited(load_unguarded, data, filename, settings, True, limits=limits)
+    parse = start_limited(load_unguarded, data, filename, settings, True, limits=limits, quiet=True)
     try:
         verdict = run_limited(xlsx_verdict, data, filename, settings, limits=limits)
     except BaseException:

@@ -180,9 +180,12 @@ def limit_helper(share: Share | None) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (share.cpu_s, share.cpu_s + 1))
 
 
-def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
-    """In the child: set the limits, run, send ``("ok", result)`` or ``("error", kind, text)``."""
+def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits, quiet: bool = False) -> None:
+    """In the child: set the limits, run, send ``("ok", result)`` or ``("error", kind, text)``. ``quiet``: nothing
+    the child writes to its standard error reaches this process's (see ``start_limited``)."""
     try:
+        if quiet:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
         _apply_limits(limits)
         # The child lives for one call: the cyclic collector's passes over the hundreds of thousands of cell
         # values a large file becomes cost about a tenth of a load and free nothing (measured: 0 objects);
@@ -230,10 +233,10 @@ class Running:
     """A call started in a limited child (``start_limited``): ``answer`` waits for it (once), ``stop`` ends it
     unheard. The wall-time limit counts from the start."""
 
-    def __init__(self, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
+    def __init__(self, func: Callable[..., Any], args: tuple, limits: Limits, quiet: bool = False) -> None:
         self.limits = limits
         self._receiver, sender = multiprocessing.Pipe(duplex=False)
-        self._process = _mp_context().Process(target=_child, args=(sender, func, args, limits), daemon=True)
+        self._process = _mp_context().Process(target=_child, args=(sender, func, args, limits, quiet), daemon=True)
         try:
             self._process.start()
         except OSError as exc:  # the child died before it was told what to run (it re-imports the main script)
@@ -270,9 +273,14 @@ class Running:
             self._process.close()
 
 
-def start_limited(func: Callable[..., Any], *args: Any, limits: Limits | None = None) -> Running:
-    """``func(*args)`` started in a limited child process, this process going on meanwhile (see ``run_limited``)."""
-    return Running(func, args, limits or Limits.from_settings())
+def start_limited(func: Callable[..., Any], *args: Any, limits: Limits | None = None, quiet: bool = False) -> Running:
+    """``func(*args)`` started in a limited child process, this process going on meanwhile (see ``run_limited``).
+
+    ``quiet``: the child's standard error goes nowhere. For a call whose failure another decides about: a parse
+    run before its file's guard has spoken can make a native parser abort, and its dying words ("memory
+    allocation of 471859200000 bytes failed" and, with ``RUST_BACKTRACE``, a stack) must not reach a terminal
+    for a file that then loads (``loaders.load._load_beside_guard``)."""
+    return Running(func, args, limits or Limits.from_settings(), quiet)
 
 
 def run_limited(func: Callable[..., T], *args: Any, limits: Limits | None = None) -> T:

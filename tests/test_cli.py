@@ -226,3 +226,40 @@ def test_dumps_is_compact_json_of_the_same_value_whatever_orjson_refuses(value):
     text = json_safe(dumps(value))
     assert json.loads(text) == value
     assert text == json_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def test_a_large_workbook_with_a_far_stray_cell_loads_and_nothing_else_is_printed(tmp_path):
+    """Its parse starts beside its guard (``GUARD_BESIDE_FROM``): calamine, shown the stray cell before the guard
+    drops it, asks for a grid of hundreds of GB and aborts with a message of its own; the file then loads the
+    one-worker way, and that message stays out of the terminal."""
+    import io
+    import random
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from loaders.load import GUARD_BESIDE_FROM
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "所在区", "安置户数", "计划交付时间", "备注"])
+    rng = random.Random(7)
+    for i in range(6000):
+        sheet.append([f"项目{i}", "历下区", rng.randint(1, 900), "2027-06-30", rng.randbytes(24).hex()])
+    written = io.BytesIO()
+    book.save(written)
+    source, out = zipfile.ZipFile(written), io.BytesIO()
+    far = b'<row r="900000"><c r="XFD900000"><v>1</v></c></row></sheetData>'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            target.writestr(
+                info.filename, part.replace(b"</sheetData>", far) if "worksheets/" in info.filename else part
+            )
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(out.getvalue())
+    assert path.stat().st_size >= GUARD_BESIDE_FROM
+    done = run_cli(str(path), "--json", "--lang", "en")
+    assert done.returncode == 0 and done.stderr == ""
+    summary = json.loads(done.stdout)
+    assert summary["projects"] == 6000 and [i["code"] for i in summary["issues"]] == ["stray_cells"]
