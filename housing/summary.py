@@ -137,7 +137,7 @@ def _iso_days(column: pd.Series) -> list[str | None]:
 def _reasons_texts(reasons: list, lang: str) -> list[list[str]]:
     """Each project's reasons as sentences (``render``), each distinct reason phrased once: reasons repeat (the same
     rule, days and date for many projects), and phrasing one goes through Babel's date, number and plural
-    formatting. One loop, no call per reason: 225,000 reasons looked up in 0.11 s instead of 0.17 s."""
+    formatting. One loop, no call per reason: 50,000 projects' reasons in 0.25 s instead of 0.29 s."""
     memo: dict = {}
     texts = []
     for project in reasons:

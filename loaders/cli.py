@@ -106,7 +106,8 @@ def json_safe(text: str) -> str:
     """JSON text with the characters ``dumps`` leaves raw (DEL, C1 controls, bidi and zero-width
     characters, lone surrogates) escaped as ``\\uXXXX``: the same JSON value, safe on a terminal. Each of them is
     non-printable (``loaders.chars``), so text that ``isprintable`` (compact JSON has no line break) is returned
-    after one C loop: 0.004 s for 100,000 projects' detail, against 0.075 s for the search."""
+    unchanged (the same object) after one C loop: 0.03 s for 100,000 projects' detail, against 0.075 s for the
+    search."""
     return text if text.isprintable() else UNSAFE.sub(_json_escape, text)
 
 
@@ -254,7 +255,8 @@ def safe_json(value) -> bytes:
     except TypeError:  # what orjson refuses: see ``dumps``
         return json_safe(dumps(value)).encode()
     text = data.decode()
-    return data if text.isprintable() else json_safe(text).encode()
+    escaped = json_safe(text)
+    return data if escaped is text else escaped.encode()
 
 
 def main(argv: list[str] | None = None) -> int:
